@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Orchestration.Domain;
 
 /// <summary>A validated, normalised batch: defaults applied, kinds inferred, collections sorted.</summary>
@@ -21,5 +23,6 @@ public sealed record Batch
     public required IReadOnlyList<BatchTask> Tasks { get; init; }
 
     /// <summary>The total number of runs (sum of every task's <see cref="BatchTask.N"/>).</summary>
+    [JsonIgnore]
     public int TotalRuns => Tasks.Sum(t => t.N);
 }

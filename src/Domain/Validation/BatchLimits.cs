@@ -1,0 +1,65 @@
+namespace Orchestration.Domain.Validation;
+
+/// <summary>The limits a batch document must respect; hosts bind them from settings.</summary>
+/// <remarks>Defaults follow DESIGN section 4: they keep one batch within what one orchestration, one
+/// GCS bucket prefix and Cloud Run's quotas can carry comfortably.</remarks>
+public sealed record BatchLimits
+{
+    /// <summary>Tasks per batch.</summary>
+    public int MaxTasks { get; init; } = 200;
+
+    /// <summary>Runs per task (<c>n</c>).</summary>
+    public int MaxRunsPerTask { get; init; } = 1_000;
+
+    /// <summary>Runs per batch (sum of <c>n</c>).</summary>
+    public int MaxRunsPerBatch { get; init; } = 10_000;
+
+    /// <summary>Upper bound of <c>maxParallelRuns</c> (Cloud Run runs at most 1,000 executions per region).</summary>
+    public int MaxParallelRuns { get; init; } = 1_000;
+
+    /// <summary>UTF-8 bytes of a command, prompt, system prompt, pre- or post-command.</summary>
+    public int MaxTextBytes { get; init; } = 256 * 1024;
+
+    /// <summary>Decoded bytes of one inline (<c>text</c> or <c>base64</c>) input.</summary>
+    public int MaxInlineInputBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>Decoded bytes of all inline inputs of the document.</summary>
+    public int MaxInlineTotalBytes { get; init; } = 3 * 1024 * 1024;
+
+    /// <summary>Upper bound of <c>timeoutSeconds</c> (24 hours).</summary>
+    public int MaxTimeoutSeconds { get; init; } = 24 * 60 * 60;
+
+    /// <summary>Upper bound of <c>maxAttempts</c>.</summary>
+    public int MaxAttempts { get; init; } = 5;
+
+    /// <summary>Upper bound of Claude's <c>maxTurns</c>.</summary>
+    public int MaxTurns { get; init; } = 10_000;
+
+    /// <summary>Characters of a flag rule's regular expression.</summary>
+    public int MaxRegexLength { get; init; } = 1_000;
+
+    /// <summary>Characters of a <c>contains</c> rule.</summary>
+    public int MaxContainsLength { get; init; } = 4_096;
+
+    /// <summary>Number of labels on the batch or one task.</summary>
+    public int MaxLabels { get; init; } = 32;
+
+    /// <summary>Characters of one label value.</summary>
+    public int MaxLabelValueLength { get; init; } = 256;
+
+    /// <summary>Variables in one profile's <c>env</c>.</summary>
+    public int MaxEnvVariables { get; init; } = 100;
+
+    /// <summary>Bytes of one environment value (Cloud Run allows 32,768).</summary>
+    public int MaxEnvValueBytes { get; init; } = 32_768;
+
+    /// <summary>Whether a webhook may use http to a loopback address (the standalone host's local mode).</summary>
+    public bool AllowHttpLoopbackWebhook { get; init; }
+
+    /// <summary>Whether <c>path</c> inputs are accepted (local mode, or a host with a configured root).</summary>
+    public bool AllowPathInputs { get; init; } = true;
+
+    /// <summary>Env names that look secret but are plain settings (matched whole, case-insensitively).</summary>
+    public IReadOnlyList<string> AllowedSecretLookingEnvNames { get; init; } =
+        ["MAX_THINKING_TOKENS", "CLAUDE_CODE_MAX_OUTPUT_TOKENS", "MAX_MCP_OUTPUT_TOKENS"];
+}
