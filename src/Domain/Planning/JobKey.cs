@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Orchestration.Domain.Documents;
 using Orchestration.Domain.Normalization;
 
@@ -17,6 +18,7 @@ public sealed record JobKey(
     IReadOnlyDictionary<string, string> SecretEnv, string RunnerVersion)
 {
     /// <summary>The first 12 hex characters of the key's canonical SHA-256: stable across processes and hosts.</summary>
+    [JsonIgnore]
     public string Hash12 => CanonicalJson.HashOf(this)[..12];
 
     /// <summary>The Cloud Run job name: <c>{prefix}-{hash12}</c>.</summary>

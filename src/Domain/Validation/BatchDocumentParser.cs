@@ -51,7 +51,7 @@ public static class BatchDocumentParser
             return new ValidationProblem(path, $"The document is nested deeper than {BatchJson.MaxDepth} levels.");
         }
 
-        if (ex.InnerException is not null || message.Contains("could not be converted", StringComparison.Ordinal))
+        if (message.Contains("could not be converted", StringComparison.Ordinal))
         {
             return new ValidationProblem(path, $"Wrong type or value: expected {ExpectedType(message)}.");
         }
