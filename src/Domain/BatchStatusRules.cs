@@ -1,0 +1,24 @@
+namespace Orchestration.Domain;
+
+/// <summary>Which status changes a batch store accepts.</summary>
+/// <remarks>Activities run at least once, so a late repeat of "mark running" can arrive after the batch
+/// finished; a finished batch never goes back to pending or running.</remarks>
+public static class BatchStatusRules
+{
+    /// <summary>Whether <paramref name="status"/> is final for the run of the batch.</summary>
+    /// <param name="status">The status.</param>
+    /// <returns>True for completed, cancelled, failed and terminated.</returns>
+    public static bool IsFinished(BatchStatus status) =>
+        status is BatchStatus.Completed or BatchStatus.Cancelled or BatchStatus.Failed or BatchStatus.Terminated;
+
+    /// <summary>Whether a batch in <paramref name="from"/> may move to <paramref name="to"/>.</summary>
+    /// <param name="from">The stored status.</param>
+    /// <param name="to">The requested status.</param>
+    /// <returns>True when the change is allowed.</returns>
+    public static bool CanMove(BatchStatus from, BatchStatus to) => (from, to) switch
+    {
+        (BatchStatus.Purging, not BatchStatus.Purging) => false,
+        (_, BatchStatus.Pending or BatchStatus.Running) => !IsFinished(from),
+        _ => true,
+    };
+}

@@ -1,0 +1,8 @@
+namespace Orchestration.Activities.Tests.Stores;
+
+/// <summary>Tests that share one Azurite process.</summary>
+[CollectionDefinition(Name)]
+public sealed class AzuriteCollection : ICollectionFixture<AzuriteFixture>
+{
+    public const string Name = "azurite";
+}
