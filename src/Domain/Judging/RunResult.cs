@@ -31,7 +31,8 @@ public sealed record RunResult
     /// <summary>Response (<c>response.txt</c>) size and truncation.</summary>
     public OutputCapture? Response { get; init; }
 
-    /// <summary>Output files named by flag rules (<c>verdictFile</c>, <c>file</c>), by name.</summary>
+    /// <summary>Output files named by flag rules (<c>verdictFile</c>, <c>file</c>), keyed by the path
+    /// exactly as the rule writes it (relative to <c>/workspace/output</c>).</summary>
     public IReadOnlyDictionary<string, CopiedFile>? Files { get; init; }
 
     /// <summary>Claude runs only: version, model and summary.</summary>

@@ -137,6 +137,19 @@ public sealed class AggregatorTests
     }
 
     [Fact]
+    public void Compute_JsonRoundTrip_SameJson()
+    {
+        // Arrange
+        var json = JsonSerializer.Serialize(Aggregator.Compute(Plan, Runs), BatchJson.Options);
+
+        // Act
+        var copy = JsonSerializer.Deserialize<BatchAggregate>(json, BatchJson.Options);
+
+        // Assert
+        Assert.Equal(json, JsonSerializer.Serialize(copy, BatchJson.Options));
+    }
+
+    [Fact]
     public void FromBatch_Tasks_PlanHasRunsAndSortedFlagNames()
     {
         // Arrange

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Orchestration.Domain.Judging;
 
 namespace Orchestration.Domain.Tests.Judging;
@@ -95,6 +96,26 @@ public sealed class JudgeCommandTests
         Assert.Equal("3 attempts failed: execution failed without result", judgement.Reason);
         Assert.Same(fault, judgement.BatchFault);
         Assert.Empty(judgement.Flags);
+    }
+
+    [Fact]
+    public void Judgement_JsonRoundTrip_KeepsEveryField()
+    {
+        // Arrange
+        var judgement = Judge.Errored("auth", new BatchFault(BatchFaultKind.Authentication, "bad key")) with
+        {
+            Flags = ["a", "b"],
+            FlagProblems = ["c: the response is not valid JSON"],
+            ResponseTruncated = true,
+        };
+        var json = JsonSerializer.Serialize(judgement, BatchJson.Options);
+
+        // Act
+        var copy = JsonSerializer.Deserialize<Judgement>(json, BatchJson.Options);
+
+        // Assert
+        Assert.Contains("\"outcome\":\"errored\"", json, StringComparison.Ordinal);
+        Assert.Equal(json, JsonSerializer.Serialize(copy, BatchJson.Options));
     }
 
     [Fact]
