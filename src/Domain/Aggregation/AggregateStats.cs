@@ -1,0 +1,46 @@
+namespace Orchestration.Domain.Aggregation;
+
+/// <summary>Counts, rates, durations, cost and attempts of a task or of the whole batch.</summary>
+/// <remarks>Rates use passed + failed as denominator (shared/DESIGN.md section 10): errored, timed-out
+/// and cancelled runs say nothing about the task's behaviour, only about the infrastructure.</remarks>
+public record AggregateStats
+{
+    /// <summary>Runs planned (reported or not).</summary>
+    public int Runs { get; init; }
+
+    /// <summary>Runs that passed.</summary>
+    public int Passed { get; init; }
+
+    /// <summary>Runs that failed.</summary>
+    public int Failed { get; init; }
+
+    /// <summary>Runs that errored after all attempts.</summary>
+    public int Errored { get; init; }
+
+    /// <summary>Runs that timed out.</summary>
+    public int TimedOut { get; init; }
+
+    /// <summary>Runs cancelled, including runs planned but never reported.</summary>
+    public int Cancelled { get; init; }
+
+    /// <summary>Runs flagged, per flag name (ordinal order; 0 for a rule that never fired).</summary>
+    public IReadOnlyDictionary<string, int> Flagged { get; init; } = new SortedDictionary<string, int>(StringComparer.Ordinal);
+
+    /// <summary>passed / (passed + failed) with its 95% Wilson interval; null when nothing was judged.</summary>
+    public RateEstimate? PassRate { get; init; }
+
+    /// <summary>flagged / (passed + failed) per flag name; a value is null when its denominator is 0.</summary>
+    public IReadOnlyDictionary<string, RateEstimate?> FlagRates { get; init; } = new SortedDictionary<string, RateEstimate?>(StringComparer.Ordinal);
+
+    /// <summary>Durations over runs that ran; null when none ran.</summary>
+    public DurationSummary? Duration { get; init; }
+
+    /// <summary>Cost.</summary>
+    public CostSummary Cost { get; init; } = new(0m, 0m, 0m, 0m, 0m);
+
+    /// <summary>Attempts started.</summary>
+    public int Attempts { get; init; }
+
+    /// <summary>Attempts beyond the first of each launched run: the sum of max(attempts - 1, 0).</summary>
+    public int Retries { get; init; }
+}

@@ -1,0 +1,11 @@
+namespace Orchestration.Domain.Judging;
+
+/// <summary>A failure that will repeat for every run of the batch, not just this one.</summary>
+public enum BatchFaultKind
+{
+    /// <summary>The Anthropic credentials are missing, invalid or expired.</summary>
+    Authentication,
+
+    /// <summary>The Anthropic account cannot pay for more requests.</summary>
+    Billing,
+}

@@ -1,0 +1,82 @@
+using System.Globalization;
+using Orchestration.Domain.Documents;
+
+namespace Orchestration.Domain.Judging;
+
+/// <summary>Judges a run's result into an outcome and the flags that fired (shared/DESIGN.md section 10).</summary>
+/// <remarks>Pure: the same task, result and response always give the same judgement, so a collect
+/// activity retried at least once writes the same row.</remarks>
+public static partial class Judge
+{
+    /// <summary>Judges one attempt that left a <c>result.json</c>.</summary>
+    /// <param name="task">The normalised task.</param>
+    /// <param name="result">The attempt's <c>result.json</c>.</param>
+    /// <param name="response">The content of <c>response.txt</c> (Claude's final text or stdout);
+    /// null when absent, in which case a Claude run falls back to the summary's <c>result</c>.</param>
+    /// <param name="options">Limits; <see cref="JudgeOptions.Default"/> when null.</param>
+    /// <returns>The judgement. An <see cref="RunOutcome.Errored"/> outcome means the attempt failed for
+    /// infrastructure reasons: the workflow starts another attempt unless a <see cref="BatchFault"/> is set
+    /// or attempts are spent.</returns>
+    public static Judgement Evaluate(BatchTask task, RunResult result, string? response, JudgeOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        ArgumentNullException.ThrowIfNull(result);
+        options ??= JudgeOptions.Default;
+
+        var verdict = DecideOutcome(task, result, options);
+        var text = response ?? (task.Kind == TaskKind.Claude ? result.Claude?.Summary?.Result : null) ?? string.Empty;
+        var (capped, cappedByJudge) = ResponseText.Cap(text, options.MaxResponseBytes);
+        var flags = EvaluateFlags(task, result, capped, options);
+        return verdict with
+        {
+            Flags = flags.Fired,
+            FlagProblems = flags.Problems,
+            ResponseTruncated = cappedByJudge || result.Response?.Truncated == true,
+        };
+    }
+
+    /// <summary>A run that errored without a judgeable result: infrastructure failure after all attempts,
+    /// an execution that failed with no <c>result.json</c>, a missing claim.</summary>
+    /// <param name="reason">Why, in plain words.</param>
+    /// <param name="batchFault">A batch-level fault, if the failure will repeat for every run.</param>
+    /// <returns>The judgement.</returns>
+    public static Judgement Errored(string reason, BatchFault? batchFault = null) =>
+        new() { Outcome = RunOutcome.Errored, Reason = reason, BatchFault = batchFault };
+
+    /// <summary>A run that passed its deadline without a result (the workflow cancelled the execution).</summary>
+    /// <param name="reason">Why, in plain words.</param>
+    /// <returns>The judgement.</returns>
+    public static Judgement TimedOut(string reason) => new() { Outcome = RunOutcome.TimedOut, Reason = reason };
+
+    /// <summary>A run cancelled before a complete result arrived, or never launched.</summary>
+    /// <param name="reason">Why, in plain words.</param>
+    /// <returns>The judgement.</returns>
+    public static Judgement Cancelled(string reason) => new() { Outcome = RunOutcome.Cancelled, Reason = reason };
+
+    private static Judgement DecideOutcome(BatchTask task, RunResult result, JudgeOptions options) =>
+        result.Termination switch
+        {
+            Termination.Timeout => TimedOut(Invariant($"the run passed its time limit of {task.TimeoutSeconds} s")),
+            Termination.Cancel => Cancelled("the run was cancelled"),
+            _ when task.Kind == TaskKind.Claude => JudgeClaude(result, options),
+            _ => JudgeCommand(task, result),
+        };
+
+    private static Judgement JudgeCommand(BatchTask task, RunResult result)
+    {
+        if (result.ExitCode is not { } exitCode)
+        {
+            return Errored("result.json has no exit code: the command did not run");
+        }
+
+        return task.PassExitCodes.Contains(exitCode)
+            ? new Judgement { Outcome = RunOutcome.Passed }
+            : new Judgement
+            {
+                Outcome = RunOutcome.Failed,
+                Reason = Invariant($"exit code {exitCode} is not a pass exit code ({string.Join(", ", task.PassExitCodes)})"),
+            };
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,14 @@
+namespace Orchestration.Domain.Polling;
+
+/// <summary>Where a polled attempt stands against its deadlines.</summary>
+public enum DeadlineStatus
+{
+    /// <summary>No deadline has passed.</summary>
+    Pending,
+
+    /// <summary>No claim within the start grace: the attempt failed (infrastructure).</summary>
+    ClaimMissed,
+
+    /// <summary>Claimed, and claim time + timeout + grace has passed: cancel, outcome timed out.</summary>
+    TimedOut,
+}
