@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Orchestration.Domain.Documents;
+using Orchestration.Domain.Judging;
 
 namespace Orchestration.Domain.Validation;
 
@@ -84,7 +85,7 @@ public static partial class BatchValidator
 
     private static void CheckJsonPathRule(ValidationContext context, string path, FlagRule rule)
     {
-        if (!JsonPathSubset().IsMatch(rule.JsonPath!))
+        if (!JsonPathExpression.TryParse(rule.JsonPath!, out _, out _))
         {
             context.Add(JsonPaths.Property(path, "jsonPath"), "Use a simple path: $ followed by .name, ['name'] or [index] steps, such as $.verdict.flagged.");
         }
@@ -121,7 +122,4 @@ public static partial class BatchValidator
             context.Add(path, $"Not a valid regular expression: {ex.Message}");
         }
     }
-
-    [GeneratedRegex(@"\A\$(\.[A-Za-z_][A-Za-z0-9_-]*|\[[0-9]{1,9}\]|\['[^'\\\x00-\x1f]*'\])*\z", RegexOptions.CultureInvariant)]
-    private static partial Regex JsonPathSubset();
 }
