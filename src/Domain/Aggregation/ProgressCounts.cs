@@ -66,8 +66,13 @@ public sealed record ProgressCounts
         var zeros = new int[taskCount];
         return new ProgressCounts
         {
-            TaskRuns = zeros, TaskPassed = zeros, TaskFailed = zeros, TaskErrored = zeros,
-            TaskTimedOut = zeros, TaskCancelled = zeros, TaskFlagged = zeros,
+            TaskRuns = zeros,
+            TaskPassed = zeros,
+            TaskFailed = zeros,
+            TaskErrored = zeros,
+            TaskTimedOut = zeros,
+            TaskCancelled = zeros,
+            TaskFlagged = zeros,
         };
     }
 

@@ -137,9 +137,20 @@ public sealed class ProgressCountsTests
         var runs = passed + failed + errored + timedOut + cancelled;
         return new ProgressCounts
         {
-            Runs = runs, Passed = passed, Failed = failed, Errored = errored, TimedOut = timedOut, Cancelled = cancelled, Flagged = flagged,
-            TaskRuns = At(runs), TaskPassed = At(passed), TaskFailed = At(failed), TaskErrored = At(errored),
-            TaskTimedOut = At(timedOut), TaskCancelled = At(cancelled), TaskFlagged = At(flagged),
+            Runs = runs,
+            Passed = passed,
+            Failed = failed,
+            Errored = errored,
+            TimedOut = timedOut,
+            Cancelled = cancelled,
+            Flagged = flagged,
+            TaskRuns = At(runs),
+            TaskPassed = At(passed),
+            TaskFailed = At(failed),
+            TaskErrored = At(errored),
+            TaskTimedOut = At(timedOut),
+            TaskCancelled = At(cancelled),
+            TaskFlagged = At(flagged),
         };
     }
 
