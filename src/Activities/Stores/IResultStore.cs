@@ -1,0 +1,46 @@
+namespace Orchestration.Activities.Stores;
+
+/// <summary>Keeps per-run result rows and each batch's aggregate document (Azure Table + Blob, or SQLite).</summary>
+/// <remarks>Rows are upserted by run key, so an activity that runs twice writes one row: a run is never
+/// counted twice however often its result is collected.</remarks>
+public interface IResultStore
+{
+    /// <summary>Writes a run's row, replacing any row of the same run.</summary>
+    /// <param name="row">The row.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task.</returns>
+    Task UpsertRunAsync(RunRow row, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads one run's row.</summary>
+    /// <param name="batchId">The batch.</param>
+    /// <param name="taskOrdinal">The task's ordinal.</param>
+    /// <param name="runIndex">The run index.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The row, or null.</returns>
+    Task<RunRow?> GetRunAsync(string batchId, int taskOrdinal, int runIndex, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists rows with filters and paging.</summary>
+    /// <param name="query">The query.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>One page.</returns>
+    Task<RunPage> QueryRunsAsync(RunQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores a batch's aggregate document (JSON), replacing any earlier one.</summary>
+    /// <param name="batchId">The batch.</param>
+    /// <param name="document">The aggregate as UTF-8 JSON.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task.</returns>
+    Task PutAggregateAsync(string batchId, ReadOnlyMemory<byte> document, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a batch's aggregate document.</summary>
+    /// <param name="batchId">The batch.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The JSON, or null before PersistAggregate wrote it.</returns>
+    Task<ReadOnlyMemory<byte>?> GetAggregateAsync(string batchId, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes every row and the aggregate of a batch (purge).</summary>
+    /// <param name="batchId">The batch.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task.</returns>
+    Task DeleteBatchAsync(string batchId, CancellationToken cancellationToken = default);
+}
