@@ -8,7 +8,10 @@ namespace Orchestration.Fakes;
 /// Loopback fake of Google's token endpoints: OAuth <c>/token</c> (service-account JWT bearer grant and
 /// STS token exchange) and IAM credentials <c>generateAccessToken</c> (impersonation).
 /// </summary>
-/// <remarks>Endpoint names: <c>token.jwt-bearer</c>, <c>token.exchange</c>, <c>iam.generateAccessToken</c>.</remarks>
+/// <remarks>
+/// Also plays the Azure App Service managed identity endpoint. Endpoint names: <c>token.jwt-bearer</c>,
+/// <c>token.exchange</c>, <c>iam.generateAccessToken</c>, <c>azure.managedIdentity</c>.
+/// </remarks>
 public sealed class FakeGoogleAuthServer : LoopbackServer
 {
     private int _issued;
@@ -30,6 +33,12 @@ public sealed class FakeGoogleAuthServer : LoopbackServer
 
     /// <summary>Service account of the last impersonation call.</summary>
     public string? LastImpersonatedAccount { get; private set; }
+
+    /// <summary>The <c>X-IDENTITY-HEADER</c> value the fake App Service identity endpoint (<c>GET /msi/token</c>) wants.</summary>
+    public string ManagedIdentitySecret { get; set; } = "identity-header-secret";
+
+    /// <summary>URL of the fake App Service managed identity endpoint.</summary>
+    public string ManagedIdentityEndpoint => $"{BaseUrl.ToString().TrimEnd('/')}/msi/token";
 
     /// <summary>URL of the token endpoint.</summary>
     public string TokenUrl => $"{BaseUrl.ToString().TrimEnd('/')}/token";
@@ -83,6 +92,27 @@ public sealed class FakeGoogleAuthServer : LoopbackServer
                 {
                     ["accessToken"] = $"impersonated-token-{Interlocked.Increment(ref _issued)}",
                     ["expireTime"] = DateTimeOffset.UtcNow.AddHours(1).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                });
+            }
+
+            return;
+        }
+
+        if (context.Request.Method == "GET" && path is ["msi", "token"])
+        {
+            if (await EnterAsync(context, "azure.managedIdentity"))
+            {
+                if (context.Request.Headers["X-IDENTITY-HEADER"].ToString() != ManagedIdentitySecret)
+                {
+                    await ErrorAsync(context, 400, "INVALID_ARGUMENT", "Missing or wrong X-IDENTITY-HEADER.");
+                    return;
+                }
+
+                await JsonAsync(context, new JsonObject
+                {
+                    ["access_token"] = $"azure-jwt-for-{query.GetValueOrDefault("resource")}",
+                    ["token_type"] = "Bearer",
+                    ["resource"] = query.GetValueOrDefault("resource"),
                 });
             }
 

@@ -39,6 +39,9 @@ public abstract class LoopbackServer : IAsyncDisposable
     /// <summary>Base URL, e.g. <c>http://127.0.0.1:45123</c>.</summary>
     public Uri BaseUrl { get; private set; } = new("http://127.0.0.1");
 
+    /// <summary>When set, requests without <c>Authorization: Bearer {token}</c> get 401 UNAUTHENTICATED.</summary>
+    public string? RequiredBearerToken { get; set; }
+
     /// <summary>Faults to inject.</summary>
     public FaultSettings Faults { get; } = new();
 
@@ -238,6 +241,13 @@ public abstract class LoopbackServer : IAsyncDisposable
                 var key = Uri.UnescapeDataString(eq < 0 ? pair : pair[..eq]);
                 query[key] = eq < 0 ? string.Empty : Uri.UnescapeDataString(pair[(eq + 1)..].Replace('+', ' '));
             }
+        }
+
+        if (RequiredBearerToken is { } required && context.Request.Headers.Authorization.ToString() != "Bearer " + required)
+        {
+            _calls.AddOrUpdate("unauthenticated", 1, (_, c) => c + 1);
+            await ErrorAsync(context, 401, "UNAUTHENTICATED", "Request had invalid authentication credentials.");
+            return;
         }
 
         try

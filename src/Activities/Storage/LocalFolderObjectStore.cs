@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
@@ -11,8 +12,8 @@ namespace Orchestration.Activities.Storage;
 /// <remarks>
 /// Object <c>a/b</c> is the file <c>{root}/a/b</c>, so the runner's storage shim and a person can read
 /// the same tree. Writes go to a temp file that is flushed to disk and then linked into place:
-/// create-if-absent uses <see cref="File.Move(string, string, bool)"/> without overwrite (link + unlink on
-/// Unix, which fails if the name exists), replacing writes use rename. A reader never sees a partial
+/// create-if-absent uses link(2), which fails if the name exists (File.Move without overwrite
+/// checks then renames on Unix, a race), replacing writes use rename. A reader never sees a partial
 /// file. The generation is the file's modification time in microseconds since the epoch (like GCS),
 /// bumped past the previous version's so it always grows. Names cannot escape the root: empty,
 /// <c>.</c> and <c>..</c> segments, backslashes and NUL are refused, as is the store's own folder
@@ -165,8 +166,8 @@ public sealed class LocalFolderObjectStore(IOptions<LocalFolderObjectStoreOption
     {
         var path = PathOf(name);
         var existed = File.Exists(path);
-        File.Delete(path);
-        File.Delete(SidecarPath(name));
+        DeleteFile(path);
+        DeleteFile(SidecarPath(name));
         PruneEmptyFolders(Path.GetDirectoryName(path));
         return Task.FromResult(existed);
     }
@@ -210,25 +211,54 @@ public sealed class LocalFolderObjectStore(IOptions<LocalFolderObjectStoreOption
         return path;
     }
 
+    /// <summary>Deletes a file; a missing file or folder is fine (a concurrent delete got there first).</summary>
+    private static void DeleteFile(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+    }
+
     private static long GenerationOf(DateTime lastWriteUtc) => (lastWriteUtc.Ticks - DateTime.UnixEpoch.Ticks) / 10;
 
     private static bool TryLink(string temp, string path)
     {
         for (var attempt = 0; ; attempt++)
         {
-            try
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            if (OperatingSystem.IsWindows())
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                File.Move(temp, path, overwrite: false);
+                // MoveFileEx without REPLACE_EXISTING is atomic there.
+                try
+                {
+                    File.Move(temp, path, overwrite: false);
+                    return true;
+                }
+                catch (IOException) when (File.Exists(path))
+                {
+                    return false;
+                }
+            }
+
+            if (NativeMethods.Link(temp, path) == 0)
+            {
                 return true;
             }
-            catch (DirectoryNotFoundException) when (attempt < 3)
-            {
-                // A concurrent delete pruned the folder between create and move: create it again.
-            }
-            catch (IOException) when (File.Exists(path))
+
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno == NativeMethods.EEXIST)
             {
                 return false;
+            }
+
+            // ENOENT: a concurrent delete pruned the folder between create and link: create it again.
+            if (errno != NativeMethods.ENOENT || attempt >= 3)
+            {
+                throw new IOException($"link({temp}, {path}) failed with errno {errno}.");
             }
         }
     }
@@ -334,7 +364,7 @@ public sealed class LocalFolderObjectStore(IOptions<LocalFolderObjectStoreOption
         var path = SidecarPath(name);
         if ((contentType is null || contentType == DefaultContentType) && customTime is null)
         {
-            File.Delete(path);
+            DeleteFile(path);
             return;
         }
 
