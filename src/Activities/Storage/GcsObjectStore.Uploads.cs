@@ -18,14 +18,38 @@ public sealed partial class GcsObjectStore
 
         // Read up to threshold + 1 bytes: that decides media vs resumable without needing a seekable stream.
         var threshold = _options.ResumableThresholdBytes;
-        var head = new byte[threshold + 1];
-        var headLength = await FillAsync(content, head, cancellationToken);
+        var (head, headLength) = await ReadHeadAsync(content, threshold + 1, cancellationToken);
         if (headLength <= threshold)
         {
             return await MediaUploadAsync(name, head.AsMemory(0, headLength), contentType, ifAbsent, cancellationToken);
         }
 
         return await ResumableUploadAsync(name, new ChunkSource(head, headLength, content), contentType, ifAbsent, cancellationToken);
+    }
+
+    /// <summary>Reads up to <paramref name="limit"/> bytes, growing the buffer as data comes (small objects stay small).</summary>
+    private static async Task<(byte[] Buffer, int Length)> ReadHeadAsync(Stream content, int limit, CancellationToken cancellationToken)
+    {
+        var size = content.CanSeek ? (int)Math.Clamp(content.Length - content.Position, 0, limit) : Math.Min(limit, 64 * 1024);
+        var buffer = new byte[Math.Max(size, 1)];
+        var length = 0;
+        while (length < limit)
+        {
+            if (length == buffer.Length)
+            {
+                Array.Resize(ref buffer, (int)Math.Min(limit, (long)buffer.Length * 2));
+            }
+
+            var read = await content.ReadAsync(buffer.AsMemory(length), cancellationToken);
+            if (read == 0)
+            {
+                break;
+            }
+
+            length += read;
+        }
+
+        return (buffer, length);
     }
 
     private async Task<ObjectMetadata> MediaUploadAsync(string name, ReadOnlyMemory<byte> bytes, string contentType, bool ifAbsent, CancellationToken cancellationToken)

@@ -178,6 +178,26 @@ public sealed class CloudRunJobsClientTests
     }
 
     [Fact]
+    public async Task GetExecution_TimedProgress_PendingRunningSucceeded()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
+        await using var host = await GoogleTestHost.StartAsync(fakeTime: clock);
+        host.Run.AutoStartAfter = TimeSpan.FromSeconds(10);
+        host.Run.AutoCompleteAfter = TimeSpan.FromSeconds(60);
+        await host.Jobs.EnsureJobAsync(Spec());
+        var name = (await host.Jobs.RunExecutionAsync("orch-0123456789ab", RunEnv, TimeSpan.FromMinutes(5))).ExecutionName!;
+
+        var states = new List<CloudRunExecutionState?>();
+        foreach (var step in new[] { 0, 10, 50 })
+        {
+            clock.Advance(TimeSpan.FromSeconds(step));
+            states.Add((await host.Jobs.GetExecutionAsync(name))?.State);
+        }
+
+        Assert.Equal([CloudRunExecutionState.Pending, CloudRunExecutionState.Running, CloudRunExecutionState.Succeeded], states);
+    }
+
+    [Fact]
     public async Task GetExecution_FailedAndCancelled_MappedWithReason()
     {
         await using var host = await GoogleTestHost.StartAsync();

@@ -18,16 +18,7 @@ public sealed class GoogleCredentialTests
         await using var auth = new FakeGoogleAuthServer();
         await auth.StartAsync();
         using var rsa = RSA.Create(2048);
-        var json = JsonSerializer.Serialize(new Dictionary<string, string>
-        {
-            ["type"] = "service_account",
-            ["project_id"] = "test-project",
-            ["private_key_id"] = "k1",
-            ["private_key"] = rsa.ExportPkcs8PrivateKeyPem(),
-            ["client_email"] = "orchestrator@test-project.iam.gserviceaccount.com",
-            ["client_id"] = "1",
-            ["token_uri"] = auth.TokenUrl,
-        });
+        var json = ServiceAccountJson(rsa, auth.TokenUrl);
         using var source = new GoogleCredentialTokenSource(Options.Create(new GoogleCredentialOptions
         {
             Mode = GoogleCredentialMode.ServiceAccountJson,
@@ -40,6 +31,32 @@ public sealed class GoogleCredentialTests
         Assert.Equal("sa-token-1", first);
         Assert.Equal(first, second);
         Assert.Equal(1, auth.Calls("token.jwt-bearer"));
+    }
+
+    [Fact]
+    public async Task ApplicationDefault_FromGoogleApplicationCredentialsFile_UsesIt()
+    {
+        await using var auth = new FakeGoogleAuthServer();
+        await auth.StartAsync();
+        using var rsa = RSA.Create(2048);
+        var file = Path.Combine(Path.GetTempPath(), $"adc-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, ServiceAccountJson(rsa, auth.TokenUrl));
+        var previous = Environment.GetEnvironmentVariable("GOOGLE_APPLICATION_CREDENTIALS");
+        Environment.SetEnvironmentVariable("GOOGLE_APPLICATION_CREDENTIALS", file);
+        try
+        {
+            using var source = new GoogleCredentialTokenSource(Options.Create(new GoogleCredentialOptions { Mode = GoogleCredentialMode.ApplicationDefault }));
+
+            var token = await source.GetAccessTokenAsync();
+
+            Assert.StartsWith("sa-token-", token, StringComparison.Ordinal);
+            Assert.Equal(1, auth.Calls("token.jwt-bearer"));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("GOOGLE_APPLICATION_CREDENTIALS", previous);
+            File.Delete(file);
+        }
     }
 
     [Fact]
@@ -125,4 +142,15 @@ public sealed class GoogleCredentialTests
         Assert.IsType<NoAccessTokenSource>(source);
         Assert.Null(await source.GetAccessTokenAsync());
     }
+
+    private static string ServiceAccountJson(RSA key, string tokenUrl) => JsonSerializer.Serialize(new Dictionary<string, string>
+    {
+        ["type"] = "service_account",
+        ["project_id"] = "test-project",
+        ["private_key_id"] = "k1",
+        ["private_key"] = key.ExportPkcs8PrivateKeyPem(),
+        ["client_email"] = "orchestrator@test-project.iam.gserviceaccount.com",
+        ["client_id"] = "1",
+        ["token_uri"] = tokenUrl,
+    });
 }
