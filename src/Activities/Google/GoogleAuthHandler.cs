@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using Google.Apis.Auth.OAuth2.Responses;
 
 namespace Orchestration.Activities.Google;
 
@@ -8,7 +9,17 @@ internal sealed class GoogleAuthHandler(IGoogleAccessTokenSource tokens) : Deleg
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var token = await tokens.GetAccessTokenAsync(cancellationToken);
+        string? token;
+        try
+        {
+            token = await tokens.GetAccessTokenAsync(cancellationToken);
+        }
+        catch (TokenResponseException ex)
+        {
+            // The token service refused (bad key, federation misconfigured): permanent until fixed, never retried.
+            throw new CloudServiceException(401, "UNAUTHENTICATED", $"Could not get a Google access token: {ex.Error?.Error ?? ex.Message}", innerException: ex);
+        }
+
         request.Headers.Authorization = token is null ? null : new AuthenticationHeaderValue("Bearer", token);
         return await base.SendAsync(request, cancellationToken);
     }

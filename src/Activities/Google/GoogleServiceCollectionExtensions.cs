@@ -32,6 +32,22 @@ public static class GoogleServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// Registers <see cref="AppServiceManagedIdentityTokenSource"/> as the <see cref="IAzureTokenSource"/> for
+    /// workload identity federation from an Azure Functions / App Service managed identity.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="clientId">Client id of a user-assigned identity, or null for the system-assigned one.</param>
+    /// <returns>The same services.</returns>
+    public static IServiceCollection AddAppServiceManagedIdentity(this IServiceCollection services, string? clientId = null)
+    {
+        // A token GET is idempotent: the standard pipeline (retries on 408/429/5xx, timeouts) fits.
+        services.AddHttpClient(AppServiceManagedIdentityTokenSource.HttpClientName).AddStandardResilienceHandler();
+        services.TryAddSingleton<IAzureTokenSource>(sp => new AppServiceManagedIdentityTokenSource(
+            sp.GetRequiredService<IHttpClientFactory>(), clientId: clientId));
+        return services;
+    }
+
     /// <summary>Registers <see cref="GcsObjectStore"/> as the <see cref="IObjectStore"/>.</summary>
     /// <param name="services">The services.</param>
     /// <returns>The same services.</returns>

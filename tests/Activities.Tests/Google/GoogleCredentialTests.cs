@@ -110,6 +110,59 @@ public sealed class GoogleCredentialTests
     }
 
     [Fact]
+    public async Task AddAppServiceManagedIdentity_FeedsFederationThroughDependencyInjection()
+    {
+        await using var auth = new FakeGoogleAuthServer();
+        await auth.StartAsync();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Google:Credentials:Mode"] = "WorkloadIdentityFederation",
+            ["Google:Credentials:WorkloadIdentityAudience"] = Audience,
+            ["Google:Credentials:AzureResource"] = "api://orchestration-google",
+            ["Google:Credentials:TokenUrl"] = auth.TokenUrl,
+        }).Build());
+        services.AddLogging();
+        services.AddAppServiceManagedIdentity();
+        services.AddGoogleCredentials();
+        Environment.SetEnvironmentVariable("IDENTITY_ENDPOINT", auth.ManagedIdentityEndpoint);
+        Environment.SetEnvironmentVariable("IDENTITY_HEADER", auth.ManagedIdentitySecret);
+        try
+        {
+            await using var provider = services.BuildServiceProvider();
+            provider.GetRequiredService<IStartupValidator>().Validate();
+
+            var token = await provider.GetRequiredService<IGoogleAccessTokenSource>().GetAccessTokenAsync();
+
+            Assert.StartsWith("federated-token-", token, StringComparison.Ordinal);
+            Assert.Equal("azure-jwt-for-api://orchestration-google", auth.LastSubjectToken);
+            Assert.Equal(0, auth.Calls("iam.generateAccessToken"));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("IDENTITY_ENDPOINT", null);
+            Environment.SetEnvironmentVariable("IDENTITY_HEADER", null);
+        }
+    }
+
+    [Fact]
+    public async Task TokenServiceRefuses_AdapterCallFailsUnauthenticated_WithoutRetrying()
+    {
+        await using var auth = new FakeGoogleAuthServer { RequiredBearerToken = "nobody-has-this" };
+        await auth.StartAsync();
+        using var rsa = RSA.Create(2048);
+        var json = ServiceAccountJson(rsa, auth.TokenUrl);
+        await using var host = await GoogleTestHost.StartAsync(configure: s => s.AddSingleton<IGoogleAccessTokenSource>(
+            new GoogleCredentialTokenSource(Options.Create(new GoogleCredentialOptions { Mode = GoogleCredentialMode.ServiceAccountJson, ServiceAccountJson = json }))));
+
+        var error = await Assert.ThrowsAsync<CloudServiceException>(() => host.Store.GetMetadataAsync("a"));
+
+        Assert.Equal("UNAUTHENTICATED", error.Code);
+        Assert.Equal(0, host.Gcs.TotalCalls);
+        Assert.Equal(1, auth.Calls("unauthenticated"));
+    }
+
+    [Fact]
     public void Options_ModeWithoutItsSetting_FailsAtStartNamingTheKey()
     {
         var services = new ServiceCollection();

@@ -235,6 +235,23 @@ public sealed class GcsObjectStoreTests
     }
 
     [Fact]
+    public async Task ServerHangs_OnGuardedUploadAndDownload_AttemptTimesOutAndRetrySucceeds()
+    {
+        await using var host = await GoogleTestHost.StartAsync();
+        var hung = new HashSet<string>();
+        host.Gcs.Faults.HangFraction = 1;
+        host.Gcs.Faults.AppliesTo = e => e is "objects.insert" or "objects.download" && hung.Add(e);
+
+        var created = await host.Store.PutIfAbsentAsync("runs/h/claim", Text("exec-1"));
+        var text = await ReadTextAsync(host.Store, "runs/h/claim");
+
+        Assert.True(created.Created);
+        Assert.Equal("exec-1", text);
+        Assert.Equal(2, host.Gcs.Calls("objects.insert"));
+        Assert.Equal(2, host.Gcs.Calls("objects.download"));
+    }
+
+    [Fact]
     public async Task Throttled_WithRetryAfter_WaitsThatLongThenSucceeds()
     {
         await using var host = await GoogleTestHost.StartAsync();
