@@ -423,10 +423,11 @@ public sealed class FakeCloudRunServer : LoopbackServer
         var finished = false;
         lock (_lock)
         {
-            if (_executions.TryGetValue($"{Parent}/jobs/{jobId}/executions/{id}", out var e) && !(Advance2(e) || e.Expired))
+            if (_executions.TryGetValue($"{Parent}/jobs/{jobId}/executions/{id}", out var e))
             {
-                finished = e.IsTerminal;
-                if (!finished)
+                Advance(e);
+                finished = !e.Expired && e.IsTerminal;
+                if (!e.Expired && !finished)
                 {
                     Finish(e, FakeExecutionState.Cancelled, "Cancelled by user.");
                     operation = NewOperation("cancel", e.Name);
@@ -445,12 +446,6 @@ public sealed class FakeCloudRunServer : LoopbackServer
         else
         {
             await JsonAsync(context, OperationJson(operation));
-        }
-
-        bool Advance2(FakeExecution e)
-        {
-            Advance(e);
-            return false;
         }
     }
 
