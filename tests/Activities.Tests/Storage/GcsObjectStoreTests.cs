@@ -91,6 +91,30 @@ public sealed class GcsObjectStoreTests
     }
 
     [Fact]
+    public async Task Put_SeekableStreamPartlyRead_UploadsOnlyTheRest()
+    {
+        await using var host = await GoogleTestHost.StartAsync();
+        var stream = new MemoryStream(Encoding.UTF8.GetBytes("skip:payload")) { Position = 5 };
+
+        var metadata = await host.Store.PutAsync("rest.txt", stream, "text/plain");
+
+        Assert.Equal(7, metadata.Size);
+        Assert.Equal("payload", Encoding.UTF8.GetString(host.Gcs.Get("rest.txt")!.Data));
+    }
+
+    [Fact]
+    public async Task Put_EmptyObject_IsOneMediaUpload()
+    {
+        await using var host = await GoogleTestHost.StartAsync();
+
+        var metadata = await host.Store.PutAsync("runs/b/n/t/0/a1/stderr.txt", new MemoryStream());
+
+        Assert.Equal(0, metadata.Size);
+        Assert.Empty(host.Gcs.Get("runs/b/n/t/0/a1/stderr.txt")!.Data);
+        Assert.Equal(1, host.Gcs.Calls("objects.insert"));
+    }
+
+    [Fact]
     public async Task Missing_Object_IsNullNotAnError()
     {
         await using var host = await GoogleTestHost.StartAsync();
