@@ -1,0 +1,29 @@
+namespace Orchestration.Activities.CloudRun;
+
+/// <summary>What a Cloud Run job of one job key looks like.</summary>
+/// <remarks>
+/// The job id derives from a hash of everything here, so an existing job with this id has this
+/// configuration: ensure never patches. Secrets are references only; the Anthropic key appears only
+/// on Claude jobs.
+/// </remarks>
+/// <param name="JobId">Job id (<c>{prefix}-{hash12}</c>): lowercase letters, digits, hyphens.</param>
+/// <param name="Image">Container image (pinned by digest in production).</param>
+/// <param name="Cpu">CPU limit, e.g. <c>1</c>, <c>2</c>.</param>
+/// <param name="Memory">Memory limit, e.g. <c>2Gi</c>.</param>
+/// <param name="ServiceAccount">Service account email the tasks run as (differs per task kind).</param>
+/// <param name="Environment">Plain environment variables.</param>
+/// <param name="Secrets">Environment variables from Secret Manager, by variable name.</param>
+/// <param name="Timeout">Per-attempt task timeout (overridable per execution).</param>
+/// <param name="Labels">Labels; the deployment label lets the reaper find this deployment's jobs.</param>
+/// <param name="MaxRetries">Task retries by Cloud Run: 0, since attempts belong to the orchestrator.</param>
+public sealed record CloudRunJobSpec(
+    string JobId,
+    string Image,
+    string Cpu,
+    string Memory,
+    string ServiceAccount,
+    IReadOnlyDictionary<string, string> Environment,
+    IReadOnlyDictionary<string, CloudRunSecretRef> Secrets,
+    TimeSpan Timeout,
+    IReadOnlyDictionary<string, string>? Labels = null,
+    int MaxRetries = 0);

@@ -1,0 +1,137 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Orchestration.Activities.CloudRun;
+using Orchestration.Activities.Storage;
+using Polly;
+using Polly.Timeout;
+
+namespace Orchestration.Activities.Google;
+
+/// <summary>Composition of the Google adapters: credentials, HTTP clients with resilience, GCS and Cloud Run.</summary>
+public static class GoogleServiceCollectionExtensions
+{
+    /// <summary>Registers <see cref="IGoogleAccessTokenSource"/> from <see cref="GoogleCredentialOptions"/>.</summary>
+    /// <remarks>Does not replace a token source registered before (tests register a fixed one).</remarks>
+    /// <param name="services">The services.</param>
+    /// <returns>The same services.</returns>
+    public static IServiceCollection AddGoogleCredentials(this IServiceCollection services)
+    {
+        services.AddOptions<GoogleCredentialOptions>()
+            .BindConfiguration(GoogleCredentialOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton<IGoogleAccessTokenSource>(sp =>
+            sp.GetRequiredService<IOptions<GoogleCredentialOptions>>().Value.Mode == GoogleCredentialMode.None
+                ? new NoAccessTokenSource()
+                : ActivatorUtilities.CreateInstance<GoogleCredentialTokenSource>(sp));
+        return services;
+    }
+
+    /// <summary>
+    /// Registers <see cref="AppServiceManagedIdentityTokenSource"/> as the <see cref="IAzureTokenSource"/> for
+    /// workload identity federation from an Azure Functions / App Service managed identity.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="clientId">Client id of a user-assigned identity, or null for the system-assigned one.</param>
+    /// <returns>The same services.</returns>
+    public static IServiceCollection AddAppServiceManagedIdentity(this IServiceCollection services, string? clientId = null)
+    {
+        // A token GET is idempotent: the standard pipeline (retries on 408/429/5xx, timeouts) fits.
+        services.AddHttpClient(AppServiceManagedIdentityTokenSource.HttpClientName).AddStandardResilienceHandler();
+        services.TryAddSingleton<IAzureTokenSource>(sp => new AppServiceManagedIdentityTokenSource(
+            sp.GetRequiredService<IHttpClientFactory>(), clientId: clientId));
+        return services;
+    }
+
+    /// <summary>Registers <see cref="GcsObjectStore"/> as the <see cref="IObjectStore"/>.</summary>
+    /// <param name="services">The services.</param>
+    /// <returns>The same services.</returns>
+    public static IServiceCollection AddGcsObjectStore(this IServiceCollection services)
+    {
+        services.AddGoogleCredentials();
+        services.AddOptions<GcsOptions>().BindConfiguration(GcsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddGoogleHttpClient(GcsObjectStore.HttpClientName);
+        services.TryAddSingleton<GcsObjectStore>();
+        services.TryAddSingleton<IObjectStore>(sp => sp.GetRequiredService<GcsObjectStore>());
+        return services;
+    }
+
+    /// <summary>Registers <see cref="CloudRunJobsClient"/> as the <see cref="ICloudRunJobsClient"/>.</summary>
+    /// <param name="services">The services.</param>
+    /// <returns>The same services.</returns>
+    public static IServiceCollection AddCloudRunJobsClient(this IServiceCollection services)
+    {
+        services.AddGoogleCredentials();
+        services.AddOptions<CloudRunOptions>().BindConfiguration(CloudRunOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddGoogleHttpClient(CloudRunJobsClient.HttpClientName);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IStartRateLimiter>(sp => new TokenBucketStartRateLimiter(
+            sp.GetRequiredService<IOptions<CloudRunOptions>>().Value.StartsPerMinute,
+            sp.GetRequiredService<IOptions<CloudRunOptions>>().Value.StartBurst,
+            sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<CloudRunJobsClient>();
+        services.TryAddSingleton<ICloudRunJobsClient>(sp => sp.GetRequiredService<CloudRunJobsClient>());
+        return services;
+    }
+
+    /// <summary>Registers a named client: total timeout, retry (guarded calls only), attempt timeout, then auth.</summary>
+    /// <param name="services">The services.</param>
+    /// <param name="name">Client name.</param>
+    /// <returns>The client builder.</returns>
+    internal static IHttpClientBuilder AddGoogleHttpClient(this IServiceCollection services, string name)
+    {
+        services.AddOptions<GoogleHttpOptions>().BindConfiguration(GoogleHttpOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddTransient<GoogleAuthHandler>();
+        var builder = services.AddHttpClient(name, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        builder.AddResilienceHandler("google", (pipeline, context) =>
+        {
+            var options = context.ServiceProvider.GetRequiredService<IOptions<GoogleHttpOptions>>().Value;
+            var logger = context.ServiceProvider.GetService<ILoggerFactory>()?.CreateLogger("Orchestration.Activities.Google.Http")
+                ?? NullLogger.Instance;
+            pipeline.AddTimeout(options.TotalTimeout);
+            pipeline.AddRetry(new HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = Math.Max(1, options.MaxRetryAttempts),
+                Delay = options.BaseDelay,
+                MaxDelay = options.MaxDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                ShouldRetryAfterHeader = true,
+                ShouldHandle = args => ValueTask.FromResult(
+                    options.MaxRetryAttempts > 0 && IsRetryable(args.Context.GetRequestMessage(), args.Outcome, args.Context.CancellationToken)),
+                OnRetry = args =>
+                {
+                    var request = args.Context.GetRequestMessage();
+                    var outcome = args.Outcome.Exception?.GetType().Name ?? ((int?)args.Outcome.Result?.StatusCode)?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?";
+                    logger.Retrying(request?.Method.Method ?? "?", request?.RequestUri?.AbsolutePath ?? "?", outcome, args.AttemptNumber + 1);
+                    return default;
+                },
+            });
+            pipeline.AddTimeout(options.AttemptTimeout);
+        });
+        builder.AddHttpMessageHandler<GoogleAuthHandler>();
+        return builder;
+    }
+
+    private static bool IsRetryable(HttpRequestMessage? request, Outcome<HttpResponseMessage> outcome, CancellationToken cancellationToken)
+    {
+        if (request is null || !request.Options.TryGetValue(GoogleRequests.Retryable, out var retryable) || !retryable)
+        {
+            return false;
+        }
+
+        return outcome switch
+        {
+            { Exception: TimeoutRejectedException or HttpRequestException } => true,
+            { Exception: OperationCanceledException } => !cancellationToken.IsCancellationRequested,
+            { Result: { } response } => response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests
+                || ((int)response.StatusCode >= 500 && response.StatusCode != HttpStatusCode.NotImplemented),
+            _ => false,
+        };
+    }
+}

@@ -1,0 +1,150 @@
+using System.Text;
+using Microsoft.Extensions.Options;
+using Orchestration.Activities.Storage;
+
+namespace Orchestration.Activities.Tests.Storage;
+
+public sealed class LocalFolderObjectStoreTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "orch-store-" + Guid.NewGuid().ToString("N"));
+    private readonly LocalFolderObjectStore _store;
+
+    public LocalFolderObjectStoreTests()
+    {
+        _store = new LocalFolderObjectStore(Options.Create(new LocalFolderObjectStoreOptions { Root = _root, ListPageSize = 1000 }));
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
+
+    private static MemoryStream Text(string text) => new(Encoding.UTF8.GetBytes(text));
+
+    private async Task<string> ReadTextAsync(string name)
+    {
+        await using var content = await _store.GetAsync(name) ?? throw new InvalidOperationException($"{name} missing");
+        return Encoding.UTF8.GetString(await content.ReadAllBytesAsync());
+    }
+
+    [Fact]
+    public async Task PutIfAbsent_ParallelTasksRace_ExactlyOneWinsAndItsBytesStay()
+    {
+        var start = new TaskCompletionSource();
+        var racers = Enumerable.Range(0, 32).Select(i => Task.Run(async () =>
+        {
+            await start.Task;
+            return (i, (await _store.PutIfAbsentAsync("runs/b/n/t/0/a1/claim", Text($"execution-{i}"))).Created);
+        })).ToList();
+
+        start.SetResult();
+        var results = await Task.WhenAll(racers);
+
+        var winner = Assert.Single(results, r => r.Created);
+        Assert.Equal($"execution-{winner.i}", await ReadTextAsync("runs/b/n/t/0/a1/claim"));
+        Assert.Empty(Directory.GetFiles(Path.Combine(_root, ".orchestration", "tmp")));
+    }
+
+    [Fact]
+    public async Task Put_RepeatedQuickly_GenerationAlwaysGrowsAndOldOneIsGone()
+    {
+        var generations = new List<long>();
+        for (var i = 0; i < 20; i++)
+        {
+            generations.Add((await _store.PutAsync("spec.json", Text($"v{i}"), "application/json")).Generation);
+        }
+
+        Assert.Equal(generations.Order(), generations);
+        Assert.Equal(generations.Count, generations.Distinct().Count());
+        Assert.Null(await _store.GetAsync("spec.json", generations[0]));
+        await using var live = await _store.GetAsync("spec.json", generations[^1]);
+        Assert.NotNull(live);
+        Assert.Equal("application/json", (await _store.GetMetadataAsync("spec.json"))?.ContentType);
+        Assert.Equal("v19", await ReadTextAsync("spec.json"));
+    }
+
+    [Theory]
+    [InlineData("../escape")]
+    [InlineData("a/../../escape")]
+    [InlineData("/etc/passwd")]
+    [InlineData("a//b")]
+    [InlineData("a/./b")]
+    [InlineData("a\\..\\b")]
+    [InlineData(".orchestration/tmp/x")]
+    [InlineData("trailing/")]
+    [InlineData("line\nbreak")]
+    public async Task UnsafeNames_AreRefused_AndNothingIsWritten(string name)
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => _store.PutAsync(name, Text("x")));
+        await Assert.ThrowsAsync<ArgumentException>(() => _store.GetAsync(name));
+
+        Assert.False(File.Exists(Path.Combine(Path.GetDirectoryName(_root)!, "escape")));
+        Assert.Empty((await _store.ListAsync(string.Empty)).Items);
+    }
+
+    [Fact]
+    public async Task List_PagedByPrefix_ReturnsEveryNameOnceInOrdinalOrder()
+    {
+        var names = Enumerable.Range(0, 17).Select(i => $"runs/b1/t{i % 3}/{i:D2}").Append("runs/b1/.hidden").ToList();
+        foreach (var name in names)
+        {
+            await _store.PutAsync(name, Text(name));
+        }
+
+        await _store.PutAsync("runs/b10/other", Text("x"));
+
+        var listed = new List<string>();
+        string? token = null;
+        do
+        {
+            var page = await _store.ListAsync("runs/b1/", token, pageSize: 4);
+            Assert.True(page.Items.Count <= 4);
+            listed.AddRange(page.Items.Select(i => i.Name));
+            token = page.NextPageToken;
+        }
+        while (token is not null);
+
+        Assert.Equal(names.Order(StringComparer.Ordinal), listed);
+    }
+
+    [Fact]
+    public async Task DeleteByPrefix_RemovesObjectsAndEmptyFolders_KeepsOthers()
+    {
+        await _store.PutAsync("runs/b1/n/t/0/a1/result.json", Text("{}"), "application/json");
+        await _store.PutAsync("runs/b1/n/t/0/a1/stdout.txt", Text("out"));
+        await _store.PutAsync("runs/b2/n/t/0/a1/result.json", Text("{}"));
+
+        var deleted = await _store.DeleteByPrefixAsync("runs/b1/");
+
+        Assert.Equal(2, deleted);
+        Assert.False(Directory.Exists(Path.Combine(_root, "runs", "b1")));
+        Assert.Equal(["runs/b2/n/t/0/a1/result.json"], (await _store.ListAsync("runs/")).Items.Select(i => i.Name));
+        Assert.False(await _store.DeleteAsync("runs/b1/n/t/0/a1/result.json"));
+    }
+
+    [Fact]
+    public async Task CustomTime_SetAndNeverMovedBack_AndMissingObjectIsNull()
+    {
+        await _store.PutAsync("inputs/x.tar.gz", Text("b"), "application/gzip");
+        var later = new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.Zero);
+
+        var set = await _store.SetCustomTimeAsync("inputs/x.tar.gz", later);
+        var earlier = await _store.SetCustomTimeAsync("inputs/x.tar.gz", later.AddDays(-3));
+
+        Assert.Equal(later, set?.CustomTime);
+        Assert.Equal(later, earlier?.CustomTime);
+        Assert.Equal("application/gzip", earlier?.ContentType);
+        Assert.Null(await _store.SetCustomTimeAsync("inputs/missing", later));
+    }
+
+    [Fact]
+    public async Task Files_AreReadableAtTheirNaturalPath_ForTheRunnerShim()
+    {
+        await _store.PutAsync("runs/b/n/t/0/a1/response.txt", Text("hello"));
+
+        Assert.Equal("hello", await File.ReadAllTextAsync(Path.Combine(_root, "runs", "b", "n", "t", "0", "a1", "response.txt")));
+    }
+}
