@@ -1,0 +1,43 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Orchestration.Activities.Stores;
+using Orchestration.Domain;
+
+namespace Orchestration.Activities;
+
+/// <summary>Reads stored batches for activities, keeping recently used ones parsed in memory.</summary>
+/// <remarks>CollectResult needs a task's rules for every run; parsing a document of up to 4 MiB per run
+/// would dominate a 10,000-run batch. A stored batch never changes under its id and nonce (a new
+/// submission after a purge gets a new nonce, which callers pass), so nothing else invalidates it.</remarks>
+/// <param name="batches">The batch store.</param>
+public sealed class BatchCatalog(IBatchStore batches)
+{
+    private const int Capacity = 64;
+    private readonly ConcurrentDictionary<string, (StoredBatch Stored, Batch Batch)> _cache = new(StringComparer.Ordinal);
+
+    /// <summary>The stored record and parsed batch.</summary>
+    /// <param name="batchId">The batch id.</param>
+    /// <param name="nonce">The submission the caller works for, when known: a cached batch of another
+    /// submission (the id was purged and submitted again) is read afresh.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The batch.</returns>
+    /// <exception cref="InvalidOperationException">The batch is not stored (purged, or never submitted).</exception>
+    public async Task<(StoredBatch Stored, Batch Batch)> GetAsync(string batchId, string? nonce = null, CancellationToken cancellationToken = default)
+    {
+        if (_cache.TryGetValue(batchId, out var cached) && (nonce is null || cached.Stored.Nonce == nonce))
+        {
+            return cached;
+        }
+
+        var stored = await batches.GetAsync(batchId, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Batch '{batchId}' is not in the batch store.");
+        var batch = JsonSerializer.Deserialize<Batch>(stored.Document.Span, BatchJson.Options)
+            ?? throw new InvalidDataException($"Batch '{batchId}' has an empty document.");
+        if (_cache.Count >= Capacity)
+        {
+            _cache.Clear();
+        }
+
+        return _cache[batchId] = (stored with { Document = ReadOnlyMemory<byte>.Empty }, batch);
+    }
+}

@@ -1,0 +1,17 @@
+namespace Orchestration.Activities.Contracts;
+
+/// <summary>Where an attempt stands, as CheckRun sees it.</summary>
+public enum AttemptState
+{
+    /// <summary>Started, not yet claimed by a runner.</summary>
+    Waiting,
+
+    /// <summary>Claimed: a runner is working.</summary>
+    Running,
+
+    /// <summary>result.json exists: collect it.</summary>
+    ResultReady,
+
+    /// <summary>The execution ended (or vanished) without a result: an infrastructure failure.</summary>
+    Lost,
+}

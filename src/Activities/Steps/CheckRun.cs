@@ -1,0 +1,77 @@
+using System.Text.Json;
+using Orchestration.Activities.CloudRun;
+using Orchestration.Activities.Contracts;
+using Orchestration.Activities.Storage;
+using Orchestration.Domain.Specs;
+
+namespace Orchestration.Activities.Steps;
+
+/// <summary>Looks at an attempt: result.json first (one GCS call), the claim until it is known, and the
+/// execution only when due.</summary>
+/// <remarks>Read-only, so safe to repeat. An execution that ended or vanished without a result is
+/// looked at once more for a result that landed just before the end.</remarks>
+/// <param name="objects">The object store.</param>
+/// <param name="jobs">Cloud Run (or the local runner).</param>
+public sealed class CheckRun(IObjectStore objects, ICloudRunJobsClient jobs) : IActivity<CheckRunInput, CheckRunResult>
+{
+    /// <inheritdoc />
+    public async Task<CheckRunResult> RunAsync(CheckRunInput input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var attempt = input.Attempt;
+        var prefix = RunnerContract.AttemptPrefix(attempt.BatchId, attempt.Nonce, attempt.TaskId, attempt.RunIndex, attempt.Attempt);
+        if (await HasResultAsync(prefix, cancellationToken).ConfigureAwait(false))
+        {
+            return new CheckRunResult(AttemptState.ResultReady, null, null, null);
+        }
+
+        DateTime? claimedAt = null;
+        var execution = input.Execution;
+        if (!input.ClaimKnown && await StartRun.ReadTextAsync(objects, prefix + RunnerContract.ClaimObject, cancellationToken).ConfigureAwait(false) is { } claimJson)
+        {
+            (execution, claimedAt) = ParseClaim(claimJson, input.Execution);
+        }
+
+        var state = claimedAt is not null || input.ClaimKnown ? AttemptState.Running : AttemptState.Waiting;
+        if (!input.CheckExecution)
+        {
+            return new CheckRunResult(state, claimedAt, execution, null);
+        }
+
+        var current = await jobs.GetExecutionAsync(execution, cancellationToken).ConfigureAwait(false);
+        if (current is not null && !current.IsTerminal)
+        {
+            return new CheckRunResult(state, claimedAt, execution, null);
+        }
+
+        if (await HasResultAsync(prefix, cancellationToken).ConfigureAwait(false))
+        {
+            return new CheckRunResult(AttemptState.ResultReady, claimedAt, execution, null);
+        }
+
+        var reason = current is null
+            ? "The execution no longer exists and left no result."
+            : $"The execution ended ({current.State.ToString().ToLowerInvariant()}) without a result{(current.FailureReason is null ? "" : ": " + current.FailureReason)}.";
+        return new CheckRunResult(AttemptState.Lost, claimedAt, execution, reason);
+    }
+
+    private async Task<bool> HasResultAsync(string prefix, CancellationToken cancellationToken) =>
+        await objects.GetMetadataAsync(prefix + RunnerContract.ResultObject, cancellationToken).ConfigureAwait(false) is not null;
+
+    private static (string Execution, DateTime? ClaimedAt) ParseClaim(string json, string started)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            var root = document.RootElement;
+            var execution = root.TryGetProperty("execution", out var e) && e.GetString() is { Length: > 0 } name ? name : started;
+            DateTime? at = root.TryGetProperty("startedAt", out var s) && s.TryGetDateTimeOffset(out var time) ? time.UtcDateTime : null;
+            return (execution, at ?? DateTime.MinValue);
+        }
+        catch (JsonException)
+        {
+            // A claim exists, so a runner is working, even if its content cannot be read.
+            return (started, DateTime.MinValue);
+        }
+    }
+}

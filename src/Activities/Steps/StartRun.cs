@@ -1,0 +1,59 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Orchestration.Activities.CloudRun;
+using Orchestration.Activities.Contracts;
+using Orchestration.Activities.Storage;
+using Orchestration.Domain.Specs;
+
+namespace Orchestration.Activities.Steps;
+
+/// <summary>Starts the execution of one attempt and records its name as <c>a{k}/execution</c>.</summary>
+/// <remarks>At-least-once: a repeat finds the recorded execution and returns it without starting
+/// another. If two executions do start (a repeat raced the first record, or an ambiguous <c>:run</c>), the
+/// runner's claim lets only one work, and CheckRun follows the claimant.</remarks>
+/// <param name="objects">The object store.</param>
+/// <param name="jobs">Cloud Run (or the local runner).</param>
+/// <param name="settings">Run settings.</param>
+public sealed class StartRun(IObjectStore objects, ICloudRunJobsClient jobs, IOptions<RunSettings> settings) : IActivity<StartRunInput, StartRunResult>
+{
+    /// <inheritdoc />
+    public async Task<StartRunResult> RunAsync(StartRunInput input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var attempt = input.Attempt;
+        var prefix = RunnerContract.AttemptPrefix(attempt.BatchId, attempt.Nonce, attempt.TaskId, attempt.RunIndex, attempt.Attempt);
+        var record = prefix + RunnerContract.ExecutionObject;
+        if (await ReadTextAsync(objects, record, cancellationToken).ConfigureAwait(false) is { } recorded)
+        {
+            return new StartRunResult(recorded, 0);
+        }
+
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [RunnerContract.SpecUriVariable] = input.SpecUri,
+            [RunnerContract.PrefixVariable] = settings.Value.Uri(prefix),
+            [RunnerContract.AttemptVariable] = attempt.Attempt.ToString(CultureInfo.InvariantCulture),
+        };
+        var started = await jobs.RunExecutionAsync(input.JobId, environment, TimeSpan.FromSeconds(input.TimeoutSeconds), cancellationToken).ConfigureAwait(false);
+        if (started.Outcome == RunExecutionOutcome.Throttled || started.ExecutionName is null)
+        {
+            return new StartRunResult(null, started.RetryAfter.TotalSeconds);
+        }
+
+        using var body = new MemoryStream(Encoding.UTF8.GetBytes(started.ExecutionName));
+        var put = await objects.PutIfAbsentAsync(record, body, "text/plain", cancellationToken).ConfigureAwait(false);
+        if (!put.Created && await ReadTextAsync(objects, record, cancellationToken).ConfigureAwait(false) is { } earlier)
+        {
+            return new StartRunResult(earlier, 0);
+        }
+
+        return new StartRunResult(started.ExecutionName, 0);
+    }
+
+    internal static async Task<string?> ReadTextAsync(IObjectStore objects, string name, CancellationToken cancellationToken)
+    {
+        await using var content = await objects.GetAsync(name, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return content is null ? null : Encoding.UTF8.GetString(await content.ReadAllBytesAsync(cancellationToken).ConfigureAwait(false)).Trim();
+    }
+}
