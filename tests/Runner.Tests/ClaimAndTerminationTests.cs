@@ -1,0 +1,109 @@
+using System.Text;
+using System.Text.Json;
+using Orchestration.Domain.Judging;
+using Orchestration.Domain.Specs;
+
+namespace Orchestration.Runner.Tests;
+
+public sealed class ClaimAndTerminationTests : IDisposable
+{
+    private readonly RunnerHarness _harness = new();
+
+    [Fact]
+    public async Task Run_FreshAttempt_ClaimNamesThisExecution()
+    {
+        _harness.WriteSpec(RunnerHarness.CommandSpec("true"));
+
+        await _harness.RunAsync();
+
+        using var claim = JsonDocument.Parse(_harness.ReadAttemptObject(RunnerContract.ClaimObject));
+        Assert.Equal(RunnerHarness.Execution, claim.RootElement.GetProperty("execution").GetString());
+        Assert.True(claim.RootElement.GetProperty("startedAt").TryGetDateTimeOffset(out _));
+    }
+
+    [Fact]
+    public async Task Run_ClaimHeldByAnotherExecution_ExitsZeroAndWritesNothing()
+    {
+        var claim = "{\"execution\":\"jobs/runner-abc/executions/other\",\"startedAt\":\"2026-01-01T00:00:00Z\"}";
+        _harness.PutObject("runs/b1/n1/t1/0/a1/claim", Encoding.UTF8.GetBytes(claim));
+        _harness.WriteSpec(RunnerHarness.CommandSpec("touch ran"));
+
+        var outcome = await _harness.RunAsync();
+
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.Equal([RunnerContract.ClaimObject], _harness.AttemptObjectNames());
+        Assert.Equal(claim, _harness.ReadAttemptObject(RunnerContract.ClaimObject));
+        Assert.False(File.Exists(Path.Combine(_harness.Workspace, "ran")));
+        Assert.Contains("duplicate", outcome.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_ClaimAlreadyNamingThisExecution_ProceedsAsARetriedUpload()
+    {
+        var claim = $"{{\"execution\":\"{RunnerHarness.Execution}\",\"startedAt\":\"2026-01-01T00:00:00Z\"}}";
+        _harness.PutObject("runs/b1/n1/t1/0/a1/claim", Encoding.UTF8.GetBytes(claim));
+        _harness.WriteSpec(RunnerHarness.CommandSpec("echo ran"));
+
+        var outcome = await _harness.RunAsync();
+
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.Equal(Termination.None, _harness.ReadResult().Termination);
+        Assert.Equal("ran\n", _harness.ReadAttemptObject(RunnerContract.StdoutObject));
+    }
+
+    [Fact]
+    public async Task Run_ClaimStorageUnavailable_ExitsNonZeroWithoutRunning()
+    {
+        _harness.WriteSpec(RunnerHarness.CommandSpec("touch ran"));
+        _harness.Environment["GCLOUD_STANDIN_FAIL_MATCH"] = "/claim$";
+
+        var outcome = await _harness.RunAsync();
+
+        Assert.NotEqual(0, outcome.ExitCode);
+        Assert.Empty(_harness.AttemptObjectNames());
+        Assert.False(File.Exists(Path.Combine(_harness.Workspace, "ran")));
+    }
+
+    [Fact]
+    public async Task Run_CommandPastItsDeadline_UploadsPartialOutputAsTimeout()
+    {
+        _harness.WriteSpec(RunnerHarness.CommandSpec(
+            "echo partial; mkdir -p output; echo half > output/progress.txt; sleep 30; echo never",
+            timeoutSeconds: 3,
+            limits: new SpecLimits(SafetyMarginSeconds: 1)));
+
+        var outcome = await _harness.RunAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.InRange(outcome.Elapsed.TotalSeconds, 1.5, 12);
+        var result = _harness.ReadResult();
+        Assert.Equal(Termination.Timeout, result.Termination);
+        Assert.Equal(143, result.ExitCode);
+        Assert.Equal("partial\n", _harness.ReadAttemptObject(RunnerContract.StdoutObject));
+        Assert.Equal("half\n", _harness.ReadOutputTar()["progress.txt"]);
+    }
+
+    [Fact]
+    public async Task Run_SigtermFromOutside_StopsTheWorkAndRecordsCancel()
+    {
+        _harness.WriteSpec(RunnerHarness.CommandSpec("echo started; touch started; sleep 30; echo never") with
+        {
+            PostCommand = "touch post-ran",
+        });
+
+        var outcome = await _harness.RunAsync(TimeSpan.FromSeconds(30), async pid =>
+        {
+            await RunnerHarness.WaitForFileAsync(Path.Combine(_harness.Workspace, "started"), TimeSpan.FromSeconds(20));
+            await RunnerHarness.SendTermAsync(pid);
+        });
+
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.True(outcome.Elapsed < TimeSpan.FromSeconds(15), $"took {outcome.Elapsed}");
+        var result = _harness.ReadResult();
+        Assert.Equal(Termination.Cancel, result.Termination);
+        Assert.Equal("started\n", _harness.ReadAttemptObject(RunnerContract.StdoutObject));
+        Assert.False(File.Exists(Path.Combine(_harness.Workspace, "post-ran")));
+    }
+
+    public void Dispose() => _harness.Dispose();
+}
