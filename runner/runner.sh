@@ -95,7 +95,7 @@ claim() {
     claimed=1
     return
   fi
-  grep -qiE '412|precondition' "$state/claim.err" || die "could not claim the attempt: $(tail -n 3 "$state/claim.err")"
+  grep -qiE '412|pre-?condition' "$state/claim.err" || die "could not claim the attempt: $(tail -n 3 "$state/claim.err")"
   gcloud storage cat "${RUN_PREFIX}claim" >"$state/claim.existing" 2>>"$state/claim.err" || die "could not read the existing claim"
   local owner
   owner=$(lib claim-owner "$state/claim.existing") || die "could not read the existing claim"
