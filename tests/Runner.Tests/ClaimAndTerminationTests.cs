@@ -105,5 +105,28 @@ public sealed class ClaimAndTerminationTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_harness.Workspace, "post-ran")));
     }
 
+    [Fact]
+    public async Task Run_SigtermWhileFetchingInputs_SkipsTheWorkAndRecordsCancel()
+    {
+        _harness.PutObject("inputs/slow.tar.gz", RunnerHarness.TarGz(RunnerHarness.FileEntry("f.txt", "f")));
+        _harness.Environment["GCLOUD_STANDIN_SLOW_MATCH"] = "slow\\.tar\\.gz$";
+        _harness.WriteSpec(RunnerHarness.CommandSpec("touch ran") with
+        {
+            Inputs = [new SpecInput("data", Bundle: _harness.GsUri("inputs/slow.tar.gz"))],
+        });
+
+        var outcome = await _harness.RunAsync(TimeSpan.FromSeconds(30), async pid =>
+        {
+            await RunnerHarness.WaitForFileAsync(_harness.AttemptObjectPath(RunnerContract.ClaimObject), TimeSpan.FromSeconds(20));
+            await RunnerHarness.SendTermAsync(pid);
+        });
+
+        Assert.Equal(0, outcome.ExitCode);
+        var result = _harness.ReadResult();
+        Assert.Equal(Termination.Cancel, result.Termination);
+        Assert.Null(result.ExitCode);
+        Assert.False(File.Exists(Path.Combine(_harness.Workspace, "ran")));
+    }
+
     public void Dispose() => _harness.Dispose();
 }

@@ -129,6 +129,23 @@ public sealed class CommandRunTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_OutputTarOverCap_IsNotUploadedAndTheRunStillReports()
+    {
+        _harness.WriteSpec(RunnerHarness.CommandSpec("mkdir -p output; head -c 20000 /dev/urandom > output/noise.bin; echo done") with
+        {
+            Limits = new SpecLimits(OutputTarBytes: 1000, SafetyMarginSeconds: 1),
+        });
+
+        var outcome = await _harness.RunAsync();
+
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.Equal(0, _harness.ReadResult().ExitCode);
+        Assert.False(_harness.AttemptObjectExists(RunnerContract.OutputObject));
+        Assert.Contains("over the 1000-byte cap", _harness.ReadAttemptObject(RunnerContract.StderrObject), StringComparison.Ordinal);
+        Assert.Contains("\"output\":{\"bytes\":", _harness.ReadAttemptObject(RunnerContract.ResultObject), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_ResultUploadFails_ExitsNonZeroWithoutResult()
     {
         _harness.WriteSpec(RunnerHarness.CommandSpec("echo ok"));
