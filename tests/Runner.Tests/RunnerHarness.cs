@@ -31,7 +31,7 @@ public sealed class RunnerHarness : IDisposable
 
         Environment = new Dictionary<string, string?>
         {
-            ["PATH"] = $"{Path.Combine(RepositoryRoot, "runner", "test")}:{System.Environment.GetEnvironmentVariable("PATH")}",
+            ["PATH"] = string.Join(':', Path.Combine(RepositoryRoot, "runner", "local"), Path.Combine(RepositoryRoot, "runner", "test"), System.Environment.GetEnvironmentVariable("PATH")),
             ["HOME"] = Home,
             ["TMPDIR"] = Temp,
             ["GCS_LOCAL_ROOT"] = GcsRoot,
