@@ -52,6 +52,27 @@ public sealed class ClaimAndTerminationTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_TwoExecutionsOfOneAttempt_ExactlyOneRunsTheWork()
+    {
+        _harness.WriteSpec(RunnerHarness.CommandSpec("echo \"ran by $CLOUD_RUN_EXECUTION\"; sleep 1"));
+        var other = Path.Combine(_harness.Root, "workspace-2");
+        Directory.CreateDirectory(other);
+        var secondName = "jobs/runner-abc/executions/exec-2";
+
+        var outcomes = await Task.WhenAll(
+            _harness.RunAsync(),
+            _harness.RunAsync(overrides: new Dictionary<string, string?> { ["CLOUD_RUN_EXECUTION"] = secondName, ["RUNNER_WORKSPACE"] = other }));
+
+        Assert.All(outcomes, o => Assert.Equal(0, o.ExitCode));
+        using var claim = JsonDocument.Parse(_harness.ReadAttemptObject(RunnerContract.ClaimObject));
+        var winner = claim.RootElement.GetProperty("execution").GetString();
+        Assert.Contains(winner, new[] { RunnerHarness.Execution, secondName });
+        Assert.Equal($"ran by {winner}\n", _harness.ReadAttemptObject(RunnerContract.StdoutObject));
+        Assert.Single(outcomes, o => o.Stderr.Contains("duplicate", StringComparison.Ordinal));
+        Assert.Equal(Termination.None, _harness.ReadResult().Termination);
+    }
+
+    [Fact]
     public async Task Run_ClaimStorageUnavailable_ExitsNonZeroWithoutRunning()
     {
         _harness.WriteSpec(RunnerHarness.CommandSpec("touch ran"));

@@ -158,7 +158,9 @@ public sealed class RunnerHarness : IDisposable
     /// <summary>Runs the runner to its end (or kills it after <paramref name="limit"/>).</summary>
     /// <param name="limit">How long the test waits at most.</param>
     /// <param name="whileRunning">Called with the process id once started, e.g. to send a signal.</param>
-    public async Task<RunnerOutcome> RunAsync(TimeSpan? limit = null, Func<int, Task>? whileRunning = null)
+    /// <param name="overrides">Environment changes for this process only.</param>
+    public async Task<RunnerOutcome> RunAsync(
+        TimeSpan? limit = null, Func<int, Task>? whileRunning = null, IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var info = new ProcessStartInfo("bash", [Path.Combine(RepositoryRoot, "runner", "runner.sh")])
         {
@@ -168,7 +170,7 @@ public sealed class RunnerHarness : IDisposable
             UseShellExecute = false,
             WorkingDirectory = Root,
         };
-        foreach (var (key, value) in Environment)
+        foreach (var (key, value) in Environment.Concat(overrides ?? new Dictionary<string, string?>()))
         {
             if (value is null)
             {
