@@ -6,7 +6,8 @@
 #
 # STATE_DIR holds what runner-lib.js `spec` wrote (vars, pre.sh, main.sh, post.sh, prompt.txt,
 # claude.args, env.nul). Each phase P writes P.out, P.err and, when it ends, P.rc; P.started marks
-# that it began. A failing preCommand skips the main phase (its exit code becomes the result's).
+# that it began. preCommand and postCommand never see the Anthropic credentials (claude does).
+# A failing preCommand skips the main phase (its exit code becomes the result's).
 # The script itself exits 0 once every phase it ran has ended, so any other status means a signal.
 set -uo pipefail
 
@@ -20,10 +21,12 @@ done <"$state/env.nul"
 
 kind=$(sed -n 's/^KIND=//p' "$state/vars")
 
+# Scripts never see Anthropic credentials, in Claude tasks either: only claude itself needs them.
 run_script() { # phase
   local phase=$1
   : >"$state/$phase.started"
-  bash "$state/$phase.sh" <"$state/stdin.empty" >"$state/$phase.out" 2>"$state/$phase.err"
+  env -u ANTHROPIC_API_KEY -u ANTHROPIC_AUTH_TOKEN -u CLAUDE_CODE_OAUTH_TOKEN \
+    bash "$state/$phase.sh" <"$state/stdin.empty" >"$state/$phase.out" 2>"$state/$phase.err"
   echo "$?" >"$state/$phase.rc"
 }
 

@@ -58,6 +58,23 @@ public sealed class SecretTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_ClaudeTaskPreAndPostCommands_DoNotSeeTheKeyButClaudeDoes()
+    {
+        _harness.Environment["ANTHROPIC_API_KEY"] = AnthropicKey;
+        _harness.Environment["CLAUDE_STANDIN_ARGS_FILE"] = Path.Combine(_harness.Root, "args.json");
+        _harness.WriteSpec(RunnerHarness.ClaudeSpec("Hi.") with
+        {
+            PreCommand = "echo \"pre=[${ANTHROPIC_API_KEY:-unset}]\"",
+            PostCommand = "echo \"post=[${ANTHROPIC_API_KEY:-unset}]\"",
+        });
+
+        await _harness.RunAsync();
+
+        Assert.Equal("pre=[unset]\npost=[unset]\n", _harness.ReadAttemptObject(RunnerContract.StdoutObject));
+        Assert.Contains("\"hasAnthropicKey\":true", await File.ReadAllTextAsync(Path.Combine(_harness.Root, "args.json")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_ClaudeEchoingTheKey_IsScrubbedFromTranscriptResponseAndResult()
     {
         _harness.Environment["ANTHROPIC_API_KEY"] = AnthropicKey;
