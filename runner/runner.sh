@@ -211,7 +211,7 @@ run_work() {
   env "${hide[@]}" timeout --signal=TERM --kill-after="$kill_after" "$remaining" \
     bash "$here/phases.sh" "$state" "$workspace" >"$state/work.log" 2>&1 &
   work_pid=$!
-  if ((cancelled)); then on_term_now; fi
+  if ((cancelled)); then on_term; fi # a SIGTERM that came while the work was being started
   work_rc=0
   while :; do
     if wait "$work_pid"; then work_rc=0; else work_rc=$?; fi
@@ -230,8 +230,6 @@ run_work() {
     if ((work_rc != 0)); then log "the work driver ended with status $work_rc"; fi
   fi
 }
-
-on_term_now() { term_sent=0; on_term; }
 
 main_exit_code() {
   if [[ -f "$state/main.rc" ]]; then
