@@ -90,13 +90,13 @@ public sealed class ClaimAndTerminationTests : IDisposable
     {
         _harness.WriteSpec(RunnerHarness.CommandSpec(
             "echo partial; mkdir -p output; echo half > output/progress.txt; sleep 30; echo never",
-            timeoutSeconds: 3,
+            timeoutSeconds: 5,
             limits: new SpecLimits(SafetyMarginSeconds: 1)));
 
         var outcome = await _harness.RunAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(0, outcome.ExitCode);
-        Assert.InRange(outcome.Elapsed.TotalSeconds, 1.5, 12);
+        Assert.InRange(outcome.Elapsed.TotalSeconds, 2, 15);
         var result = _harness.ReadResult();
         Assert.Equal(Termination.Timeout, result.Termination);
         Assert.Equal(143, result.ExitCode);
