@@ -1,0 +1,309 @@
+#!/usr/bin/env bash
+# The runner: the container entrypoint of every Cloud Run job execution (shared/DESIGN.md section 9).
+# One execution = one attempt of one run of one task:
+#   1. claim    create ${RUN_PREFIX}claim if absent ({execution, startedAt}); a claim naming another
+#               execution means this one is a duplicate of a retried :run, so it exits 0 and writes nothing
+#   2. inputs   download spec.json; unpack bundles (no links, no absolute or '..' names), clone git
+#               inputs at their pinned commit, copy gcs objects or prefixes, all under WORKSPACE/input
+#   3. work     preCommand, the command (a script file) or Claude (prompt on stdin), postCommand, with
+#               cwd = WORKSPACE, in their own process group under timeoutSeconds - safetyMarginSeconds
+#   4. upload   stdout.txt, stderr.txt, response.txt, transcript.jsonl (Claude), output.tar.gz, then
+#               result.json last; every text scrubbed of known secret values, captures capped (tails kept)
+# SIGTERM (Cloud Run's cancel) stops the work, and what exists is uploaded with termination "cancel";
+# the runner's own deadline gives termination "timeout".
+#
+# Exit status: 0 whenever the work ran (whatever its exit code) and for a duplicate; non-zero only for
+# infrastructure failures: no claim (other than a duplicate), no spec, an input that cannot be fetched
+# or is refused, an upload that fails. Then result.json is absent and the orchestrator sees an error.
+#
+# Environment (set by the job or the local runner):
+#   RUN_SPEC_URI          gs:// URI of the task's spec.json                                  (required)
+#   RUN_PREFIX            gs://bucket/runs/{batch}/{nonce}/{task}/{idx}/a{k}/, ends in '/'      (required)
+#   CLOUD_RUN_EXECUTION   this execution's name (set by Cloud Run and the local runner)        (required)
+#   RUN_ATTEMPT           the attempt number k (recorded in result.json)
+#   RUNNER_WORKSPACE      the workspace root                                           (default /workspace)
+#   RUNNER_SECRET_ENV_NAMES  more env names whose values are scrubbed (comma or space separated);
+#                            ANTHROPIC_API_KEY, ANTHROPIC_AUTH_TOKEN, CLAUDE_CODE_OAUTH_TOKEN,
+#                            GITHUB_TOKEN and GH_TOKEN always are
+#   RUNNER_CLAUDE_SKIP_PERMISSIONS  1 = run Claude with --dangerously-skip-permissions (the image sets
+#                            it: the container is the sandbox); refused as root. Otherwise
+#                            --permission-mode acceptEdits: edits allowed, other tools only if listed
+#                            in allowedTools, and nothing ever prompts
+#   RUNNER_ALLOW_FILE_GIT   1 = also accept file:// git URLs (tests and local mode); otherwise https only
+#   RUNNER_KILL_AFTER_SECONDS   grace between TERM and KILL at the deadline                 (default 5)
+#   RUNNER_CANCEL_GRACE_SECONDS grace between TERM and KILL on cancel (Cloud Run allows 10 s) (default 2)
+#   GITHUB_TOKEN / GH_TOKEN  used for git inputs through a credential helper (never on the command line)
+set -euo pipefail
+
+readonly RUNNER_VERSION=1
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+readonly here
+workspace=${RUNNER_WORKSPACE:-/workspace}
+kill_after=${RUNNER_KILL_AFTER_SECONDS:-5}
+cancel_grace=${RUNNER_CANCEL_GRACE_SECONDS:-2}
+runner_start=$(date +%s)
+
+state=""
+claimed=0
+cancelled=0
+term_sent=0
+work_pid=""
+
+lib() { node "$here/runner-lib.js" "$@"; }
+now_iso() { date -u +%Y-%m-%dT%H:%M:%S.%3NZ; }
+
+log() {
+  printf 'runner: %s\n' "$*" >&2
+  if [[ -n "$state" ]]; then printf '[runner] %s\n' "$*" >>"$state/runner.notes"; fi
+}
+
+# shellcheck disable=SC2317 # called by the EXIT trap
+cleanup() { if [[ -n "$state" ]]; then rm -rf "$state"; fi; }
+
+# An infrastructure failure: no result.json. Once the attempt is ours, the reason goes to stderr.txt.
+die() {
+  log "$*"
+  if ((claimed)); then
+    mkdir -p "$state/failure"
+    cp "$state/runner.notes" "$state/failure/stderr.txt"
+    lib scrub-tree "$state/failure" || true
+    gcloud storage cp "$state/failure/stderr.txt" "${RUN_PREFIX}stderr.txt" >/dev/null 2>&1 || true
+  fi
+  exit 1
+}
+
+on_term() {
+  cancelled=1
+  if [[ -n "$work_pid" ]] && ((!term_sent)); then
+    term_sent=1
+    kill -TERM -- "-$work_pid" 2>/dev/null || kill -TERM "$work_pid" 2>/dev/null || true
+    (sleep "$cancel_grace" && kill -KILL -- "-$work_pid") >/dev/null 2>&1 &
+  fi
+}
+
+require_env() {
+  local name
+  for name in RUN_SPEC_URI RUN_PREFIX CLOUD_RUN_EXECUTION; do
+    [[ -n "${!name:-}" ]] || die "$name is not set"
+  done
+  [[ "$RUN_PREFIX" == gs://*/ ]] || die "RUN_PREFIX must be a gs:// prefix ending in '/'"
+}
+
+claim() {
+  lib claim "$CLOUD_RUN_EXECUTION" >"$state/claim.json"
+  if gcloud storage cp "$state/claim.json" "${RUN_PREFIX}claim" --if-generation-match=0 >/dev/null 2>"$state/claim.err"; then
+    claimed=1
+    return
+  fi
+  grep -qiE '412|pre-?condition' "$state/claim.err" || die "could not claim the attempt: $(tail -n 3 "$state/claim.err")"
+  gcloud storage cat "${RUN_PREFIX}claim" >"$state/claim.existing" 2>>"$state/claim.err" || die "could not read the existing claim"
+  local owner
+  owner=$(lib claim-owner "$state/claim.existing") || die "could not read the existing claim"
+  if [[ "$owner" != "$CLOUD_RUN_EXECUTION" ]]; then
+    printf 'runner: duplicate execution: the attempt is claimed by %s; exiting\n' "$owner" >&2
+    exit 0
+  fi
+  log "the claim already names this execution (a retried upload); going on"
+  claimed=1
+}
+
+read_spec() {
+  gcloud storage cp "$RUN_SPEC_URI" "$state/spec.json" >/dev/null 2>>"$state/runner.notes" || die "could not download $RUN_SPEC_URI"
+  lib spec "$state/spec.json" "$state" 2>>"$state/runner.notes" || die "spec.json is not valid"
+  local key value
+  while IFS='=' read -r key value; do
+    case "$key" in
+      KIND) kind=$value ;;
+      TIMEOUT_SECONDS) timeout_seconds=$value ;;
+      SAFETY_MARGIN_SECONDS) margin_seconds=$value ;;
+      OUTPUT_TAR_BYTES) output_tar_bytes=$value ;;
+      SPEC_RUNNER_VERSION) spec_runner_version=$value ;;
+    esac
+  done <"$state/vars"
+  if [[ "$spec_runner_version" != "$RUNNER_VERSION" ]]; then
+    log "spec.json was written for runner version $spec_runner_version; this is version $RUNNER_VERSION"
+  fi
+}
+
+# The destination of an input, which must stay under the input root even through existing links.
+input_destination() { # name
+  local root="$workspace/input" dest parent
+  if [[ "$1" == . ]]; then dest=$root; else dest="$root/$1"; fi
+  parent=$(dirname "$dest")
+  mkdir -p "$parent" || return 1
+  case "$(realpath -m "$dest")/" in
+    "$(realpath "$root")"/*) printf '%s' "$dest" ;;
+    *) log "input '$1' would leave the input folder"; return 1 ;;
+  esac
+}
+
+input_bundle() { # name uri
+  local dest tgz="$state/bundle.tar.gz"
+  dest=$(input_destination "$1") || return 1
+  gcloud storage cp "$2" "$tgz" >/dev/null 2>>"$state/runner.notes" || { log "could not download $2"; return 1; }
+  tar -tzf "$tgz" >"$state/tar.names" 2>>"$state/runner.notes" || { log "$2 is not a tar.gz"; return 1; }
+  tar -tvzf "$tgz" >"$state/tar.verbose" 2>>"$state/runner.notes" || return 1
+  lib check-tar "$state/tar.names" "$state/tar.verbose" 2>>"$state/runner.notes" || return 1
+  mkdir -p "$dest" || return 1
+  tar -xzf "$tgz" -C "$dest" --no-same-owner --no-same-permissions 2>>"$state/runner.notes" || return 1
+  rm -f "$tgz"
+}
+
+input_git() { # name url commit
+  local dest
+  dest=$(input_destination "$1") || return 1
+  if [[ -e "$dest" ]] && [[ -n "$(ls -A "$dest")" ]]; then log "input '$1': $dest is not empty"; return 1; fi
+  local -a config=(-c advice.detachedHead=false -c protocol.allow=never -c protocol.https.allow=always)
+  if [[ "${RUNNER_ALLOW_FILE_GIT:-}" == 1 ]]; then config+=(-c protocol.file.allow=always); fi
+  if [[ -n "${GITHUB_TOKEN:-}${GH_TOKEN:-}" ]]; then
+    # The helper reads the token from the environment, so it never appears in an argument list.
+    # shellcheck disable=SC2016
+    config+=(-c credential.helper= -c 'credential.helper=!f() { test "$1" = get || exit 0; echo username=x-access-token; echo "password=${GITHUB_TOKEN:-$GH_TOKEN}"; }; f')
+  fi
+  local -x GIT_TERMINAL_PROMPT=0
+  git "${config[@]}" init -q "$dest" 2>>"$state/runner.notes" || return 1
+  git -C "$dest" "${config[@]}" remote add origin "$2" || return 1
+  if ! git -C "$dest" "${config[@]}" fetch -q --depth 1 origin "$3" 2>/dev/null; then
+    git -C "$dest" "${config[@]}" fetch -q origin '+refs/heads/*:refs/remotes/origin/*' '+refs/tags/*:refs/tags/*' \
+      2>>"$state/runner.notes" || { log "could not fetch $2"; return 1; }
+  fi
+  git -C "$dest" "${config[@]}" checkout -q --detach "$3" 2>>"$state/runner.notes" || { log "commit $3 is not in $2"; return 1; }
+  [[ "$(git -C "$dest" rev-parse HEAD)" == "$3" ]] || { log "input '$1' is not at $3"; return 1; }
+  printf '%s\0%s\0' "$1" "$3" >>"$state/git.nul"
+}
+
+input_gcs() { # name uri generation
+  local dest
+  dest=$(input_destination "$1") || return 1
+  if [[ "$2" == */ ]]; then
+    mkdir -p "$dest" || return 1
+    gcloud storage cp -r "$2*" "$dest/" >/dev/null 2>>"$state/runner.notes" || { log "could not copy $2"; return 1; }
+    lib check-tree "$dest" 2>>"$state/runner.notes" || return 1
+  else
+    local source=$2
+    if [[ -n "$3" ]]; then source="$2#$3"; fi
+    gcloud storage cp "$source" "$dest" >/dev/null 2>>"$state/runner.notes" || { log "could not copy $source"; return 1; }
+  fi
+}
+
+unpack_inputs() {
+  mkdir -p "$workspace/input" "$workspace/output" || die "cannot create the workspace under $workspace"
+  local type name source extra
+  while IFS= read -r -d '' type && IFS= read -r -d '' name && IFS= read -r -d '' source && IFS= read -r -d '' extra; do
+    case "$type" in
+      bundle) input_bundle "$name" "$source" || die "input '$name' (bundle) refused or unavailable" ;;
+      git) input_git "$name" "$source" "$extra" || die "input '$name' (git) refused or unavailable" ;;
+      gcs) input_gcs "$name" "$source" "$extra" || die "input '$name' (gcs) refused or unavailable" ;;
+    esac
+    if ((cancelled)); then return; fi
+  done <"$state/inputs.nul"
+}
+
+run_work() {
+  local remaining
+  remaining=$((timeout_seconds - margin_seconds - ($(date +%s) - runner_start)))
+  if ((remaining < 1)); then remaining=1; fi
+  local -a hide=()
+  # Command tasks never see the Anthropic credentials (the job does not mount them either).
+  if [[ "$kind" == command ]]; then hide=(-u ANTHROPIC_API_KEY -u ANTHROPIC_AUTH_TOKEN -u CLAUDE_CODE_OAUTH_TOKEN); fi
+  started_at=$(now_iso)
+  # timeout puts itself and the work in a new process group, which both deadlines and cancel signal.
+  env "${hide[@]}" timeout --signal=TERM --kill-after="$kill_after" "$remaining" \
+    bash "$here/phases.sh" "$state" "$workspace" >"$state/work.log" 2>&1 &
+  work_pid=$!
+  if ((cancelled)); then on_term; fi # a SIGTERM that came while the work was being started
+  work_rc=0
+  while :; do
+    if wait "$work_pid"; then work_rc=0; else work_rc=$?; fi
+    kill -0 "$work_pid" 2>/dev/null || break
+  done
+  # Whatever the work left behind in its group (background daemons) ends with it.
+  kill -KILL -- "-$work_pid" 2>/dev/null || true
+  ended_at=$(now_iso)
+  if ((cancelled)); then
+    termination=cancel
+  elif ((work_rc == 124 || work_rc == 137)); then
+    termination=timeout
+    log "the work passed its deadline (${remaining}s) and was stopped"
+  else
+    termination=none
+    if ((work_rc != 0)); then log "the work driver ended with status $work_rc"; fi
+  fi
+}
+
+main_exit_code() {
+  if [[ -f "$state/main.rc" ]]; then
+    cat "$state/main.rc"
+  elif [[ -f "$state/main.started" ]]; then
+    echo 143 # stopped by a signal before it could finish
+  elif [[ -f "$state/pre.rc" ]] && [[ "$(<"$state/pre.rc")" != 0 ]]; then
+    cat "$state/pre.rc"
+  fi
+}
+
+pack_output() {
+  output_bytes=0
+  output_uploaded=0
+  local out="$workspace/output"
+  if [[ -L "$out" ]] || [[ ! -d "$out" ]]; then
+    log "$out is missing or a link; no output.tar.gz"
+    return
+  fi
+  lib scrub-tree "$out" 2>>"$state/runner.notes" || log "could not scrub $out"
+  if ! tar -czf "$state/upload/output.tar.gz" -C "$out" . 2>>"$state/runner.notes"; then
+    log "tar of $out reported errors"
+  fi
+  output_bytes=$(stat -c %s "$state/upload/output.tar.gz" 2>/dev/null || echo 0)
+  if ((output_bytes > output_tar_bytes)); then
+    log "output.tar.gz is $output_bytes bytes, over the $output_tar_bytes-byte cap; not uploaded"
+    rm -f "$state/upload/output.tar.gz"
+  elif [[ -f "$state/upload/output.tar.gz" ]]; then
+    output_uploaded=1
+  fi
+}
+
+upload() {
+  mkdir -p "$state/upload"
+  pack_output
+  local exit_code claude_version=""
+  exit_code=$(main_exit_code)
+  if [[ "$kind" == claude ]]; then claude_version=$claude_cli_version; fi
+  local out="$workspace/output"
+  if [[ -L "$out" ]]; then out=""; fi
+  lib finish "$state" "exitCode=$exit_code" "termination=$termination" "startedAt=$started_at" \
+    "endedAt=$ended_at" "runnerVersion=$RUNNER_VERSION" "execution=$CLOUD_RUN_EXECUTION" \
+    "attempt=${RUN_ATTEMPT:-}" "claudeVersion=$claude_version" "outputDir=$out" \
+    "outputBytes=$output_bytes" "outputUploaded=$output_uploaded" || die "could not assemble result.json"
+  local -a files=()
+  local name
+  for name in stdout.txt stderr.txt response.txt transcript.jsonl output.tar.gz; do
+    if [[ -f "$state/upload/$name" ]]; then files+=("$state/upload/$name"); fi
+  done
+  # One gcloud process for all captures (each start costs a second; a cancel leaves about ten).
+  gcloud storage cp "${files[@]}" "$RUN_PREFIX" >/dev/null 2>>"$state/runner.notes" || die "could not upload the captures"
+  gcloud storage cp "$state/upload/result.json" "${RUN_PREFIX}result.json" >/dev/null 2>>"$state/runner.notes" \
+    || die "could not upload result.json"
+}
+
+main() {
+  trap on_term TERM INT
+  state=$(mktemp -d "${TMPDIR:-/tmp}/runner.XXXXXX")
+  trap cleanup EXIT
+  : >"$state/runner.notes"
+  require_env
+  claim
+  read_spec
+  unpack_inputs
+  claude_cli_version=""
+  if [[ "$kind" == claude ]]; then
+    claude_cli_version=$(timeout 30 claude --version 2>/dev/null | head -n 1 | cut -d ' ' -f 1) || claude_cli_version=""
+  fi
+  started_at=$(now_iso)
+  ended_at=$started_at
+  termination=cancel
+  if ((!cancelled)); then run_work; fi
+  upload
+  exit 0
+}
+
+main "$@"

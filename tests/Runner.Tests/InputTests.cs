@@ -1,0 +1,164 @@
+using System.Formats.Tar;
+using System.Text;
+using Orchestration.Domain.Specs;
+
+namespace Orchestration.Runner.Tests;
+
+public sealed class InputTests : IDisposable
+{
+    private readonly RunnerHarness _harness = new();
+
+    [Fact]
+    public async Task Run_BundleInput_UnpacksNestedFilesUnderItsName()
+    {
+        _harness.PutObject("inputs/abc.tar.gz", RunnerHarness.TarGz(
+            new GnuTarEntry(TarEntryType.Directory, "src/"),
+            RunnerHarness.FileEntry("src/main.py", "print('hi')\n"),
+            RunnerHarness.FileEntry("src/deep/er/data.txt", "nested\n"),
+            RunnerHarness.FileEntry("README", "top\n")));
+        _harness.WriteSpec(RunnerHarness.CommandSpec("cat input/project/src/deep/er/data.txt input/project/README; cd input/project && find . -type f | sort") with
+        {
+            Inputs = [new SpecInput("project", Bundle: _harness.GsUri("inputs/abc.tar.gz"))],
+        });
+
+        var outcome = await _harness.RunAsync();
+
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.Equal(
+            "nested\ntop\n./README\n./src/deep/er/data.txt\n./src/main.py\n",
+            _harness.ReadAttemptObject(RunnerContract.StdoutObject));
+        Assert.Equal(0, _harness.ReadResult().ExitCode);
+    }
+
+    [Fact]
+    public async Task Run_InlineInputsBundleAtInputRoot_LaysFilesOutByName()
+    {
+        _harness.PutObject("inputs/inline.tar.gz", RunnerHarness.TarGz(
+            RunnerHarness.FileEntry("config.json", "{\"strict\": true}"),
+            RunnerHarness.FileEntry("notes/a.txt", "ünïcode text\n")));
+        _harness.WriteSpec(RunnerHarness.CommandSpec("cat input/config.json; echo; cat input/notes/a.txt") with
+        {
+            Inputs = [new SpecInput(".", Bundle: _harness.GsUri("inputs/inline.tar.gz"))],
+        });
+
+        await _harness.RunAsync();
+
+        Assert.Equal("{\"strict\": true}\nünïcode text\n", _harness.ReadAttemptObject(RunnerContract.StdoutObject));
+    }
+
+    [Fact]
+    public async Task Run_GitInput_ChecksOutThePinnedCommitNotTheBranchTip()
+    {
+        var source = Path.Combine(_harness.Root, "source");
+        var bare = Path.Combine(_harness.Root, "repo.git");
+        Directory.CreateDirectory(source);
+        await RunnerHarness.GitAsync(source, "init", "-q");
+        await File.WriteAllTextAsync(Path.Combine(source, "version.txt"), "first\n");
+        await RunnerHarness.GitAsync(source, "add", ".");
+        await RunnerHarness.GitAsync(source, "commit", "-q", "-m", "first");
+        var pinned = await RunnerHarness.GitAsync(source, "rev-parse", "HEAD");
+        await File.WriteAllTextAsync(Path.Combine(source, "version.txt"), "second\n");
+        await RunnerHarness.GitAsync(source, "commit", "-q", "-am", "second");
+        await RunnerHarness.GitAsync(_harness.Root, "clone", "-q", "--bare", source, bare);
+        _harness.Environment["RUNNER_ALLOW_FILE_GIT"] = "1";
+        _harness.WriteSpec(RunnerHarness.CommandSpec("cat input/repo/version.txt; git -C input/repo rev-parse HEAD") with
+        {
+            Inputs = [new SpecInput("repo", Git: new SpecGit(new Uri(bare).AbsoluteUri, "main", pinned))],
+        });
+
+        var outcome = await _harness.RunAsync();
+
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.Equal($"first\n{pinned}\n", _harness.ReadAttemptObject(RunnerContract.StdoutObject));
+        Assert.Contains($"\"commit\":\"{pinned}\"", _harness.ReadAttemptObject(RunnerContract.ResultObject), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_GitFileUrlWithoutSwitch_IsRefused()
+    {
+        var bare = Path.Combine(_harness.Root, "repo.git");
+        Directory.CreateDirectory(bare);
+        await RunnerHarness.GitAsync(bare, "init", "-q", "--bare");
+        _harness.WriteSpec(RunnerHarness.CommandSpec("touch ran") with
+        {
+            Inputs = [new SpecInput("repo", Git: new SpecGit(new Uri(bare).AbsoluteUri, "main", new string('a', 40)))],
+        });
+
+        var outcome = await _harness.RunAsync();
+
+        Assert.NotEqual(0, outcome.ExitCode);
+        Assert.False(File.Exists(Path.Combine(_harness.Workspace, "ran")));
+    }
+
+    [Fact]
+    public async Task Run_GcsInputs_CopyAnObjectAndAPrefix()
+    {
+        _harness.PutObject("data/one.csv", Encoding.UTF8.GetBytes("a,b\n"));
+        _harness.PutObject("data/set/x.txt", Encoding.UTF8.GetBytes("x\n"));
+        _harness.PutObject("data/set/sub/y.txt", Encoding.UTF8.GetBytes("y\n"));
+        _harness.WriteSpec(RunnerHarness.CommandSpec("cat input/tables/one.csv input/set/x.txt input/set/sub/y.txt") with
+        {
+            Inputs =
+            [
+                new SpecInput("tables/one.csv", Gcs: new SpecGcs(_harness.GsUri("data/one.csv"), "1700000000000000")),
+                new SpecInput("set", Gcs: new SpecGcs(_harness.GsUri("data/set/"), null)),
+            ],
+        });
+
+        await _harness.RunAsync();
+
+        Assert.Equal("a,b\nx\ny\n", _harness.ReadAttemptObject(RunnerContract.StdoutObject));
+    }
+
+    [Theory]
+    [InlineData("../escape")]
+    [InlineData("/etc/cron.d/x")]
+    [InlineData("a/../../b")]
+    public async Task Run_InputNameLeavingTheInputFolder_IsRefusedAndNothingRuns(string name)
+    {
+        _harness.PutObject("inputs/ok.tar.gz", RunnerHarness.TarGz(RunnerHarness.FileEntry("f.txt", "f")));
+        _harness.WriteSpec(RunnerHarness.CommandSpec("touch ran") with
+        {
+            Inputs = [new SpecInput(name, Bundle: _harness.GsUri("inputs/ok.tar.gz"))],
+        });
+
+        var outcome = await _harness.RunAsync();
+
+        Assert.NotEqual(0, outcome.ExitCode);
+        Assert.False(File.Exists(Path.Combine(_harness.Workspace, "ran")));
+        Assert.False(_harness.AttemptObjectExists(RunnerContract.ResultObject));
+        Assert.Contains("spec.json is not valid", outcome.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("symlink", "the bundle holds a link or special file")]
+    [InlineData("hardlink", "the bundle holds a link or special file")]
+    [InlineData("parent", "the bundle holds a path with '..'")]
+    [InlineData("absolute", "the bundle holds an absolute path")]
+    public async Task Run_BundleWithLinkOrEscapingEntry_IsRefusedAndNothingRuns(string kind, string reason)
+    {
+        TarEntry hostile = kind switch
+        {
+            "symlink" => new GnuTarEntry(TarEntryType.SymbolicLink, "passwd") { LinkName = "/etc/passwd" },
+            "hardlink" => new GnuTarEntry(TarEntryType.HardLink, "hard") { LinkName = "ok.txt" },
+            "parent" => RunnerHarness.FileEntry("sub/../../escape.txt", "x"),
+            _ => RunnerHarness.FileEntry("/tmp/absolute-escape.txt", "x"),
+        };
+        _harness.PutObject("inputs/bad.tar.gz", RunnerHarness.TarGz(RunnerHarness.FileEntry("ok.txt", "ok"), hostile));
+        _harness.WriteSpec(RunnerHarness.CommandSpec("touch ran") with
+        {
+            Inputs = [new SpecInput("bundle", Bundle: _harness.GsUri("inputs/bad.tar.gz"))],
+        });
+
+        var outcome = await _harness.RunAsync();
+
+        Assert.NotEqual(0, outcome.ExitCode);
+        Assert.False(File.Exists(Path.Combine(_harness.Workspace, "ran")));
+        Assert.False(File.Exists(Path.Combine(_harness.Workspace, "input", "bundle", "ok.txt")));
+        Assert.False(File.Exists(Path.Combine(_harness.Workspace, "escape.txt")));
+        Assert.False(_harness.AttemptObjectExists(RunnerContract.ResultObject));
+        Assert.Contains(reason, _harness.ReadAttemptObject(RunnerContract.StderrObject), StringComparison.Ordinal);
+    }
+
+    public void Dispose() => _harness.Dispose();
+}

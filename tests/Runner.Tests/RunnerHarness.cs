@@ -1,0 +1,292 @@
+using System.Diagnostics;
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+using Orchestration.Domain;
+using Orchestration.Domain.Documents;
+using Orchestration.Domain.Judging;
+using Orchestration.Domain.Specs;
+
+namespace Orchestration.Runner.Tests;
+
+/// <summary>One runner execution in its own temp folders: a local bucket behind the gcloud stand-in,
+/// a workspace, a HOME and a TMPDIR; runner/runner.sh started with bash as Cloud Run would.</summary>
+public sealed class RunnerHarness : IDisposable
+{
+    public const string Bucket = "bkt";
+    public const string Execution = "jobs/runner-abc/executions/exec-1";
+    private const string SpecObjectName = "runs/b1/n1/t1/spec.json";
+    private const string PrefixName = "runs/b1/n1/t1/0/a1/";
+
+    private static readonly Lazy<string> RepositoryRootValue = new(FindRepositoryRoot);
+
+    public RunnerHarness()
+    {
+        Root = Path.Combine(Path.GetTempPath(), "runner-tests", Guid.NewGuid().ToString("N"));
+        foreach (var folder in new[] { GcsRoot, Workspace, Home, Temp })
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        Environment = new Dictionary<string, string?>
+        {
+            ["PATH"] = string.Join(':', Path.Combine(RepositoryRoot, "runner", "local"), Path.Combine(RepositoryRoot, "runner", "test"), System.Environment.GetEnvironmentVariable("PATH")),
+            ["HOME"] = Home,
+            ["TMPDIR"] = Temp,
+            ["GCS_LOCAL_ROOT"] = GcsRoot,
+            ["RUN_SPEC_URI"] = $"gs://{Bucket}/{SpecObjectName}",
+            ["RUN_PREFIX"] = $"gs://{Bucket}/{PrefixName}",
+            ["RUN_ATTEMPT"] = "1",
+            ["CLOUD_RUN_EXECUTION"] = Execution,
+            ["RUNNER_WORKSPACE"] = Workspace,
+            ["RUNNER_CANCEL_GRACE_SECONDS"] = "1",
+            ["RUNNER_KILL_AFTER_SECONDS"] = "1",
+            // The test process may run inside an environment holding real credentials: none of them leak in.
+            ["ANTHROPIC_API_KEY"] = null,
+            ["ANTHROPIC_AUTH_TOKEN"] = null,
+            ["CLAUDE_CODE_OAUTH_TOKEN"] = null,
+            ["GITHUB_TOKEN"] = null,
+            ["GH_TOKEN"] = null,
+            ["RUNNER_SECRET_ENV_NAMES"] = null,
+            ["RUNNER_CLAUDE_SKIP_PERMISSIONS"] = null,
+            ["RUNNER_ALLOW_FILE_GIT"] = null,
+        };
+    }
+
+    public static string RepositoryRoot => RepositoryRootValue.Value;
+
+    public string Root { get; }
+
+    public string GcsRoot => Path.Combine(Root, "gcs");
+
+    public string Workspace => Path.Combine(Root, "workspace");
+
+    public string Home => Path.Combine(Root, "home");
+
+    public string Temp => Path.Combine(Root, "tmp");
+
+    /// <summary>Environment changes for the runner process; null removes a variable.</summary>
+    public Dictionary<string, string?> Environment { get; }
+
+    public static RunSpec CommandSpec(string command, int timeoutSeconds = 60, SpecLimits? limits = null) => new()
+    {
+        RunnerVersion = RunnerContract.Version,
+        BatchId = "b1",
+        TaskId = "t1",
+        TaskOrdinal = 0,
+        Kind = TaskKind.Command,
+        Command = command,
+        TimeoutSeconds = timeoutSeconds,
+        Inputs = [],
+        Env = new Dictionary<string, string>(),
+        FlagFiles = [],
+        Limits = limits ?? new SpecLimits(SafetyMarginSeconds: 1),
+    };
+
+    public static RunSpec ClaudeSpec(string prompt, ClaudeSpec? claude = null) => new()
+    {
+        RunnerVersion = RunnerContract.Version,
+        BatchId = "b1",
+        TaskId = "t1",
+        TaskOrdinal = 0,
+        Kind = TaskKind.Claude,
+        Prompt = prompt,
+        Claude = claude ?? new ClaudeSpec("claude-sonnet-4-5", null, null, null, [], [], null),
+        TimeoutSeconds = 60,
+        Inputs = [],
+        Env = new Dictionary<string, string>(),
+        FlagFiles = [],
+        Limits = new SpecLimits(SafetyMarginSeconds: 1),
+    };
+
+    /// <summary>Writes spec.json exactly as PrepareBatch does: the Domain record with BatchJson options.</summary>
+    public void WriteSpec(RunSpec spec) =>
+        PutObject(SpecObjectName, Encoding.UTF8.GetBytes(JsonSerializer.Serialize(spec, BatchJson.Options)));
+
+    public void PutObject(string name, byte[] content)
+    {
+        var path = Path.Combine(GcsRoot, Bucket, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, content);
+    }
+
+    public string GsUri(string name) => $"gs://{Bucket}/{name}";
+
+    public string AttemptObjectPath(string name) => Path.Combine(GcsRoot, Bucket, PrefixName, name);
+
+    public bool AttemptObjectExists(string name) => File.Exists(AttemptObjectPath(name));
+
+    public string ReadAttemptObject(string name) => File.ReadAllText(AttemptObjectPath(name));
+
+    public IReadOnlyList<string> AttemptObjectNames()
+    {
+        var folder = Path.Combine(GcsRoot, Bucket, PrefixName);
+        return Directory.Exists(folder)
+            ? [.. Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(folder, f)).Order(StringComparer.Ordinal)]
+            : [];
+    }
+
+    /// <summary>Reads result.json through the Domain parser the orchestrator uses.</summary>
+    public RunResult ReadResult()
+    {
+        Assert.True(AttemptObjectExists(RunnerContract.ResultObject), "result.json was not uploaded");
+        var ok = RunResultJson.TryParse(ReadAttemptObject(RunnerContract.ResultObject), out var result, out var error);
+        Assert.True(ok, error);
+        return result!;
+    }
+
+    /// <summary>The entries of output.tar.gz: name -> content of regular files.</summary>
+    public Dictionary<string, string> ReadOutputTar()
+    {
+        var entries = new Dictionary<string, string>(StringComparer.Ordinal);
+        using var file = File.OpenRead(AttemptObjectPath(RunnerContract.OutputObject));
+        using var gzip = new GZipStream(file, CompressionMode.Decompress);
+        using var reader = new TarReader(gzip);
+        while (reader.GetNextEntry() is { } entry)
+        {
+            if (entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile && entry.DataStream is { } data)
+            {
+                using var text = new StreamReader(data, Encoding.UTF8);
+                entries[entry.Name.TrimStart('.', '/')] = text.ReadToEnd();
+            }
+        }
+
+        return entries;
+    }
+
+    /// <summary>Runs the runner to its end (or kills it after <paramref name="limit"/>).</summary>
+    /// <param name="limit">How long the test waits at most.</param>
+    /// <param name="whileRunning">Called with the process id once started, e.g. to send a signal.</param>
+    /// <param name="overrides">Environment changes for this process only.</param>
+    public async Task<RunnerOutcome> RunAsync(
+        TimeSpan? limit = null, Func<int, Task>? whileRunning = null, IReadOnlyDictionary<string, string?>? overrides = null)
+    {
+        var info = new ProcessStartInfo("bash", [Path.Combine(RepositoryRoot, "runner", "runner.sh")])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = Root,
+        };
+        foreach (var (key, value) in Environment.Concat(overrides ?? new Dictionary<string, string?>()))
+        {
+            if (value is null)
+            {
+                info.Environment.Remove(key);
+            }
+            else
+            {
+                info.Environment[key] = value;
+            }
+        }
+
+        var watch = Stopwatch.StartNew();
+        using var process = Process.Start(info)!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (whileRunning is not null)
+        {
+            await whileRunning(process.Id);
+        }
+
+        using var timeout = new CancellationTokenSource(limit ?? TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"the runner did not end within {limit}: {await stderr}");
+        }
+
+        watch.Stop();
+        return new RunnerOutcome(process.ExitCode, await stdout, await stderr, watch.Elapsed);
+    }
+
+    /// <summary>Sends SIGTERM, as Cloud Run does on cancel.</summary>
+    public static async Task SendTermAsync(int processId)
+    {
+        using var kill = Process.Start("kill", ["-TERM", processId.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+    }
+
+    /// <summary>Waits until <paramref name="path"/> exists (the work has started).</summary>
+    public static async Task WaitForFileAsync(string path, TimeSpan limit)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!File.Exists(path))
+        {
+            Assert.True(watch.Elapsed < limit, $"{path} did not appear within {limit}");
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>A gzipped tar built entry by entry, so tests can also write links and hostile names.</summary>
+    public static byte[] TarGz(params TarEntry[] entries)
+    {
+        using var buffer = new MemoryStream();
+        using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
+        using (var writer = new TarWriter(gzip, TarEntryFormat.Gnu, leaveOpen: true))
+        {
+            foreach (var entry in entries)
+            {
+                writer.WriteEntry(entry);
+            }
+        }
+
+        return buffer.ToArray();
+    }
+
+    public static TarEntry FileEntry(string name, string content) =>
+        new GnuTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(Encoding.UTF8.GetBytes(content)) };
+
+    public static async Task<string> GitAsync(string workingDirectory, params string[] arguments)
+    {
+        var info = new ProcessStartInfo("git", ["-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "init.defaultBranch=main", .. arguments])
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        using var process = Process.Start(info)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"git {string.Join(' ', arguments)} failed: {error}");
+        return output.Trim();
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A straggling child may still hold a file; the temp folder is cleaned by the OS later.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // As above.
+        }
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "runner", "runner.sh")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("runner/runner.sh not found above the test binaries");
+    }
+}
