@@ -58,13 +58,26 @@ public sealed class CheckRun(IObjectStore objects, ICloudRunJobsClient jobs) : I
     private async Task<bool> HasResultAsync(string prefix, CancellationToken cancellationToken) =>
         await objects.GetMetadataAsync(prefix + RunnerContract.ResultObject, cancellationToken).ConfigureAwait(false) is not null;
 
+    /// <summary>The runner records <c>CLOUD_RUN_EXECUTION</c>, the short execution id; the API wants the full
+    /// resource name, which differs from the started one only in its last segment.</summary>
+    internal static string FullName(string claimed, string started)
+    {
+        if (claimed.Contains('/', StringComparison.Ordinal))
+        {
+            return claimed;
+        }
+
+        var slash = started.LastIndexOf('/');
+        return slash < 0 ? claimed : started[..(slash + 1)] + claimed;
+    }
+
     private static (string Execution, DateTime? ClaimedAt) ParseClaim(string json, string started)
     {
         try
         {
             using var document = JsonDocument.Parse(json);
             var root = document.RootElement;
-            var execution = root.TryGetProperty("execution", out var e) && e.GetString() is { Length: > 0 } name ? name : started;
+            var execution = root.TryGetProperty("execution", out var e) && e.GetString() is { Length: > 0 } name ? FullName(name, started) : started;
             DateTime? at = root.TryGetProperty("startedAt", out var s) && s.TryGetDateTimeOffset(out var time) ? time.UtcDateTime : null;
             return (execution, at ?? DateTime.MinValue);
         }

@@ -1,0 +1,159 @@
+using System.Text;
+using Microsoft.Extensions.Options;
+using Orchestration.Activities.Contracts;
+using Orchestration.Activities.Storage;
+using Orchestration.Activities.Stores;
+using Orchestration.Domain.Aggregation;
+using Orchestration.Domain.Judging;
+using Orchestration.Domain.Specs;
+
+namespace Orchestration.Activities.Steps;
+
+/// <summary>Reads an attempt's result.json and response, judges it, and upserts the run's row.</summary>
+/// <remarks>At-least-once: the row is keyed by run and rebuilt from the stored row's attempt log, so a
+/// repeat writes the same row and a run is counted once whatever happens.</remarks>
+/// <param name="objects">The object store.</param>
+/// <param name="results">The result store.</param>
+/// <param name="catalog">Stored batches (for the task's rules and profile).</param>
+/// <param name="settings">Run settings (prices).</param>
+/// <param name="time">The clock (completion time).</param>
+public sealed class CollectResult(IObjectStore objects, IResultStore results, BatchCatalog catalog, IOptions<RunSettings> settings, TimeProvider time)
+    : IActivity<CollectResultInput, RunSummary>
+{
+    /// <inheritdoc />
+    public async Task<RunSummary> RunAsync(CollectResultInput input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var attempt = input.Attempt;
+        var (_, batch) = await catalog.GetAsync(attempt.BatchId, attempt.Nonce, cancellationToken).ConfigureAwait(false);
+        var task = batch.Tasks[attempt.TaskOrdinal];
+        var prefix = RunnerContract.AttemptPrefix(attempt.BatchId, attempt.Nonce, attempt.TaskId, attempt.RunIndex, attempt.Attempt);
+        var (result, unreadable) = await ReadResultAsync(prefix, cancellationToken).ConfigureAwait(false);
+
+        Judgement judgement;
+        var usage = CloudRunUsage.Zero;
+        if (unreadable is not null)
+        {
+            judgement = Judge.Errored(unreadable);
+        }
+        else if (result is not null)
+        {
+            var response = await ReadResponseAsync(prefix, cancellationToken).ConfigureAwait(false);
+            judgement = Judge.Evaluate(task, result, response);
+            usage = CloudRunUsage.For(task.Profile, result.DurationSeconds ?? 0);
+        }
+        else
+        {
+            var reason = input.FallbackReason ?? "The attempt left no result.";
+            judgement = input.Fallback switch
+            {
+                RunOutcome.TimedOut => Judge.TimedOut(reason),
+                RunOutcome.Cancelled => Judge.Cancelled(reason),
+                _ => Judge.Errored(reason),
+            };
+        }
+
+        var claudeCost = result?.Claude?.Summary?.TotalCostUsd;
+        var current = new AttemptRow(attempt.Attempt, input.Execution, Name(judgement.Outcome), judgement.Reason, usage.VcpuSeconds, usage.GibSeconds, claudeCost);
+        var log = await AttemptLogAsync(input, current, cancellationToken).ConfigureAwait(false);
+        var row = BuildRow(input, task.Id, judgement, result, log);
+        await results.UpsertRunAsync(row, cancellationToken).ConfigureAwait(false);
+
+        var attemptCost = (usage.VcpuSeconds * settings.Value.VcpuSecondUsd) + (usage.GibSeconds * settings.Value.GibSecondUsd) + (claudeCost ?? 0m);
+        return new RunSummary(
+            judgement.Outcome,
+            judgement.Flags,
+            result?.DurationSeconds,
+            attemptCost,
+            attempt.Attempt,
+            judgement.Reason,
+            judgement.BatchFault,
+            Retryable: (result is not null || unreadable is not null) && judgement.Outcome == RunOutcome.Errored && judgement.BatchFault is null);
+    }
+
+    private RunRow BuildRow(CollectResultInput input, string taskId, Judgement judgement, RunResult? result, IReadOnlyList<AttemptRow> log)
+    {
+        var attempt = input.Attempt;
+        var vcpu = log.Sum(a => a.VcpuSeconds);
+        var gib = log.Sum(a => a.GibSeconds);
+        var claude = log.Any(a => a.ClaudeCostUsd is not null) ? log.Sum(a => a.ClaudeCostUsd ?? 0m) : (decimal?)null;
+        return new RunRow
+        {
+            BatchId = attempt.BatchId,
+            TaskOrdinal = attempt.TaskOrdinal,
+            TaskId = taskId,
+            RunIndex = attempt.RunIndex,
+            Outcome = judgement.Outcome,
+            Reason = judgement.Reason,
+            Flags = judgement.Flags,
+            ExitCode = result?.ExitCode,
+            DurationSeconds = result?.DurationSeconds,
+            VcpuSeconds = vcpu,
+            GibSeconds = gib,
+            ClaudeCostUsd = claude,
+            CostUsd = (vcpu * settings.Value.VcpuSecondUsd) + (gib * settings.Value.GibSecondUsd) + (claude ?? 0m),
+            Attempts = log.Count,
+            Execution = input.Execution,
+            ResponseTruncated = judgement.ResponseTruncated,
+            CompletedAt = time.GetUtcNow(),
+            AttemptLog = log,
+        };
+    }
+
+    // Earlier attempts: what the stored row recorded (with usage) wins over what the orchestrator
+    // remembers (attempts that never reached CollectResult); this attempt replaces any earlier copy of it.
+    private async Task<IReadOnlyList<AttemptRow>> AttemptLogAsync(CollectResultInput input, AttemptRow current, CancellationToken cancellationToken)
+    {
+        var attempt = input.Attempt;
+        var stored = await results.GetRunAsync(attempt.BatchId, attempt.TaskOrdinal, attempt.RunIndex, cancellationToken).ConfigureAwait(false);
+        var log = new SortedDictionary<int, AttemptRow>();
+        foreach (var earlier in input.EarlierAttempts.Where(a => a.Attempt < attempt.Attempt))
+        {
+            log[earlier.Attempt] = earlier;
+        }
+
+        foreach (var earlier in stored?.AttemptLog.Where(a => a.Attempt < attempt.Attempt) ?? [])
+        {
+            log[earlier.Attempt] = earlier;
+        }
+
+        log[current.Attempt] = current;
+        return [.. log.Values];
+    }
+
+    private async Task<(RunResult? Result, string? Unreadable)> ReadResultAsync(string prefix, CancellationToken cancellationToken)
+    {
+        var json = await StartRun.ReadTextAsync(objects, prefix + RunnerContract.ResultObject, cancellationToken).ConfigureAwait(false);
+        if (json is null)
+        {
+            return (null, null);
+        }
+
+        return RunResultJson.TryParse(json, out var result, out var error)
+            ? (result, null)
+            : (null, $"The runner's result.json cannot be read: {error}");
+    }
+
+    private async Task<string?> ReadResponseAsync(string prefix, CancellationToken cancellationToken)
+    {
+        await using var content = await objects.GetAsync(prefix + RunnerContract.ResponseObject, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (content is null)
+        {
+            return null;
+        }
+
+        // The judge looks at most MaxResponseBytes; read one byte more so it can tell that it was cut.
+        var limit = JudgeOptions.Default.MaxResponseBytes + 1;
+        var buffer = new byte[limit];
+        var total = 0;
+        int read;
+        while (total < limit && (read = await content.Stream.ReadAsync(buffer.AsMemory(total, limit - total), cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            total += read;
+        }
+
+        return Encoding.UTF8.GetString(buffer, 0, total);
+    }
+
+    private static string Name(RunOutcome outcome) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(outcome.ToString());
+}

@@ -1,0 +1,50 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Orchestration.Activities.Contracts;
+using Orchestration.Activities.Stores;
+using Orchestration.Domain;
+using Orchestration.Domain.Aggregation;
+using Orchestration.Domain.Judging;
+
+namespace Orchestration.Activities.Steps;
+
+/// <summary>Computes the aggregate from the result store and the plan's totals (runs never launched count
+/// as cancelled), stores it, and writes the batch's final status.</summary>
+/// <remarks>At-least-once: recomputed from the rows each time, so a repeat writes the same document.</remarks>
+/// <param name="results">The result store.</param>
+/// <param name="batches">The batch store.</param>
+/// <param name="catalog">Stored batches (for the plan).</param>
+/// <param name="settings">Run settings (prices).</param>
+/// <param name="time">The clock (status time).</param>
+public sealed class PersistAggregate(IResultStore results, IBatchStore batches, BatchCatalog catalog, IOptions<RunSettings> settings, TimeProvider time)
+    : IActivity<PersistAggregateInput, BatchSummary>
+{
+    /// <inheritdoc />
+    public async Task<BatchSummary> RunAsync(PersistAggregateInput input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var (stored, batch) = await catalog.GetAsync(input.BatchId, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var rows = new List<RunRow>(batch.TotalRuns);
+        string? token = null;
+        do
+        {
+            var page = await results.QueryRunsAsync(new RunQuery(input.BatchId, PageSize: 1000, ContinuationToken: token), cancellationToken).ConfigureAwait(false);
+            rows.AddRange(page.Items);
+            token = page.ContinuationToken;
+        }
+        while (token is not null);
+
+        var prices = new AggregationOptions { VcpuSecondUsd = settings.Value.VcpuSecondUsd, GibSecondUsd = settings.Value.GibSecondUsd };
+        var aggregate = Aggregator.Compute(AggregatePlan.FromBatch(batch), rows.Select(r => r.ToRecord()), prices) with
+        {
+            StartedAt = new DateTimeOffset(DateTime.SpecifyKind(input.StartedAt, DateTimeKind.Utc)),
+            CompletedAt = new DateTimeOffset(DateTime.SpecifyKind(input.CompletedAt, DateTimeKind.Utc)),
+        };
+        await results.PutAggregateAsync(input.BatchId, JsonSerializer.SerializeToUtf8Bytes(aggregate, BatchJson.Options), cancellationToken).ConfigureAwait(false);
+        await batches.SetStatusAsync(input.BatchId, input.Status, input.Reason, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+
+        var total = aggregate.Total;
+        return new BatchSummary(stored.Id, input.Status, total.Runs, total.Passed, total.Failed, total.Errored, total.TimedOut, total.Cancelled,
+            rows.Count(r => r.Flags.Count > 0 && r.Outcome is not RunOutcome.Cancelled), input.Reason);
+    }
+}
