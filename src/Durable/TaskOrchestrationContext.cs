@@ -104,7 +104,12 @@ public abstract class TaskOrchestrationContext
         var eventTask = WaitForExternalEvent<T>(eventName, cts.Token);
         var timerTask = CreateTimer(timeout, cts.Token);
         var winner = await Task.WhenAny(eventTask, timerTask);
-        await cts.CancelAsync();
+
+        // Cancel synchronously: orchestrator code must stay on the orchestration thread (CancelAsync would run
+        // the callbacks on the thread pool, outside the episode).
+#pragma warning disable CA1849
+        cts.Cancel();
+#pragma warning restore CA1849
         if (winner == eventTask)
         {
             return await eventTask;

@@ -128,7 +128,15 @@ public sealed partial class DurableEngine : IHostedService, IAsyncDisposable
         {
             await stopping.CancelAsync();
             await Task.WhenAll(_orchestrationLoop!, _activityLoop!).WaitAsync(cancellationToken);
-            await Task.WhenAll(_runningActivities.Keys).WaitAsync(cancellationToken);
+            try
+            {
+                await Task.WhenAll(_runningActivities.Keys).WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                // Shutdown timed out: unfinished activities are not acknowledged and run again after a restart.
+            }
+
             stopping.Dispose();
         }
 
