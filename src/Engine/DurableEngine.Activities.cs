@@ -14,7 +14,7 @@ public sealed partial class DurableEngine
     {
         using var connection = EngineDatabase.Open(_connectionString);
         using var sql = new SqlRunner(connection);
-        using var slots = new SemaphoreSlim(_options.MaxConcurrentActivities);
+        var slots = new SemaphoreSlim(_options.MaxConcurrentActivities); // not disposed: running activities release it after the loop ends
 
         // Rows only ever get higher ids, so everything above the high-water mark is new; after a restart the
         // mark starts at zero and every unacknowledged activity is dispatched again.

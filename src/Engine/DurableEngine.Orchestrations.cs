@@ -16,12 +16,15 @@ public sealed partial class DurableEngine
         {
             try
             {
-                if (await RunRoundAsync(sql))
+                // The next due time is taken relative to the round's own clock reading, so a message that became
+                // visible while the round ran is picked up at once instead of being skipped.
+                var now = UtcNow();
+                if (await RunRoundAsync(sql, now))
                 {
                     continue;
                 }
 
-                await WaitForSignalAsync(_orchestrationSignal, NextDue(sql), cancellationToken);
+                await WaitForSignalAsync(_orchestrationSignal, NextDue(sql, now), cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -45,9 +48,8 @@ public sealed partial class DurableEngine
 
     /// <summary>Runs one episode for every instance with visible messages; all commit in one group.</summary>
     /// <returns>Whether anything was committed.</returns>
-    private async Task<bool> RunRoundAsync(SqlRunner sql)
+    private async Task<bool> RunRoundAsync(SqlRunner sql, DateTime now)
     {
-        var now = UtcNow();
         var (groups, states) = ReadRound(sql, now);
         var commits = new List<EpisodeCommit>(groups.Count);
         foreach (var (instanceId, messages) in groups)
@@ -321,8 +323,8 @@ public sealed partial class DurableEngine
         return messages;
     }
 
-    private DateTime? NextDue(SqlRunner sql)
-        => sql.Scalar("SELECT MIN(visible_at) FROM inbox WHERE visible_at > $p0", UtcNow().Ticks) is long ticks
+    private static DateTime? NextDue(SqlRunner sql, DateTime now)
+        => sql.Scalar("SELECT MIN(visible_at) FROM inbox WHERE visible_at > $p0", now.Ticks) is long ticks
             ? new DateTime(ticks, DateTimeKind.Utc)
             : null;
 
