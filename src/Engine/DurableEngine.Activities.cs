@@ -14,7 +14,10 @@ public sealed partial class DurableEngine
     {
         using var connection = EngineDatabase.Open(_connectionString);
         using var sql = new SqlRunner(connection);
-        var slots = new SemaphoreSlim(_options.MaxConcurrentActivities); // not disposed: running activities release it after the loop ends
+        // Not disposed: running activities release them after the loop ends. Executing activities are bounded by
+        // the option; results waiting for their group commit by a larger window, so a slow fsync never idles workers.
+        var slots = new SemaphoreSlim(_options.MaxConcurrentActivities);
+        var unacknowledged = new SemaphoreSlim(Math.Max(1024, _options.MaxConcurrentActivities * 32));
 
         // Rows only ever get higher ids, so everything above the high-water mark is new; after a restart the
         // mark starts at zero and every unacknowledged activity is dispatched again.
@@ -39,8 +42,9 @@ public sealed partial class DurableEngine
                 foreach (var item in items)
                 {
                     highWater = Math.Max(highWater, item.Id);
+                    await unacknowledged.WaitAsync(cancellationToken);
                     await slots.WaitAsync(cancellationToken);
-                    var task = RunActivityAsync(item, slots, cancellationToken);
+                    var task = RunActivityAsync(item, slots, unacknowledged, cancellationToken);
                     _runningActivities[task] = true;
                     _ = task.ContinueWith(t => _runningActivities.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
                 }
@@ -64,12 +68,22 @@ public sealed partial class DurableEngine
         }
     }
 
-    private async Task RunActivityAsync(ActivityWorkItem item, SemaphoreSlim slots, CancellationToken stopping)
+    private async Task RunActivityAsync(ActivityWorkItem item, SemaphoreSlim slots, SemaphoreSlim unacknowledged, CancellationToken stopping)
     {
         await Task.Yield();
         try
         {
-            var (kind, data) = await ExecuteActivityAsync(item);
+            (HistoryEventKind Kind, string? Data) result;
+            try
+            {
+                result = await ExecuteActivityAsync(item);
+            }
+            finally
+            {
+                slots.Release();
+            }
+
+            var (kind, data) = result;
             Interlocked.Increment(ref _workItems);
             await Writer.ExecuteAsync(batch =>
             {
@@ -91,7 +105,7 @@ public sealed partial class DurableEngine
         }
         finally
         {
-            slots.Release();
+            unacknowledged.Release();
         }
     }
 
