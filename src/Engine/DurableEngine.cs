@@ -84,6 +84,13 @@ public sealed partial class DurableEngine : IHostedService, IAsyncDisposable
 
     internal CommitWriter Writer => EnsureOpen();
 
+    /// <summary>Opens the file (creating the schema) so reads work before <see cref="StartAsync"/>.</summary>
+    internal string EnsureReadable()
+    {
+        EnsureOpen();
+        return _connectionString;
+    }
+
     /// <inheritdoc/>
     public Task StartAsync(CancellationToken cancellationToken)
     {

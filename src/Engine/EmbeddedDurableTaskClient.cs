@@ -96,7 +96,7 @@ internal sealed class EmbeddedDurableTaskClient(DurableEngine engine) : DurableT
 
     private OrchestrationMetadata? ReadInstance(string instanceId, bool getInputsAndOutputs)
     {
-        using var connection = EngineDatabase.Open(engine.ConnectionString);
+        using var connection = EngineDatabase.Open(engine.EnsureReadable());
         using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM instances WHERE instance_id = $id";
         command.Parameters.AddWithValue("$id", instanceId);
@@ -137,7 +137,7 @@ internal sealed class EmbeddedDurableTaskClient(DurableEngine engine) : DurableT
     {
         cancellation.ThrowIfCancellationRequested();
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1, nameof(pageSize));
-        using var connection = EngineDatabase.Open(engine.ConnectionString);
+        using var connection = EngineDatabase.Open(engine.EnsureReadable());
         using var command = connection.CreateCommand();
         var where = new StringBuilder("WHERE 1=1");
         if (after is not null)
