@@ -91,31 +91,38 @@ public abstract class TaskOrchestrationContext
     /// <returns>The payload.</returns>
     public abstract Task<T> WaitForExternalEvent<T>(string eventName, CancellationToken cancellationToken = default);
 
-    /// <summary>Waits for an external event for at most <paramref name="timeout"/>, racing a durable timer.</summary>
+    /// <summary>Waits for an external event for at most <paramref name="timeout"/>, racing a durable timer
+    /// (as Durable Task's helper of the same signature).</summary>
     /// <typeparam name="T">The payload type.</typeparam>
     /// <param name="eventName">The event name.</param>
-    /// <param name="timeout">How long to wait.</param>
+    /// <param name="timeout">How long to wait, in orchestration time.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>The payload.</returns>
-    /// <exception cref="TimeoutException">No event arrived in time.</exception>
+    /// <exception cref="TaskCanceledException">No event arrived in time, or the wait was cancelled.</exception>
+    /// <remarks>The losing side is cancelled, so a timed-out waiter does not consume a later event and a
+    /// received event leaves no timer keeping the instance running.</remarks>
     public async Task<T> WaitForExternalEvent<T>(string eventName, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var eventTask = WaitForExternalEvent<T>(eventName, cts.Token);
-        var timerTask = CreateTimer(timeout, cts.Token);
-        var winner = await Task.WhenAny(eventTask, timerTask);
+        using var timerCts = new CancellationTokenSource();
+        using var eventCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var timerTask = CreateTimer(timeout, timerCts.Token);
+        var eventTask = WaitForExternalEvent<T>(eventName, eventCts.Token);
+        var winner = await Task.WhenAny(timerTask, eventTask);
 
         // Cancel synchronously: orchestrator code must stay on the orchestration thread (CancelAsync would run
         // the callbacks on the thread pool, outside the episode).
 #pragma warning disable CA1849
-        cts.Cancel();
-#pragma warning restore CA1849
         if (winner == eventTask)
         {
-            return await eventTask;
+            timerCts.Cancel();
         }
+        else
+        {
+            eventCts.Cancel();
+        }
+#pragma warning restore CA1849
 
-        throw new TimeoutException($"Event '{eventName}' did not arrive within {timeout}.");
+        return await eventTask;
     }
 
     /// <summary>Sends an event to another instance; dropped when that instance does not exist or has ended.</summary>

@@ -144,7 +144,7 @@ public sealed class OrchestrationTests
                     await ctx.WaitForExternalEvent<string>("Signal", TimeSpan.FromMinutes(1));
                     return "early";
                 }
-                catch (TimeoutException)
+                catch (TaskCanceledException)
                 {
                     ctx.SetCustomStatus("timed-out");
                 }
@@ -203,7 +203,7 @@ public sealed class OrchestrationTests
                     var b = await ctx.WaitForExternalEvent<string>("E", TimeSpan.FromMinutes(5));
                     return $"{a}+{b}";
                 }
-                catch (TimeoutException)
+                catch (TaskCanceledException)
                 {
                     return "lost";
                 }
