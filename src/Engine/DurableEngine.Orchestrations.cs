@@ -278,7 +278,7 @@ public sealed partial class DurableEngine
     }
 
     private OrchestrationExecutor NewExecutor(InstanceState state)
-        => new(state.InstanceId, state.Name, _options.Registry, _converter, _loggerFactory, _services);
+        => new(state.InstanceId, state.Name, _options.Registry, _converter, _loggerFactory, _services, state.Sync);
 
     private void Touch(InstanceState state)
     {

@@ -8,8 +8,22 @@ namespace Orchestration.Engine;
 internal sealed class EpisodeSynchronizationContext : SynchronizationContext
 {
     private readonly ConcurrentQueue<(SendOrPostCallback Callback, object? State)> _queue = new();
+    private int _runningThread = -1;
 
-    public override void Post(SendOrPostCallback d, object? state) => _queue.Enqueue((d, state));
+    /// <summary>Set when orchestrator code resumed from outside an episode (it awaited a task the context did
+    /// not create, such as <c>Task.Delay</c> or I/O); such a continuation is never run.</summary>
+    public bool ForeignContinuation { get; private set; }
+
+    public override void Post(SendOrPostCallback d, object? state)
+    {
+        if (Volatile.Read(ref _runningThread) != Environment.CurrentManagedThreadId)
+        {
+            ForeignContinuation = true;
+            return;
+        }
+
+        _queue.Enqueue((d, state));
+    }
 
     public override void Send(SendOrPostCallback d, object? state) => d(state);
 
@@ -19,6 +33,7 @@ internal sealed class EpisodeSynchronizationContext : SynchronizationContext
     {
         var previous = Current;
         SetSynchronizationContext(this);
+        Volatile.Write(ref _runningThread, Environment.CurrentManagedThreadId);
         try
         {
             action();
@@ -29,6 +44,7 @@ internal sealed class EpisodeSynchronizationContext : SynchronizationContext
         }
         finally
         {
+            Volatile.Write(ref _runningThread, -1);
             SetSynchronizationContext(previous);
         }
     }

@@ -30,5 +30,8 @@ internal sealed class InstanceState(string instanceId, string name)
 
     public long LastUsed { get; set; }
 
+    /// <summary>Shared by the instance's successive executors, so a stray continuation of an earlier one is still noticed.</summary>
+    public EpisodeSynchronizationContext Sync { get; } = new();
+
     public bool IsTerminal => Status is OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated;
 }

@@ -17,14 +17,14 @@ internal sealed class OrchestrationExecutor(
     TaskRegistry registry,
     DataConverter converter,
     ILoggerFactory loggerFactory,
-    IServiceProvider services) : TaskOrchestrationContext
+    IServiceProvider services,
+    EpisodeSynchronizationContext sync) : TaskOrchestrationContext
 {
     /// <summary>Durable's limit: 16 KB of UTF-16 text.</summary>
     public const int MaxCustomStatusLength = 8192;
 
     private static readonly Guid GuidNamespace = new("9e952958-5e33-4daf-827f-2fa12937b875");
 
-    private readonly EpisodeSynchronizationContext _sync = new();
     private readonly Dictionary<int, HistoryEvent> _issued = [];
     private readonly List<HistoryEvent> _newActions = [];
     private readonly HashSet<int> _recorded = [];
@@ -70,7 +70,12 @@ internal sealed class OrchestrationExecutor(
             }
 
             _replaying = replaying;
-            _sync.Run(() => Handle(e));
+            sync.Run(() => Handle(e));
+            if (sync.ForeignContinuation)
+            {
+                _fault = new InvalidOperationException(
+                    $"Orchestrator '{name}' ({instanceId}) awaited a task the orchestration context did not create (Task.Delay, Task.Run, I/O...); only durable tasks may be awaited.");
+            }
         }
 
         _replaying = false;

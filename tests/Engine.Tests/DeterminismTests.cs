@@ -74,6 +74,27 @@ public sealed class DeterminismTests
         Assert.Equal(1024, result.ReadOutputAs<int>());
     }
 
+    [Fact]
+    public async Task AwaitingNonDurableTask_FailsTheInstanceAtItsNextEpisode()
+    {
+        await using var engine = await TestEngine.StartAsync(o => o
+            .AddOrchestratorFunc<int, int>("Sleepy", async (ctx, _) =>
+            {
+                var signal = ctx.WaitForExternalEvent<int>("Poke");
+                await Task.Delay(10); // wrong on purpose: wall-clock wait outside the context
+                return await signal;
+            }));
+        var id = await engine.Client.ScheduleNewOrchestrationInstanceAsync("Sleepy", 0);
+        await TestEngine.UntilAsync(async () => engine.History(id).Count > 0);
+        await Task.Delay(100);
+
+        await engine.Client.RaiseEventAsync(id, "Poke", 1);
+        var result = await engine.WaitAsync(id);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, result.RuntimeStatus);
+        Assert.Contains("did not create", result.FailureDetails!.ErrorMessage, StringComparison.Ordinal);
+    }
+
     private static void Register(EmbeddedEngineOptions options, string step) => options
         .AddActivityFunc<int, int>("StepA", (_, x) => Task.FromResult(x))
         .AddActivityFunc<int, int>("StepB", (_, x) => Task.FromResult(x))
