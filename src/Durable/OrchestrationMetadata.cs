@@ -35,8 +35,8 @@ public sealed class OrchestrationMetadata(string name, string instanceId)
     /// <summary>The converter for the Read*As methods; set when fetched with inputs and outputs.</summary>
     public DataConverter? DataConverter { get; init; }
 
-    /// <summary>Whether the instance is running (or pending/suspended).</summary>
-    public bool IsRunning => RuntimeStatus is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended;
+    /// <summary>Whether the instance is running (pending is not running, as in Durable Task).</summary>
+    public bool IsRunning => RuntimeStatus == OrchestrationRuntimeStatus.Running;
 
     /// <summary>Whether the instance has ended: completed, failed or terminated.</summary>
     public bool IsCompleted => RuntimeStatus is OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated;

@@ -65,7 +65,7 @@ public sealed partial class DurableEngine : IHostedService, IAsyncDisposable
     /// <remarks>Scheduling an id that exists: while that instance is pending or running the call throws
     /// <see cref="InvalidOperationException"/>; once it has completed, failed or been terminated it is replaced
     /// (old history deleted, new execution). Durable's backends differ here, so callers that care check
-    /// first. Raising an event for an unknown or ended instance drops it; purging a running one throws.</remarks>
+    /// first. Raising an event for, or terminating, an unknown or ended instance does nothing; purging a running one throws.</remarks>
     public DurableTaskClient Client { get; }
 
     /// <summary>The SQLite file in use.</summary>
