@@ -167,7 +167,11 @@ public sealed partial class DurableEngine : IHostedService, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync(CancellationToken.None);
-        SqliteConnection.ClearAllPools();
+        using (var pooled = new SqliteConnection(_connectionString))
+        {
+            SqliteConnection.ClearPool(pooled); // only this file's idle connections; other engines keep theirs
+        }
+
         if (_options.UseTemporaryFile)
         {
             foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })

@@ -55,6 +55,28 @@ public sealed partial class EmbeddedEngineOptions
         return this;
     }
 
+    /// <summary>Registers an orchestrator under a given name, created by a factory for each execution.</summary>
+    /// <param name="name">The name.</param>
+    /// <param name="factory">Creates the orchestrator from the engine's services.</param>
+    /// <returns>These options.</returns>
+    public EmbeddedEngineOptions AddOrchestrator(TaskName name, Func<IServiceProvider, ITaskOrchestrator> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        Registry.AddOrchestrator(name, factory);
+        return this;
+    }
+
+    /// <summary>Registers an activity under a given name, created by a factory for each call.</summary>
+    /// <param name="name">The name (e.g. the real activity's <c>nameof</c>, when a test registers a fake).</param>
+    /// <param name="factory">Creates the activity from the engine's (scoped) services.</param>
+    /// <returns>These options.</returns>
+    public EmbeddedEngineOptions AddActivity(TaskName name, Func<IServiceProvider, ITaskActivity> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        Registry.AddActivity(name, factory);
+        return this;
+    }
+
     /// <summary>Registers every concrete public orchestrator and activity class of an assembly, by class name.</summary>
     /// <param name="assembly">The assembly.</param>
     /// <returns>These options.</returns>

@@ -29,6 +29,18 @@ public sealed class RegistrationTests
     }
 
     [Fact]
+    public async Task AddActivity_FakeUnderRealName_IsCalledInsteadOfTheReal()
+    {
+        await using var engine = await TestEngine.StartAsync(o => o
+            .AddOrchestrator<GreetOrchestrator>()
+            .AddActivity(nameof(GreetActivity), _ => new FakeGreet()));
+
+        var result = await engine.RunAsync(nameof(GreetOrchestrator), new GreetInput("test"));
+
+        Assert.Equal(new GreetOutput("fake test"), result.ReadOutputAs<GreetOutput>());
+    }
+
+    [Fact]
     public void Register_SameNameTwice_Throws()
     {
         var options = new EmbeddedEngineOptions().AddOrchestrator<GreetOrchestrator>();
@@ -47,6 +59,12 @@ public sealed class GreetActivity(Greeting greeting) : TaskActivity<GreetInput, 
 {
     public override Task<GreetOutput> RunAsync(TaskActivityContext context, GreetInput input)
         => Task.FromResult(new GreetOutput($"{greeting.Word}, {input.Name}!"));
+}
+
+internal sealed class FakeGreet : TaskActivity<GreetInput, GreetOutput>
+{
+    public override Task<GreetOutput> RunAsync(TaskActivityContext context, GreetInput input)
+        => Task.FromResult(new GreetOutput("fake " + input.Name));
 }
 
 public sealed class GreetOrchestrator : TaskOrchestrator<GreetInput, GreetOutput>
