@@ -20,5 +20,5 @@ public abstract class TaskActivity<TInput, TOutput> : ITaskActivity
 
     /// <inheritdoc/>
     async Task<object?> ITaskActivity.RunAsync(TaskActivityContext context, object? input)
-        => await RunAsync(context, (TInput)input!);
+        => await RunAsync(context, input is null ? default! : (TInput)input);
 }

@@ -21,5 +21,5 @@ public abstract class TaskOrchestrator<TInput, TOutput> : ITaskOrchestrator
 
     /// <inheritdoc/>
     async Task<object?> ITaskOrchestrator.RunAsync(TaskOrchestrationContext context, object? input)
-        => await RunAsync(context, (TInput)input!);
+        => await RunAsync(context, input is null ? default! : (TInput)input);
 }

@@ -314,6 +314,18 @@ public sealed class OrchestrationTests
     }
 
     [Fact]
+    public async Task NullInput_ForValueTypeInput_ArrivesAsDefault()
+    {
+        await using var engine = await TestEngine.StartAsync(o => o
+            .AddActivityFunc<int, int>("Plus", (_, x) => Task.FromResult(x + 1))
+            .AddOrchestratorFunc<int, int>("Plus1", (ctx, _) => ctx.CallActivityAsync<int>("Plus", input: null)));
+
+        var result = await engine.RunAsync("Plus1");
+
+        Assert.Equal(1, result.ReadOutputAs<int>());
+    }
+
+    [Fact]
     public async Task Activities_RunWithBoundedConcurrency()
     {
         var running = 0;
