@@ -85,6 +85,15 @@ public sealed class CrashSafetyTests(ITestOutputHelper output)
             .Concat(Enumerable.Range(0, Children).Select(j => 200_000 + j));
         var lost = expected.Where(k => !effects.Contains(k)).ToList();
         Assert.True(lost.Count == 0, $"effects lost at {context}: {string.Join(",", lost.Take(20))}");
+
+        // Every work item was acknowledged: no activity or message left behind.
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={scenario.Database}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT (SELECT COUNT(*) FROM activities) + (SELECT COUNT(*) FROM inbox)";
+        Assert.Equal(0L, (long)command.ExecuteScalar()!);
+        command.CommandText = "SELECT COUNT(*) FROM instances WHERE status <> 1";
+        Assert.Equal(0L, (long)command.ExecuteScalar()!);
     }
 
     private async Task<ChildRun> RunChildAsync(Scenario scenario, long killAfterCommit, int? killAfterMilliseconds)
