@@ -1,5 +1,5 @@
-using Orchestration.Domain.Polling;
 using Orchestration.Domain.Planning;
+using Orchestration.Domain.Polling;
 
 namespace Orchestration.Workflows;
 

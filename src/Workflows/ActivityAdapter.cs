@@ -1,0 +1,18 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orchestration.Activities;
+using Orchestration.Durable;
+
+namespace Orchestration.Workflows;
+
+/// <summary>Runs an <see cref="IActivity{TInput, TOutput}"/> as a durable task activity.</summary>
+/// <typeparam name="TActivity">The activity class, resolved from the host's services.</typeparam>
+/// <typeparam name="TInput">Its input.</typeparam>
+/// <typeparam name="TOutput">Its output.</typeparam>
+/// <param name="services">The host's services.</param>
+public sealed class ActivityAdapter<TActivity, TInput, TOutput>(IServiceProvider services) : TaskActivity<TInput, TOutput>
+    where TActivity : IActivity<TInput, TOutput>
+{
+    /// <inheritdoc />
+    public override Task<TOutput> RunAsync(TaskActivityContext context, TInput input) =>
+        services.GetRequiredService<TActivity>().RunAsync(input);
+}

@@ -1,0 +1,109 @@
+using Orchestration.Activities.Contracts;
+using Orchestration.Activities.Steps;
+using Orchestration.Domain;
+using Orchestration.Domain.Aggregation;
+using Orchestration.Domain.Planning;
+using Orchestration.Durable;
+
+namespace Orchestration.Workflows;
+
+/// <summary>A batch (instance id = batch id): prepare, run chunks K at a time within
+/// <c>maxParallelRuns</c>, fold their counts, persist the aggregate, notify.</summary>
+/// <remarks>Never continues as new while children run (it would orphan them). Cancel stops launches and
+/// is forwarded to the running chunks; a Fault from a chunk (a batch-level fault that keeps happening)
+/// does the same and ends the batch as failed with that reason. Either way the aggregate is persisted,
+/// with unfinished runs counted as cancelled.</remarks>
+public sealed class BatchOrchestrator : TaskOrchestrator<BatchInput, BatchSummary>
+{
+    /// <inheritdoc />
+    public override async Task<BatchSummary> RunAsync(TaskOrchestrationContext context, BatchInput input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(input);
+        var startedAt = context.CurrentUtcDateTime;
+        var retry = ActivityOptions.Retrying(input.Settings.ActivityAttempts);
+        context.SetCustomStatus(new BatchProgress("preparing", 0, 0, 0, ProgressCounts.Empty));
+        BatchPlan plan;
+        try
+        {
+            plan = await context.CallActivityAsync<BatchPlan>(nameof(PrepareBatch), new PrepareBatchInput(input.BatchId), retry);
+        }
+        catch (TaskFailedException ex)
+        {
+            return await FinishAsync(context, input, null, BatchStatus.Failed, "The batch could not be prepared: " + ex.FailureDetails.ErrorMessage, startedAt);
+        }
+
+        var (status, reason) = await RunChunksAsync(context, input, plan);
+        return await FinishAsync(context, input, plan, status, reason, startedAt);
+    }
+
+    private static async Task<(BatchStatus Status, string? Reason)> RunChunksAsync(TaskOrchestrationContext context, BatchInput input, BatchPlan plan)
+    {
+        var chunks = ChunkPlanner.Chunks([.. plan.Tasks.Select(t => t.Runs)], input.Settings.ChunkSize);
+        var concurrency = ChunkPlanner.Concurrency(plan.MaxParallelRuns, input.Settings.ChunkSize, chunks.Count);
+        var cancel = context.WaitForExternalEvent<string>(Events.Cancel);
+        var fault = context.WaitForExternalEvent<FaultNotice>(Events.Fault);
+        var running = new Dictionary<Task<ProgressCounts>, int>();
+        var finished = ProgressCounts.ForTasks(plan.Tasks.Count);
+        var next = 0;
+        var done = 0;
+        (BatchStatus Status, string Reason)? stop = null;
+        while (true)
+        {
+            while (stop is null && running.Count < concurrency.ChunksAtOnce && next < chunks.Count)
+            {
+                var chunk = chunks[next++];
+                var chunkInput = new ChunkInput(plan.BatchId, plan.Nonce, chunk.Index, chunk.Start, chunk.Count, concurrency.WindowPerChunk, plan.Tasks, input.Settings);
+                running[context.CallSubOrchestratorAsync<ProgressCounts>(nameof(ChunkOrchestrator), chunkInput,
+                    new SubOrchestrationOptions(instanceId: InstanceIds.Chunk(plan.BatchId, chunk.Index)))] = chunk.Index;
+            }
+
+            context.SetCustomStatus(new BatchProgress("running", plan.TotalRuns, done, chunks.Count, finished, stop?.Reason));
+            if (running.Count == 0)
+            {
+                return stop is { } s ? (s.Status, s.Reason) : (BatchStatus.Completed, null);
+            }
+
+            var waits = stop is null ? running.Keys.Cast<Task>().Append(cancel).Append(fault) : running.Keys.Cast<Task>();
+            var winner = await Task.WhenAny(waits);
+            if (winner == cancel || winner == fault)
+            {
+                stop = winner == cancel
+                    ? (BatchStatus.Cancelled, "Cancelled by a client.")
+                    : (BatchStatus.Failed, "Stopped early: " + (await fault).Reason);
+                foreach (var chunk in running.Values)
+                {
+                    context.SendEvent(InstanceIds.Chunk(plan.BatchId, chunk), Events.Cancel, stop.Value.Reason);
+                }
+
+                continue;
+            }
+
+            var task = (Task<ProgressCounts>)winner;
+            running.Remove(task);
+            done++;
+            finished = finished.Merge(await task);
+        }
+    }
+
+    private static async Task<BatchSummary> FinishAsync(TaskOrchestrationContext context, BatchInput input, BatchPlan? plan, BatchStatus status, string? reason, DateTime startedAt)
+    {
+        var retry = ActivityOptions.Retrying(input.Settings.ActivityAttempts);
+        context.SetCustomStatus(new BatchProgress("finishing", plan?.TotalRuns ?? 0, 0, 0, ProgressCounts.Empty, reason));
+        var summary = await context.CallActivityAsync<BatchSummary>(
+            nameof(PersistAggregate), new PersistAggregateInput(input.BatchId, status, reason, startedAt, context.CurrentUtcDateTime), retry);
+        if (plan?.HasWebhook == true)
+        {
+            try
+            {
+                await context.CallActivityAsync<bool>(nameof(NotifyWebhook), new NotifyWebhookInput(summary), retry);
+            }
+            catch (TaskFailedException)
+            {
+                // A webhook never fails the batch: the aggregate is persisted and the status says so.
+            }
+        }
+
+        return summary;
+    }
+}

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orchestration.Activities;
+using Orchestration.Activities.Contracts;
+using Orchestration.Activities.Inputs;
+using Orchestration.Activities.Steps;
+using Orchestration.Durable;
+
+namespace Orchestration.Workflows;
+
+/// <summary>Everything a durable host registers: the orchestrators and the activities, by name.</summary>
+/// <remarks>Names are the class names (<c>nameof</c>), the same in the embedded engine and in the Azure
+/// Functions host, where each becomes one orchestrator or activity function.</remarks>
+public static class WorkflowCatalog
+{
+    /// <summary>The orchestrators, registered under their class names.</summary>
+    public static IReadOnlyList<(TaskName Name, Func<IServiceProvider, ITaskOrchestrator> Create)> Orchestrators { get; } =
+    [
+        (nameof(BatchOrchestrator), _ => new BatchOrchestrator()),
+        (nameof(ChunkOrchestrator), _ => new ChunkOrchestrator()),
+        (nameof(RunOrchestrator), _ => new RunOrchestrator()),
+    ];
+
+    /// <summary>The activities, each adapting an activity class resolved from the host's services.</summary>
+    public static IReadOnlyList<(TaskName Name, Func<IServiceProvider, ITaskActivity> Create)> Activities { get; } =
+    [
+        (nameof(PrepareBatch), sp => new ActivityAdapter<PrepareBatch, PrepareBatchInput, BatchPlan>(sp)),
+        (nameof(StartRun), sp => new ActivityAdapter<StartRun, StartRunInput, StartRunResult>(sp)),
+        (nameof(CheckRun), sp => new ActivityAdapter<CheckRun, CheckRunInput, CheckRunResult>(sp)),
+        (nameof(CancelRun), sp => new ActivityAdapter<CancelRun, CancelRunInput, bool>(sp)),
+        (nameof(CollectResult), sp => new ActivityAdapter<CollectResult, CollectResultInput, RunSummary>(sp)),
+        (nameof(PersistAggregate), sp => new ActivityAdapter<PersistAggregate, PersistAggregateInput, BatchSummary>(sp)),
+        (nameof(NotifyWebhook), sp => new ActivityAdapter<NotifyWebhook, NotifyWebhookInput, bool>(sp)),
+    ];
+
+    /// <summary>Registers the activity classes and what they share (the batch catalog, the bundler); the
+    /// host registers the ports (object store, Cloud Run, stores, git, webhooks).</summary>
+    /// <param name="services">The host's services.</param>
+    /// <returns>The services.</returns>
+    public static IServiceCollection AddBatchActivities(this IServiceCollection services)
+    {
+        services.AddSingleton<BatchCatalog>();
+        services.AddSingleton(new InputBundler(new BundleOptions()));
+        services.AddTransient<PrepareBatch>();
+        services.AddTransient<StartRun>();
+        services.AddTransient<CheckRun>();
+        services.AddTransient<CancelRun>();
+        services.AddTransient<CollectResult>();
+        services.AddTransient<PersistAggregate>();
+        services.AddTransient<NotifyWebhook>();
+        return services;
+    }
+}

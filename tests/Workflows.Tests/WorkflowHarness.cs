@@ -1,0 +1,177 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orchestration.Activities;
+using Orchestration.Activities.CloudRun;
+using Orchestration.Activities.Git;
+using Orchestration.Activities.Storage;
+using Orchestration.Activities.Stores;
+using Orchestration.Activities.Webhooks;
+using Orchestration.Domain;
+using Orchestration.Domain.Normalization;
+using Orchestration.Domain.Polling;
+using Orchestration.Domain.Validation;
+using Orchestration.Durable;
+using Orchestration.Engine;
+using Orchestration.Fakes;
+
+namespace Orchestration.Workflows.Tests;
+
+/// <summary>The real orchestrators and activities on the embedded engine (replaying every episode, as
+/// Durable does) over local stores, with an in-memory Cloud Run whose executions a scripted runner plays.</summary>
+public sealed class WorkflowHarness : IAsyncDisposable
+{
+    private readonly ServiceProvider _services;
+    private readonly ConcurrentDictionary<string, int> _perTaskStarts = new(StringComparer.Ordinal);
+    private int _inFlight;
+    private int _maxInFlight;
+
+    private WorkflowHarness(string root, Func<RunnerCall, Task>? runner)
+    {
+        Root = root;
+        Runner = runner ?? (call => call.PassAsync());
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton(TimeProvider.System);
+        var database = new SqliteDatabase(Path.Combine(root, "stores.db"));
+        services.AddSingleton<IBatchStore>(new SqliteBatchStore(database));
+        services.AddSingleton<IResultStore>(new SqliteResultStore(database));
+        services.AddSingleton<IObjectStore>(sp => new LocalFolderObjectStore(Options.Create(new LocalFolderObjectStoreOptions { Root = Path.Combine(root, "objects") })));
+        services.AddSingleton<ICloudRunJobsClient>(CloudRun);
+        services.AddSingleton<IGitResolver, FixedGit>();
+        services.AddSingleton(Options.Create(new RunSettings { Bucket = "test-bucket" }));
+        services.AddSingleton(Options.Create(new WebhookOptions()));
+        services.AddHttpClient();
+        services.AddSingleton<WebhookSender>();
+        services.AddBatchActivities();
+        services.AddEmbeddedDurableEngine(options =>
+        {
+            options.DatabasePath = Path.Combine(root, "engine.db");
+            options.ReplayEveryEpisode = true;
+            options.SerializerOptions = BatchJson.Options;
+            foreach (var (name, create) in WorkflowCatalog.Orchestrators)
+            {
+                options.AddOrchestrator(name, create);
+            }
+
+            foreach (var (name, create) in WorkflowCatalog.Activities)
+            {
+                options.AddActivity(name, create);
+            }
+        });
+        _services = services.BuildServiceProvider();
+        CloudRun.OnStarted = OnStartedAsync;
+    }
+
+    public string Root { get; }
+
+    public InMemoryCloudRun CloudRun { get; } = new();
+
+    public Func<RunnerCall, Task> Runner { get; set; }
+
+    public int MaxInFlight => _maxInFlight;
+
+    public DurableTaskClient Client => _services.GetRequiredService<DurableTaskClient>();
+
+    public IBatchStore Batches => _services.GetRequiredService<IBatchStore>();
+
+    public IResultStore Results => _services.GetRequiredService<IResultStore>();
+
+    public IObjectStore Objects => _services.GetRequiredService<IObjectStore>();
+
+    public string EngineDatabase => Path.Combine(Root, "engine.db");
+
+    public static readonly WorkflowSettings FastSettings = new(500, PollingOptions.Local with
+    {
+        FirstDelay = TimeSpan.FromMilliseconds(50),
+        MaxDelay = TimeSpan.FromMilliseconds(200),
+        StartGrace = TimeSpan.FromSeconds(2),
+        TimeoutGrace = TimeSpan.FromMilliseconds(500),
+        ThrottleFirstDelay = TimeSpan.FromMilliseconds(50),
+        ThrottleMaxDelay = TimeSpan.FromMilliseconds(200),
+        ExecutionCheckEvery = 2,
+    }, FaultThreshold: 3, ActivityAttempts: 2);
+
+    public static async Task<WorkflowHarness> StartAsync(Func<RunnerCall, Task>? runner = null)
+    {
+        var root = Directory.CreateTempSubdirectory("workflows-").FullName;
+        Directory.CreateDirectory(Path.Combine(root, "objects"));
+        var harness = new WorkflowHarness(root, runner);
+        foreach (var hosted in harness._services.GetServices<Microsoft.Extensions.Hosting.IHostedService>())
+        {
+            await hosted.StartAsync(CancellationToken.None);
+        }
+
+        return harness;
+    }
+
+    /// <summary>Stores a batch and schedules its orchestration, as the batch service does.</summary>
+    public async Task<string> SubmitAsync(string json, WorkflowSettings? settings = null)
+    {
+        var intake = BatchIntake.Read(Encoding.UTF8.GetBytes(json), new BatchLimits(), new BatchDefaults(), () => "generated");
+        Assert.True(intake.IsValid, string.Join("\n", intake.Problems));
+        var now = DateTimeOffset.UtcNow;
+        await Batches.InsertIfAbsentAsync(new StoredBatch(intake.Batch.Id, intake.Hash, "n1", BatchStatus.Pending, null, now, now, intake.Batch.TotalRuns, CanonicalJson.Serialize(intake.Batch)));
+        return await Client.ScheduleNewOrchestrationInstanceAsync(nameof(BatchOrchestrator), new BatchInput(intake.Batch.Id, settings ?? FastSettings), new StartOrchestrationOptions(intake.Batch.Id));
+    }
+
+    public Task<OrchestrationMetadata> WaitAsync(string instanceId, int seconds = 60) =>
+        Client.WaitForInstanceCompletionAsync(instanceId, getInputsAndOutputs: true).WaitAsync(TimeSpan.FromSeconds(seconds));
+
+    public int StartsOf(string taskId) => _perTaskStarts.GetValueOrDefault(taskId);
+
+    private async Task OnStartedAsync(CloudRunExecution execution)
+    {
+        var prefix = execution.Environment["RUN_PREFIX"]["gs://test-bucket/".Length..];
+        var parts = prefix.TrimEnd('/').Split('/');
+        var call = new RunnerCall(this, execution, prefix, parts[3], int.Parse(parts[4], System.Globalization.CultureInfo.InvariantCulture), int.Parse(parts[5][1..], System.Globalization.CultureInfo.InvariantCulture));
+        _perTaskStarts.AddOrUpdate(call.TaskId, 1, (_, n) => n + 1);
+        var now = Interlocked.Increment(ref _inFlight);
+        InterlockedMax(ref _maxInFlight, now);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await Runner(call);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inFlight);
+            }
+        });
+        await Task.CompletedTask;
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int current;
+        while ((current = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, current) != current)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var hosted in _services.GetServices<Microsoft.Extensions.Hosting.IHostedService>())
+        {
+            await hosted.StopAsync(CancellationToken.None);
+        }
+
+        await _services.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A runner task may still be writing; the temp folder is left behind.
+        }
+    }
+
+    private sealed class FixedGit : IGitResolver
+    {
+        public Task<string> ResolveAsync(string url, string gitRef, CancellationToken cancellationToken = default) => Task.FromResult(new string('c', 40));
+    }
+}
