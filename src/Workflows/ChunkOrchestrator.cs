@@ -34,6 +34,7 @@ public sealed class ChunkOrchestrator : TaskOrchestrator<ChunkInput, ProgressCou
                 running[Launch(context, input, run)] = run;
             }
 
+            context.SetCustomStatus(new ChunkProgress(running.Count, progress));
             if (running.Count == 0)
             {
                 return progress;
@@ -56,7 +57,6 @@ public sealed class ChunkOrchestrator : TaskOrchestrator<ChunkInput, ProgressCou
             running.Remove(task);
             var summary = await SummaryAsync(context, input, done, task);
             progress = progress.Add(done.TaskOrdinal, summary.Outcome, summary.Flags.Count > 0);
-            context.SetCustomStatus(progress);
             if (summary.BatchFault is { } fault && ++faults == input.Settings.FaultThreshold)
             {
                 context.SendEvent(input.BatchId, Events.Fault, new FaultNotice($"{faults} runs hit the same batch-level fault ({fault.Kind}): {fault.Reason}"));

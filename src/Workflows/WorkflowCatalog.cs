@@ -4,6 +4,7 @@ using Orchestration.Activities.Contracts;
 using Orchestration.Activities.Inputs;
 using Orchestration.Activities.Steps;
 using Orchestration.Durable;
+using Orchestration.Workflows.Service;
 
 namespace Orchestration.Workflows;
 
@@ -47,6 +48,16 @@ public static class WorkflowCatalog
         services.AddTransient<CollectResult>();
         services.AddTransient<PersistAggregate>();
         services.AddTransient<NotifyWebhook>();
+        return services;
+    }
+
+    /// <summary>Registers the batch service (options under <see cref="BatchServiceOptions.Section"/>).</summary>
+    /// <param name="services">The host's services.</param>
+    /// <returns>The services.</returns>
+    public static IServiceCollection AddBatchService(this IServiceCollection services)
+    {
+        services.AddOptions<BatchServiceOptions>();
+        services.AddSingleton<BatchService>();
         return services;
     }
 }

@@ -45,6 +45,8 @@ public sealed class WorkflowHarness : IAsyncDisposable
         services.AddHttpClient();
         services.AddSingleton<WebhookSender>();
         services.AddBatchActivities();
+        services.AddSingleton(Options.Create(new Service.BatchServiceOptions { Workflow = FastSettings }));
+        services.AddSingleton<Service.BatchService>();
         services.AddEmbeddedDurableEngine(options =>
         {
             options.DatabasePath = Path.Combine(root, "engine.db");
@@ -79,6 +81,8 @@ public sealed class WorkflowHarness : IAsyncDisposable
     public IResultStore Results => _services.GetRequiredService<IResultStore>();
 
     public IObjectStore Objects => _services.GetRequiredService<IObjectStore>();
+
+    public Service.BatchService Service => _services.GetRequiredService<Service.BatchService>();
 
     public string EngineDatabase => Path.Combine(Root, "engine.db");
 

@@ -1,0 +1,94 @@
+using System.Text.Json;
+using Orchestration.Activities.Stores;
+using Orchestration.Domain;
+using Orchestration.Domain.Aggregation;
+using Orchestration.Domain.Planning;
+using Orchestration.Durable;
+
+namespace Orchestration.Workflows.Service;
+
+/// <summary>The status document: batch store + durable runtime status + custom statuses.</summary>
+public sealed partial class BatchService
+{
+    /// <summary>A batch's status with live progress: the batch's folded counts of finished chunks plus
+    /// the live chunks' own counts (found by instance-id prefix).</summary>
+    /// <param name="batchId">The batch id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The document, or null for an unknown batch.</returns>
+    public async Task<BatchStatusDocument?> GetStatusAsync(string batchId, CancellationToken cancellationToken = default)
+    {
+        var stored = await batches.GetAsync(batchId, cancellationToken).ConfigureAwait(false);
+        if (stored is null)
+        {
+            return null;
+        }
+
+        var batch = JsonSerializer.Deserialize<Batch>(stored.Document.Span, BatchJson.Options)!;
+        var instance = await client.GetInstanceAsync(batchId, getInputsAndOutputs: false, cancellationToken).ConfigureAwait(false);
+        var status = StatusOf(stored, instance);
+        if (await results.GetAggregateAsync(batchId, cancellationToken).ConfigureAwait(false) is { } json)
+        {
+            var aggregate = JsonSerializer.Deserialize<BatchAggregate>(json.Span, BatchJson.Options)!;
+            var tasks = aggregate.Tasks.Select(t => new TaskStatusCounts(t.Id, t.Runs, t.Passed, t.Failed, t.Errored, t.TimedOut, t.Cancelled, t.Flagged)).ToList();
+            return new BatchStatusDocument(batchId, status, stored.CreatedAt, Later(stored.UpdatedAt, instance?.LastUpdatedAt),
+                new ProgressSummary(stored.TotalRuns, 0, 0, stored.TotalRuns), tasks, stored.Reason);
+        }
+
+        var (counts, inFlight) = await LiveCountsAsync(batch, instance, cancellationToken).ConfigureAwait(false);
+        var live = batch.Tasks.Select(t =>
+        {
+            var task = counts.ForTask(t.Ordinal);
+            return new TaskStatusCounts(t.Id, t.N, task.Passed, task.Failed, task.Errored, task.TimedOut, task.Cancelled,
+                new Dictionary<string, int> { ["*"] = task.Flagged });
+        }).ToList();
+        var completed = counts.Runs;
+        return new BatchStatusDocument(batchId, status, stored.CreatedAt, Later(stored.UpdatedAt, instance?.LastUpdatedAt),
+            new ProgressSummary(stored.TotalRuns, Math.Max(0, stored.TotalRuns - completed - inFlight), inFlight, completed), live, stored.Reason);
+    }
+
+    private async Task<(ProgressCounts Counts, int InFlight)> LiveCountsAsync(Batch batch, OrchestrationMetadata? instance, CancellationToken cancellationToken)
+    {
+        var counts = ProgressCounts.ForTasks(batch.Tasks.Count);
+        if (CustomStatus<BatchProgress>(instance) is { } progress && progress.Finished.TaskRuns.Count == batch.Tasks.Count)
+        {
+            counts = counts.Merge(progress.Finished);
+        }
+
+        var inFlight = 0;
+        var query = new OrchestrationQuery(InstanceIdPrefix: InstanceIds.ChunkPrefix(batch.Id), Statuses: [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Pending]);
+        await foreach (var chunk in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            if (CustomStatus<ChunkProgress>(chunk) is { } live && live.Finished.TaskRuns.Count == batch.Tasks.Count)
+            {
+                counts = counts.Merge(live.Finished);
+                inFlight += live.InFlight;
+            }
+        }
+
+        return (counts, inFlight);
+    }
+
+    // Custom status is always returned; read it with the product's JSON options without fetching inputs.
+    private static T? CustomStatus<T>(OrchestrationMetadata? instance) =>
+        instance?.SerializedCustomStatus is { Length: > 0 } json ? JsonSerializer.Deserialize<T>(json, BatchJson.Options) : default;
+
+    private static string StatusOf(StoredBatch stored, OrchestrationMetadata? instance)
+    {
+        if (stored.Status == BatchStatus.Purging || BatchStatusRules.IsFinished(stored.Status))
+        {
+            return Name(stored.Status);
+        }
+
+        return instance?.RuntimeStatus switch
+        {
+            OrchestrationRuntimeStatus.Running => "running",
+            OrchestrationRuntimeStatus.Failed => "failed",
+            OrchestrationRuntimeStatus.Terminated => "terminated",
+            _ => Name(stored.Status),
+        };
+    }
+
+    private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset? b) => b is { } other && other > a ? other : a;
+
+    private static string Name(BatchStatus status) => JsonNamingPolicy.CamelCase.ConvertName(status.ToString());
+}
