@@ -7,7 +7,7 @@ namespace Orchestration.Activities.LocalRunner;
 /// The local runner stands in for Cloud Run Jobs in the standalone host: each execution is a detached
 /// local process running <see cref="RunnerCommand"/> (the same runner script as the container).
 /// </remarks>
-public sealed class LocalRunnerOptions
+public sealed class LocalRunnerOptions : IValidatableObject
 {
     /// <summary>The configuration section.</summary>
     public const string Section = "LocalRunner";
@@ -79,4 +79,21 @@ public sealed class LocalRunnerOptions
     /// <summary>Path of the bash that runs the small wrapper recording pid and exit code.</summary>
     [Required]
     public string BashPath { get; set; } = "/bin/bash";
+
+    /// <inheritdoc />
+    /// <remarks>Checks what attributes cannot: a program to run, and durations that make sense.</remarks>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (RunnerCommand is not { Count: > 0 } || string.IsNullOrWhiteSpace(RunnerCommand[0]))
+        {
+            yield return new ValidationResult("LocalRunner:RunnerCommand needs a program as its first item.", [nameof(RunnerCommand)]);
+        }
+
+        if (PollInterval <= TimeSpan.Zero || KillGrace < TimeSpan.Zero || LaunchGrace <= TimeSpan.Zero || MaxStartWait < TimeSpan.Zero)
+        {
+            yield return new ValidationResult(
+                "LocalRunner:PollInterval and LaunchGrace must be positive, KillGrace and MaxStartWait not negative.",
+                [nameof(PollInterval), nameof(LaunchGrace), nameof(KillGrace), nameof(MaxStartWait)]);
+        }
+    }
 }

@@ -213,6 +213,10 @@ public sealed class LocalJobRunnerTests : IDisposable
         }
         while (token is not null);
         var all = await runner.ListExecutionsAsync("-");
+        foreach (var execution in all.Items)
+        {
+            await LocalRunnerSandbox.WaitTerminalAsync(runner, execution.Name);
+        }
 
         Assert.Equal(3, pages);
         Assert.Equal(Enumerable.Reverse(created), names);

@@ -106,18 +106,13 @@ internal sealed class LocalRunnerSandbox : IDisposable
             runner.Dispose();
         }
 
-        // Tests leave no process behind, even when they fail half-way.
+        // Tests leave no process behind, even when they fail half-way: kill every live execution group and
+        // wait (briefly) for launched ones to end, so none writes into the folder after it is deleted.
         var executions = Path.Combine(StateFolder, "executions");
-        if (Directory.Exists(executions))
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (Directory.Exists(executions) && DateTime.UtcNow < deadline && KillLiveExecutions(executions))
         {
-            foreach (var pidFile in Directory.GetFiles(executions, "pid", SearchOption.AllDirectories))
-            {
-                var parts = File.ReadAllText(pidFile).Split(' ', StringSplitOptions.TrimEntries);
-                if (parts.Length == 2 && int.TryParse(parts[0], out var pid) && long.TryParse(parts[1], out var ticks) && LocalProcess.IsAlive(pid, ticks))
-                {
-                    LocalProcess.SignalGroup(pid, LocalProcess.SigKill);
-                }
-            }
+            Thread.Sleep(50);
         }
 
         try
@@ -128,5 +123,32 @@ internal sealed class LocalRunnerSandbox : IDisposable
         {
             // A process killed just now may still be closing its files; the temp folder is only litter.
         }
+    }
+
+    /// <summary>SIGKILLs live execution groups; true while some launched execution has not ended yet.</summary>
+    private static bool KillLiveExecutions(string executions)
+    {
+        var unsettled = false;
+        foreach (var folder in Directory.GetDirectories(executions))
+        {
+            if (!File.Exists(Path.Combine(folder, "launched")) || File.Exists(Path.Combine(folder, "exit")))
+            {
+                continue;
+            }
+
+            var pidFile = Path.Combine(folder, "pid");
+            var parts = File.Exists(pidFile) ? File.ReadAllText(pidFile).Split(' ', StringSplitOptions.TrimEntries) : [];
+            if (parts.Length != 2)
+            {
+                unsettled = true;
+            }
+            else if (int.TryParse(parts[0], out var pid) && long.TryParse(parts[1], out var ticks) && LocalProcess.IsAlive(pid, ticks))
+            {
+                LocalProcess.SignalGroup(pid, LocalProcess.SigKill);
+                unsettled = true;
+            }
+        }
+
+        return unsettled;
     }
 }
