@@ -126,7 +126,7 @@ public sealed partial class LocalJobRunner : ICloudRunJobsClient, IDisposable
     /// </remarks>
     public async Task<RunExecutionResult> RunExecutionAsync(string jobId, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(jobId);
+        ValidateId(jobId, nameof(jobId));
         ArgumentNullException.ThrowIfNull(environment);
         var job = LocalStateFiles.ReadJson<LocalJobRecord>(JobFile(jobId))
             ?? throw new CloudServiceException(404, "NOT_FOUND", $"Local job {jobId} does not exist.");
@@ -200,7 +200,11 @@ public sealed partial class LocalJobRunner : ICloudRunJobsClient, IDisposable
     /// <remarks>Newest first by create time; the page token names the last item returned. Default page size 100.</remarks>
     public Task<CloudRunPage<CloudRunExecution>> ListExecutionsAsync(string jobId, string? pageToken = null, int? pageSize = null, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(jobId);
+        if (jobId != "-")
+        {
+            ValidateId(jobId, nameof(jobId));
+        }
+
         var size = pageSize is > 0 ? pageSize.Value : 100;
         var ordered = AllRecords()
             .Where(r => jobId == "-" || r.JobId == jobId)

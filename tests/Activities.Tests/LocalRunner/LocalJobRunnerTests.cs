@@ -185,6 +185,19 @@ public sealed class LocalJobRunnerTests : IDisposable
         Assert.Equal(("NOT_FOUND", 404), (error.Code, error.Status));
     }
 
+    [Theory]
+    [InlineData("../outside")]
+    [InlineData("Upper")]
+    public async Task RunExecution_JobIdThatCouldEscapeTheStateFolder_Refused(string jobId)
+    {
+        var runner = _sandbox.Runner(_sandbox.Script("x.sh", "exit 0"));
+
+        await Assert.ThrowsAsync<ArgumentException>(() => runner.RunExecutionAsync(jobId, LocalRunnerSandbox.NoEnv(), TimeSpan.FromMinutes(1)));
+        await Assert.ThrowsAsync<ArgumentException>(() => runner.GetExecutionAsync($"projects/local/locations/local/jobs/j/executions/{jobId}"));
+
+        Assert.Empty(Directory.GetDirectories(Path.Combine(_sandbox.StateFolder, "executions")));
+    }
+
     [Fact]
     public async Task ListExecutions_ManyOfTwoJobs_NewestFirstInPagesWithoutOverlap()
     {
