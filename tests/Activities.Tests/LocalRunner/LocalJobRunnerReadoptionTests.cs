@@ -56,6 +56,69 @@ public sealed class LocalJobRunnerReadoptionTests : IDisposable
     }
 
     [Fact]
+    public async Task TwoRunnersOnOneStateFolder_UndisposedOldHostAndNewHost_EachExecutionStartsOnceWithinTheBound()
+    {
+        var lines = _sandbox.PathOf("lines.txt");
+        var counter = _sandbox.PathOf("counter");
+        var peaks = _sandbox.PathOf("peaks");
+        File.WriteAllText(counter, "0");
+        var script = _sandbox.Script("shared.sh", $$"""
+            bump() { flock "{{counter}}.lock" bash -c 'n=$(( $(cat "{{counter}}") + $1 )); echo $n > "{{counter}}"; echo $n >> "{{peaks}}"' _ "$1"; }
+            bump 1
+            sleep 0.4
+            flock "{{lines}}.lock" bash -c 'echo "$CLOUD_RUN_EXECUTION" >> "{{lines}}"'
+            bump -1
+            """);
+
+        // The old host is dropped without disposing: its watcher keeps running next to the new one's.
+        var old = _sandbox.Runner(script, o => o.MaxParallelExecutions = 2);
+        await old.EnsureJobAsync(LocalRunnerSandbox.Job("job-shared"));
+        var names = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            names.Add((await old.RunExecutionAsync("job-shared", LocalRunnerSandbox.NoEnv(), TimeSpan.FromMinutes(1))).ExecutionName!);
+        }
+
+        var current = _sandbox.Runner(script, o => o.MaxParallelExecutions = 2);
+        for (var i = 0; i < 3; i++)
+        {
+            names.Add((await current.RunExecutionAsync("job-shared", LocalRunnerSandbox.NoEnv(), TimeSpan.FromMinutes(1))).ExecutionName!);
+        }
+
+        var done = new List<CloudRunExecution>();
+        foreach (var name in names)
+        {
+            done.Add(await LocalRunnerSandbox.WaitTerminalAsync(current, name));
+        }
+
+        Assert.All(done, e => Assert.Equal(CloudRunExecutionState.Succeeded, e.State));
+        var ids = names.Select(n => n[(n.LastIndexOf('/') + 1)..]).Order(StringComparer.Ordinal);
+        Assert.Equal(ids, File.ReadAllLines(lines).Order(StringComparer.Ordinal));
+        Assert.InRange(File.ReadAllLines(peaks).Select(int.Parse).Max(), 1, 2);
+    }
+
+    [Fact]
+    public async Task NewRunner_HostDiedBetweenLaunchMarkerAndSpawn_FailedAfterLaunchGraceNotStarted()
+    {
+        var ran = _sandbox.PathOf("ran.txt");
+        var script = _sandbox.Script("never.sh", $"echo ran >> \"{ran}\"");
+        var dead = _sandbox.Runner(script);
+        await dead.EnsureJobAsync(LocalRunnerSandbox.Job("job-never"));
+        dead.Dispose();
+        var started = await dead.RunExecutionAsync("job-never", LocalRunnerSandbox.NoEnv(), TimeSpan.FromMinutes(1));
+        File.WriteAllText(Path.Combine(_sandbox.StateFolder, "executions", started.ExecutionId!, "launched"), DateTimeOffset.UtcNow.ToString("O"));
+
+        var next = _sandbox.Runner(script, o => o.LaunchGrace = TimeSpan.FromSeconds(1));
+        var during = await next.GetExecutionAsync(started.ExecutionName!);
+        var done = await LocalRunnerSandbox.WaitTerminalAsync(next, started.ExecutionName!);
+
+        Assert.Equal(CloudRunExecutionState.Pending, during!.State);
+        Assert.Equal(CloudRunExecutionState.Failed, done.State);
+        Assert.Equal("the process never recorded its pid", done.FailureReason);
+        Assert.False(File.Exists(ran), "a launch that may have happened is never repeated");
+    }
+
+    [Fact]
     public async Task Execution_LaunchingParentKilledWithSigkill_DetachedExecutionFinishesOnceAndIsReadopted()
     {
         // A parent process between the host and the execution, killed for real with SIGKILL while the
