@@ -13,7 +13,8 @@ public sealed partial class LocalJobRunner
     /// pid and start ticks before the runner starts (so the identity exists even if the host dies
     /// right after launching), defers SIGTERM while the runner handles it (a handler, not an ignore, so
     /// the runner does not inherit an ignored signal), skips the runner when cancelled before it began,
-    /// writes the exit code atomically, then kills leftovers of its group.
+    /// writes the exit code atomically, then kills leftovers of its group. Without a recorded pid it
+    /// never runs the runner: a host could not watch it, and would report it failed after the launch grace.
     /// </summary>
     private const string WrapperScript = """
         dir=$1; shift
@@ -22,7 +23,7 @@ public sealed partial class LocalJobRunner
         trap 'term=1' TERM
         stat=$(<"/proc/$$/stat")
         read -r -a fields <<< "${stat##*) }"
-        printf '%s %s\n' "$$" "${fields[19]}" > "$dir/pid.tmp" && mv -f "$dir/pid.tmp" "$dir/pid"
+        printf '%s %s\n' "$$" "${fields[19]}" > "$dir/pid.tmp" && mv -f "$dir/pid.tmp" "$dir/pid" || exit 125
         if [ -n "$term" ] || [ -e "$dir/cancelled" ]; then
           code=143
         else

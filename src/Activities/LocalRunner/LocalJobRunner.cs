@@ -67,9 +67,15 @@ public sealed partial class LocalJobRunner : ICloudRunJobsClient, IDisposable
     /// <param name="options">Runner command, state folder, limits.</param>
     /// <param name="timeProvider">Clock.</param>
     /// <param name="logger">Logger.</param>
+    /// <exception cref="PlatformNotSupportedException">Not on Linux.</exception>
     public LocalJobRunner(IOptions<LocalRunnerOptions> options, TimeProvider timeProvider, ILogger<LocalJobRunner> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new PlatformNotSupportedException("The local job runner needs Linux (setsid, /proc, process-group signals).");
+        }
+
         _options = options.Value;
         _time = timeProvider;
         _logger = logger;

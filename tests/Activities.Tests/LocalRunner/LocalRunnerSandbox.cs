@@ -131,7 +131,7 @@ internal sealed class LocalRunnerSandbox : IDisposable
         var unsettled = false;
         foreach (var folder in Directory.GetDirectories(executions))
         {
-            if (!File.Exists(Path.Combine(folder, "launched")) || File.Exists(Path.Combine(folder, "exit")))
+            if (!File.Exists(Path.Combine(folder, "launched")) || File.Exists(Path.Combine(folder, "exit")) || File.Exists(Path.Combine(folder, "outcome.json")))
             {
                 continue;
             }
