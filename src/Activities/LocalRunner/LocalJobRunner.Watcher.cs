@@ -37,7 +37,7 @@ public sealed partial class LocalJobRunner
         """;
 
     private readonly CancellationTokenSource _stop = new();
-    private readonly SemaphoreSlim _wake = new(0);
+    private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly Task _loop;
     private readonly HashSet<string> _finished = new(StringComparer.Ordinal);
     private readonly HashSet<string> _killed = new(StringComparer.Ordinal);
@@ -122,6 +122,10 @@ public sealed partial class LocalJobRunner
         try
         {
             _wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // A pass is already due: one pass serves every start requested before it.
         }
         catch (ObjectDisposedException)
         {
