@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace Orchestration.Activities;
 
 /// <summary>Source-generated log messages of the activities and adapters: stable event ids (Google adapters
-/// 1200-1299, webhooks 1300-1399), structured placeholders, never secrets or prompts.</summary>
+/// 1200-1299, webhooks 1300-1399, local runner 1400-1499), structured placeholders, never secrets or prompts.</summary>
 internal static partial class Logs
 {
     [LoggerMessage(EventId = 1201, Level = LogLevel.Information, Message = "Creating Cloud Run job {JobId}")]
@@ -44,4 +44,46 @@ internal static partial class Logs
 
     [LoggerMessage(EventId = 1303, Level = LogLevel.Warning, Message = "Webhook to {Host} refused: {Reason}")]
     public static partial void WebhookRefused(ILogger logger, string host, string reason);
+
+    [LoggerMessage(EventId = 1401, Level = LogLevel.Information, Message = "Local job {JobId} recorded")]
+    public static partial void LocalJobRecorded(this ILogger logger, string jobId);
+
+    [LoggerMessage(EventId = 1402, Level = LogLevel.Information, Message = "Local execution {ExecutionName} of job {JobId} queued")]
+    public static partial void LocalExecutionQueued(this ILogger logger, string jobId, string executionName);
+
+    [LoggerMessage(EventId = 1403, Level = LogLevel.Information, Message = "Local execution {ExecutionName} launched (pid {Pid})")]
+    public static partial void LocalExecutionLaunched(this ILogger logger, string executionName, int pid);
+
+    [LoggerMessage(EventId = 1404, Level = LogLevel.Information, Message = "Local execution {ExecutionName} ended {State} ({Reason})")]
+    public static partial void LocalExecutionFinished(this ILogger logger, string executionName, CloudRun.CloudRunExecutionState state, string reason);
+
+    [LoggerMessage(EventId = 1405, Level = LogLevel.Information, Message = "Re-adopted local execution {ExecutionName} (pid {Pid}) started by an earlier host")]
+    public static partial void LocalExecutionAdopted(this ILogger logger, string executionName, int pid);
+
+    [LoggerMessage(EventId = 1406, Level = LogLevel.Warning, Message = "Local execution {ExecutionName} passed its timeout {Timeout}: SIGTERM to its process group")]
+    public static partial void LocalExecutionTimedOut(this ILogger logger, string executionName, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 1407, Level = LogLevel.Warning, Message = "Local execution {ExecutionName} still running {Grace} after SIGTERM: SIGKILL to its process group")]
+    public static partial void LocalExecutionKilled(this ILogger logger, string executionName, TimeSpan grace);
+
+    [LoggerMessage(EventId = 1408, Level = LogLevel.Information, Message = "Cancel of local execution {ExecutionName} requested")]
+    public static partial void LocalCancelRequested(this ILogger logger, string executionName);
+
+    [LoggerMessage(EventId = 1409, Level = LogLevel.Information, Message = "Cancel of local execution {ExecutionName} ignored: {Reason}")]
+    public static partial void LocalCancelIgnored(this ILogger logger, string executionName, string reason);
+
+    [LoggerMessage(EventId = 1410, Level = LogLevel.Warning, Message = "Local start of job {JobId} throttled; retry after {RetryAfter}")]
+    public static partial void LocalStartThrottled(this ILogger logger, string jobId, TimeSpan retryAfter);
+
+    [LoggerMessage(EventId = 1411, Level = LogLevel.Warning, Message = "Local execution {ExecutionName}: no local value for secret {SecretId}, variable {Variable} omitted")]
+    public static partial void LocalSecretMissing(this ILogger logger, string executionName, string variable, string secretId);
+
+    [LoggerMessage(EventId = 1412, Level = LogLevel.Error, Message = "Local execution {ExecutionName} could not be launched")]
+    public static partial void LocalLaunchFailed(this ILogger logger, string executionName, Exception exception);
+
+    [LoggerMessage(EventId = 1413, Level = LogLevel.Warning, Message = "Local runner watcher pass failed; retrying at the next poll")]
+    public static partial void LocalWatchFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1414, Level = LogLevel.Warning, Message = "Workspace of local execution {ExecutionName} not deleted: {ErrorType}")]
+    public static partial void LocalWorkspaceNotDeleted(this ILogger logger, string executionName, string errorType);
 }
