@@ -16,4 +16,7 @@ internal static partial class Logs
 
     [LoggerMessage(EventId = 2004, Level = LogLevel.Error, Message = "Purge of batch {BatchId} failed; it stays purging until the next start")]
     public static partial void PurgeFailed(ILogger logger, string batchId, Exception exception);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Orphan reaper cancelled {Cancelled} executions and deleted {JobsDeleted} unused jobs")]
+    public static partial void Reaped(ILogger logger, int cancelled, int jobsDeleted);
 }

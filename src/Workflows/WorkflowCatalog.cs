@@ -58,6 +58,7 @@ public static class WorkflowCatalog
     {
         services.AddOptions<BatchServiceOptions>();
         services.AddSingleton<BatchService>();
+        services.AddSingleton<OrphanReaper>();
         return services;
     }
 }

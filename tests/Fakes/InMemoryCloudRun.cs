@@ -11,6 +11,7 @@ public sealed class InMemoryCloudRun : ICloudRunJobsClient
     private readonly ConcurrentDictionary<string, CloudRunJobSpec> _jobs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, CloudRunExecution> _executions = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<TimeSpan> _throttles = new();
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _created = new(StringComparer.Ordinal);
     private int _sequence;
     private int _starts;
     private int _cancels;
@@ -65,6 +66,7 @@ public sealed class InMemoryCloudRun : ICloudRunJobsClient
     {
         ArgumentNullException.ThrowIfNull(spec);
         _jobs.TryAdd(spec.JobId, spec);
+        _created.TryAdd(spec.JobId, DateTimeOffset.UtcNow);
         return Task.FromResult(Job(spec));
     }
 
@@ -123,6 +125,11 @@ public sealed class InMemoryCloudRun : ICloudRunJobsClient
     /// <inheritdoc />
     public Task<bool> DeleteJobAsync(string jobId, CancellationToken cancellationToken = default) => Task.FromResult(_jobs.TryRemove(jobId, out _));
 
-    private static CloudRunJob Job(CloudRunJobSpec spec) =>
-        new(spec.JobId, $"projects/p/locations/r/jobs/{spec.JobId}", true, spec.Labels ?? new Dictionary<string, string>(), null, null);
+    private CloudRunJob Job(CloudRunJobSpec spec) => new(
+        spec.JobId,
+        $"projects/p/locations/r/jobs/{spec.JobId}",
+        true,
+        spec.Labels ?? new Dictionary<string, string>(),
+        _created.GetValueOrDefault(spec.JobId),
+        _executions.Values.Where(e => e.JobId == spec.JobId).Select(e => e.CreateTime).Max());
 }

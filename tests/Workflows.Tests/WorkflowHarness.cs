@@ -47,6 +47,7 @@ public sealed class WorkflowHarness : IAsyncDisposable
         services.AddBatchActivities();
         services.AddSingleton(Options.Create(new Service.BatchServiceOptions { Workflow = FastSettings }));
         services.AddSingleton<Service.BatchService>();
+        services.AddSingleton<Service.OrphanReaper>();
         services.AddEmbeddedDurableEngine(options =>
         {
             options.DatabasePath = Path.Combine(root, "engine.db");
@@ -83,6 +84,8 @@ public sealed class WorkflowHarness : IAsyncDisposable
     public IObjectStore Objects => _services.GetRequiredService<IObjectStore>();
 
     public Service.BatchService Service => _services.GetRequiredService<Service.BatchService>();
+
+    public Service.OrphanReaper Reaper => _services.GetRequiredService<Service.OrphanReaper>();
 
     public string EngineDatabase => Path.Combine(Root, "engine.db");
 

@@ -1,0 +1,67 @@
+using System.Text;
+using Orchestration.Activities.CloudRun;
+
+namespace Orchestration.Workflows.Tests;
+
+public sealed class OrphanReaperTests
+{
+    [Fact]
+    public async Task Reap_ExecutionOfFinishedRun_CancelledAndLiveOnesKept()
+    {
+        var hold = new TaskCompletionSource();
+        await using var h = await WorkflowHarness.StartAsync(async call =>
+        {
+            if (call.TaskId == "done")
+            {
+                await call.PassAsync();
+            }
+            else
+            {
+                await call.ClaimAsync();
+                await hold.Task;
+            }
+        });
+        await h.Service.SubmitAsync(Encoding.UTF8.GetBytes("""{"id": "r1", "tasks": [{"id": "done", "n": 2, "command": "x"}, {"id": "live", "n": 1, "command": "y", "timeoutSeconds": 600}]}"""));
+        for (var i = 0; i < 200 && h.CloudRun.Starts < 3; i++)
+        {
+            await Task.Delay(25);
+        }
+
+        // The runner of a finished run still reports running (a runner stuck after uploading): an orphan.
+        foreach (var done in h.CloudRun.Executions.Where(e => e.Environment["RUN_PREFIX"].Contains("/done/", StringComparison.Ordinal)))
+        {
+            h.CloudRun.Set(done.Name, CloudRunExecutionState.Running);
+        }
+
+        for (var i = 0; i < 200 && (await h.Client.GetInstanceAsync("r1:t0:r1"))?.IsCompleted != true; i++)
+        {
+            await Task.Delay(25);
+        }
+
+        var (cancelled, deleted) = await h.Reaper.ReapAsync();
+
+        Assert.Equal(2, cancelled);
+        Assert.Equal(0, deleted);
+        var live = h.CloudRun.Executions.Single(e => e.Environment["RUN_PREFIX"].Contains("/live/", StringComparison.Ordinal));
+        Assert.False(live.IsTerminal);
+        await h.Service.CancelAsync("r1");
+        await h.WaitAsync("r1");
+        hold.SetResult();
+        Assert.Equal(0, (await h.Reaper.ReapAsync()).Cancelled);
+    }
+
+    [Fact]
+    public async Task Reap_UnusedJobOlderThanAge_Deleted()
+    {
+        await using var h = await WorkflowHarness.StartAsync();
+        await h.Service.SubmitAsync(Encoding.UTF8.GetBytes("""{"id": "r2", "tasks": [{"id": "a", "command": "x"}]}"""));
+        await h.WaitAsync("r2");
+
+        var kept = await h.Reaper.ReapAsync(TimeSpan.FromDays(7));
+        var removed = await h.Reaper.ReapAsync(TimeSpan.FromTicks(-1));
+
+        Assert.Equal(0, kept.JobsDeleted);
+        Assert.Equal(1, removed.JobsDeleted);
+        Assert.Empty(h.CloudRun.Jobs);
+    }
+}
