@@ -27,7 +27,7 @@ public sealed class WorkflowHarness : IAsyncDisposable
     private int _inFlight;
     private int _maxInFlight;
 
-    private WorkflowHarness(string root, Func<RunnerCall, Task>? runner)
+    private WorkflowHarness(string root, Func<RunnerCall, Task>? runner, Func<IServiceProvider, ICloudRunJobsClient>? jobs)
     {
         Root = root;
         Runner = runner ?? (call => call.PassAsync());
@@ -37,8 +37,16 @@ public sealed class WorkflowHarness : IAsyncDisposable
         var database = new SqliteDatabase(Path.Combine(root, "stores.db"));
         services.AddSingleton<IBatchStore>(new SqliteBatchStore(database));
         services.AddSingleton<IResultStore>(new SqliteResultStore(database));
-        services.AddSingleton<IObjectStore>(sp => new LocalFolderObjectStore(Options.Create(new LocalFolderObjectStoreOptions { Root = Path.Combine(root, "objects") })));
-        services.AddSingleton<ICloudRunJobsClient>(CloudRun);
+        services.AddSingleton<IObjectStore>(sp => new LocalFolderObjectStore(Options.Create(new LocalFolderObjectStoreOptions { Root = ObjectRoot(root) })));
+        if (jobs is null)
+        {
+            services.AddSingleton<ICloudRunJobsClient>(CloudRun);
+        }
+        else
+        {
+            services.AddSingleton(jobs);
+        }
+
         services.AddSingleton<IGitResolver, FixedGit>();
         services.AddSingleton(Options.Create(new RunSettings { Bucket = "test-bucket" }));
         services.AddSingleton(Options.Create(new WebhookOptions()));
@@ -100,11 +108,15 @@ public sealed class WorkflowHarness : IAsyncDisposable
         ExecutionCheckEvery = 2,
     }, FaultThreshold: 3, ActivityAttempts: 2);
 
-    public static async Task<WorkflowHarness> StartAsync(Func<RunnerCall, Task>? runner = null)
+    /// <summary>Where the object store keeps bucket <c>test-bucket</c>: the layout the runner's gcloud
+    /// stand-in uses (<c>$GCS_LOCAL_ROOT/BUCKET/OBJECT</c>), so the real runner and the store share it.</summary>
+    public static string ObjectRoot(string root) => Path.Combine(root, "gcs", "test-bucket");
+
+    public static async Task<WorkflowHarness> StartAsync(Func<RunnerCall, Task>? runner = null, Func<string, Func<IServiceProvider, ICloudRunJobsClient>>? jobs = null)
     {
         var root = Directory.CreateTempSubdirectory("workflows-").FullName;
-        Directory.CreateDirectory(Path.Combine(root, "objects"));
-        var harness = new WorkflowHarness(root, runner);
+        Directory.CreateDirectory(ObjectRoot(root));
+        var harness = new WorkflowHarness(root, runner, jobs?.Invoke(root));
         foreach (var hosted in harness._services.GetServices<Microsoft.Extensions.Hosting.IHostedService>())
         {
             await hosted.StartAsync(CancellationToken.None);
