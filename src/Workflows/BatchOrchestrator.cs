@@ -50,6 +50,12 @@ public sealed class BatchOrchestrator : TaskOrchestrator<BatchInput, BatchSummar
         (BatchStatus Status, string Reason)? stop = null;
         while (true)
         {
+            if (stop is null && (cancel.IsCompleted || fault.IsCompleted))
+            {
+                // A Cancel (or Fault) that arrived while preparing stops the batch before anything launches.
+                stop = cancel.IsCompleted ? (BatchStatus.Cancelled, "Cancelled by a client.") : (BatchStatus.Failed, "Stopped early: " + (await fault).Reason);
+            }
+
             while (stop is null && running.Count < concurrency.ChunksAtOnce && next < chunks.Count)
             {
                 var chunk = chunks[next++];

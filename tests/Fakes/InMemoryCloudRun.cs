@@ -15,6 +15,7 @@ public sealed class InMemoryCloudRun : ICloudRunJobsClient
     private int _sequence;
     private int _starts;
     private int _cancels;
+    private int _gets;
 
     /// <summary>Called after each started execution (e.g. to play the runner); its task is awaited.</summary>
     public Func<CloudRunExecution, Task>? OnStarted { get; set; }
@@ -27,6 +28,9 @@ public sealed class InMemoryCloudRun : ICloudRunJobsClient
 
     /// <summary><c>:run</c> calls that started an execution.</summary>
     public int Starts => _starts;
+
+    /// <summary>Execution reads.</summary>
+    public int Gets => _gets;
 
     /// <summary>Cancel calls that found a running execution.</summary>
     public int Cancels => _cancels;
@@ -98,8 +102,11 @@ public sealed class InMemoryCloudRun : ICloudRunJobsClient
     }
 
     /// <inheritdoc />
-    public Task<CloudRunExecution?> GetExecutionAsync(string executionName, CancellationToken cancellationToken = default) =>
-        Task.FromResult(_executions.TryGetValue(executionName, out var e) ? e : null);
+    public Task<CloudRunExecution?> GetExecutionAsync(string executionName, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _gets);
+        return Task.FromResult(_executions.TryGetValue(executionName, out var e) ? e : null);
+    }
 
     /// <inheritdoc />
     public Task<bool> CancelExecutionAsync(string executionName, CancellationToken cancellationToken = default)
