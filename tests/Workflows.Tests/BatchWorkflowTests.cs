@@ -150,7 +150,7 @@ public sealed class BatchWorkflowTests
     }
 
     [Fact]
-    public async Task Batch_History_HoldsNoPromptCommandOrSecret()
+    public async Task Batch_HistoryStatusAndLogs_HoldNoPromptCommandOrSecret()
     {
         const string Prompt = "SECRET-PROMPT-TEXT review carefully";
         const string Command = "echo SECRET-COMMAND-TEXT";
@@ -162,8 +162,9 @@ public sealed class BatchWorkflowTests
             """);
         await h.WaitAsync(id);
 
-        var history = await DumpAsync(h.EngineDatabase);
+        var history = await DumpAsync(h.EngineDatabase) + string.Join('\n', h.Logs.Lines);
 
+        Assert.NotEmpty(h.Logs.Lines);
         Assert.NotEmpty(history);
         foreach (var needle in new[] { "SECRET-PROMPT-TEXT", "SECRET-COMMAND-TEXT", "SECRET-ENV-VALUE", "SECRET-INPUT-TEXT" })
         {

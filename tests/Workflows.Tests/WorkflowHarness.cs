@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orchestration.Activities;
 using Orchestration.Activities.CloudRun;
@@ -32,7 +33,7 @@ public sealed class WorkflowHarness : IAsyncDisposable
         Root = root;
         Runner = runner ?? (call => call.PassAsync());
         var services = new ServiceCollection();
-        services.AddLogging();
+        services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));
         services.AddSingleton(TimeProvider.System);
         var database = new SqliteDatabase(Path.Combine(root, "stores.db"));
         services.AddSingleton<IBatchStore>(new SqliteBatchStore(database));
@@ -78,6 +79,8 @@ public sealed class WorkflowHarness : IAsyncDisposable
     public string Root { get; }
 
     public InMemoryCloudRun CloudRun { get; } = new();
+
+    public CapturingLoggerProvider Logs { get; } = new();
 
     public Func<RunnerCall, Task> Runner { get; set; }
 
