@@ -6,8 +6,8 @@ using Orchestration.Domain.Judging;
 
 namespace Orchestration.Activities.Stores;
 
-/// <summary>Encodings the result stores share: sortable run keys, outcome names, flag lists, row JSON,
-/// continuation tokens.</summary>
+/// <summary>Encodings the stores share: sortable run keys, outcome names, flag lists, row JSON, and the
+/// continuation tokens of the SQLite stores (the last key seen, opaque to callers).</summary>
 internal static class RunKeys
 {
     /// <summary>A key that sorts like (ordinal, index): <c>00002-000017</c>.</summary>

@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.Data.Sqlite;
 using Orchestration.Domain;
 
@@ -70,7 +69,7 @@ public sealed class SqliteBatchStore(SqliteDatabase database) : IBatchStore
         await using var connection = await database.OpenAsync(Schema, cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         var where = new List<string> { "id > $after" };
-        command.Parameters.AddWithValue("$after", DecodeToken(query.ContinuationToken));
+        command.Parameters.AddWithValue("$after", RunKeys.Untoken(query.ContinuationToken));
         if (query.Statuses is { Count: > 0 } statuses)
         {
             var names = statuses.Select((s, i) => $"$s{i}").ToList();
@@ -108,7 +107,7 @@ public sealed class SqliteBatchStore(SqliteDatabase database) : IBatchStore
         }
 
         items.RemoveAt(items.Count - 1);
-        return new BatchPage(items, EncodeToken(items[^1].Id));
+        return new BatchPage(items, RunKeys.Token(items[^1].Id));
     }
 
     /// <inheritdoc />
@@ -166,23 +165,4 @@ public sealed class SqliteBatchStore(SqliteDatabase database) : IBatchStore
         DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)),
         reader.GetInt32(7),
         withDocument ? (byte[])reader.GetValue(8) : ReadOnlyMemory<byte>.Empty);
-
-    private static string EncodeToken(string lastId) => Convert.ToBase64String(Encoding.UTF8.GetBytes(lastId));
-
-    private static string DecodeToken(string? token)
-    {
-        if (string.IsNullOrEmpty(token))
-        {
-            return "";
-        }
-
-        try
-        {
-            return Encoding.UTF8.GetString(Convert.FromBase64String(token));
-        }
-        catch (FormatException ex)
-        {
-            throw new ArgumentException("Invalid continuation token.", nameof(token), ex);
-        }
-    }
 }
