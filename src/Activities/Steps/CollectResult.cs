@@ -54,7 +54,7 @@ public sealed class CollectResult(IObjectStore objects, IResultStore results, Ba
         }
 
         var claudeCost = result?.Claude?.Summary?.TotalCostUsd;
-        var current = new AttemptRow(attempt.Attempt, input.Execution, Name(judgement.Outcome), judgement.Reason, usage.VcpuSeconds, usage.GibSeconds, claudeCost);
+        var current = new AttemptRow(attempt.Attempt, input.Execution, RunKeys.OutcomeName(judgement.Outcome), judgement.Reason, usage.VcpuSeconds, usage.GibSeconds, claudeCost);
         var log = await AttemptLogAsync(input, current, cancellationToken).ConfigureAwait(false);
         var row = BuildRow(input, task.Id, judgement, result, log);
         await results.UpsertRunAsync(row, cancellationToken).ConfigureAwait(false);
@@ -154,6 +154,4 @@ public sealed class CollectResult(IObjectStore objects, IResultStore results, Ba
 
         return Encoding.UTF8.GetString(buffer, 0, total);
     }
-
-    private static string Name(RunOutcome outcome) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(outcome.ToString());
 }
