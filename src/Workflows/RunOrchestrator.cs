@@ -128,10 +128,12 @@ public sealed class RunOrchestrator : TaskOrchestrator<RunInput, RunSummary>
                 var started = _state.StartRequestedAt!.Value;
                 switch (RunDeadlines.Check(now, started, _state.ClaimedAt, input.Task.TimeoutSeconds, Polling))
                 {
-                    case DeadlineStatus.ClaimMissed:
+                    case DeadlineStatus.ClaimMissed when !await ClaimedAtLastLookAsync():
                         await CancelAsync();
                         NextAttempt(new AttemptRow(_state.Attempt, _state.Execution, "lost", $"No runner claimed the attempt within {Polling.StartGrace.TotalSeconds:0} s."));
                         return null;
+                    case DeadlineStatus.ClaimMissed:
+                        continue; // the claim landed just before the deadline: keep polling this attempt
                     case DeadlineStatus.TimedOut:
                         await CancelAsync();
                         return await FinishAsync(RunOutcome.TimedOut, $"The run passed its {input.Task.TimeoutSeconds} s limit.");
@@ -168,6 +170,20 @@ public sealed class RunOrchestrator : TaskOrchestrator<RunInput, RunSummary>
                         break;
                 }
             }
+        }
+
+        // One last look before giving up on an attempt: a claim (or a result) that landed since the last
+        // poll keeps the attempt, so a slow start is not run twice.
+        private async Task<bool> ClaimedAtLastLookAsync()
+        {
+            var check = await context.CallActivityAsync<CheckRunResult>(nameof(CheckRun), new CheckRunInput(Attempt, _state.Execution!, CheckExecution: false), _retry);
+            if (check.State is not (AttemptState.Running or AttemptState.ResultReady))
+            {
+                return false;
+            }
+
+            _state = _state with { ClaimedAt = check.ClaimedAt is { } at && at > DateTime.MinValue ? at : context.CurrentUtcDateTime, Execution = check.Execution ?? _state.Execution };
+            return true;
         }
 
         // Waits until fireAt or a Cancel, whichever first; true when cancelled.

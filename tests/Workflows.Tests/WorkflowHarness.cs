@@ -28,7 +28,7 @@ public sealed class WorkflowHarness : IAsyncDisposable
     private int _inFlight;
     private int _maxInFlight;
 
-    private WorkflowHarness(string root, Func<RunnerCall, Task>? runner, Func<IServiceProvider, ICloudRunJobsClient>? jobs)
+    private WorkflowHarness(string root, Func<RunnerCall, Task>? runner, Func<IServiceProvider, ICloudRunJobsClient>? jobs, Action<IServiceCollection>? ports)
     {
         Root = root;
         Runner = runner ?? (call => call.PassAsync());
@@ -38,14 +38,14 @@ public sealed class WorkflowHarness : IAsyncDisposable
         var database = new SqliteDatabase(Path.Combine(root, "stores.db"));
         services.AddSingleton<IBatchStore>(new SqliteBatchStore(database));
         services.AddSingleton<IResultStore>(new SqliteResultStore(database));
-        services.AddSingleton<IObjectStore>(sp => new LocalFolderObjectStore(Options.Create(new LocalFolderObjectStoreOptions { Root = ObjectRoot(root) })));
-        if (jobs is null)
+        if (ports is not null)
         {
-            services.AddSingleton<ICloudRunJobsClient>(CloudRun);
+            ports(services);
         }
         else
         {
-            services.AddSingleton(jobs);
+            services.AddSingleton<IObjectStore>(sp => new LocalFolderObjectStore(Options.Create(new LocalFolderObjectStoreOptions { Root = ObjectRoot(root) })));
+            services.AddSingleton(jobs ?? (_ => CloudRun));
         }
 
         services.AddSingleton<IGitResolver, FixedGit>();
@@ -74,9 +74,12 @@ public sealed class WorkflowHarness : IAsyncDisposable
         });
         _services = services.BuildServiceProvider();
         CloudRun.OnStarted = OnStartedAsync;
+        Services = _services;
     }
 
     public string Root { get; }
+
+    public IServiceProvider Services { get; }
 
     public InMemoryCloudRun CloudRun { get; } = new();
 
@@ -115,11 +118,12 @@ public sealed class WorkflowHarness : IAsyncDisposable
     /// stand-in uses (<c>$GCS_LOCAL_ROOT/BUCKET/OBJECT</c>), so the real runner and the store share it.</summary>
     public static string ObjectRoot(string root) => Path.Combine(root, "gcs", "test-bucket");
 
-    public static async Task<WorkflowHarness> StartAsync(Func<RunnerCall, Task>? runner = null, Func<string, Func<IServiceProvider, ICloudRunJobsClient>>? jobs = null)
+    public static async Task<WorkflowHarness> StartAsync(
+        Func<RunnerCall, Task>? runner = null, Func<string, Func<IServiceProvider, ICloudRunJobsClient>>? jobs = null, Action<IServiceCollection>? ports = null)
     {
         var root = Directory.CreateTempSubdirectory("workflows-").FullName;
         Directory.CreateDirectory(ObjectRoot(root));
-        var harness = new WorkflowHarness(root, runner, jobs?.Invoke(root));
+        var harness = new WorkflowHarness(root, runner, jobs?.Invoke(root), ports);
         foreach (var hosted in harness._services.GetServices<Microsoft.Extensions.Hosting.IHostedService>())
         {
             await hosted.StartAsync(CancellationToken.None);

@@ -1,0 +1,154 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orchestration.Activities.Contracts;
+using Orchestration.Activities.Google;
+using Orchestration.Activities.Storage;
+using Orchestration.Activities.Stores;
+using Orchestration.Domain;
+using Orchestration.Domain.Judging;
+using Orchestration.Fakes;
+
+namespace Orchestration.Workflows.Tests;
+
+/// <summary>A batch through the real GCS and Cloud Run REST adapters against the loopback fakes, with
+/// faults injected on both: throttling, 503s, slow replies, executions that fail without a result,
+/// duplicate and ambiguous <c>:run</c>s. Every run must still be judged right and counted once.</summary>
+public sealed class FaultInjectionTests
+{
+    private const string Token = "fault-token";
+
+    [Fact]
+    public async Task Batch_TwentyPercentFaults_EveryRunJudgedOnceWithRetriesReported()
+    {
+        await using var gcs = new FakeGcsServer("test-bucket") { RequiredBearerToken = Token };
+        await using var run = new FakeCloudRunServer("p", "r") { RequiredBearerToken = Token };
+        await gcs.StartAsync();
+        await run.StartAsync();
+        var worked = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        IServiceProvider? services = null;
+        run.ExecutionCreated += execution => _ = Task.Run(() => PlayRunnerAsync(services!, run, execution, worked));
+
+        await using var h = await WorkflowHarness.StartAsync(ports: s => Google(s, gcs, run));
+        services = h.Services;
+        run.Faults.Seed = 7;
+        run.Faults.UnavailableFraction = 0.1;
+        run.Faults.ThrottleFraction = 0.05;
+        run.Faults.SlowFraction = 0.05;
+        run.FailWithoutResultFraction = 0.2;
+        run.DuplicateRunFraction = 0.1;
+        run.AmbiguousRunFraction = 0.05;
+        gcs.Faults.Seed = 8;
+        gcs.Faults.UnavailableFraction = 0.1;
+        gcs.Faults.ThrottleFraction = 0.05;
+        gcs.Faults.SlowFraction = 0.05;
+
+        var id = await h.SubmitAsync("""
+            {"id": "faults", "maxParallelRuns": 50, "tasks": [
+              {"id": "pass", "n": 250, "command": "true", "maxAttempts": 5},
+              {"id": "odd-fails", "n": 250, "command": "test", "maxAttempts": 5}]}
+            """, WorkflowHarness.FastSettings with { Polling = WorkflowHarness.FastSettings.Polling with { StartGrace = TimeSpan.FromSeconds(20) } });
+        var summary = (await h.WaitAsync(id, 600)).ReadOutputAs<BatchSummary>()!;
+        var rows = new List<RunRow>();
+        string? token = null;
+        do
+        {
+            var page = await h.Results.QueryRunsAsync(new RunQuery(id, PageSize: 1000, ContinuationToken: token));
+            rows.AddRange(page.Items);
+            token = page.ContinuationToken;
+        }
+        while (token is not null);
+
+        Assert.Equal(BatchStatus.Completed, summary.Status);
+        Assert.Equal(500, rows.Count);
+        foreach (var row in rows)
+        {
+            if (row.Outcome == RunOutcome.Errored)
+            {
+                // Judged right only if every attempt was lost to the infrastructure.
+                Assert.Equal(5, row.Attempts);
+                Assert.All(row.AttemptLog, a => Assert.Equal("lost", a.Result));
+                continue;
+            }
+
+            var expected = row.TaskId == "odd-fails" && row.RunIndex % 2 == 1 ? RunOutcome.Failed : RunOutcome.Passed;
+            Assert.Equal(expected, row.Outcome);
+            Assert.Equal(1, worked[$"{row.TaskId}/{row.RunIndex}/a{row.Attempts}"]);
+        }
+
+        // The claim lets at most one execution work on an attempt, duplicates and retried starts included.
+        Assert.All(worked, w => Assert.Equal(1, w.Value));
+
+        var retries = rows.Sum(r => r.Attempts - 1);
+        Assert.True(retries > 0, "20% of executions failing without a result must cost retries");
+        Assert.True(run.Executions.Count > 500, "duplicates and retries make more executions than runs");
+        Console.WriteLine($"500 runs, {retries} retries ({(double)retries / rows.Count:F2} per run), {run.Executions.Count} executions, " +
+            $"{run.TotalCalls} Cloud Run calls, {gcs.TotalCalls} GCS calls, errored {summary.Errored}");
+    }
+
+    private static void Google(IServiceCollection services, FakeGcsServer gcs, FakeCloudRunServer run)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Google:Http:MaxRetryAttempts"] = "10",
+            ["Google:Http:BaseDelay"] = "00:00:00.005",
+            ["Google:Http:MaxDelay"] = "00:00:00.050",
+            ["Google:Http:AttemptTimeout"] = "00:00:02",
+            ["Google:Http:TotalTimeout"] = "00:00:30",
+            ["Google:Storage:Bucket"] = gcs.Bucket,
+            ["Google:Storage:BaseUrl"] = gcs.BaseUrl.ToString(),
+            ["Google:CloudRun:Project"] = run.Project,
+            ["Google:CloudRun:Region"] = run.Region,
+            ["Google:CloudRun:BaseUrl"] = run.BaseUrl.ToString(),
+            ["Google:CloudRun:OperationPollInterval"] = "00:00:00.010",
+            ["Google:CloudRun:StartsPerMinute"] = "60000",
+            ["Google:CloudRun:StartBurst"] = "1000",
+        };
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        services.AddSingleton<IGoogleAccessTokenSource>(new FixedToken());
+        services.AddGcsObjectStore();
+        services.AddCloudRunJobsClient();
+    }
+
+    // The runner's part: claim (create-if-absent), then the work and result.json, or, for an execution the
+    // fake marks as failing, end without a result. A duplicate that loses the claim ends quietly.
+    private static async Task PlayRunnerAsync(IServiceProvider services, FakeCloudRunServer run, FakeExecution execution, ConcurrentDictionary<string, int> worked)
+    {
+        var store = services.GetRequiredService<IObjectStore>();
+        var prefix = execution.Environment["RUN_PREFIX"]["gs://test-bucket/".Length..];
+        var parts = prefix.TrimEnd('/').Split('/');
+        var (task, index, attempt) = (parts[3], int.Parse(parts[4], System.Globalization.CultureInfo.InvariantCulture), parts[5]);
+        if (execution.FailsWithoutResult)
+        {
+            run.Complete(execution.Name, succeeded: false, "Container terminated (OOM)");
+            return;
+        }
+
+        var claim = await store.PutIfAbsentAsync(prefix + "claim", Text($$"""{"execution": "{{execution.Id}}", "startedAt": "{{DateTimeOffset.UtcNow:O}}"}"""));
+        if (!claim.Created)
+        {
+            await using var existing = await store.GetAsync(prefix + "claim");
+            var text = Encoding.UTF8.GetString(await existing!.ReadAllBytesAsync());
+            if (!text.Contains(execution.Id, StringComparison.Ordinal))
+            {
+                run.Complete(execution.Name, succeeded: true, "duplicate");
+                return;
+            }
+        }
+
+        worked.AddOrUpdate($"{task}/{index}/{attempt}", 1, (_, n) => n + 1);
+        var exit = task == "odd-fails" && index % 2 == 1 ? 1 : 0;
+        var now = DateTimeOffset.UtcNow.ToString("O");
+        await store.PutAsync(prefix + "response.txt", Text("done"));
+        await store.PutAsync(prefix + "result.json", Text($$"""{"exitCode": {{exit}}, "termination": "none", "startedAt": "{{now}}", "endedAt": "{{now}}", "runnerVersion": "1"}"""));
+        run.Complete(execution.Name, succeeded: true);
+    }
+
+    private static MemoryStream Text(string text) => new(Encoding.UTF8.GetBytes(text));
+
+    private sealed class FixedToken : IGoogleAccessTokenSource
+    {
+        public ValueTask<string?> GetAccessTokenAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult<string?>(Token);
+    }
+}
