@@ -39,7 +39,7 @@ public static class ConsoleReport
     {
         ArgumentNullException.ThrowIfNull(aggregate);
         var table = NewTable(ascii, $"{batchId}: {status}");
-        table.AddColumns("task", "runs", "passed", "failed", "errored", "timed out", "cancelled", "flagged", "pass rate [[95% CI]]", "p50 s", "p95 s", "cost USD");
+        table.AddColumns("task", "runs", "passed", "failed", "errored", "timed out", "cancelled", "flagged", "pass rate (95% CI)", "p50 s", "p95 s", "cost USD");
         foreach (var task in aggregate.Tasks)
         {
             table.AddRow(Row(task.Id, task));
@@ -51,7 +51,7 @@ public static class ConsoleReport
 
     private static IRenderable[] Row(string name, AggregateStats s) => Cells(
         name, Num(s.Runs), Num(s.Passed), Num(s.Failed), Num(s.Errored), Num(s.TimedOut), Num(s.Cancelled), Flags(s.Flagged),
-        s.PassRate is { } r ? string.Create(Invariant, $"{r.Rate:P0} [{r.Lower:P0}, {r.Upper:P0}]") : "-",
+        s.PassRate is { } r ? string.Create(Invariant, $"{r.Rate * 100:0}% ({r.Lower * 100:0}-{r.Upper * 100:0}%)") : "-",
         s.Duration is { } d ? d.P50.ToString("0.00", Invariant) : "-",
         s.Duration is { } e ? e.P95.ToString("0.00", Invariant) : "-",
         s.Cost.TotalUsd.ToString("0.######", Invariant));
@@ -69,6 +69,7 @@ public static class ConsoleReport
             table.Columns[i].RightAligned();
         }
 
+        table.Columns[0].NoWrap();
         table.Columns[^1].NoWrap();
         return table;
     }

@@ -64,7 +64,8 @@ public sealed partial class RunSession(RunArguments arguments)
         catch (OptionsValidationException ex)
         {
             await _err.WriteLineAsync("Invalid settings; nothing was started:").ConfigureAwait(false);
-            foreach (var failure in ex.Failures)
+            var named = ex.Failures.Where(f => f.StartsWith(SectionValidator<object>.Marker, StringComparison.Ordinal)).ToList();
+            foreach (var failure in named.Count > 0 ? named : ex.Failures)
             {
                 await _err.WriteLineAsync($"  {failure}").ConfigureAwait(false);
             }
@@ -128,6 +129,9 @@ public sealed partial class RunSession(RunArguments arguments)
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.AddFilter(level => level >= LogLevel.Warning);
+
+        // A start failure is reported by run itself, without the host's stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.AddSingleton<IHostLifetime, ManualLifetime>();
         builder.Services.AddStandaloneOrchestration(builder.Configuration, arguments.DataFolder);

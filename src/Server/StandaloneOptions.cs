@@ -20,12 +20,12 @@ public sealed class StandaloneOptions : IValidatableObject
     {
         if (ReaperInterval <= TimeSpan.Zero)
         {
-            yield return new ValidationResult("Standalone:ReaperInterval must be positive.", [nameof(ReaperInterval)]);
+            yield return new ValidationResult("Must be positive.", [nameof(ReaperInterval)]);
         }
 
         if (RunnerScript is { Length: > 0 } script && !File.Exists(script))
         {
-            yield return new ValidationResult($"Standalone:RunnerScript: {script} does not exist.", [nameof(RunnerScript)]);
+            yield return new ValidationResult($"{script} does not exist.", [nameof(RunnerScript)]);
         }
     }
 }

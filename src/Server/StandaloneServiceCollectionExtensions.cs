@@ -60,7 +60,7 @@ public static class StandaloneServiceCollectionExtensions
                 o.ShimFolder = script is null ? null : Path.Combine(Path.GetDirectoryName(script)!, "local");
                 o.ExtraEnvironment["GCS_LOCAL_ROOT"] = data.ObjectsRoot;
             })
-            .Validate(o => o.RunnerCommand.Count > 0, "LocalRunner:RunnerCommand: runner/runner.sh was not found above the executable or the current folder; set Standalone:RunnerScript.");
+            .Validate(o => o.RunnerCommand.Count > 0, SectionValidator<LocalRunnerOptions>.Marker + "Standalone:RunnerScript (Standalone__RunnerScript): runner/runner.sh was not found above the executable or the current folder; set it to the runner script's path.");
         services.AddLocalJobRunner();
 
         services.AddSingleton<IGitResolver, GitCliResolver>();
@@ -83,6 +83,12 @@ public static class StandaloneServiceCollectionExtensions
                 options.AddActivity(name, create);
             }
         });
+
+        services.AddSingleton<IValidateOptions<StandaloneOptions>>(new SectionValidator<StandaloneOptions>(StandaloneOptions.Section));
+        services.AddSingleton<IValidateOptions<RunSettings>>(new SectionValidator<RunSettings>(RunSettings.Section));
+        services.AddSingleton<IValidateOptions<LocalRunnerOptions>>(new SectionValidator<LocalRunnerOptions>(LocalRunnerOptions.Section));
+        services.AddSingleton<IValidateOptions<LocalFolderObjectStoreOptions>>(new SectionValidator<LocalFolderObjectStoreOptions>(LocalFolderObjectStoreOptions.Section));
+        services.AddSingleton<IValidateOptions<WebhookOptions>>(new SectionValidator<WebhookOptions>(WebhookOptions.Section));
 
         // After the engine: hosted services start in registration order.
         services.AddHostedService<StartupRepair>();

@@ -24,7 +24,7 @@ public sealed partial class RunCommandTests : IDisposable
         Assert.Equal(["5", "5", "0", "0", "0", "0", "secret=0, todo=5"], Row(stdout, "reads-input")[1..8]);
         Assert.Equal(["5", "0", "5", "0", "0", "0", "-"], Row(stdout, "fails")[1..8]);
         Assert.Equal(["15", "10", "5", "0", "0", "0", "secret=0, todo=5"], Row(stdout, "TOTAL")[1..8]);
-        Assert.Equal("67 % [42 %, 85 %]", Row(stdout, "TOTAL")[8]);
+        Assert.Equal("67% (42-85%)", Row(stdout, "TOTAL")[8]);
         Assert.Equal(15, ExecutionFolders);
     }
 
@@ -77,6 +77,19 @@ public sealed partial class RunCommandTests : IDisposable
         Assert.Equal(2, code);
         Assert.Contains("truncated.json is not a valid batch; nothing was started:", stderr, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Data));
+    }
+
+    [Fact]
+    public async Task Run_InvalidSetting_NamesTheSettingAndStartsNoBatch()
+    {
+        var environment = new Dictionary<string, string> { ["LocalRunner__MaxParallelExecutions"] = "0" };
+
+        var (code, _, stderr) = await ServerProcess.RunAsync(environment, "run", "samples/quickstart.json", "--data", Data);
+
+        Assert.Equal(2, code);
+        Assert.Contains("LocalRunner:MaxParallelExecutions (LocalRunner__MaxParallelExecutions): The field MaxParallelExecutions must be between 1 and 10000.", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(Data, "stores.db")));
     }
 
     [Fact]

@@ -41,7 +41,9 @@ public sealed class ServerProcess : IDisposable
 
     public int Id => _process.Id;
 
-    public static ServerProcess Start(params string[] args)
+    public static ServerProcess Start(params string[] args) => Start(new Dictionary<string, string>(), args);
+
+    public static ServerProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -50,6 +52,11 @@ public sealed class ServerProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Orchestration.Server.dll"));
         foreach (var arg in args)
         {
@@ -66,9 +73,11 @@ public sealed class ServerProcess : IDisposable
         return server;
     }
 
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args)
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args) => RunAsync(new Dictionary<string, string>(), args);
+
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        using var server = Start(args);
+        using var server = Start(environment, args);
         var code = await server.WaitAsync(TimeSpan.FromSeconds(60));
         return (code, server.Stdout, server.Stderr);
     }
