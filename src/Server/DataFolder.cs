@@ -24,10 +24,16 @@ public sealed record DataFolder(string Root)
     /// <returns><c>{Root}/gcs/{bucket}</c>.</returns>
     public string Bucket(string bucket) => Path.Combine(ObjectsRoot, bucket);
 
-    /// <summary>Creates the folders.</summary>
+    /// <summary>Creates the folders, and a <c>.gitignore</c> that keeps the data folder out of the repository it sits in.</summary>
     public void Create()
     {
         Directory.CreateDirectory(Root);
+        var ignore = Path.Combine(Root, ".gitignore");
+        if (!File.Exists(ignore))
+        {
+            File.WriteAllText(ignore, "# Orchestration data (run state, outputs): not source.\n*\n");
+        }
+
         Directory.CreateDirectory(ObjectsRoot);
         Directory.CreateDirectory(Executions);
     }

@@ -52,6 +52,23 @@ public sealed partial class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_FlakySample_EveryFailureFlaggedAndCounted()
+    {
+        var (code, stdout, stderr) = await ServerProcess.RunAsync("run", "samples/flaky-tests.json", "--data", Data, "--json");
+
+        Assert.True(code == 0, $"exit {code}\n{stdout}\n{stderr}");
+        using var json = JsonDocument.Parse(stdout);
+        var total = json.RootElement.GetProperty("total");
+        var (passed, failed) = (total.GetProperty("passed").GetInt32(), total.GetProperty("failed").GetInt32());
+        Assert.Equal(20, total.GetProperty("runs").GetInt32());
+        Assert.Equal(20, passed + failed);
+        Assert.Equal(failed, total.GetProperty("flagged").GetProperty("flaky").GetInt32());
+        Assert.Equal(20, total.GetProperty("passRate").GetProperty("total").GetInt32());
+        Assert.True(Directory.Exists(Path.Combine(Data, "gcs", "local", "runs", "flaky-tests-study")), "outputs under gcs/{bucket}/runs/{batch}");
+        Assert.Equal("*", File.ReadAllLines(Path.Combine(Data, ".gitignore"))[^1]);
+    }
+
+    [Fact]
     public async Task Run_InvalidFile_ListsProblemsByPathAndStartsNothing()
     {
         var file = Write("broken.json", """{"tasks": [{"id": "bad id!", "n": 0, "command": "true", "flags": {"x": {}}}], "webhook": {"url": "http://example.com/h"}}""");
