@@ -1,0 +1,20 @@
+namespace Orchestration.Server;
+
+/// <summary>The standalone host's log messages (event ids 4000-4099). Ids and counts only.</summary>
+internal static partial class Logs
+{
+    [LoggerMessage(EventId = 4000, Level = LogLevel.Information, Message = "Repaired {Count} batches at start")]
+    public static partial void Repaired(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Orphan reaper pass failed")]
+    public static partial void ReapFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Batch {BatchId} submitted (new: {Created}, runs: {Runs})")]
+    public static partial void Submitted(ILogger logger, string batchId, bool created, int runs);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "Batch {BatchId}: detached on interrupt")]
+    public static partial void Detached(ILogger logger, string batchId);
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Information, Message = "Batch {BatchId}: cancel requested")]
+    public static partial void CancelRequested(ILogger logger, string batchId);
+}

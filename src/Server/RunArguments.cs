@@ -1,0 +1,9 @@
+namespace Orchestration.Server;
+
+/// <summary>What <c>run FILE</c> was asked to do.</summary>
+/// <param name="File">The batch file.</param>
+/// <param name="Json">Print the aggregate JSON instead of the table.</param>
+/// <param name="Cancel">Cancel the file's batch and wait for its cancelled aggregate.</param>
+/// <param name="DataFolder">The data folder.</param>
+/// <param name="AllowLocalClaude">Allow Claude tasks to run on this machine.</param>
+public sealed record RunArguments(FileInfo File, bool Json, bool Cancel, string DataFolder, bool AllowLocalClaude);

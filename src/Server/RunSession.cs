@@ -1,0 +1,190 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using Orchestration.Domain;
+using Orchestration.Domain.Documents;
+using Orchestration.Domain.Validation;
+using Orchestration.Workflows.Service;
+using Spectre.Console;
+
+namespace Orchestration.Server;
+
+/// <summary><c>run FILE</c>: the engine in-process, the file submitted (or resumed), live progress, then the aggregate.</summary>
+/// <remarks>The batch id is the file's own, or one derived from its name and content hash, so running the
+/// same file again finds the same batch: the store returns it and the engine re-adopts its running executions.</remarks>
+/// <param name="arguments">The parsed command line.</param>
+public sealed partial class RunSession(RunArguments arguments)
+{
+    private static readonly string[] Finished = ["completed", "cancelled", "failed", "terminated"];
+    private readonly TextWriter _out = Console.Out;
+    private readonly TextWriter _err = Console.Error;
+    private int _interrupts;
+    private TaskCompletionSource _interrupted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Runs the command.</summary>
+    /// <returns>The exit code (<see cref="ExitCodes"/>).</returns>
+    public async Task<int> RunAsync()
+    {
+        if (!arguments.File.Exists)
+        {
+            await _err.WriteLineAsync($"{arguments.File.FullName}: no such file.").ConfigureAwait(false);
+            return ExitCodes.Refused;
+        }
+
+        var content = await File.ReadAllBytesAsync(arguments.File.FullName).ConfigureAwait(false);
+        var (document, id) = WithId(content, arguments.File.Name);
+        using var host = BuildHost();
+        var options = host.Services.GetRequiredService<IOptions<BatchServiceOptions>>().Value;
+        var intake = BatchIntake.Read(document, options.Limits, options.Defaults, () => id);
+        if (!intake.IsValid)
+        {
+            await _err.WriteLineAsync($"{arguments.File.Name} is not a valid batch; nothing was started:").ConfigureAwait(false);
+            foreach (var problem in intake.Problems)
+            {
+                await _err.WriteLineAsync($"  {problem.Path}: {problem.Message}").ConfigureAwait(false);
+            }
+
+            return ExitCodes.Refused;
+        }
+
+        var claude = intake.Batch!.Tasks.Where(t => t.Kind == TaskKind.Claude).Select(t => t.Id).ToList();
+        if (claude.Count > 0 && !arguments.AllowLocalClaude)
+        {
+            await _err.WriteLineAsync(
+                $"{arguments.File.Name} has Claude tasks ({string.Join(", ", claude)}). Running them on this machine gives Claude Code " +
+                "this machine's files and network; nothing was started. Pass --allow-local-claude to run them here, or submit the file to a Cloud Run deployment.").ConfigureAwait(false);
+            return ExitCodes.Refused;
+        }
+
+        host.Services.GetRequiredService<DataFolder>().Create();
+        try
+        {
+            await host.StartAsync().ConfigureAwait(false);
+        }
+        catch (OptionsValidationException ex)
+        {
+            await _err.WriteLineAsync("Invalid settings; nothing was started:").ConfigureAwait(false);
+            var named = ex.Failures.Where(f => f.StartsWith(SectionValidator<object>.Marker, StringComparison.Ordinal)).ToList();
+            foreach (var failure in named.Count > 0 ? named : ex.Failures)
+            {
+                await _err.WriteLineAsync($"  {failure}").ConfigureAwait(false);
+            }
+
+            return ExitCodes.Refused;
+        }
+
+        Console.CancelKeyPress += OnCancelKeyPress;
+        try
+        {
+            var service = host.Services.GetRequiredService<BatchService>();
+            var started = arguments.Cancel
+                ? await CancelAsync(service, intake.Batch.Id).ConfigureAwait(false)
+                : await SubmitAsync(service, document, intake.Batch.TotalRuns, host.Services.GetRequiredService<ILogger<RunSession>>()).ConfigureAwait(false);
+            return started ?? await WatchAsync(service, intake.Batch.Id, host.Services.GetRequiredService<ILogger<RunSession>>()).ConfigureAwait(false);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= OnCancelKeyPress;
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            await host.StopAsync(stop.Token).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The document with an id: the file's own, or one from its name and content hash.</summary>
+    private static (byte[] Document, string Id) WithId(byte[] content, string fileName)
+    {
+        var derived = BatchIds.FromFile(fileName, content);
+        try
+        {
+            if (JsonNode.Parse(content) is JsonObject root)
+            {
+                if (root["id"] is JsonValue value && value.TryGetValue<string>(out var own))
+                {
+                    return (content, own);
+                }
+
+                if (!root.ContainsKey("id"))
+                {
+                    root["id"] = derived;
+                    return (JsonSerializer.SerializeToUtf8Bytes(root), derived);
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Broken JSON: the intake reports it with its position.
+        }
+
+        return (content, derived);
+    }
+
+    private IHost BuildHost()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = Environment.CurrentDirectory });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            // Path inputs are relative to the batch file's folder, and may not leave it.
+            ["Orchestration:Runs:PathInputRoot"] = arguments.File.DirectoryName,
+        });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.AddFilter(level => level >= LogLevel.Warning);
+
+        // A start failure is reported by run itself, without the host's stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Services.AddSingleton<IHostLifetime, ManualLifetime>();
+        builder.Services.AddStandaloneOrchestration(builder.Configuration, arguments.DataFolder);
+        return builder.Build();
+    }
+
+    private async Task<int?> SubmitAsync(BatchService service, byte[] document, int runs, ILogger logger)
+    {
+        var result = await service.SubmitAsync(document).ConfigureAwait(false);
+        switch (result.Kind)
+        {
+            case SubmitKind.Invalid:
+                await _err.WriteLineAsync("The batch was refused; nothing was started:").ConfigureAwait(false);
+                foreach (var problem in result.Problems)
+                {
+                    await _err.WriteLineAsync($"  {problem.Path}: {problem.Message}").ConfigureAwait(false);
+                }
+
+                return ExitCodes.Refused;
+            case SubmitKind.Conflict:
+                await _err.WriteLineAsync(result.Reason).ConfigureAwait(false);
+                return ExitCodes.Refused;
+        }
+
+        Logs.Submitted(logger, result.BatchId!, result.Created, runs);
+        await _err.WriteLineAsync(result.Created
+            ? $"Batch {result.BatchId}: submitted, {runs} runs. Ctrl-C detaches (runs keep going); Ctrl-C twice cancels."
+            : $"Batch {result.BatchId}: already submitted; resuming.").ConfigureAwait(false);
+        return null;
+    }
+
+    private async Task<int?> CancelAsync(BatchService service, string batchId)
+    {
+        switch (await service.CancelAsync(batchId).ConfigureAwait(false))
+        {
+            case ActionResult.NotFound:
+                await _err.WriteLineAsync($"Batch {batchId} was never submitted from this data folder; nothing to cancel.").ConfigureAwait(false);
+                return ExitCodes.NotCompleted;
+            case ActionResult.Conflict:
+                await _err.WriteLineAsync($"Batch {batchId} has already finished.").ConfigureAwait(false);
+                return null;
+            default:
+                await _err.WriteLineAsync($"Batch {batchId}: cancelling; waiting for the running executions to stop.").ConfigureAwait(false);
+                return null;
+        }
+    }
+
+    private void OnCancelKeyPress(object? sender, ConsoleCancelEventArgs e)
+    {
+        e.Cancel = true;
+        Interlocked.Increment(ref _interrupts);
+        _interrupted.TrySetResult();
+    }
+
+    private static bool IsFinished(BatchStatusDocument status) => Finished.Contains(status.Status, StringComparer.Ordinal);
+}

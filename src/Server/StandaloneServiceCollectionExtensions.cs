@@ -1,0 +1,98 @@
+using Microsoft.Extensions.Options;
+using Orchestration.Activities;
+using Orchestration.Activities.Git;
+using Orchestration.Activities.LocalRunner;
+using Orchestration.Activities.Storage;
+using Orchestration.Activities.Stores;
+using Orchestration.Activities.Webhooks;
+using Orchestration.Domain;
+using Orchestration.Engine;
+using Orchestration.Workflows;
+using Orchestration.Workflows.Service;
+
+namespace Orchestration.Server;
+
+/// <summary>Composition of the standalone host in local mode: embedded engine, SQLite stores, local
+/// folder object store and the local job runner, all under one data folder.</summary>
+public static class StandaloneServiceCollectionExtensions
+{
+    /// <summary>Registers everything the standalone host needs to run batches on this machine.</summary>
+    /// <remarks>Defaults are set first and configuration binds over them, so any key can be overridden
+    /// (<c>LocalRunner__MaxParallelExecutions=8</c>); options are validated at start with the key in the message.</remarks>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The host's configuration (bound for sections <c>Standalone</c>,
+    /// <c>Orchestration:Runs</c>, <c>Orchestration:Batches</c>, <c>LocalRunner</c>, <c>ObjectStore:Local</c>, <c>Webhooks</c>).</param>
+    /// <param name="dataFolder">The data folder (engine.db, stores.db, gcs/, executions/).</param>
+    /// <returns>The services.</returns>
+    public static IServiceCollection AddStandaloneOrchestration(this IServiceCollection services, IConfiguration configuration, string dataFolder)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var data = new DataFolder(Path.GetFullPath(dataFolder));
+        services.AddSingleton(data);
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddOptions<StandaloneOptions>().BindConfiguration(StandaloneOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RunSettings>().BindConfiguration(RunSettings.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<BatchServiceOptions>()
+            .Configure(o =>
+            {
+                // Local mode: local polling, http webhooks to loopback, path inputs (resolved under Orchestration:Runs:PathInputRoot).
+                o.Workflow = WorkflowSettings.Local;
+                o.Limits = o.Limits with { AllowHttpLoopbackWebhook = true, AllowPathInputs = true };
+            })
+            .BindConfiguration(BatchServiceOptions.Section);
+
+        var database = new SqliteDatabase(data.StoresDatabase);
+        services.AddSingleton(database);
+        services.AddSingleton<IBatchStore>(sp => new SqliteBatchStore(sp.GetRequiredService<SqliteDatabase>()));
+        services.AddSingleton<IResultStore>(sp => new SqliteResultStore(sp.GetRequiredService<SqliteDatabase>()));
+
+        services.AddOptions<LocalFolderObjectStoreOptions>()
+            .Configure<IOptions<RunSettings>>((o, runs) => o.Root = data.Bucket(runs.Value.Bucket));
+        services.AddLocalFolderObjectStore();
+
+        services.AddOptions<LocalRunnerOptions>()
+            .Configure<IOptions<StandaloneOptions>>((o, standalone) =>
+            {
+                o.StateFolder = data.Executions;
+                var script = RunnerScriptLocator.Find(standalone.Value.RunnerScript);
+                o.RunnerCommand = script is null ? [] : ["bash", script];
+                o.ShimFolder = script is null ? null : Path.Combine(Path.GetDirectoryName(script)!, "local");
+                o.ExtraEnvironment["GCS_LOCAL_ROOT"] = data.ObjectsRoot;
+            })
+            .Validate(o => o.RunnerCommand.Count > 0, SectionValidator<LocalRunnerOptions>.Marker + "Standalone:RunnerScript (Standalone__RunnerScript): runner/runner.sh was not found above the executable or the current folder; set it to the runner script's path.");
+        services.AddLocalJobRunner();
+
+        services.AddSingleton<IGitResolver, GitCliResolver>();
+        services.AddOptions<WebhookOptions>().Configure(o => o.AllowLoopback = true);
+        services.AddWebhooks();
+
+        services.AddBatchActivities();
+        services.AddBatchService();
+        services.AddEmbeddedDurableEngine(options =>
+        {
+            options.DatabasePath = data.EngineDatabase;
+            options.SerializerOptions = BatchJson.Options;
+            foreach (var (name, create) in WorkflowCatalog.Orchestrators)
+            {
+                options.AddOrchestrator(name, create);
+            }
+
+            foreach (var (name, create) in WorkflowCatalog.Activities)
+            {
+                options.AddActivity(name, create);
+            }
+        });
+
+        services.AddSingleton<IValidateOptions<StandaloneOptions>>(new SectionValidator<StandaloneOptions>(StandaloneOptions.Section));
+        services.AddSingleton<IValidateOptions<RunSettings>>(new SectionValidator<RunSettings>(RunSettings.Section));
+        services.AddSingleton<IValidateOptions<LocalRunnerOptions>>(new SectionValidator<LocalRunnerOptions>(LocalRunnerOptions.Section));
+        services.AddSingleton<IValidateOptions<LocalFolderObjectStoreOptions>>(new SectionValidator<LocalFolderObjectStoreOptions>(LocalFolderObjectStoreOptions.Section));
+        services.AddSingleton<IValidateOptions<WebhookOptions>>(new SectionValidator<WebhookOptions>(WebhookOptions.Section));
+
+        // After the engine: hosted services start in registration order.
+        services.AddHostedService<StartupRepair>();
+        services.AddHostedService<OrphanReaperTimer>();
+        return services;
+    }
+}
