@@ -69,7 +69,7 @@ internal static class BatchHandlers
             reason = b.Reason,
             links = Links.For(request, b.Id),
         });
-        return Results.Json(new { items, continuationToken = page.ContinuationToken }, BatchJson.Options);
+        return Results.Json(new { items, continuationToken = page.ContinuationToken }, RunColumns.Json);
     }
 
     public static async Task<IResult> StatusAsync(string id, HttpRequest request, BatchService service, CancellationToken cancellationToken)
