@@ -13,8 +13,9 @@ namespace Orchestration.Api;
 /// <summary>Submit, list, status, results, cancel and purge: parse, call the batch service, map to HTTP.</summary>
 internal static class BatchHandlers
 {
-    public static async Task<IResult> SubmitAsync(HttpRequest request, BatchService service, IOptions<ApiOptions> options, ILogger<BatchService> logger, CancellationToken cancellationToken)
+    public static async Task<IResult> SubmitAsync(HttpRequest request, BatchService service, IOptions<ApiOptions> options, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
+        var logger = loggers.CreateLogger(Logs.Category);
         var limit = options.Value.MaxBodyBytes;
         var body = await Body.ReadAsync(request, limit, cancellationToken).ConfigureAwait(false);
         if (body is null)

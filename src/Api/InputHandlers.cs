@@ -8,8 +8,9 @@ namespace Orchestration.Api;
 /// <summary>Content-addressed input bundles.</summary>
 internal static class InputHandlers
 {
-    public static async Task<IResult> PutAsync(string sha256, HttpRequest request, BatchService service, IOptions<ApiOptions> options, ILogger<BatchService> logger, CancellationToken cancellationToken)
+    public static async Task<IResult> PutAsync(string sha256, HttpRequest request, BatchService service, IOptions<ApiOptions> options, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
+        var logger = loggers.CreateLogger(Logs.Category);
         if (sha256.Length != 64 || !sha256.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f'))
         {
             return Problems.Parameter("sha256", "Name the bundle by the SHA-256 of its uncompressed tar: 64 lowercase hex digits.");

@@ -5,6 +5,8 @@ namespace Orchestration.Api;
 /// <summary>The API's log messages (event ids 3000-3099). Ids and counts only: never keys, prompts or bodies.</summary>
 internal static partial class Logs
 {
+    public const string Category = "Orchestration.Api";
+
     [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Submission rejected with {ProblemCount} problems")]
     public static partial void SubmissionInvalid(ILogger logger, int problemCount);
 

@@ -97,6 +97,7 @@ public sealed class BatchLifecycleTests
         var jsonl = await host.Http.GetStringAsync("/api/batches/life-1/runs?format=jsonl&top=2");
         using var csvResponse = await host.Http.GetAsync("/api/batches/life-1/runs?format=csv&task=bad");
         var csv = await csvResponse.Content.ReadAsStringAsync();
+        var goodCsv = await host.Http.GetStringAsync("/api/batches/life-1/runs?format=csv&task=good&outcome=passed");
 
         // Assert
         var items = all.GetProperty("items").EnumerateArray().ToList();
@@ -127,6 +128,9 @@ public sealed class BatchLifecycleTests
         Assert.Equal(3, records.Length);
         Assert.StartsWith("life-1,bad,0,failed,,1,", records[1], StringComparison.Ordinal);
         Assert.EndsWith(",,2", records[1], StringComparison.Ordinal);
+        var goodRecords = goodCsv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(4, goodRecords.Length);
+        Assert.All(goodRecords.Skip(1), r => Assert.EndsWith(",\"app, \"\"main\"\"\",", r, StringComparison.Ordinal));
 
         await AssertProblemAsync(await host.Http.GetAsync("/api/batches/life-1/runs?outcome=weird"), HttpStatusCode.BadRequest, "outcome");
         await AssertProblemAsync(await host.Http.GetAsync("/api/batches/life-1/runs?format=xml"), HttpStatusCode.BadRequest, "format");
