@@ -21,6 +21,8 @@ public sealed class MalformedSubmissionTests(MalformedHostFixture fixture) : ICl
     public static TheoryData<string, string, string[]> Cases() => new()
     {
         { "broken JSON", """{"tasks": [""", ["tasks[0]"] },
+        { "empty body", "", [""] },
+        { "plain text", "hello", [""] },
         { "truncated string", """{"tasks": [{"id": "a""", ["tasks[0].id"] },
         { "not an object", """[1,2]""", [""] },
         { "unknown top-level field", """{"taks": []}""", ["taks"] },
