@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Logging;
+
+namespace Orchestration.Api;
+
+/// <summary>The API's log messages (event ids 3000-3099). Ids and counts only: never keys, prompts or bodies.</summary>
+internal static partial class Logs
+{
+    public const string Category = "Orchestration.Api";
+
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Submission rejected with {ProblemCount} problems")]
+    public static partial void SubmissionInvalid(ILogger logger, int problemCount);
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Submission of batch {BatchId} conflicts with the stored batch")]
+    public static partial void SubmissionConflict(ILogger logger, string batchId);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Request to {Path} refused: missing or wrong key")]
+    public static partial void Unauthorized(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Request body over {Limit} bytes refused")]
+    public static partial void BodyTooLarge(ILogger logger, long limit);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Bundle {Sha256} refused: {Reason}")]
+    public static partial void BundleRejected(ILogger logger, string sha256, string reason);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "Bundle {Sha256} stored")]
+    public static partial void BundleStored(ILogger logger, string sha256);
+}

@@ -1,0 +1,109 @@
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+using Orchestration.Domain.Judging;
+using Orchestration.Workflows.Service;
+
+namespace Orchestration.Api;
+
+/// <summary>Run rows (json, jsonl, csv) and artifacts.</summary>
+internal static class RunHandlers
+{
+    public static async Task<IResult> RunsAsync(string id, HttpContext context, BatchService service, IOptions<ApiOptions> options, CancellationToken cancellationToken)
+    {
+        var request = context.Request;
+        var format = request.Query["format"].ToString();
+        if (format is not ("" or "json" or "jsonl" or "csv"))
+        {
+            return Problems.Parameter("format", "Use json, jsonl or csv.");
+        }
+
+        RunOutcome? outcome = null;
+        if (request.Query["outcome"].ToString() is { Length: > 0 } outcomeText)
+        {
+            if (!Query.TryEnum<RunOutcome>(outcomeText, out var parsed))
+            {
+                return Problems.Parameter("outcome", $"'{Query.Clip(outcomeText)}' is not one of {Query.Names<RunOutcome>()}.");
+            }
+
+            outcome = parsed;
+        }
+
+        if (!Query.TryTop(request, options.Value, out var top, out var problem))
+        {
+            return problem;
+        }
+
+        var task = request.Query["task"].ToString() is { Length: > 0 } t ? t : null;
+        var flag = request.Query["flag"].ToString() is { Length: > 0 } f ? f : null;
+        var token = Query.Token(request);
+        var listing = await service.GetRunsAsync(id, task, outcome, flag, top, token, cancellationToken).ConfigureAwait(false);
+        if (listing is null)
+        {
+            return Problems.NotFound(task is null ? $"No batch '{Query.Clip(id)}'." : $"No batch '{Query.Clip(id)}' with task '{Query.Clip(task)}'.");
+        }
+
+        var columns = new RunColumns(listing);
+        if (format is "" or "json")
+        {
+            return Results.Json(new { items = listing.Page.Items.Select(columns.Object), continuationToken = listing.Page.ContinuationToken }, RunColumns.Json);
+        }
+
+        // jsonl and csv stream every matching row from the token on, page by page, for pandas and shell pipes.
+        var response = context.Response;
+        response.ContentType = format == "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8";
+        await using var writer = new StreamWriter(response.Body, new UTF8Encoding(false), leaveOpen: true);
+        var csv = new RunsCsvWriter(writer, columns);
+        var jsonl = new RunsJsonlWriter(writer, columns);
+        if (format == "csv")
+        {
+            await csv.WriteHeaderAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        while (true)
+        {
+            await (format == "csv" ? csv.WriteAsync(listing.Page.Items, cancellationToken) : jsonl.WriteAsync(listing.Page.Items, cancellationToken)).ConfigureAwait(false);
+            await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+            if (listing.Page.ContinuationToken is null)
+            {
+                break;
+            }
+
+            listing = await service.GetRunsAsync(id, task, outcome, flag, top, listing.Page.ContinuationToken, cancellationToken).ConfigureAwait(false);
+            if (listing is null)
+            {
+                break;
+            }
+        }
+
+        return Results.Empty;
+    }
+
+    public static async Task<IResult> ArtifactAsync(string id, string task, int index, string name, HttpContext context, BatchService service, CancellationToken cancellationToken)
+    {
+        int? attempt = null;
+        if (context.Request.Query["attempt"].ToString() is { Length: > 0 } attemptText)
+        {
+            if (!int.TryParse(attemptText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var k) || k < 1)
+            {
+                return Problems.Parameter("attempt", "Give a whole number from 1.");
+            }
+
+            attempt = k;
+        }
+
+        if (!BatchService.Artifacts.ContainsKey(name))
+        {
+            return Problems.NotFound($"No artifact '{Query.Clip(name)}'; use one of {string.Join(", ", BatchService.Artifacts.Keys)}.");
+        }
+
+        var artifact = await service.GetArtifactAsync(id, task, index, name, attempt, cancellationToken).ConfigureAwait(false);
+        if (artifact is not { } found)
+        {
+            return Problems.NotFound($"Run {index} of task '{Query.Clip(task)}' in batch '{Query.Clip(id)}' has no {name}.");
+        }
+
+        context.Response.RegisterForDisposeAsync(found.Content);
+        return Results.Stream(found.Content.Stream, found.ContentType);
+    }
+}

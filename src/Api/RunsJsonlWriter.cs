@@ -1,0 +1,19 @@
+using System.Text.Json;
+using Orchestration.Activities.Stores;
+
+namespace Orchestration.Api;
+
+/// <summary>Writes run rows as JSON Lines: one flat object per line.</summary>
+/// <param name="output">Where to write (UTF-8).</param>
+/// <param name="columns">The columns.</param>
+internal sealed class RunsJsonlWriter(TextWriter output, RunColumns columns)
+{
+    public async Task WriteAsync(IEnumerable<RunRow> rows, CancellationToken cancellationToken)
+    {
+        foreach (var row in rows)
+        {
+            var line = JsonSerializer.Serialize(columns.Object(row), RunColumns.Json) + "\n";
+            await output.WriteAsync(line.AsMemory(), cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
