@@ -14,12 +14,10 @@ var run = new Command("run", "Run a batch file on this machine: the engine in-pr
 run.SetAction((result, _) => new RunSession(new RunArguments(
     result.GetValue(file)!, result.GetValue(json), result.GetValue(cancel), result.GetValue(data)!, result.GetValue(allowClaude))).RunAsync());
 
-var serve = new Command("serve", "Serve the HTTP API on the embedded engine (needs the API, not in this build).");
-serve.SetAction(_ =>
-{
-    Console.Error.WriteLine("orchestration serve: the HTTP API (src/Api) is not part of this build yet; nothing was started. Use 'run FILE' to run a batch locally.");
-    return ExitCodes.Refused;
-});
+var urls = new Option<string>("--urls") { Description = "Where to listen (loopback by default).", DefaultValueFactory = _ => ServeCommand.DefaultUrls };
+var insecure = new Option<bool>("--allow-insecure-remote") { Description = "Listen on a non-loopback address without API keys and TLS: anyone who reaches the port can run commands here." };
+var serve = new Command("serve", "Serve the HTTP API on the embedded engine, with runs on the local job runner.") { urls, data, insecure };
+serve.SetAction((result, token) => ServeCommand.RunAsync(new ServeArguments(result.GetValue(urls)!, result.GetValue(data)!, result.GetValue(insecure)), token));
 
 var root = new RootCommand("Orchestration: run a batch of tasks n times each and report per-task pass and flag counts.") { run, serve };
 
