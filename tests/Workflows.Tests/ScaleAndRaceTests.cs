@@ -71,8 +71,10 @@ public sealed class ScaleAndRaceTests
     public async Task Cancel_BeforeAnyStart_NothingLaunched()
     {
         await using var h = await WorkflowHarness.StartAsync();
-        var id = await h.SubmitAsync("""{"id": "early", "tasks": [{"id": "t", "n": 5, "command": "x"}]}""");
+        h.GitGate = new TaskCompletionSource(); // PrepareBatch waits on the git lookup until the Cancel is in
+        var id = await h.SubmitAsync("""{"id": "early", "tasks": [{"id": "t", "n": 5, "command": "x", "inputs": {"r": {"git": {"url": "https://github.com/o/r"}}}}]}""");
         await h.Client.RaiseEventAsync(id, Events.Cancel, "stop");
+        h.GitGate.SetResult();
 
         var summary = (await h.WaitAsync(id)).ReadOutputAs<BatchSummary>()!;
 

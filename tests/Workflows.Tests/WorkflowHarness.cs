@@ -48,7 +48,7 @@ public sealed class WorkflowHarness : IAsyncDisposable
             services.AddSingleton(jobs ?? (_ => CloudRun));
         }
 
-        services.AddSingleton<IGitResolver, FixedGit>();
+        services.AddSingleton<IGitResolver>(new FixedGit(this));
         services.AddSingleton(Options.Create(new RunSettings { Bucket = "test-bucket" }));
         services.AddSingleton(Options.Create(new WebhookOptions()));
         services.AddHttpClient();
@@ -196,8 +196,19 @@ public sealed class WorkflowHarness : IAsyncDisposable
         }
     }
 
-    private sealed class FixedGit : IGitResolver
+    /// <summary>When set, git lookups (and so PrepareBatch of a batch with a git input) wait for it.</summary>
+    public TaskCompletionSource? GitGate { get; set; }
+
+    private sealed class FixedGit(WorkflowHarness harness) : IGitResolver
     {
-        public Task<string> ResolveAsync(string url, string gitRef, CancellationToken cancellationToken = default) => Task.FromResult(new string('c', 40));
+        public async Task<string> ResolveAsync(string url, string gitRef, CancellationToken cancellationToken = default)
+        {
+            if (harness.GitGate is { } gate)
+            {
+                await gate.Task.WaitAsync(cancellationToken);
+            }
+
+            return new string('c', 40);
+        }
     }
 }
