@@ -49,15 +49,7 @@ services.AddEmbeddedDurableEngine(options =>
 {
     options.DatabasePath = Path.Combine(root, "engine.db");
     options.SerializerOptions = BatchJson.Options;
-    foreach (var (name, create) in WorkflowCatalog.Orchestrators)
-    {
-        options.AddOrchestrator(name, create);
-    }
-
-    foreach (var (name, create) in WorkflowCatalog.Activities)
-    {
-        options.AddActivity(name, create);
-    }
+    WorkflowCatalog.Register((name, create) => options.AddOrchestrator(name, create), (name, create) => options.AddActivity(name, create));
 });
 await using var provider = services.BuildServiceProvider();
 

@@ -73,15 +73,7 @@ public static class StandaloneServiceCollectionExtensions
         {
             options.DatabasePath = data.EngineDatabase;
             options.SerializerOptions = BatchJson.Options;
-            foreach (var (name, create) in WorkflowCatalog.Orchestrators)
-            {
-                options.AddOrchestrator(name, create);
-            }
-
-            foreach (var (name, create) in WorkflowCatalog.Activities)
-            {
-                options.AddActivity(name, create);
-            }
+            WorkflowCatalog.Register((name, create) => options.AddOrchestrator(name, create), (name, create) => options.AddActivity(name, create));
         });
 
         services.AddSingleton<IValidateOptions<StandaloneOptions>>(new SectionValidator<StandaloneOptions>(StandaloneOptions.Section));

@@ -33,6 +33,27 @@ public static class WorkflowCatalog
         (nameof(NotifyWebhook), sp => new ActivityAdapter<NotifyWebhook, NotifyWebhookInput, bool>(sp)),
     ];
 
+    /// <summary>Hands every orchestrator and activity to a host's registration calls, so each host
+    /// registers the whole catalog in one statement.</summary>
+    /// <param name="addOrchestrator">Registers one orchestrator by name.</param>
+    /// <param name="addActivity">Registers one activity by name.</param>
+    public static void Register(
+        Action<TaskName, Func<IServiceProvider, ITaskOrchestrator>> addOrchestrator,
+        Action<TaskName, Func<IServiceProvider, ITaskActivity>> addActivity)
+    {
+        ArgumentNullException.ThrowIfNull(addOrchestrator);
+        ArgumentNullException.ThrowIfNull(addActivity);
+        foreach (var (name, create) in Orchestrators)
+        {
+            addOrchestrator(name, create);
+        }
+
+        foreach (var (name, create) in Activities)
+        {
+            addActivity(name, create);
+        }
+    }
+
     /// <summary>Registers the activity classes and what they share (the batch catalog, the bundler); the
     /// host registers the ports (object store, Cloud Run, stores, git, webhooks).</summary>
     /// <param name="services">The host's services.</param>

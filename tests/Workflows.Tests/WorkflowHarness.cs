@@ -62,15 +62,7 @@ public sealed class WorkflowHarness : IAsyncDisposable
             options.DatabasePath = Path.Combine(root, "engine.db");
             options.ReplayEveryEpisode = true;
             options.SerializerOptions = BatchJson.Options;
-            foreach (var (name, create) in WorkflowCatalog.Orchestrators)
-            {
-                options.AddOrchestrator(name, create);
-            }
-
-            foreach (var (name, create) in WorkflowCatalog.Activities)
-            {
-                options.AddActivity(name, create);
-            }
+            WorkflowCatalog.Register((name, create) => options.AddOrchestrator(name, create), (name, create) => options.AddActivity(name, create));
         });
         _services = services.BuildServiceProvider();
         CloudRun.OnStarted = OnStartedAsync;
