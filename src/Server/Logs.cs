@@ -17,4 +17,7 @@ internal static partial class Logs
 
     [LoggerMessage(EventId = 4004, Level = LogLevel.Information, Message = "Batch {BatchId}: cancel requested")]
     public static partial void CancelRequested(ILogger logger, string batchId);
+
+    [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "Retention sweep failed")]
+    public static partial void RetentionFailed(ILogger logger, Exception exception);
 }

@@ -21,7 +21,7 @@ public static class StandaloneServiceCollectionExtensions
     /// (<c>LocalRunner__MaxParallelExecutions=8</c>); options are validated at start with the key in the message.</remarks>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The host's configuration (bound for sections <c>Standalone</c>,
-    /// <c>Orchestration:Runs</c>, <c>Orchestration:Batches</c>, <c>LocalRunner</c>, <c>ObjectStore:Local</c>, <c>Webhooks</c>).</param>
+    /// <c>Orchestration:Runs</c>, <c>Orchestration:Batches</c>, <c>Orchestration:Retention</c>, <c>LocalRunner</c>, <c>ObjectStore:Local</c>, <c>Webhooks</c>).</param>
     /// <param name="dataFolder">The data folder (engine.db, stores.db, gcs/, executions/).</param>
     /// <returns>The services.</returns>
     public static IServiceCollection AddStandaloneOrchestration(this IServiceCollection services, IConfiguration configuration, string dataFolder)
@@ -33,6 +33,7 @@ public static class StandaloneServiceCollectionExtensions
 
         services.AddOptions<StandaloneOptions>().BindConfiguration(StandaloneOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RunSettings>().BindConfiguration(RunSettings.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateOnStart();
         services.AddOptions<BatchServiceOptions>()
             .Configure(o =>
             {
@@ -80,11 +81,13 @@ public static class StandaloneServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<RunSettings>>(new SectionValidator<RunSettings>(RunSettings.Section));
         services.AddSingleton<IValidateOptions<LocalRunnerOptions>>(new SectionValidator<LocalRunnerOptions>(LocalRunnerOptions.Section));
         services.AddSingleton<IValidateOptions<LocalFolderObjectStoreOptions>>(new SectionValidator<LocalFolderObjectStoreOptions>(LocalFolderObjectStoreOptions.Section));
+        services.AddSingleton<IValidateOptions<RetentionOptions>>(new SectionValidator<RetentionOptions>(RetentionOptions.Section));
         services.AddSingleton<IValidateOptions<WebhookOptions>>(new SectionValidator<WebhookOptions>(WebhookOptions.Section));
 
         // After the engine: hosted services start in registration order.
         services.AddHostedService<StartupRepair>();
         services.AddHostedService<OrphanReaperTimer>();
+        services.AddHostedService<RetentionTimer>();
         return services;
     }
 }

@@ -19,4 +19,7 @@ internal static partial class Logs
 
     [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Orphan reaper cancelled {Cancelled} executions and deleted {JobsDeleted} unused jobs")]
     public static partial void Reaped(ILogger logger, int cancelled, int jobsDeleted);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Retention started the purge of {Purged} batches finished before {FinishedBefore}")]
+    public static partial void RetentionSwept(ILogger logger, int purged, DateTimeOffset finishedBefore);
 }

@@ -80,6 +80,8 @@ public static class WorkflowCatalog
         services.AddOptions<BatchServiceOptions>();
         services.AddSingleton<BatchService>();
         services.AddSingleton<OrphanReaper>();
+        services.AddSingleton<RetentionSweeper>();
+        services.AddOptions<RetentionOptions>();
         return services;
     }
 }

@@ -55,8 +55,7 @@ public sealed class WorkflowHarness : IAsyncDisposable
         services.AddSingleton<WebhookSender>();
         services.AddBatchActivities();
         services.AddSingleton(Options.Create(new Service.BatchServiceOptions { Workflow = FastSettings }));
-        services.AddSingleton<Service.BatchService>();
-        services.AddSingleton<Service.OrphanReaper>();
+        services.AddBatchService();
         services.AddEmbeddedDurableEngine(options =>
         {
             options.DatabasePath = Path.Combine(root, "engine.db");

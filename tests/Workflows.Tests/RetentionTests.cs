@@ -1,0 +1,63 @@
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Orchestration.Domain;
+using Orchestration.Workflows.Service;
+
+namespace Orchestration.Workflows.Tests;
+
+public sealed class RetentionTests
+{
+    [Fact]
+    public async Task Sweep_FinishedBeforeCutoff_PurgedAndRunningOrRecentKept()
+    {
+        var hold = new TaskCompletionSource();
+        await using var h = await WorkflowHarness.StartAsync(async call =>
+        {
+            if (call.TaskId == "slow")
+            {
+                await call.ClaimAsync();
+                await hold.Task;
+            }
+
+            await call.PassAsync();
+        });
+        await h.Service.SubmitAsync(Encoding.UTF8.GetBytes("""{"id": "old-1", "tasks": [{"id": "a", "n": 2, "command": "x"}]}"""));
+        await h.Service.SubmitAsync(Encoding.UTF8.GetBytes("""{"id": "old-2", "tasks": [{"id": "a", "command": "x"}]}"""));
+        await h.WaitAsync("old-1");
+        await h.WaitAsync("old-2");
+        await WaitForStatusAsync(h, "old-1", BatchStatus.Completed);
+        await WaitForStatusAsync(h, "old-2", BatchStatus.Completed);
+        await h.Service.SubmitAsync(Encoding.UTF8.GetBytes("""{"id": "live", "tasks": [{"id": "slow", "command": "y", "timeoutSeconds": 600}]}"""));
+        var sweeper = h.Services.GetRequiredService<RetentionSweeper>();
+
+        var none = await sweeper.SweepAsync(DateTimeOffset.UtcNow.AddHours(-1));
+        var purged = await sweeper.SweepAsync(DateTimeOffset.UtcNow.AddMinutes(1));
+
+        Assert.Equal(0, none);
+        Assert.Equal(2, purged);
+        for (var i = 0; i < 200 && (await h.Batches.GetAsync("old-1") is not null || await h.Batches.GetAsync("old-2") is not null); i++)
+        {
+            await Task.Delay(25);
+        }
+
+        Assert.Null(await h.Batches.GetAsync("old-1"));
+        Assert.Null(await h.Batches.GetAsync("old-2"));
+        Assert.Null(await h.Client.GetInstanceAsync("old-1"));
+        Assert.Null(await h.Results.GetAggregateAsync("old-1"));
+        var live = await h.Batches.GetAsync("live");
+        Assert.NotNull(live);
+        Assert.False(BatchStatusRules.IsFinished(live.Status));
+        hold.SetResult();
+        await h.WaitAsync("live");
+    }
+
+    private static async Task WaitForStatusAsync(WorkflowHarness h, string id, BatchStatus status)
+    {
+        for (var i = 0; i < 400 && (await h.Batches.GetAsync(id))?.Status != status; i++)
+        {
+            await Task.Delay(25);
+        }
+
+        Assert.Equal(status, (await h.Batches.GetAsync(id))?.Status);
+    }
+}
