@@ -20,6 +20,7 @@ internal static class ServeCommand
         builder.WebHost.UseUrls(arguments.Urls);
         builder.Services.AddStandaloneOrchestration(builder.Configuration, arguments.DataFolder);
         builder.Services.AddOrchestrationApi();
+        builder.Services.AddOrchestrationTelemetry(builder.Configuration);
         builder.Services.AddOptions<BatchServiceOptions>().PostConfigure<IOptions<RunSettings>>((options, runs) =>
         {
             // Over HTTP, path inputs only under a configured root; otherwise the CLI sends them as bundles.

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
 using Orchestration.Activities;
+using Orchestration.Activities.CloudRun;
 using Orchestration.Activities.Git;
+using Orchestration.Activities.Google;
 using Orchestration.Activities.LocalRunner;
 using Orchestration.Activities.Storage;
 using Orchestration.Activities.Stores;
@@ -12,8 +14,9 @@ using Orchestration.Workflows.Service;
 
 namespace Orchestration.Server;
 
-/// <summary>Composition of the standalone host in local mode: embedded engine, SQLite stores, local
-/// folder object store and the local job runner, all under one data folder.</summary>
+/// <summary>Composition of the standalone host: embedded engine and SQLite stores under one data folder;
+/// runs on the local job runner with a local folder object store (local mode, the default), or on Cloud
+/// Run with GCS when <c>Google:CloudRun:Project</c> is set (cloud mode).</summary>
 public static class StandaloneServiceCollectionExtensions
 {
     /// <summary>Registers everything the standalone host needs to run batches on this machine.</summary>
@@ -21,7 +24,7 @@ public static class StandaloneServiceCollectionExtensions
     /// (<c>LocalRunner__MaxParallelExecutions=8</c>); options are validated at start with the key in the message.</remarks>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The host's configuration (bound for sections <c>Standalone</c>,
-    /// <c>Orchestration:Runs</c>, <c>Orchestration:Batches</c>, <c>Orchestration:Retention</c>, <c>LocalRunner</c>, <c>ObjectStore:Local</c>, <c>Webhooks</c>).</param>
+    /// <c>Orchestration:Runs</c>, <c>Orchestration:Batches</c>, <c>Orchestration:Retention</c>, <c>LocalRunner</c>, <c>ObjectStore:Local</c>, <c>Webhooks</c>; in cloud mode <c>Google:CloudRun</c>, <c>Google:Storage</c>, <c>Google:Credentials</c>, <c>Google:Http</c>).</param>
     /// <param name="dataFolder">The data folder (engine.db, stores.db, gcs/, executions/).</param>
     /// <returns>The services.</returns>
     public static IServiceCollection AddStandaloneOrchestration(this IServiceCollection services, IConfiguration configuration, string dataFolder)
@@ -34,12 +37,14 @@ public static class StandaloneServiceCollectionExtensions
         services.AddOptions<StandaloneOptions>().BindConfiguration(StandaloneOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RunSettings>().BindConfiguration(RunSettings.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateOnStart();
+        var cloud = UsesCloudRun(configuration);
         services.AddOptions<BatchServiceOptions>()
             .Configure(o =>
             {
-                // Local mode: local polling, http webhooks to loopback, path inputs (resolved under Orchestration:Runs:PathInputRoot).
-                o.Workflow = WorkflowSettings.Local;
-                o.Limits = o.Limits with { AllowHttpLoopbackWebhook = true, AllowPathInputs = true };
+                // Local mode: local polling and http webhooks to loopback. Cloud mode: Cloud Run's polling, https webhooks only.
+                // Path inputs in both (resolved under Orchestration:Runs:PathInputRoot, bundled into the object store).
+                o.Workflow = cloud ? WorkflowSettings.Cloud : WorkflowSettings.Local;
+                o.Limits = o.Limits with { AllowHttpLoopbackWebhook = !cloud, AllowPathInputs = true };
             })
             .BindConfiguration(BatchServiceOptions.Section);
 
@@ -48,6 +53,48 @@ public static class StandaloneServiceCollectionExtensions
         services.AddSingleton<IBatchStore>(sp => new SqliteBatchStore(sp.GetRequiredService<SqliteDatabase>()));
         services.AddSingleton<IResultStore>(sp => new SqliteResultStore(sp.GetRequiredService<SqliteDatabase>()));
 
+        if (cloud)
+        {
+            AddCloudRuns(services, configuration);
+        }
+        else
+        {
+            AddLocalRuns(services, data);
+        }
+
+        services.AddSingleton<IGitResolver, GitCliResolver>();
+        services.AddOptions<WebhookOptions>().Configure(o => o.AllowLoopback = !cloud);
+        services.AddWebhooks();
+
+        services.AddBatchActivities();
+        services.AddBatchService();
+        services.AddEmbeddedDurableEngine(options =>
+        {
+            options.DatabasePath = data.EngineDatabase;
+            options.SerializerOptions = BatchJson.Options;
+            WorkflowCatalog.Register((name, create) => options.AddOrchestrator(name, create), (name, create) => options.AddActivity(name, create));
+        });
+
+        services.AddSingleton<IValidateOptions<StandaloneOptions>>(new SectionValidator<StandaloneOptions>(StandaloneOptions.Section));
+        services.AddSingleton<IValidateOptions<RunSettings>>(new SectionValidator<RunSettings>(RunSettings.Section));
+        services.AddSingleton<IValidateOptions<RetentionOptions>>(new SectionValidator<RetentionOptions>(RetentionOptions.Section));
+        services.AddSingleton<IValidateOptions<WebhookOptions>>(new SectionValidator<WebhookOptions>(WebhookOptions.Section));
+
+        // After the engine: hosted services start in registration order.
+        services.AddHostedService<StartupRepair>();
+        services.AddHostedService<OrphanReaperTimer>();
+        services.AddHostedService<RetentionTimer>();
+        return services;
+    }
+
+    /// <summary>Whether runs go to Cloud Run and objects to GCS: <c>Google:CloudRun:Project</c> is set.</summary>
+    /// <param name="configuration">The host's configuration.</param>
+    /// <returns>True in cloud mode.</returns>
+    public static bool UsesCloudRun(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration?[CloudRunOptions.Section + ":" + nameof(CloudRunOptions.Project)]);
+
+    private static void AddLocalRuns(IServiceCollection services, DataFolder data)
+    {
         services.AddOptions<LocalFolderObjectStoreOptions>()
             .Configure<IOptions<RunSettings>>((o, runs) => o.Root = data.Bucket(runs.Value.Bucket));
         services.AddLocalFolderObjectStore();
@@ -63,31 +110,25 @@ public static class StandaloneServiceCollectionExtensions
             })
             .Validate(o => o.RunnerCommand.Count > 0, SectionValidator<LocalRunnerOptions>.Marker + "Standalone:RunnerScript (Standalone__RunnerScript): runner/runner.sh was not found above the executable or the current folder; set it to the runner script's path.");
         services.AddLocalJobRunner();
-
-        services.AddSingleton<IGitResolver, GitCliResolver>();
-        services.AddOptions<WebhookOptions>().Configure(o => o.AllowLoopback = true);
-        services.AddWebhooks();
-
-        services.AddBatchActivities();
-        services.AddBatchService();
-        services.AddEmbeddedDurableEngine(options =>
-        {
-            options.DatabasePath = data.EngineDatabase;
-            options.SerializerOptions = BatchJson.Options;
-            WorkflowCatalog.Register((name, create) => options.AddOrchestrator(name, create), (name, create) => options.AddActivity(name, create));
-        });
-
-        services.AddSingleton<IValidateOptions<StandaloneOptions>>(new SectionValidator<StandaloneOptions>(StandaloneOptions.Section));
-        services.AddSingleton<IValidateOptions<RunSettings>>(new SectionValidator<RunSettings>(RunSettings.Section));
         services.AddSingleton<IValidateOptions<LocalRunnerOptions>>(new SectionValidator<LocalRunnerOptions>(LocalRunnerOptions.Section));
         services.AddSingleton<IValidateOptions<LocalFolderObjectStoreOptions>>(new SectionValidator<LocalFolderObjectStoreOptions>(LocalFolderObjectStoreOptions.Section));
-        services.AddSingleton<IValidateOptions<RetentionOptions>>(new SectionValidator<RetentionOptions>(RetentionOptions.Section));
-        services.AddSingleton<IValidateOptions<WebhookOptions>>(new SectionValidator<WebhookOptions>(WebhookOptions.Section));
+    }
 
-        // After the engine: hosted services start in registration order.
-        services.AddHostedService<StartupRepair>();
-        services.AddHostedService<OrphanReaperTimer>();
-        services.AddHostedService<RetentionTimer>();
-        return services;
+    private static void AddCloudRuns(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddGcsObjectStore();
+        services.AddCloudRunJobsClient();
+
+        // One bucket: the runs' gs:// URIs name the bucket the object store writes to. Orchestration:Runs:Bucket
+        // follows Google:Storage:Bucket unless set, and must then agree with it.
+        var runsBucket = configuration[RunSettings.Section + ":" + nameof(RunSettings.Bucket)];
+        services.AddOptions<RunSettings>()
+            .Configure<IOptions<GcsOptions>>((o, gcs) => o.Bucket = string.IsNullOrWhiteSpace(runsBucket) ? gcs.Value.Bucket : o.Bucket)
+            .Validate<IOptions<GcsOptions>>(
+                (o, gcs) => o.Bucket == gcs.Value.Bucket,
+                SectionValidator<RunSettings>.Marker + "Orchestration:Runs:Bucket (Orchestration__Runs__Bucket): must name the same bucket as Google:Storage:Bucket (Google__Storage__Bucket), or be left unset.");
+        services.AddSingleton<IValidateOptions<CloudRunOptions>>(new SectionValidator<CloudRunOptions>(CloudRunOptions.Section));
+        services.AddSingleton<IValidateOptions<GcsOptions>>(new SectionValidator<GcsOptions>(GcsOptions.Section));
+        services.AddSingleton<IValidateOptions<GoogleCredentialOptions>>(new SectionValidator<GoogleCredentialOptions>(GoogleCredentialOptions.Section));
     }
 }

@@ -13,6 +13,9 @@ public sealed class ActivityAdapter<TActivity, TInput, TOutput>(IServiceProvider
     where TActivity : IActivity<TInput, TOutput>
 {
     /// <inheritdoc />
-    public override Task<TOutput> RunAsync(TaskActivityContext context, TInput input) =>
-        services.GetRequiredService<TActivity>().RunAsync(input);
+    public override async Task<TOutput> RunAsync(TaskActivityContext context, TInput input)
+    {
+        using var span = OrchestrationTelemetry.Source.StartActivity(typeof(TActivity).Name);
+        return await services.GetRequiredService<TActivity>().RunAsync(input).ConfigureAwait(false);
+    }
 }

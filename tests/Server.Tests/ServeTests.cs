@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 
@@ -23,20 +22,13 @@ public sealed class ServeTests : IDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     [Fact]
     public async Task Serve_SubmitOverHttp_BatchCompletesWithResults()
     {
-        var port = FreePort();
+        var port = ServerProcess.FreePort();
         using var server = ServerProcess.Start("serve", "--urls", $"http://127.0.0.1:{port}", "--data", _data);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
-        await WaitForHealthAsync(http, server);
+        await server.WaitForHealthAsync(http);
 
         var submit = await http.PostAsync("/api/batches", new StringContent(
             """{"id": "served", "tasks": [{"id": "ok", "n": 3, "command": "echo hello"}, {"id": "bad", "n": 2, "command": "exit 4"}]}""", Encoding.UTF8, "application/json"));
@@ -63,32 +55,94 @@ public sealed class ServeTests : IDisposable
     }
 
     [Fact]
+    public async Task Serve_OtlpEndpointSet_ExportsSpansAndProductMetricsWithoutKey()
+    {
+        var port = ServerProcess.FreePort();
+        var collectorPort = ServerProcess.FreePort();
+        using var collector = new HttpListener();
+        collector.Prefixes.Add($"http://127.0.0.1:{collectorPort}/");
+        collector.Start();
+        var received = new List<(string Path, byte[] Body)>();
+        var collecting = Task.Run(async () =>
+        {
+            while (collector.IsListening)
+            {
+                HttpListenerContext context;
+                try
+                {
+                    context = await collector.GetContextAsync();
+                }
+                catch (HttpListenerException)
+                {
+                    return;
+                }
+                catch (ObjectDisposedException)
+                {
+                    return;
+                }
+
+                using var body = new MemoryStream();
+                await context.Request.InputStream.CopyToAsync(body);
+                lock (received)
+                {
+                    received.Add((context.Request.Url!.AbsolutePath, body.ToArray()));
+                }
+
+                context.Response.StatusCode = 200;
+                context.Response.Close();
+            }
+        });
+        const string Key = "telemetry-test-key-5b1c9e";
+        using var server = ServerProcess.Start(
+            new Dictionary<string, string>
+            {
+                ["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://127.0.0.1:{collectorPort}",
+                ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+                ["OTEL_METRIC_EXPORT_INTERVAL"] = "300",
+                ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
+                ["Orchestration__Api__Keys__0"] = Key,
+            },
+            "serve", "--urls", $"http://127.0.0.1:{port}", "--data", _data);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+        http.DefaultRequestHeaders.Add("x-functions-key", Key);
+        await server.WaitForHealthAsync(http);
+
+        await http.PostAsync("/api/batches", new StringContent("""{"id": "traced", "tasks": [{"id": "ok", "n": 2, "command": "true"}]}""", Encoding.UTF8, "application/json"));
+        string Exported(string path)
+        {
+            lock (received)
+            {
+                return string.Concat(received.Where(r => r.Path == path).Select(r => Encoding.UTF8.GetString(r.Body)));
+            }
+        }
+
+        for (var i = 0; i < 300 && !(Exported("/v1/traces").Contains("CollectResult", StringComparison.Ordinal) && Exported("/v1/metrics").Contains("orchestration.attempts.collected", StringComparison.Ordinal)); i++)
+        {
+            await Task.Delay(100);
+        }
+
+        var traces = Exported("/v1/traces");
+        var metrics = Exported("/v1/metrics");
+        collector.Stop();
+        await collecting;
+
+        Assert.Contains("PrepareBatch", traces, StringComparison.Ordinal);
+        Assert.Contains("StartRun", traces, StringComparison.Ordinal);
+        Assert.Contains("CollectResult", traces, StringComparison.Ordinal);
+        Assert.Contains("/api/batches", traces, StringComparison.Ordinal);
+        Assert.Contains("orchestration.batches.submitted", metrics, StringComparison.Ordinal);
+        Assert.Contains("orchestration.executions.started", metrics, StringComparison.Ordinal);
+        Assert.Contains("orchestration.attempts.collected", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain(Key, traces + metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Serve_NonLoopbackWithoutKeys_RefusedWithReason()
     {
-        var (exitCode, _, stderr) = await ServerProcess.RunAsync("serve", "--urls", $"http://0.0.0.0:{FreePort()}", "--data", _data);
+        var (exitCode, _, stderr) = await ServerProcess.RunAsync("serve", "--urls", $"http://0.0.0.0:{ServerProcess.FreePort()}", "--data", _data);
 
         Assert.Equal(2, exitCode);
         Assert.Contains("refusing to listen on 0.0.0.0", stderr, StringComparison.Ordinal);
         Assert.Contains("--allow-insecure-remote", stderr, StringComparison.Ordinal);
-    }
-
-    private static async Task WaitForHealthAsync(HttpClient http, ServerProcess server)
-    {
-        for (var i = 0; i < 300; i++)
-        {
-            try
-            {
-                if ((await http.GetAsync("/api/health")).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                await Task.Delay(100);
-            }
-        }
-
-        Assert.Fail("serve did not answer /api/health: " + server.Stderr);
     }
 }

@@ -41,6 +41,39 @@ public sealed class ServerProcess : IDisposable
 
     public int Id => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>A loopback port free at the time of the call.</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Waits until <c>serve</c> answers <c>/api/health</c>; fails early if the process ends.</summary>
+    public async Task WaitForHealthAsync(HttpClient http)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            try
+            {
+                if ((await http.GetAsync("/api/health")).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            Assert.False(HasExited, $"serve exited. stdout:\n{Stdout}\nstderr:\n{Stderr}");
+            await Task.Delay(100);
+        }
+
+        Assert.Fail("serve did not answer /api/health: " + Stderr);
+    }
+
     public static ServerProcess Start(params string[] args) => Start(new Dictionary<string, string>(), args);
 
     public static ServerProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)

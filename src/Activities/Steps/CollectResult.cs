@@ -58,6 +58,7 @@ public sealed class CollectResult(IObjectStore objects, IResultStore results, Ba
         var log = await AttemptLogAsync(input, current, cancellationToken).ConfigureAwait(false);
         var row = BuildRow(input, task.Id, judgement, result, log);
         await results.UpsertRunAsync(row, cancellationToken).ConfigureAwait(false);
+        OrchestrationTelemetry.AttemptsCollected.Add(1, new KeyValuePair<string, object?>("outcome", current.Result));
 
         var attemptCost = (usage.VcpuSeconds * settings.Value.VcpuSecondUsd) + (usage.GibSeconds * settings.Value.GibSecondUsd) + (claudeCost ?? 0m);
         return new RunSummary(

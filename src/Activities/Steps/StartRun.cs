@@ -41,6 +41,7 @@ public sealed class StartRun(IObjectStore objects, ICloudRunJobsClient jobs, IOp
             return new StartRunResult(null, started.RetryAfter.TotalSeconds);
         }
 
+        OrchestrationTelemetry.ExecutionsStarted.Add(1);
         using var body = new MemoryStream(Encoding.UTF8.GetBytes(started.ExecutionName));
         var put = await objects.PutIfAbsentAsync(record, body, "text/plain", cancellationToken).ConfigureAwait(false);
         if (!put.Created && await ReadTextAsync(objects, record, cancellationToken).ConfigureAwait(false) is { } earlier)

@@ -58,6 +58,11 @@ public sealed partial class BatchService(
         }
 
         await EnsureScheduledAsync(stored.Id, cancellationToken).ConfigureAwait(false);
+        if (inserted.Outcome == BatchInsertOutcome.Inserted)
+        {
+            OrchestrationTelemetry.BatchesSubmitted.Add(1);
+        }
+
         Logs.Submitted(logger, stored.Id, inserted.Outcome == BatchInsertOutcome.Inserted, intake.Batch.TotalRuns);
         return SubmitResult.Accepted(stored.Id, inserted.Outcome == BatchInsertOutcome.Inserted);
     }
