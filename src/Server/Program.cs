@@ -21,10 +21,7 @@ var serve = new Command("serve", "Serve the HTTP API on the embedded engine, wit
 serve.SetAction((result, token) => ServeCommand.RunAsync(new ServeArguments(result.GetValue(urls)!, result.GetValue(data)!, result.GetValue(insecure)), token));
 
 var root = new RootCommand("Orchestration: run a batch of tasks n times each and report per-task pass and flag counts.") { run, serve };
-foreach (var remote in RemoteCommands.Create())
-{
-    root.Add(remote);
-}
+RemoteCommands.AddTo(root);
 
 // Ctrl-C belongs to 'run': the first press detaches, the second cancels.
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

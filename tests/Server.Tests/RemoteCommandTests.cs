@@ -204,6 +204,19 @@ public sealed class RemoteCommandTests(RemoteServerFixture server) : IClassFixtu
         Assert.Contains("Nothing was submitted.", stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Help_RemoteCommand_ListsExitCodes()
+    {
+        var submit = await server.CliAsync("submit", "--help");
+        var run = await server.CliAsync("run", "--help");
+
+        Assert.Equal(0, submit.ExitCode);
+        Assert.Contains("--key <key>", submit.Stdout, StringComparison.Ordinal);
+        Assert.Contains("5  unauthorized: missing or wrong key", submit.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(RemoteServerFixture.Key, submit.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exit codes:", run.Stdout, StringComparison.Ordinal);
+    }
+
     private async Task<(int ExitCode, string Stdout, string Stderr)> WaitForExitCodeAsync(int expected, params string[] args)
     {
         // The purge runs in the background; the id answers 404 once it has finished.

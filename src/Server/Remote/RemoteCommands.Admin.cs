@@ -37,7 +37,7 @@ internal static partial class RemoteCommands
     private static Command List()
     {
         var status = new Option<string?>("--status") { Description = "Only batches in these statuses (comma-separated: pending, running, completed, cancelled, failed, terminated)." };
-        var command = new Command("list", "List the server's batches, newest first as the server orders them.") { status };
+        var command = new Command("list", "List the server's batches (every page), with their status and run counts.") { status };
         return Wire(command, (context, result, token) => ListAsync(context, result.GetValue(status), token));
     }
 

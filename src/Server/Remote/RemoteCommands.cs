@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.Net;
 
 namespace Orchestration.Server.Remote;
@@ -13,12 +14,21 @@ internal static partial class RemoteCommands
     public const string UrlVariable = "ORCHESTRATION_URL";
     public const string KeyVariable = "ORCHESTRATION_KEY";
 
-    private const string ExitHelp =
-        " Exit codes: 0 done; 1 the batch did not complete (status --watch); 2 refused (an invalid file or request); " +
-        "3 not found; 4 conflict; 5 unauthorized (missing or wrong key); 6 server unreachable or failing.";
+    /// <summary>Adds every remote command to the root command, and their exit codes to its help.</summary>
+    /// <param name="root">The root command.</param>
+    public static void AddTo(RootCommand root)
+    {
+        Command[] commands = [Submit(), Status(), Results(), Runs(), Pull(), Cancel(), Purge(), List()];
+        foreach (var command in commands)
+        {
+            root.Add(command);
+        }
 
-    /// <summary>Every remote command, ready to add to the root command.</summary>
-    public static IReadOnlyList<Command> Create() => [Submit(), Status(), Results(), Runs(), Pull(), Cancel(), Purge(), List()];
+        foreach (var help in root.Options.OfType<HelpOption>())
+        {
+            help.Action = new ExitCodesHelpAction(help.Action!, commands);
+        }
+    }
 
     private static Argument<string> BatchId() => new("ID") { Description = "The batch id." };
 
@@ -29,7 +39,6 @@ internal static partial class RemoteCommands
         var key = new Option<string?>("--key") { Description = $"The API key, sent as x-functions-key (env {KeyVariable})." };
         command.Add(url);
         command.Add(key);
-        command.Description += ExitHelp;
         command.SetAction(async (result, cancellationToken) =>
         {
             var err = Console.Error;
