@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
-
 namespace Orchestration.Server.Tests;
 
 /// <summary>One <c>serve</c> child process with an API key on a free loopback port, shared by the remote
@@ -18,34 +15,12 @@ public sealed class RemoteServerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        int port;
-        using (var listener = new TcpListener(IPAddress.Loopback, 0))
-        {
-            listener.Start();
-            port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-
-        Url = $"http://127.0.0.1:{port}";
+        Url = $"http://127.0.0.1:{ServerProcess.FreePort()}";
         _server = ServerProcess.Start(
             new Dictionary<string, string> { ["Orchestration__Api__Keys__0"] = Key },
             "serve", "--urls", Url, "--data", Path.Combine(Temp, "data"));
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        for (var i = 0; i < 300; i++)
-        {
-            try
-            {
-                if ((await http.GetAsync(Url + "/api/health")).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                await Task.Delay(100);
-            }
-        }
-
-        Assert.Fail("serve did not answer /api/health: " + _server.Stderr);
+        using var http = new HttpClient { BaseAddress = new Uri(Url), Timeout = TimeSpan.FromSeconds(5) };
+        await _server.WaitForHealthAsync(http);
     }
 
     /// <summary>Runs the command line with this server's URL and key in the environment (as a user would set them).</summary>
