@@ -43,7 +43,11 @@ public sealed class ServerProcess : IDisposable
 
     public static ServerProcess Start(params string[] args) => Start(new Dictionary<string, string>(), args);
 
-    public static ServerProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static ServerProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        StartHost(Path.Combine(AppContext.BaseDirectory, "Orchestration.Server.dll"), environment, args);
+
+    /// <summary>Starts another built host executable (e.g. the crash server) the same way.</summary>
+    public static ServerProcess StartHost(string dll, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -57,7 +61,7 @@ public sealed class ServerProcess : IDisposable
             info.Environment[key] = value;
         }
 
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Orchestration.Server.dll"));
+        info.ArgumentList.Add(dll);
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
@@ -100,6 +104,15 @@ public sealed class ServerProcess : IDisposable
             await Task.Delay(100);
         }
     }
+
+    /// <summary>SIGKILL to the server alone, as a crash: its detached executions (own sessions) live on.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: false);
+        _process.WaitForExit();
+    }
+
+    public bool HasExited => _process.HasExited;
 
     public void Interrupt()
     {
