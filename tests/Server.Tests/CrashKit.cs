@@ -149,6 +149,15 @@ internal static class CrashKit
         }).ToList();
     }
 
+    /// <summary>Executions launched and not yet ended (no <c>exit</c> file), from their folders alone.</summary>
+    public static int CountRunning(string dataFolder)
+    {
+        var root = Path.Combine(dataFolder, "executions", "executions");
+        return Directory.Exists(root)
+            ? Directory.EnumerateDirectories(root).Count(d => File.Exists(Path.Combine(d, "launched")) && !File.Exists(Path.Combine(d, "exit")))
+            : 0;
+    }
+
     /// <summary>SIGKILLs the process group of every execution still alive (their own sessions outlive the hosts).</summary>
     /// <returns>How many groups were signalled.</returns>
     public static int KillLeftoverExecutions(string dataFolder)
