@@ -10,8 +10,7 @@ public sealed class SubmissionQueueOptions
     /// <summary>The configuration section.</summary>
     public const string Section = "Orchestration:Queue";
 
-    /// <summary>How message text is encoded: <c>Base64</c> (the default, as the Functions host, Azure
-    /// Storage Explorer and the v11 SDK put messages) or <c>None</c> (the JSON verbatim).</summary>
+    /// <summary>How message text is encoded: <c>Base64</c> (the default, as the Functions host expects) or <c>None</c> (the JSON verbatim).</summary>
     /// <remarks>The standalone server decodes received messages with it and the poison writer encodes
     /// with it. The Functions host decodes by its own <c>host.json</c> <c>messageEncoding</c>; keep the two equal.</remarks>
     public QueueMessageEncoding MessageEncoding { get; set; } = QueueMessageEncoding.Base64;
