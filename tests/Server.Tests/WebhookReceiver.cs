@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Text;
 
 namespace Orchestration.Server.Tests;
 
-/// <summary>A loopback webhook endpoint that answers 200 and records the idempotency key of every delivery.</summary>
+/// <summary>A loopback webhook endpoint that answers 200 and records every delivery: its idempotency key,
+/// and its headers and body as text.</summary>
 internal sealed class WebhookReceiver : IDisposable
 {
     private readonly HttpListener _listener = new();
@@ -22,6 +24,9 @@ internal sealed class WebhookReceiver : IDisposable
 
     /// <summary>The <c>Idempotency-Key</c> header of each delivery, in arrival order.</summary>
     public IReadOnlyList<string?> Keys => [.. _keys];
+
+    /// <summary>The first delivery: its headers, one per line, then its body.</summary>
+    public TaskCompletionSource<string> Received { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public void Dispose()
     {
@@ -50,14 +55,21 @@ internal sealed class WebhookReceiver : IDisposable
                 return;
             }
 
-            using (var reader = new StreamReader(context.Request.InputStream))
+            var text = new StringBuilder();
+            foreach (var name in context.Request.Headers.AllKeys)
             {
-                await reader.ReadToEndAsync();
+                text.Append(name).Append(": ").AppendLine(context.Request.Headers[name]);
+            }
+
+            using (var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8))
+            {
+                text.AppendLine(await reader.ReadToEndAsync());
             }
 
             _keys.Enqueue(context.Request.Headers["Idempotency-Key"]);
             context.Response.StatusCode = 200;
             context.Response.Close();
+            Received.TrySetResult(text.ToString());
         }
     }
 }

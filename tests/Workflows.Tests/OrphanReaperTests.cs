@@ -27,15 +27,27 @@ public sealed class OrphanReaperTests
             await Task.Delay(25);
         }
 
-        // The runner of a finished run still reports running (a runner stuck after uploading): an orphan.
-        foreach (var done in h.CloudRun.Executions.Where(e => e.Environment["RUN_PREFIX"].Contains("/done/", StringComparison.Ordinal)))
+        // Both finished runs must be over, and their runners done (execution succeeded), before the test
+        // turns their executions back to running: otherwise the runner's own last step, or a run still
+        // collecting, races the setup.
+        var done = h.CloudRun.Executions.Where(e => e.Environment["RUN_PREFIX"].Contains("/done/", StringComparison.Ordinal)).Select(e => e.Name).ToList();
+        foreach (var run in new[] { "r1:t0:r0", "r1:t0:r1" })
         {
-            h.CloudRun.Set(done.Name, CloudRunExecutionState.Running);
+            for (var i = 0; i < 200 && (await h.Client.GetInstanceAsync(run))?.IsCompleted != true; i++)
+            {
+                await Task.Delay(25);
+            }
         }
 
-        for (var i = 0; i < 200 && (await h.Client.GetInstanceAsync("r1:t0:r1"))?.IsCompleted != true; i++)
+        for (var i = 0; i < 200 && !h.CloudRun.Executions.Where(e => done.Contains(e.Name)).All(e => e.IsTerminal); i++)
         {
             await Task.Delay(25);
+        }
+
+        // The runner of a finished run still reports running (a runner stuck after uploading): an orphan.
+        foreach (var name in done)
+        {
+            h.CloudRun.Set(name, CloudRunExecutionState.Running);
         }
 
         var (cancelled, deleted) = await h.Reaper.ReapAsync();

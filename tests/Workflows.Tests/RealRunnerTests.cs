@@ -26,7 +26,7 @@ public sealed class RealRunnerTests
         throw new InvalidOperationException("Orchestration.sln not found.");
     }
 
-    private static Func<IServiceProvider, ICloudRunJobsClient> LocalRunner(string root)
+    internal static Func<IServiceProvider, ICloudRunJobsClient> LocalRunner(string root)
     {
         var repo = RepositoryRoot();
         var options = new LocalRunnerOptions

@@ -1,8 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Orchestration.Activities.Contracts;
 using Orchestration.Activities.Stores;
-using Orchestration.Domain;
-using Orchestration.Domain.Judging;
 
 namespace Orchestration.Workflows.Tests;
 
@@ -65,67 +63,6 @@ public sealed class ScaleAndRaceTests
         Assert.Equal(1, summary.Passed);
         Assert.True(h.CloudRun.Gets >= 1000, $"{h.CloudRun.Gets} execution reads, so about {2 * h.CloudRun.Gets} polls");
         Assert.InRange(maxHistory, 1, 200);
-    }
-
-    [Fact]
-    public async Task Cancel_BeforeAnyStart_NothingLaunched()
-    {
-        await using var h = await WorkflowHarness.StartAsync();
-        h.GitGate = new TaskCompletionSource(); // PrepareBatch waits on the git lookup until the Cancel is in
-        var id = await h.SubmitAsync("""{"id": "early", "tasks": [{"id": "t", "n": 5, "command": "x", "inputs": {"r": {"git": {"url": "https://github.com/o/r"}}}}]}""");
-        await h.Client.RaiseEventAsync(id, Events.Cancel, "stop");
-        h.GitGate.SetResult();
-
-        var summary = (await h.WaitAsync(id)).ReadOutputAs<BatchSummary>()!;
-
-        Assert.Equal(BatchStatus.Cancelled, summary.Status);
-        Assert.Equal(5, summary.Cancelled);
-        Assert.Equal(0, h.CloudRun.Starts);
-    }
-
-    [Fact]
-    public async Task Cancel_DuringThrottledStart_CancelledWithoutExecution()
-    {
-        await using var h = await WorkflowHarness.StartAsync();
-        h.CloudRun.ThrottleNext(Enumerable.Repeat(TimeSpan.FromSeconds(30), 50).ToArray());
-        var id = await h.SubmitAsync("""{"id": "throttled-cancel", "tasks": [{"id": "t", "n": 3, "command": "x"}]}""");
-        for (var i = 0; i < 200 && (await h.Client.GetInstanceAsync("throttled-cancel:t0:r2")) is null; i++)
-        {
-            await Task.Delay(25);
-        }
-
-        await h.Client.RaiseEventAsync(id, Events.Cancel, "stop");
-        var summary = (await h.WaitAsync(id)).ReadOutputAs<BatchSummary>()!;
-        var rows = await h.Results.QueryRunsAsync(new RunQuery(id));
-
-        Assert.Equal(3, summary.Cancelled);
-        Assert.Equal(0, h.CloudRun.Starts);
-        Assert.All(rows.Items, r => Assert.Equal("Cancelled before the run started.", r.Reason));
-    }
-
-    [Fact]
-    public async Task Cancel_AfterResultWrittenBeforeCollected_RealResultWins()
-    {
-        var settings = WorkflowHarness.FastSettings with
-        {
-            Polling = WorkflowHarness.FastSettings.Polling with { FirstDelay = TimeSpan.FromSeconds(20), MaxDelay = TimeSpan.FromSeconds(20) },
-        };
-        var written = new TaskCompletionSource();
-        await using var h = await WorkflowHarness.StartAsync(async call =>
-        {
-            await call.PassAsync("finished just before the cancel");
-            written.SetResult();
-        });
-        var id = await h.SubmitAsync("""{"id": "race", "tasks": [{"id": "t", "command": "x"}]}""", settings);
-        await written.Task.WaitAsync(TimeSpan.FromSeconds(30));
-
-        await h.Client.RaiseEventAsync(id, Events.Cancel, "stop");
-        var summary = (await h.WaitAsync(id)).ReadOutputAs<BatchSummary>()!;
-        var row = await h.Results.GetRunAsync(id, 0, 0);
-
-        Assert.Equal(BatchStatus.Cancelled, summary.Status);
-        Assert.Equal(RunOutcome.Passed, row!.Outcome);
-        Assert.Equal(1, summary.Passed);
     }
 
     private static async Task<int> HistoryRowsAsync(string database, string instanceId)

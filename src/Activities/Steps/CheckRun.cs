@@ -49,6 +49,15 @@ public sealed class CheckRun(IObjectStore objects, ICloudRunJobsClient jobs) : I
             return new CheckRunResult(AttemptState.ResultReady, claimedAt, execution, null);
         }
 
+        // A duplicate of an ambiguous :run retry ends at once, without a result, when another execution
+        // holds the claim; if that claim landed after it was read above, the attempt lives on in the owner.
+        if (!input.ClaimKnown && claimedAt is null
+            && await StartRun.ReadTextAsync(objects, prefix + RunnerContract.ClaimObject, cancellationToken).ConfigureAwait(false) is { } lateClaim
+            && ParseClaim(lateClaim, input.Execution) is var (owner, ownerClaimedAt) && owner != execution)
+        {
+            return new CheckRunResult(AttemptState.Running, ownerClaimedAt, owner, null);
+        }
+
         var reason = current is null
             ? "The execution no longer exists and left no result."
             : $"The execution ended ({current.State.ToString().ToLowerInvariant()}) without a result{(current.FailureReason is null ? "" : ": " + current.FailureReason)}.";

@@ -204,7 +204,12 @@ public sealed class PrepareBatch(
         }
 
         var secrets = key.SecretEnv.ToDictionary(p => p.Key, p => SecretRef(p.Value), StringComparer.Ordinal);
-        var spec = new CloudRunJobSpec(jobId, key.Image, key.Cpu, key.Memory, key.ServiceAccount, new Dictionary<string, string>(), secrets,
+        // The runner scrubs values of the env names it is told about: a mounted secret a command echoes
+        // must not reach stdout.txt or result.json.
+        var env = secrets.Count == 0
+            ? new Dictionary<string, string>()
+            : new Dictionary<string, string> { [RunnerContract.SecretNamesVariable] = string.Join(',', secrets.Keys.Order(StringComparer.Ordinal)) };
+        var spec = new CloudRunJobSpec(jobId, key.Image, key.Cpu, key.Memory, key.ServiceAccount, env, secrets,
             TimeSpan.FromHours(24), new Dictionary<string, string> { ["managed-by"] = "orchestration", ["deployment"] = options.JobPrefix });
         await jobs.EnsureJobAsync(spec, cancellationToken).ConfigureAwait(false);
         ensured[jobId] = jobId;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Orchestration.Domain.Validation;
 
 namespace Orchestration.Activities.Webhooks;
 

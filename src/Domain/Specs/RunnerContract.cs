@@ -19,6 +19,10 @@ public static class RunnerContract
     /// <summary>Env set by Cloud Run (and the local runner): the execution's name.</summary>
     public const string ExecutionVariable = "CLOUD_RUN_EXECUTION";
 
+    /// <summary>Env of a job with secret env: the names of those variables, comma separated, whose values
+    /// the runner scrubs from every upload (it knows only a few names by itself).</summary>
+    public const string SecretNamesVariable = "RUNNER_SECRET_ENV_NAMES";
+
     /// <summary>Written by StartRun: the execution it started.</summary>
     public const string ExecutionObject = "execution";
 

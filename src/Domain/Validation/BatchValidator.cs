@@ -178,6 +178,10 @@ public static partial class BatchValidator
                 ? "Must use https (http is accepted only to a loopback address in local mode)."
                 : "Must use https.");
         }
+        else if (AddressPolicy.IsRefusedHost(uri, context.Limits.AllowHttpLoopbackWebhook))
+        {
+            context.Add(Path, "Must not point at a private, link-local, loopback or cloud metadata address.");
+        }
     }
 
     private static void CheckText(ValidationContext context, string path, string? text, bool required = false)

@@ -1,5 +1,5 @@
 using System.Net;
-using Orchestration.Activities.Webhooks;
+using Orchestration.Domain.Validation;
 
 namespace Orchestration.Activities.Tests.Webhooks;
 

@@ -1,15 +1,19 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Orchestration.Activities.Webhooks;
+namespace Orchestration.Domain.Validation;
 
 /// <summary>Which addresses a webhook may connect to.</summary>
 /// <remarks>A webhook URL is user input; without this check it could reach the cloud metadata server
 /// (and steal the host's identity token), the host's own admin ports, or the private network.
-/// The check runs on the address actually connected to, after DNS, so a name that resolves to a private
-/// address (or changes its answer between check and use) is refused too.</remarks>
+/// The webhook sender checks the address actually connected to, after DNS, so a name that resolves to a
+/// private address (or changes its answer between check and use) is refused too; validation applies the
+/// same rule to address literals and metadata host names at submit, so those are refused before a batch starts.</remarks>
 public static class AddressPolicy
 {
+    // Names the metadata servers of Google Cloud and AWS answer to from inside an instance.
+    private static readonly string[] MetadataHosts = ["metadata", "metadata.google.internal", "metadata.goog", "instance-data", "instance-data.ec2.internal"];
+
     /// <summary>Whether a webhook may connect to <paramref name="address"/>.</summary>
     /// <param name="address">The resolved address.</param>
     /// <param name="allowLoopback">True in local mode, where the webhook receiver runs on this machine.</param>
@@ -33,6 +37,23 @@ public static class AddressPolicy
             AddressFamily.InterNetworkV6 => IsPublicV6(address),
             _ => false,
         };
+    }
+
+    /// <summary>Whether a webhook host is refused before any lookup: an address literal the policy refuses,
+    /// or a cloud metadata server's name.</summary>
+    /// <param name="uri">The webhook URL.</param>
+    /// <param name="allowLoopback">True in local mode.</param>
+    /// <returns>True when refused.</returns>
+    public static bool IsRefusedHost(Uri uri, bool allowLoopback)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        if (uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6
+            && IPAddress.TryParse(uri.Host.Trim('[', ']'), out var literal))
+        {
+            return !IsAllowed(literal, allowLoopback);
+        }
+
+        return MetadataHosts.Contains(uri.IdnHost.TrimEnd('.'), StringComparer.OrdinalIgnoreCase);
     }
 
     private static bool IsPublicV4(byte[] b) => !(

@@ -1,0 +1,169 @@
+using Orchestration.Activities.CloudRun;
+using Orchestration.Activities.Contracts;
+using Orchestration.Activities.Stores;
+using Orchestration.Domain;
+using Orchestration.Domain.Judging;
+
+namespace Orchestration.Workflows.Tests;
+
+/// <summary>A Cancel at each step of a run, with the outcome DESIGN section 5 documents (the run
+/// orchestrator's: before an execution exists -> cancelled, nothing launched; once it exists -> CancelRun,
+/// cancelled, unless a complete result arrived first, which wins), and afterwards no execution left
+/// running: every one is terminal and the orphan reaper finds nothing to cancel.</summary>
+public sealed class CancelRaceTests
+{
+    [Fact]
+    public async Task Cancel_BeforeAnyStart_NothingLaunched()
+    {
+        await using var h = await WorkflowHarness.StartAsync();
+        h.GitGate = new TaskCompletionSource(); // PrepareBatch waits on the git lookup until the Cancel is in
+        var id = await h.SubmitAsync("""{"id": "early", "tasks": [{"id": "t", "n": 5, "command": "x", "inputs": {"r": {"git": {"url": "https://github.com/o/r"}}}}]}""");
+        await h.Client.RaiseEventAsync(id, Events.Cancel, "stop");
+        h.GitGate.SetResult();
+
+        var summary = (await h.WaitAsync(id)).ReadOutputAs<BatchSummary>()!;
+
+        Assert.Equal(BatchStatus.Cancelled, summary.Status);
+        Assert.Equal(5, summary.Cancelled);
+        Assert.Equal(0, h.CloudRun.Starts);
+        await AssertNothingLeftRunningAsync(h);
+    }
+
+    [Fact]
+    public async Task Cancel_DuringThrottledStart_CancelledWithoutExecution()
+    {
+        await using var h = await WorkflowHarness.StartAsync();
+        h.CloudRun.ThrottleNext(Enumerable.Repeat(TimeSpan.FromSeconds(30), 50).ToArray());
+        var id = await h.SubmitAsync("""{"id": "throttled-cancel", "tasks": [{"id": "t", "n": 3, "command": "x"}]}""");
+        for (var i = 0; i < 200 && (await h.Client.GetInstanceAsync("throttled-cancel:t0:r2")) is null; i++)
+        {
+            await Task.Delay(25);
+        }
+
+        await h.Client.RaiseEventAsync(id, Events.Cancel, "stop");
+        var summary = (await h.WaitAsync(id)).ReadOutputAs<BatchSummary>()!;
+        var rows = await h.Results.QueryRunsAsync(new RunQuery(id));
+
+        Assert.Equal(3, summary.Cancelled);
+        Assert.Equal(0, h.CloudRun.Starts);
+        Assert.All(rows.Items, r => Assert.Equal("Cancelled before the run started.", r.Reason));
+        await AssertNothingLeftRunningAsync(h);
+    }
+
+    [Fact]
+    public async Task Cancel_WhileStartRunIsInFlight_ExecutionCancelledAndRunCancelled()
+    {
+        await using var h = await WorkflowHarness.StartAsync();
+        var inFlight = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        // The :run call has created the execution but not answered yet, so StartRun is still running.
+        h.CloudRun.OnStarted = async _ =>
+        {
+            inFlight.TrySetResult();
+            await release.Task;
+        };
+        var id = await h.SubmitAsync("""{"id": "start-cancel", "tasks": [{"id": "t", "command": "x", "timeoutSeconds": 600}]}""");
+        await inFlight.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        await h.Client.RaiseEventAsync(id, Events.Cancel, "stop");
+        await WaitForEventAtRunAsync(h, "start-cancel:t0:r0");
+        release.SetResult();
+        var summary = (await h.WaitAsync(id)).ReadOutputAs<BatchSummary>()!;
+        var row = (await h.Results.GetRunAsync(id, 0, 0))!;
+
+        Assert.Equal(BatchStatus.Cancelled, summary.Status);
+        Assert.Equal((1, 0), (summary.Cancelled, summary.Passed));
+        Assert.Equal((RunOutcome.Cancelled, "Cancelled while running."), (row.Outcome, row.Reason));
+        Assert.Equal(CloudRunExecutionState.Cancelled, h.CloudRun.Executions.Single().State);
+        Assert.Equal(1, h.CloudRun.Cancels);
+        await AssertNothingLeftRunningAsync(h);
+    }
+
+    [Fact]
+    public async Task Cancel_WhilePolling_ExecutionCancelledAndRunCancelled()
+    {
+        var claimed = new TaskCompletionSource();
+        await using var h = await WorkflowHarness.StartAsync(async call =>
+        {
+            await call.ClaimAsync(); // a runner that works on and on
+            claimed.TrySetResult();
+        });
+        var id = await h.SubmitAsync("""{"id": "poll-cancel", "tasks": [{"id": "t", "command": "sleep 600", "timeoutSeconds": 600}]}""");
+        await claimed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        for (var i = 0; i < 400 && h.CloudRun.Gets < 2; i++)
+        {
+            await Task.Delay(25); // polled, and the execution looked at, at least twice
+        }
+
+        Assert.True(h.CloudRun.Gets >= 2, "the run never polled its execution");
+        await h.Client.RaiseEventAsync(id, Events.Cancel, "stop");
+        var summary = (await h.WaitAsync(id)).ReadOutputAs<BatchSummary>()!;
+        var row = (await h.Results.GetRunAsync(id, 0, 0))!;
+
+        Assert.Equal(BatchStatus.Cancelled, summary.Status);
+        Assert.Equal((RunOutcome.Cancelled, "Cancelled while running."), (row.Outcome, row.Reason));
+        Assert.Equal(CloudRunExecutionState.Cancelled, h.CloudRun.Executions.Single().State);
+        Assert.Equal(1, h.CloudRun.Cancels);
+        await AssertNothingLeftRunningAsync(h);
+    }
+
+    [Fact]
+    public async Task Cancel_AfterResultWrittenBeforeCollected_RealResultWins()
+    {
+        var settings = WorkflowHarness.FastSettings with
+        {
+            Polling = WorkflowHarness.FastSettings.Polling with { FirstDelay = TimeSpan.FromSeconds(20), MaxDelay = TimeSpan.FromSeconds(20) },
+        };
+        var written = new TaskCompletionSource();
+        await using var h = await WorkflowHarness.StartAsync(async call =>
+        {
+            await call.PassAsync("finished just before the cancel");
+            written.SetResult();
+        });
+        var id = await h.SubmitAsync("""{"id": "race", "tasks": [{"id": "t", "command": "x"}]}""", settings);
+        await written.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        await h.Client.RaiseEventAsync(id, Events.Cancel, "stop");
+        var summary = (await h.WaitAsync(id)).ReadOutputAs<BatchSummary>()!;
+        var row = await h.Results.GetRunAsync(id, 0, 0);
+
+        Assert.Equal(BatchStatus.Cancelled, summary.Status);
+        Assert.Equal(RunOutcome.Passed, row!.Outcome);
+        Assert.Equal(1, summary.Passed);
+        await AssertNothingLeftRunningAsync(h);
+    }
+
+    // Waits until the Cancel the batch forwards has reached the run's orchestration (its inbox or history).
+    private static async Task WaitForEventAtRunAsync(WorkflowHarness h, string runInstance)
+    {
+        for (var i = 0; i < 400; i++)
+        {
+            if (await HistoryHoldsAsync(h.EngineDatabase, runInstance, Events.Cancel))
+            {
+                return;
+            }
+
+            await Task.Delay(25);
+        }
+
+        Assert.Fail($"The Cancel never reached {runInstance}.");
+    }
+
+    private static async Task<bool> HistoryHoldsAsync(string database, string instanceId, string eventName)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT (SELECT COUNT(*) FROM history WHERE instance_id = $id AND name = $name) + (SELECT COUNT(*) FROM inbox WHERE instance_id = $id AND name = $name)";
+        command.Parameters.AddWithValue("$id", instanceId);
+        command.Parameters.AddWithValue("$name", eventName);
+        return Convert.ToInt32(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture) > 0;
+    }
+
+    private static async Task AssertNothingLeftRunningAsync(WorkflowHarness h)
+    {
+        Assert.All(h.CloudRun.Executions, e => Assert.True(e.IsTerminal, $"{e.Name} is {e.State}"));
+        var (cancelled, _) = await h.Reaper.ReapAsync();
+        Assert.Equal(0, cancelled);
+    }
+}

@@ -1,0 +1,82 @@
+using System.Text;
+using Orchestration.Activities.CloudRun;
+using Orchestration.Activities.Contracts;
+using Orchestration.Activities.Stores;
+using Orchestration.Domain.Judging;
+
+namespace Orchestration.Workflows.Tests;
+
+/// <summary>Two executions of one attempt, as an ambiguous <c>:run</c> retry makes them: the claim
+/// (create-if-absent) lets one do the work, the other ends as a no-op, and the run is counted once.</summary>
+public sealed class DuplicateExecutionTests
+{
+    [Fact]
+    public async Task Run_TwoExecutionsPerStartClaimingInTheObjectStore_OneDoesTheWorkAndTheRunCountsOnce()
+    {
+        var worked = 0;
+        var duplicates = 0;
+        WorkflowHarness? harness = null;
+        DuplicatingJobsClient? duplicating = null;
+        await using var h = harness = await WorkflowHarness.StartAsync(
+            async call =>
+            {
+                using var claim = new MemoryStream(Encoding.UTF8.GetBytes($$"""{"execution": "{{call.Execution.Id}}", "startedAt": "{{DateTimeOffset.UtcNow:O}}"}"""));
+                if (!(await call.Harness.Objects.PutIfAbsentAsync(call.Prefix + "claim", claim)).Created)
+                {
+                    // What runner.sh does when the claim names another execution: exit 0, write nothing.
+                    Interlocked.Increment(ref duplicates);
+                    call.Harness.CloudRun.Set(call.Execution.Name, CloudRunExecutionState.Succeeded);
+                    return;
+                }
+
+                Interlocked.Increment(ref worked);
+                await Task.Delay(300);
+                await call.FinishAsync(0, "ran by " + call.Execution.Id);
+            },
+            jobs: _ => _ => duplicating = new DuplicatingJobsClient(harness!.CloudRun));
+        var id = await h.SubmitAsync("""{"id": "dup", "maxParallelRuns": 5, "tasks": [{"id": "t", "n": 5, "command": "x"}]}""");
+
+        var summary = (await h.WaitAsync(id)).ReadOutputAs<BatchSummary>()!;
+        var rows = await h.Results.QueryRunsAsync(new RunQuery(id));
+
+        Assert.Equal((5, 5), (summary.Runs, summary.Passed));
+        Assert.Equal(10, duplicating!.Started.Count);
+        Assert.Equal((5, 5), (worked, duplicates));
+        Assert.Equal(5, rows.Items.Count);
+        Assert.All(rows.Items, r => Assert.Equal((RunOutcome.Passed, 1), (r.Outcome, r.Attempts)));
+        Assert.All(h.CloudRun.Executions, e => Assert.True(e.IsTerminal, e.Name));
+        Assert.Equal(0, (await h.Reaper.ReapAsync()).Cancelled);
+    }
+
+    [Fact]
+    public async Task Run_SameAttemptStartedTwiceWithTheRealRunner_ClaimMakesTheSecondANoOpAndTheRunCountsOnce()
+    {
+        DuplicatingJobsClient? duplicating = null;
+        await using var h = await WorkflowHarness.StartAsync(jobs: root =>
+        {
+            var local = RealRunnerTests.LocalRunner(root);
+            return sp => duplicating = new DuplicatingJobsClient(local(sp));
+        });
+        await h.Service.SubmitAsync(Encoding.UTF8.GetBytes("""
+            {"id": "dup-real", "tasks": [{"id": "t", "command": "echo \"ran by $CLOUD_RUN_EXECUTION\"; sleep 1"}]}
+            """));
+
+        var summary = (await h.WaitAsync("dup-real", 120)).ReadOutputAs<BatchSummary>()!;
+        var row = (await h.Results.GetRunAsync("dup-real", 0, 0))!;
+        var stdout = await h.Service.GetArtifactAsync("dup-real", "t", 0, "stdout", null);
+        string text;
+        await using (var content = stdout!.Value.Content)
+        {
+            text = Encoding.UTF8.GetString(await content.ReadAllBytesAsync());
+        }
+
+        var executions = await Task.WhenAll(duplicating!.Started.Select(name => h.Services.GetJobs().GetExecutionAsync(name)));
+
+        Assert.Equal((1, 1), (summary.Runs, summary.Passed));
+        Assert.Equal((RunOutcome.Passed, 1), (row.Outcome, row.Attempts));
+        Assert.Equal(2, duplicating.Started.Count);
+        Assert.Single(text.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => line.StartsWith("ran by ", StringComparison.Ordinal));
+        Assert.All(executions, e => Assert.Equal(CloudRunExecutionState.Succeeded, e!.State));
+        Assert.Equal(0, (await h.Reaper.ReapAsync()).Cancelled);
+    }
+}
