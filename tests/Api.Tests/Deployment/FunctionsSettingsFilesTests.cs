@@ -18,6 +18,20 @@ public sealed partial class FunctionsSettingsFilesTests
 
     private static readonly string Root = FindRoot();
 
+    // The options sections of the shared projects that the Functions host binds, with their types.
+    private static readonly Dictionary<string, Type> SharedSections = new()
+    {
+        [RunSettings.Section] = typeof(RunSettings),
+        [RetentionOptions.Section] = typeof(RetentionOptions),
+        [BatchServiceOptions.Section] = typeof(BatchServiceOptions),
+        [ApiOptions.Section] = typeof(ApiOptions),
+        [GoogleCredentialOptions.Section] = typeof(GoogleCredentialOptions),
+        [GoogleHttpOptions.Section] = typeof(GoogleHttpOptions),
+        [GcsOptions.Section] = typeof(GcsOptions),
+        [CloudRunOptions.Section] = typeof(CloudRunOptions),
+        [WebhookOptions.Section] = typeof(WebhookOptions),
+    };
+
     [Fact]
     public void HostJson_Parsed_IsFunctionsV4WithDurableHubAndQueueSettings()
     {
@@ -78,22 +92,75 @@ public sealed partial class FunctionsSettingsFilesTests
 
         // The sections of the shared projects the host binds, and the ones src/Functions declares itself (read
         // from its source, since that project is not built here).
-        string[] shared =
-        [
-            RunSettings.Section, RetentionOptions.Section, BatchServiceOptions.Section, ApiOptions.Section,
-            GoogleCredentialOptions.Section, GoogleHttpOptions.Section, GcsOptions.Section, CloudRunOptions.Section,
-            WebhookOptions.Section,
-        ];
-        var own = Directory.EnumerateFiles(Path.Combine(Root, "src", "Functions"), "*.cs")
-            .SelectMany(f => SectionConstant().Matches(File.ReadAllText(f)).Select(m => m.Groups[1].Value))
-            .ToList();
+        var own = OwnSections();
         Assert.NotEmpty(own);
 
-        var missing = shared.Concat(own)
+        var missing = SharedSections.Keys.Concat(own.Keys)
             .Select(section => section.Replace(":", "__", StringComparison.Ordinal) + "__")
             .Where(prefix => !keys.Any(k => k.StartsWith(prefix, StringComparison.Ordinal)))
             .ToList();
         Assert.Empty(missing);
+    }
+
+    [Fact]
+    public void LocalSettingsSample_Keys_NameSettingsTheCodeHas()
+    {
+        using var settings = Read("local.settings.sample.json");
+        var own = OwnSections();
+        var unknown = new List<string>();
+        foreach (var key in settings.RootElement.GetProperty("Values").EnumerateObject().Select(p => p.Name))
+        {
+            var path = key.Split("__");
+            var section = SharedSections.Keys.Concat(own.Keys)
+                .FirstOrDefault(s => path.Length > s.Split(':').Length && string.Join(':', path.Take(s.Split(':').Length)) == s);
+            if (section is null)
+            {
+                // Host settings (AzureWebJobsStorage, FUNCTIONS_WORKER_RUNTIME) belong to no options section.
+                Assert.DoesNotContain("__", key, StringComparison.Ordinal);
+                continue;
+            }
+
+            var rest = path.Skip(section.Split(':').Length).ToArray();
+            var known = SharedSections.TryGetValue(section, out var type) ? Resolves(type, rest) : own[section].Contains(rest[0]) && rest.Length == 1;
+            if (!known)
+            {
+                unknown.Add(key);
+            }
+        }
+
+        Assert.Empty(unknown);
+    }
+
+    // The sections src/Functions declares itself, with the settable properties of the class declaring each, read
+    // from its source since that project is not built here.
+    private static Dictionary<string, HashSet<string>> OwnSections() =>
+        Directory.EnumerateFiles(Path.Combine(Root, "src", "Functions"), "*.cs")
+            .Select(File.ReadAllText)
+            .Select(text => (Section: SectionConstant().Match(text), Text: text))
+            .Where(f => f.Section.Success)
+            .ToDictionary(
+                f => f.Section.Groups[1].Value,
+                f => SettableProperty().Matches(f.Text).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal));
+
+    private static bool Resolves(Type type, IReadOnlyList<string> path)
+    {
+        foreach (var segment in path)
+        {
+            if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Dictionary<,>))
+            {
+                return true;
+            }
+
+            var property = type.GetProperty(segment, System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.IgnoreCase);
+            if (property?.SetMethod is null)
+            {
+                return false;
+            }
+
+            type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+        }
+
+        return true;
     }
 
     private static JsonDocument Read(string name) =>
@@ -126,4 +193,7 @@ public sealed partial class FunctionsSettingsFilesTests
 
     [GeneratedRegex(@"const string Section = ""([^""]+)""")]
     private static partial Regex SectionConstant();
+
+    [GeneratedRegex(@"public [\w?<>, ]+ (\w+) \{ get; set; \}")]
+    private static partial Regex SettableProperty();
 }
