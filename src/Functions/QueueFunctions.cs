@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Azure;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
@@ -23,6 +24,11 @@ public sealed class QueueFunctions(BatchServices batches, AzureStorageClients st
 
     /// <summary>Where rejected messages go, with their reason.</summary>
     public const string PoisonQueueName = QueueName + "-poison";
+
+    // Characters: at six bytes per escaped character at worst, both together stay well under 48 KiB of JSON,
+    // so the poison message fits the queue limit once base64-encoded.
+    private const int MaxReasonChars = 1_500;
+    private const int MaxMessageChars = 5_000;
 
     /// <summary>Submits one queued batch.</summary>
     /// <param name="message">The message body.</param>
@@ -85,16 +91,35 @@ public sealed class QueueFunctions(BatchServices batches, AzureStorageClients st
         }
 
         var container = storage.Blobs.GetBlobContainerClient(blob[..slash]);
-        var content = await container.GetBlobClient(blob[(slash + 1)..]).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
-        return (content.Value.Content.ToMemory(), null);
+        try
+        {
+            var content = await container.GetBlobClient(blob[(slash + 1)..]).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+            return (content.Value.Content.ToMemory(), null);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // Permanent: retrying would only delay the poison; other failures propagate and are retried.
+            return (null, $"blob '{blob}' does not exist.");
+        }
     }
 
     private async Task RejectAsync(string id, BinaryData message, string reason, CancellationToken cancellationToken)
     {
         Logs.QueueRejected(logger, id, reason);
-        var poison = JsonSerializer.SerializeToUtf8Bytes(new { messageId = id, reason, message = Encoding.UTF8.GetString(message.ToMemory().Span) });
+
+        // A queue message holds 64 KiB after base64 (48 KiB of JSON): the reason and the original are clipped to fit.
+        var text = Encoding.UTF8.GetString(message.ToMemory().Span);
+        var poison = JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            messageId = id,
+            reason = Clip(reason, MaxReasonChars),
+            message = Clip(text, MaxMessageChars),
+            truncated = text.Length > MaxMessageChars,
+        });
         var queue = storage.Queues.GetQueueClient(PoisonQueueName);
         await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         await queue.SendMessageAsync(new BinaryData(poison), cancellationToken: cancellationToken).ConfigureAwait(false);
     }
+
+    private static string Clip(string text, int max) => text.Length <= max ? text : text[..max];
 }
