@@ -1,6 +1,6 @@
 namespace Orchestration.Domain;
 
-/// <summary>Which status changes a batch store accepts.</summary>
+/// <summary>Which status changes a batch store accepts, and how a status is written.</summary>
 /// <remarks>Activities run at least once, so a late repeat of "mark running" can arrive after the batch
 /// finished; a finished batch never goes back to pending or running.</remarks>
 public static class BatchStatusRules
@@ -21,4 +21,14 @@ public static class BatchStatusRules
         (_, BatchStatus.Pending or BatchStatus.Running) => !IsFinished(from),
         _ => true,
     };
+
+    /// <summary>The name users, documents and stores see: <c>pending</c>, <c>running</c>, <c>completed</c>, ...</summary>
+    /// <param name="status">The status.</param>
+    /// <returns>Its lowercase name.</returns>
+    public static string Name(BatchStatus status) => status.ToString().ToLowerInvariant();
+
+    /// <summary>Reads a name written by <see cref="Name"/>.</summary>
+    /// <param name="name">The name.</param>
+    /// <returns>The status.</returns>
+    public static BatchStatus Parse(string name) => Enum.Parse<BatchStatus>(name, ignoreCase: true);
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Orchestration.Server;
+using Orchestration.Server.Remote;
 
 var data = new Option<string>("--data") { Description = "The data folder (engine.db, stores.db, gcs/, executions/).", DefaultValueFactory = _ => DataFolder.Default };
 var file = new Argument<FileInfo>("FILE") { Description = "The batch file (JSON). Without an id, one is derived from its name and content." };
@@ -20,6 +21,7 @@ var serve = new Command("serve", "Serve the HTTP API on the embedded engine, wit
 serve.SetAction((result, token) => ServeCommand.RunAsync(new ServeArguments(result.GetValue(urls)!, result.GetValue(data)!, result.GetValue(insecure)), token));
 
 var root = new RootCommand("Orchestration: run a batch of tasks n times each and report per-task pass and flag counts.") { run, serve };
+RemoteCommands.AddTo(root);
 
 // Ctrl-C belongs to 'run': the first press detaches, the second cancels.
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

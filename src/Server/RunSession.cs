@@ -1,7 +1,4 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
-using Orchestration.Domain;
 using Orchestration.Domain.Documents;
 using Orchestration.Domain.Validation;
 using Orchestration.Workflows.Service;
@@ -15,7 +12,6 @@ namespace Orchestration.Server;
 /// <param name="arguments">The parsed command line.</param>
 public sealed partial class RunSession(RunArguments arguments)
 {
-    private static readonly string[] Finished = ["completed", "cancelled", "failed", "terminated"];
     private readonly TextWriter _out = Console.Out;
     private readonly TextWriter _err = Console.Error;
     private int _interrupts;
@@ -32,7 +28,7 @@ public sealed partial class RunSession(RunArguments arguments)
         }
 
         var content = await File.ReadAllBytesAsync(arguments.File.FullName).ConfigureAwait(false);
-        var (document, id) = WithId(content, arguments.File.Name);
+        var (document, id) = BatchFile.WithId(content, arguments.File.Name);
         using var host = BuildHost();
         var options = host.Services.GetRequiredService<IOptions<BatchServiceOptions>>().Value;
         var intake = BatchIntake.Read(document, options.Limits, options.Defaults, () => id);
@@ -88,34 +84,6 @@ public sealed partial class RunSession(RunArguments arguments)
             using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(15));
             await host.StopAsync(stop.Token).ConfigureAwait(false);
         }
-    }
-
-    /// <summary>The document with an id: the file's own, or one from its name and content hash.</summary>
-    private static (byte[] Document, string Id) WithId(byte[] content, string fileName)
-    {
-        var derived = BatchIds.FromFile(fileName, content);
-        try
-        {
-            if (JsonNode.Parse(content) is JsonObject root)
-            {
-                if (root["id"] is JsonValue value && value.TryGetValue<string>(out var own))
-                {
-                    return (content, own);
-                }
-
-                if (!root.ContainsKey("id"))
-                {
-                    root["id"] = derived;
-                    return (JsonSerializer.SerializeToUtf8Bytes(root), derived);
-                }
-            }
-        }
-        catch (JsonException)
-        {
-            // Broken JSON: the intake reports it with its position.
-        }
-
-        return (content, derived);
     }
 
     private IHost BuildHost()
@@ -185,6 +153,4 @@ public sealed partial class RunSession(RunArguments arguments)
         Interlocked.Increment(ref _interrupts);
         _interrupted.TrySetResult();
     }
-
-    private static bool IsFinished(BatchStatusDocument status) => Finished.Contains(status.Status, StringComparer.Ordinal);
 }

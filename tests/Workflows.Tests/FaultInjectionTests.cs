@@ -14,10 +14,11 @@ namespace Orchestration.Workflows.Tests;
 
 /// <summary>A batch through the real GCS and Cloud Run REST adapters against the loopback fakes, with
 /// faults injected on both: throttling, 503s, slow replies, executions that fail without a result,
-/// duplicate and ambiguous <c>:run</c>s. Every run must still be judged right and counted once.</summary>
+/// duplicate and ambiguous <c>:run</c>s, executions gone (404) after they ended. Every run must still be judged right and counted once.</summary>
 public sealed class FaultInjectionTests
 {
     private const string Token = "fault-token";
+    private static int _expired;
 
     [Fact]
     public async Task Batch_TwentyPercentFaults_EveryRunJudgedOnceWithRetriesReported()
@@ -87,7 +88,8 @@ public sealed class FaultInjectionTests
         Assert.True(retries > 0, "20% of executions failing without a result must cost retries");
         Assert.True(run.Executions.Count > 500, "duplicates and retries make more executions than runs");
         Console.WriteLine($"500 runs, {retries} retries ({(double)retries / rows.Count:F2} per run), {run.Executions.Count} executions, " +
-            $"{run.TotalCalls} Cloud Run calls, {gcs.TotalCalls} GCS calls, errored {summary.Errored}");
+            $"{run.TotalCalls} Cloud Run calls, {gcs.TotalCalls} GCS calls, errored {summary.Errored}, {_expired} executions expired (404) after ending");
+        Assert.True(_expired > 0, "some executions must be gone (404) when polled");
     }
 
     private static void Google(IServiceCollection services, FakeGcsServer gcs, FakeCloudRunServer run)
@@ -125,6 +127,7 @@ public sealed class FaultInjectionTests
         if (execution.FailsWithoutResult)
         {
             run.Complete(execution.Name, succeeded: false, "Container terminated (OOM)");
+            ExpireSome(run, execution);
             return;
         }
 
@@ -146,6 +149,18 @@ public sealed class FaultInjectionTests
         await store.PutAsync(prefix + "response.txt", Text("done"));
         await store.PutAsync(prefix + "result.json", Text($$"""{"exitCode": {{exit}}, "termination": "none", "startedAt": "{{now}}", "endedAt": "{{now}}", "runnerVersion": "1"}"""));
         run.Complete(execution.Name, succeeded: true);
+        ExpireSome(run, execution);
+    }
+
+    // Execution 404 after retention: one ended execution in ten is gone before the orchestrator looks at it
+    // again. A run with a result must still be judged from it; one without is a lost attempt, retried.
+    private static void ExpireSome(FakeCloudRunServer run, FakeExecution execution)
+    {
+        if (execution.Id.Sum(c => c) % 10 == 0)
+        {
+            run.Expire(execution.Name);
+            Interlocked.Increment(ref _expired);
+        }
     }
 
     private static MemoryStream Text(string text) => new(Encoding.UTF8.GetBytes(text));

@@ -62,7 +62,7 @@ public sealed class AzureBatchStore(TableClient table, BlobContainerClient docum
         var filters = new List<string>();
         if (query.Statuses is { Count: > 0 } statuses)
         {
-            filters.Add("(" + string.Join(" or ", statuses.Select(s => TableClient.CreateQueryFilter($"Status eq {StatusNames.Of(s)}"))) + ")");
+            filters.Add("(" + string.Join(" or ", statuses.Select(s => TableClient.CreateQueryFilter($"Status eq {BatchStatusRules.Name(s)}"))) + ")");
         }
 
         if (query.CreatedFrom is { } from)
@@ -98,12 +98,12 @@ public sealed class AzureBatchStore(TableClient table, BlobContainerClient docum
             }
 
             var entity = current.Value;
-            if (!BatchStatusRules.CanMove(StatusNames.Parse(entity.GetString("Status")), status))
+            if (!BatchStatusRules.CanMove(BatchStatusRules.Parse(entity.GetString("Status")), status))
             {
                 return true;
             }
 
-            entity["Status"] = StatusNames.Of(status);
+            entity["Status"] = BatchStatusRules.Name(status);
             entity["Reason"] = reason;
             entity["UpdatedAt"] = at;
             try
@@ -136,7 +136,7 @@ public sealed class AzureBatchStore(TableClient table, BlobContainerClient docum
     {
         ["Hash"] = batch.Hash,
         ["Nonce"] = batch.Nonce,
-        ["Status"] = StatusNames.Of(batch.Status),
+        ["Status"] = BatchStatusRules.Name(batch.Status),
         ["Reason"] = batch.Reason,
         ["CreatedAt"] = batch.CreatedAt,
         ["UpdatedAt"] = batch.UpdatedAt,
@@ -147,7 +147,7 @@ public sealed class AzureBatchStore(TableClient table, BlobContainerClient docum
         entity.PartitionKey,
         entity.GetString("Hash"),
         entity.GetString("Nonce"),
-        StatusNames.Parse(entity.GetString("Status")),
+        BatchStatusRules.Parse(entity.GetString("Status")),
         entity.GetString("Reason"),
         entity.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue,
         entity.GetDateTimeOffset("UpdatedAt") ?? DateTimeOffset.MinValue,

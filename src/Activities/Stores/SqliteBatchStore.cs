@@ -34,7 +34,7 @@ public sealed class SqliteBatchStore(SqliteDatabase database) : IBatchStore
         insert.Parameters.AddWithValue("$id", batch.Id);
         insert.Parameters.AddWithValue("$hash", batch.Hash);
         insert.Parameters.AddWithValue("$nonce", batch.Nonce);
-        insert.Parameters.AddWithValue("$status", StatusNames.Of(batch.Status));
+        insert.Parameters.AddWithValue("$status", BatchStatusRules.Name(batch.Status));
         insert.Parameters.AddWithValue("$reason", (object?)batch.Reason ?? DBNull.Value);
         insert.Parameters.AddWithValue("$created", batch.CreatedAt.ToUnixTimeMilliseconds());
         insert.Parameters.AddWithValue("$updated", batch.UpdatedAt.ToUnixTimeMilliseconds());
@@ -76,7 +76,7 @@ public sealed class SqliteBatchStore(SqliteDatabase database) : IBatchStore
             where.Add($"status IN ({string.Join(", ", names)})");
             for (var i = 0; i < statuses.Count; i++)
             {
-                command.Parameters.AddWithValue(names[i], StatusNames.Of(statuses[i]));
+                command.Parameters.AddWithValue(names[i], BatchStatusRules.Name(statuses[i]));
             }
         }
 
@@ -125,7 +125,7 @@ public sealed class SqliteBatchStore(SqliteDatabase database) : IBatchStore
         {
             await using var update = connection.CreateCommand();
             update.CommandText = "UPDATE batches SET status = $status, reason = $reason, updated_at = $at WHERE id = $id";
-            update.Parameters.AddWithValue("$status", StatusNames.Of(status));
+            update.Parameters.AddWithValue("$status", BatchStatusRules.Name(status));
             update.Parameters.AddWithValue("$reason", (object?)reason ?? DBNull.Value);
             update.Parameters.AddWithValue("$at", at.ToUnixTimeMilliseconds());
             update.Parameters.AddWithValue("$id", batchId);
@@ -159,7 +159,7 @@ public sealed class SqliteBatchStore(SqliteDatabase database) : IBatchStore
         reader.GetString(0),
         reader.GetString(1),
         reader.GetString(2),
-        StatusNames.Parse(reader.GetString(3)),
+        BatchStatusRules.Parse(reader.GetString(3)),
         reader.IsDBNull(4) ? null : reader.GetString(4),
         DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
         DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)),

@@ -76,7 +76,7 @@ public sealed partial class BatchService
     {
         if (stored.Status == BatchStatus.Purging || BatchStatusRules.IsFinished(stored.Status))
         {
-            return Name(stored.Status);
+            return BatchStatusRules.Name(stored.Status);
         }
 
         return instance?.RuntimeStatus switch
@@ -84,11 +84,10 @@ public sealed partial class BatchService
             OrchestrationRuntimeStatus.Running => "running",
             OrchestrationRuntimeStatus.Failed => "failed",
             OrchestrationRuntimeStatus.Terminated => "terminated",
-            _ => Name(stored.Status),
+            _ => BatchStatusRules.Name(stored.Status),
         };
     }
 
     private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset? b) => b is { } other && other > a ? other : a;
 
-    private static string Name(BatchStatus status) => JsonNamingPolicy.CamelCase.ConvertName(status.ToString());
 }

@@ -1,0 +1,20 @@
+using Orchestration.Workflows.Service;
+
+namespace Orchestration.Server;
+
+/// <summary>Where a progress view reads a batch from: the in-process batch service (<c>run</c>) or the HTTP
+/// API (<c>status --watch</c>), so both show the same view.</summary>
+public interface IBatchSource
+{
+    /// <summary>The batch's status document.</summary>
+    /// <param name="batchId">The batch id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The status, or null for an unknown batch.</returns>
+    Task<BatchStatusDocument?> GetStatusAsync(string batchId, CancellationToken cancellationToken = default);
+
+    /// <summary>The aggregate document (JSON), once it was written.</summary>
+    /// <param name="batchId">The batch id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The JSON, or null.</returns>
+    Task<ReadOnlyMemory<byte>?> GetResultsAsync(string batchId, CancellationToken cancellationToken = default);
+}

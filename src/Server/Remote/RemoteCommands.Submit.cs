@@ -1,0 +1,87 @@
+using System.CommandLine;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Orchestration.Activities.Inputs;
+
+namespace Orchestration.Server.Remote;
+
+/// <summary><c>submit FILE</c>.</summary>
+internal static partial class RemoteCommands
+{
+    private static Command Submit()
+    {
+        var file = new Argument<FileInfo>("FILE") { Description = "The batch file (JSON). Without an id, one is derived from its name and content, as run does." };
+        var command = new Command("submit",
+            "Submit a batch file to the server: local path inputs are sent first as bundles (without .git, node_modules, __pycache__, .venv). " +
+            "Prints the batch id, then its status URL. Submitting the same file again finds the same batch.")
+        {
+            file,
+        };
+        return Wire(command, (context, result, token) => SubmitAsync(context, result.GetValue(file)!, token));
+    }
+
+    private static async Task<int> SubmitAsync(RemoteContext context, FileInfo file, CancellationToken cancellationToken)
+    {
+        if (!file.Exists)
+        {
+            await context.Err.WriteLineAsync($"{file.FullName}: no such file.").ConfigureAwait(false);
+            return ExitCodes.Refused;
+        }
+
+        var (document, id) = BatchFile.WithId(await File.ReadAllBytesAsync(file.FullName, cancellationToken).ConfigureAwait(false), file.Name);
+        var inputs = new PathInputs(file.DirectoryName!);
+        try
+        {
+            document = await RewritePathInputsAsync(document, inputs, cancellationToken).ConfigureAwait(false);
+            foreach (var (input, bundle) in inputs.Bundles)
+            {
+                await context.Client.PutBundleAsync(bundle.Sha256, bundle.GzipPath, cancellationToken).ConfigureAwait(false);
+                await context.Err.WriteLineAsync($"Sent {input} as bundle {bundle.Sha256[..12]} ({bundle.GzipBytes} bytes).").ConfigureAwait(false);
+            }
+        }
+        catch (BundleException ex)
+        {
+            await context.Err.WriteLineAsync($"{file.Name}: {ex.Message} Nothing was submitted.").ConfigureAwait(false);
+            return ExitCodes.Refused;
+        }
+        finally
+        {
+            inputs.DeleteBundles();
+        }
+
+        try
+        {
+            var links = await context.Client.SubmitAsync(document, cancellationToken).ConfigureAwait(false);
+            await context.Out.WriteLineAsync(links.Id).ConfigureAwait(false);
+            await context.Out.WriteLineAsync(new Uri(context.Client.BaseUrl, links.StatusUri).AbsoluteUri).ConfigureAwait(false);
+            await context.Err.WriteLineAsync($"Batch {links.Id} submitted. Follow it with: orchestration status {links.Id} --watch").ConfigureAwait(false);
+            return ExitCodes.Completed;
+        }
+        catch (OrchestrationApiException ex) when (ex.Status == HttpStatusCode.Conflict)
+        {
+            // Path inputs are part of the submitted content: an edited folder under an unchanged file is a different batch.
+            await context.Err.WriteLineAsync($"Batch {id} exists with different content (an edited file with an id, or path inputs that changed since). " +
+                "Give the file a new id to submit it as a new batch.").ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async Task<byte[]> RewritePathInputsAsync(byte[] document, PathInputs inputs, CancellationToken cancellationToken)
+    {
+        JsonObject? root;
+        try
+        {
+            root = JsonNode.Parse(document) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            // Broken JSON goes as written: the server's problem names the position.
+            return document;
+        }
+
+        return root is not null && await inputs.RewriteAsync(root, cancellationToken).ConfigureAwait(false) > 0
+            ? JsonSerializer.SerializeToUtf8Bytes(root)
+            : document;
+    }
+}

@@ -1,0 +1,268 @@
+using System.Text.Json;
+
+namespace Orchestration.Server.Tests;
+
+/// <summary>The remote commands (submit, status, results, runs, pull, cancel, purge, list) as child processes
+/// against <c>serve</c> running with an API key: real HTTP, real local runs.</summary>
+public sealed class RemoteCommandTests(RemoteServerFixture server) : IClassFixture<RemoteServerFixture>
+{
+    [Fact]
+    public async Task Submit_PathInputWithGitAndNodeModules_ExcludedFoldersNeverReachTheRun()
+    {
+        var file = Batch("listing", """
+            {"tasks": [
+              {"id": "lists", "n": 2, "command": "cd input && find . -type f | sort && cat repo/readme.txt",
+               "inputs": {"repo": {"path": "./repo"}, "settings.json": {"path": "settings.json"}}},
+              {"id": "fails", "n": 1, "command": "echo oops >&2; exit 3"}
+            ]}
+            """);
+        var folder = Path.GetDirectoryName(file)!;
+        WriteFile(folder, "repo/readme.txt", "hello from the repo\n");
+        WriteFile(folder, "repo/src/main.sh", "echo main\n");
+        WriteFile(folder, "repo/.git/HEAD", "ref: refs/heads/main\n");
+        WriteFile(folder, "repo/node_modules/left-pad/index.js", "module.exports = 1;\n");
+        WriteFile(folder, "repo/src/node_modules/deep/index.js", "module.exports = 2;\n");
+        WriteFile(folder, "settings.json", """{"strict": true}""");
+        var pulled = Path.Combine(folder, "pulled");
+
+        var submit = await server.CliAsync("submit", file);
+        var id = Lines(submit.Stdout)[0];
+        var watch = await server.CliAsync("status", id, "--watch");
+        var pull = await server.CliAsync("pull", id, "--to", pulled);
+
+        Assert.True(submit.ExitCode == 0, submit.Stderr);
+        Assert.Matches("^listing-[0-9a-f]{12}$", id);
+        Assert.Equal($"{server.Url}/api/batches/{id}", Lines(submit.Stdout)[1]);
+        Assert.Contains("input 'repo' as bundle", submit.Stderr, StringComparison.Ordinal);
+        Assert.True(watch.ExitCode == 0, watch.Stdout + watch.Stderr);
+        Assert.Equal(["3", "2", "1", "0", "0", "0"], Row(watch.Stdout, "TOTAL")[1..7]);
+        Assert.True(pull.ExitCode == 0, pull.Stderr);
+        Assert.Equal("./repo/readme.txt\n./repo/src/main.sh\n./settings.json\nhello from the repo\n", File.ReadAllText(Path.Combine(pulled, "lists", "0", "stdout.txt")));
+        Assert.Equal(File.ReadAllText(Path.Combine(pulled, "lists", "0", "stdout.txt")), File.ReadAllText(Path.Combine(pulled, "lists", "1", "stdout.txt")));
+        Assert.Equal("oops\n", File.ReadAllText(Path.Combine(pulled, "fails", "0", "stderr.txt")));
+        using var result = JsonDocument.Parse(File.ReadAllText(Path.Combine(pulled, "fails", "0", "result.json")));
+        Assert.Equal(3, result.RootElement.GetProperty("exitCode").GetInt32());
+        Assert.Contains("of 3 runs", pull.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Submit_SameFileTwice_SameIdAndOneBatch()
+    {
+        var file = Batch("twice", """{"tasks": [{"id": "quick", "n": 2, "command": "echo once"}], "labels": {"test": "idempotent"}}""");
+
+        var first = await server.CliAsync("submit", file);
+        var id = Lines(first.Stdout)[0];
+        var createdAt = CreatedAt((await server.CliAsync("status", id, "--json")).Stdout);
+        var second = await server.CliAsync("submit", file);
+        var watch = await server.CliAsync("status", id, "--watch", "--json");
+        var runs = await server.CliAsync("runs", id);
+        var list = await server.CliAsync("list");
+
+        Assert.Equal((0, 0), (first.ExitCode, second.ExitCode));
+        Assert.Equal(first.Stdout, second.Stdout);
+        Assert.Equal(createdAt, CreatedAt((await server.CliAsync("status", id, "--json")).Stdout));
+        Assert.Equal(0, watch.ExitCode);
+        Assert.Equal(2, Lines(runs.Stdout).Count);
+        Assert.Single(Lines(list.Stdout), l => l.StartsWith($"| {id} ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ResultsAndRuns_EveryFormat_ParsesToTheSameCounts()
+    {
+        var file = Batch("formats", """
+            {"tasks": [
+              {"id": "ok", "n": 3, "command": "echo fine", "labels": {"kind": "good"}},
+              {"id": "bad", "n": 2, "command": "echo FLAKY; exit 1", "flag": {"contains": "flaky"}, "labels": {"kind": "broken"}}
+            ]}
+            """);
+        var id = Lines((await server.CliAsync("submit", file)).Stdout)[0];
+        Assert.Equal(0, (await server.CliAsync("status", id, "--watch")).ExitCode);
+
+        var table = await server.CliAsync("results", id);
+        var json = await server.CliAsync("results", id, "--format", "json");
+        var csv = await server.CliAsync("results", id, "--format", "csv");
+        var jsonl = await server.CliAsync("runs", id, "--format", "jsonl", "--page-size", "2");
+        var runsCsv = await server.CliAsync("runs", id, "--format", "csv");
+        var failed = await server.CliAsync("runs", id, "--task", "bad", "--outcome", "failed");
+
+        Assert.Equal((0, 0, 0, 0, 0, 0), (table.ExitCode, json.ExitCode, csv.ExitCode, jsonl.ExitCode, runsCsv.ExitCode, failed.ExitCode));
+        Assert.Equal(["5", "3", "2", "0", "0", "0", "flag=2"], Row(table.Stdout, "TOTAL")[1..8]);
+        Assert.Equal("60% (23-88%)", Row(table.Stdout, "TOTAL")[8]);
+        using (var aggregate = JsonDocument.Parse(json.Stdout))
+        {
+            var total = aggregate.RootElement.GetProperty("total");
+            Assert.Equal((5, 3, 2), (total.GetProperty("runs").GetInt32(), total.GetProperty("passed").GetInt32(), total.GetProperty("failed").GetInt32()));
+            Assert.Equal(2, total.GetProperty("flagged").GetProperty("flag").GetInt32());
+        }
+
+        var csvLines = Lines(csv.Stdout);
+        Assert.Equal(4, csvLines.Count);
+        Assert.StartsWith("total,,5,3,2,0,0,0,", csvLines[3], StringComparison.Ordinal);
+
+        // Five rows across three pages of two.
+        var rows = Lines(jsonl.Stdout).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(5, rows.Count);
+        Assert.Equal(["bad/0", "bad/1", "ok/0", "ok/1", "ok/2"], rows.Select(r => $"{r.GetProperty("task").GetString()}/{r.GetProperty("runIndex").GetInt32()}").Order(StringComparer.Ordinal));
+        Assert.Equal(2, rows.Count(r => r.GetProperty("outcome").GetString() == "failed" && r.GetProperty("flags").GetString() == "flag"));
+        Assert.Equal(3, rows.Count(r => r.GetProperty("label.kind").GetString() == "good"));
+
+        var csvRows = Lines(runsCsv.Stdout);
+        var header = csvRows[0].Split(',');
+        Assert.Equal(6, csvRows.Count);
+        Assert.Equal("label.kind", header[^1]);
+        Assert.Equal(2, csvRows.Skip(1).Count(r => r.Split(',')[Array.IndexOf(header, "outcome")] == "failed" && r.EndsWith(",broken", StringComparison.Ordinal)));
+        Assert.Equal(2, Lines(failed.Stdout).Count);
+    }
+
+    [Fact]
+    public async Task CancelThenPurge_LongBatch_EndsCancelledThenNotFound()
+    {
+        var file = Batch("long", """{"tasks": [{"id": "sleeps", "n": 2, "command": "sleep 30", "timeoutSeconds": 120}]}""");
+        var id = Lines((await server.CliAsync("submit", file)).Stdout)[0];
+
+        var early = await server.CliAsync("purge", id);
+        var cancel = await server.CliAsync("cancel", id);
+        var watch = await server.CliAsync("status", id, "--watch");
+        var again = await server.CliAsync("cancel", id);
+        var purge = await server.CliAsync("purge", id);
+        var gone = await WaitForExitCodeAsync(3, "status", id);
+        var results = await server.CliAsync("results", id);
+
+        Assert.Equal(4, early.ExitCode);
+        Assert.Contains("has not finished; cancel it first", early.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, cancel.ExitCode);
+        Assert.Equal(1, watch.ExitCode);
+        Assert.Equal(["2", "0", "0", "0", "0", "2"], Row(watch.Stdout, "sleeps")[1..7]);
+        Assert.Contains($"Batch {id} did not complete: cancelled", watch.Stderr, StringComparison.Ordinal);
+        Assert.Equal(4, again.ExitCode);
+        Assert.Equal(0, purge.ExitCode);
+        Assert.Contains($"No batch '{id}'", gone.Stderr, StringComparison.Ordinal);
+        Assert.Equal(3, results.ExitCode);
+    }
+
+    [Fact]
+    public async Task List_StatusFilter_ShowsOnlyMatchingBatches()
+    {
+        var id = Lines((await server.CliAsync("submit", Batch("listed", """{"tasks": [{"id": "t", "n": 1, "command": "true"}]}"""))).Stdout)[0];
+        Assert.Equal(0, (await server.CliAsync("status", id, "--watch")).ExitCode);
+
+        var completed = await server.CliAsync("list", "--status", "completed");
+        var running = await server.CliAsync("list", "--status", "running,pending");
+        var bogus = await server.CliAsync("list", "--status", "bogus");
+
+        Assert.Equal((0, 0), (completed.ExitCode, running.ExitCode));
+        Assert.Equal(["completed", "1"], Row(completed.Stdout, id)[1..3]);
+        Assert.DoesNotContain(id, running.Stdout, StringComparison.Ordinal);
+        Assert.Equal(2, bogus.ExitCode);
+        Assert.Contains("HTTP 400", bogus.Stderr, StringComparison.Ordinal);
+        Assert.Contains("  status: 'bogus' is not one of", bogus.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnyCommand_WrongOrMissingKey_UnauthorizedWithExitFiveAndNothingSubmitted()
+    {
+        var file = Batch("refused", """{"tasks": [{"id": "t", "n": 1, "command": "true"}], "defaults": {"inputs": {"data": {"path": "data"}}}}""");
+        WriteFile(Path.GetDirectoryName(file)!, "data/a.txt", "a");
+
+        var wrong = await server.CliWithKeyAsync("not-the-key", "submit", file);
+        var missing = await server.CliWithKeyAsync("", "list");
+        var flag = await server.CliWithKeyAsync("", "status", "anything", "--key", "also-wrong");
+        var check = await server.CliAsync("status", "refused-" + BatchIdSuffix(file));
+
+        Assert.Equal((5, 5, 5), (wrong.ExitCode, missing.ExitCode, flag.ExitCode));
+        Assert.Contains("HTTP 401: Unauthorized.", wrong.Stderr, StringComparison.Ordinal);
+        Assert.Contains("x-functions-key", wrong.Stderr, StringComparison.Ordinal);
+        Assert.Contains("--key or the ORCHESTRATION_KEY", missing.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-the-key", wrong.Stderr + wrong.Stdout, StringComparison.Ordinal);
+        Assert.Equal(3, check.ExitCode);
+    }
+
+    [Fact]
+    public async Task Submit_InvalidBatch_EveryProblemPrintedWithItsPath()
+    {
+        var file = Batch("invalid", """{"tasks": [{"id": "bad id!", "n": 0, "command": "true"}]}""");
+
+        var (code, stdout, stderr) = await server.CliAsync("submit", file);
+
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+        Assert.Contains("HTTP 400: The request is invalid.", stderr, StringComparison.Ordinal);
+        Assert.Contains("  tasks[0].n: Must be between 1 and", stderr, StringComparison.Ordinal);
+        Assert.Contains("  tasks[0].id: A task id is", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Submit_PathOutsideTheFileFolder_RefusedBeforeAnythingIsSent()
+    {
+        var file = Batch("escape", """{"tasks": [{"id": "t", "n": 1, "command": "true", "inputs": {"x": {"path": "../.."}}}]}""");
+
+        var (code, stdout, stderr) = await server.CliAsync("submit", file);
+
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+        Assert.Contains("is outside the batch file's folder", stderr, StringComparison.Ordinal);
+        Assert.Contains("Nothing was submitted.", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Help_RemoteCommand_ListsExitCodes()
+    {
+        var submit = await server.CliAsync("submit", "--help");
+        var run = await server.CliAsync("run", "--help");
+
+        Assert.Equal(0, submit.ExitCode);
+        Assert.Contains("--key <key>", submit.Stdout, StringComparison.Ordinal);
+        Assert.Contains("5  unauthorized: missing or wrong key", submit.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(RemoteServerFixture.Key, submit.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exit codes:", run.Stdout, StringComparison.Ordinal);
+    }
+
+    private async Task<(int ExitCode, string Stdout, string Stderr)> WaitForExitCodeAsync(int expected, params string[] args)
+    {
+        // The purge runs in the background; the id answers 404 once it has finished.
+        for (var i = 0; ; i++)
+        {
+            var result = await server.CliAsync(args);
+            if (result.ExitCode == expected || i == 50)
+            {
+                return result;
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>A batch file in its own folder (named after the test, so derived ids differ).</summary>
+    private string Batch(string name, string json)
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(server.Temp, name + "-" + Guid.NewGuid().ToString("N")[..8])).FullName;
+        var path = Path.Combine(folder, name + ".json");
+        File.WriteAllText(path, json);
+        return path;
+    }
+
+    private static void WriteFile(string folder, string relative, string content)
+    {
+        var path = Path.Combine(folder, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, content);
+    }
+
+    private static string BatchIdSuffix(string file) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(file)))[..12];
+
+    private static List<string> Lines(string text) => [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r'))];
+
+    private static string CreatedAt(string statusJson)
+    {
+        using var document = JsonDocument.Parse(statusJson);
+        return document.RootElement.GetProperty("createdAt").GetString()!;
+    }
+
+    private static string[] Row(string table, string first)
+    {
+        var line = table.Split('\n').FirstOrDefault(l => l.StartsWith($"| {first} ", StringComparison.Ordinal))
+            ?? throw new Xunit.Sdk.XunitException($"No row for {first} in:\n{table}");
+        return [.. line.Trim().Trim('|').Split('|').Select(c => c.Trim())];
+    }
+}
