@@ -151,6 +151,10 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'AzureWebJobsStorage__accountName', value: storage.name }
         { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
         { name: 'FUNCTIONS_EXTENSION_VERSION', value: '~4' }
+        // Shared keys are off, so no Azure Files content share: the app runs from a package in the deployments
+        // container, read with the app's identity (infra/README.md uploads it).
+        { name: 'WEBSITE_RUN_FROM_PACKAGE', value: '${storage.properties.primaryEndpoints.blob}${deployments.name}/functions.zip' }
+        { name: 'WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID', value: 'SystemAssigned' }
         { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'dotnet-isolated' }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
         { name: 'AzureFunctionsJobHost__extensions__durableTask__hubName', value: hubName }
@@ -209,3 +213,4 @@ output principalId string = app.identity.principalId
 output functionAppName string = app.name
 output hostName string = app.properties.defaultHostName
 output keyVaultName string = vault.name
+output storageAccountName string = storage.name
