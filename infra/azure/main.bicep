@@ -163,6 +163,8 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'Orchestration__AzureStorage__QueueServiceUri', value: storage.properties.primaryEndpoints.queue }
         { name: 'Orchestration__AzureStorage__CreateIfMissing', value: 'false' }
         { name: 'Orchestration__Retention__Days', value: retentionDays > 0 ? string(retentionDays) : '' }
+        // The runner image infra/gcp/setup.sh builds, for tasks whose profile names none.
+        { name: 'Orchestration__Batches__Defaults__Image', value: '${gcpRegion}-docker.pkg.dev/${gcpProject}/runner/runner:1' }
         { name: 'Orchestration__Runs__CommandServiceAccount', value: 'runner-command@${gcpProject}.iam.gserviceaccount.com' }
         { name: 'Orchestration__Runs__ClaudeServiceAccount', value: 'runner-claude@${gcpProject}.iam.gserviceaccount.com' }
         { name: 'Orchestration__Runs__ClaudeSecrets__ANTHROPIC_API_KEY', value: 'projects/${gcpProject}/secrets/anthropic-api-key/versions/latest' }
