@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Orchestration.Api;
 
-/// <summary>The API's log messages (event ids 3000-3099). Ids and counts only: never keys, prompts or bodies.</summary>
+/// <summary>The API's log messages (event ids 3000-3099; queue submissions 3050-3069). Ids and counts only: never keys, prompts or bodies.</summary>
 internal static partial class Logs
 {
     public const string Category = "Orchestration.Api";
@@ -24,4 +24,13 @@ internal static partial class Logs
 
     [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "Bundle {Sha256} stored")]
     public static partial void BundleStored(ILogger logger, string sha256);
+
+    [LoggerMessage(EventId = 3050, Level = LogLevel.Information, Message = "Queue message {MessageId} submitted batch {BatchId} (new: {Created})")]
+    public static partial void QueueSubmissionAccepted(ILogger logger, string messageId, string batchId, bool created);
+
+    [LoggerMessage(EventId = 3051, Level = LogLevel.Warning, Message = "Queue message {MessageId} rejected: {Reason}")]
+    public static partial void QueueSubmissionRejected(ILogger logger, string messageId, string reason);
+
+    [LoggerMessage(EventId = 3052, Level = LogLevel.Information, Message = "Queue message {MessageId} moved to the poison queue after {DequeueCount} deliveries")]
+    public static partial void PoisonWritten(ILogger logger, string messageId, long dequeueCount);
 }

@@ -1,6 +1,6 @@
 namespace Orchestration.Server;
 
-/// <summary>The standalone host's log messages (event ids 4000-4099). Ids and counts only.</summary>
+/// <summary>The standalone host's log messages (event ids 4000-4099; the queue reader 4050-4069). Ids and counts only.</summary>
 internal static partial class Logs
 {
     [LoggerMessage(EventId = 4000, Level = LogLevel.Information, Message = "Repaired {Count} batches at start")]
@@ -20,4 +20,13 @@ internal static partial class Logs
 
     [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "Retention sweep failed")]
     public static partial void RetentionFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4050, Level = LogLevel.Information, Message = "Reading queue {Queue} at {Endpoint}")]
+    public static partial void QueueReading(ILogger logger, string queue, string endpoint);
+
+    [LoggerMessage(EventId = 4051, Level = LogLevel.Warning, Message = "Queue unreachable; trying again after the poll interval")]
+    public static partial void QueueReceiveFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4052, Level = LogLevel.Warning, Message = "Queue message {MessageId} failed on delivery {DequeueCount}; it is delivered again or poisoned")]
+    public static partial void QueueMessageFailed(ILogger logger, string messageId, long dequeueCount, Exception exception);
 }

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Options;
 using Orchestration.Activities;
 using Orchestration.Api;
+using Orchestration.Server.Queue;
 using Orchestration.Workflows.Service;
 
 namespace Orchestration.Server;
@@ -21,6 +22,7 @@ internal static class ServeCommand
         builder.Services.AddStandaloneOrchestration(builder.Configuration, arguments.DataFolder);
         builder.Services.AddOrchestrationApi();
         builder.Services.AddOrchestrationTelemetry(builder.Configuration);
+        builder.Services.AddQueueSubmissions(builder.Configuration);
         builder.Services.AddOptions<BatchServiceOptions>().PostConfigure<IOptions<RunSettings>>((options, runs) =>
         {
             // Over HTTP, path inputs only under a configured root; otherwise the CLI sends them as bundles.

@@ -8,6 +8,7 @@ using Orchestration.Activities.Storage;
 using Orchestration.Activities.Stores;
 using Orchestration.Activities.Webhooks;
 using Orchestration.Domain;
+using Orchestration.Durable;
 using Orchestration.Engine;
 using Orchestration.Workflows;
 using Orchestration.Workflows.Service;
@@ -26,8 +27,12 @@ public static class StandaloneServiceCollectionExtensions
     /// <param name="configuration">The host's configuration (bound for sections <c>Standalone</c>,
     /// <c>Orchestration:Runs</c>, <c>Orchestration:Batches</c>, <c>Orchestration:Retention</c>, <c>LocalRunner</c>, <c>ObjectStore:Local</c>, <c>Webhooks</c>; in cloud mode <c>Google:CloudRun</c>, <c>Google:Storage</c>, <c>Google:Credentials</c>, <c>Google:Http</c>).</param>
     /// <param name="dataFolder">The data folder (engine.db, stores.db, gcs/, executions/).</param>
+    /// <param name="decorateActivity">Wraps each activity the engine creates, given its name; null for none.
+    /// Lets another host compose exactly this one with behaviour around the steps (the crash-matrix tests'
+    /// host kills itself inside a chosen step) without a second copy of this composition.</param>
     /// <returns>The services.</returns>
-    public static IServiceCollection AddStandaloneOrchestration(this IServiceCollection services, IConfiguration configuration, string dataFolder)
+    public static IServiceCollection AddStandaloneOrchestration(
+        this IServiceCollection services, IConfiguration configuration, string dataFolder, Func<TaskName, ITaskActivity, ITaskActivity>? decorateActivity = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var data = new DataFolder(Path.GetFullPath(dataFolder));
@@ -72,7 +77,9 @@ public static class StandaloneServiceCollectionExtensions
         {
             options.DatabasePath = data.EngineDatabase;
             options.SerializerOptions = BatchJson.Options;
-            WorkflowCatalog.Register((name, create) => options.AddOrchestrator(name, create), (name, create) => options.AddActivity(name, create));
+            WorkflowCatalog.Register(
+                (name, create) => options.AddOrchestrator(name, create),
+                (name, create) => options.AddActivity(name, decorateActivity is null ? create : sp => decorateActivity(name, create(sp))));
         });
 
         services.AddSingleton<IValidateOptions<StandaloneOptions>>(new SectionValidator<StandaloneOptions>(StandaloneOptions.Section));

@@ -63,7 +63,9 @@ public sealed class ApiHost : IAsyncDisposable
 
     public IObjectStore Objects => _app.Services.GetRequiredService<IObjectStore>();
 
-    public static async Task<ApiHost> StartAsync(Action<ApiOptions>? configure = null)
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<ApiHost> StartAsync(Action<ApiOptions>? configure = null, Action<IServiceCollection>? addServices = null)
     {
         var root = Directory.CreateTempSubdirectory("api-").FullName;
         var objects = Path.Combine(root, "gcs", "test-bucket");
@@ -96,6 +98,7 @@ public sealed class ApiHost : IAsyncDisposable
             options.SerializerOptions = BatchJson.Options;
             WorkflowCatalog.Register((name, create) => options.AddOrchestrator(name, create), (name, create) => options.AddActivity(name, create));
         });
+        addServices?.Invoke(services);
         var app = builder.Build();
         app.MapOrchestrationApi();
         await app.StartAsync();

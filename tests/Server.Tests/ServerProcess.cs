@@ -51,11 +51,13 @@ public sealed class ServerProcess : IDisposable
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>Waits until <c>serve</c> answers <c>/api/health</c>; fails early if the process ends.</summary>
-    public async Task WaitForHealthAsync(HttpClient http)
+    /// <summary>Waits until the host answers <c>/api/health</c> (60 s by default); fails early if the process ends.</summary>
+    public async Task WaitForHealthAsync(HttpClient http, TimeSpan? timeout = null)
     {
-        for (var i = 0; i < 300; i++)
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        while (DateTime.UtcNow < deadline)
         {
+            Assert.False(HasExited, $"The host exited before answering /api/health. stdout:\n{Stdout}\nstderr:\n{Stderr}");
             try
             {
                 if ((await http.GetAsync("/api/health")).IsSuccessStatusCode)
@@ -65,18 +67,26 @@ public sealed class ServerProcess : IDisposable
             }
             catch (HttpRequestException)
             {
+                // not listening yet
+            }
+            catch (TaskCanceledException)
+            {
+                // a busy machine: ask again
             }
 
-            Assert.False(HasExited, $"serve exited. stdout:\n{Stdout}\nstderr:\n{Stderr}");
-            await Task.Delay(100);
+            await Task.Delay(50);
         }
 
-        Assert.Fail("serve did not answer /api/health: " + Stderr);
+        Assert.Fail("The host did not answer /api/health in time: " + Stderr);
     }
 
     public static ServerProcess Start(params string[] args) => Start(new Dictionary<string, string>(), args);
 
-    public static ServerProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static ServerProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        StartHost(Path.Combine(AppContext.BaseDirectory, "Orchestration.Server.dll"), environment, args);
+
+    /// <summary>Starts another built host executable (e.g. the crash server) the same way.</summary>
+    public static ServerProcess StartHost(string dll, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -90,7 +100,7 @@ public sealed class ServerProcess : IDisposable
             info.Environment[key] = value;
         }
 
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Orchestration.Server.dll"));
+        info.ArgumentList.Add(dll);
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
@@ -133,6 +143,14 @@ public sealed class ServerProcess : IDisposable
             await Task.Delay(100);
         }
     }
+
+    /// <summary>SIGKILL to the server alone, as a crash: its detached executions (own sessions) live on.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: false);
+        _process.WaitForExit();
+    }
+
 
     public void Interrupt()
     {

@@ -2,10 +2,12 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Orchestration.Activities.Tests.Stores;
+namespace Orchestration.Tests.Azurite;
 
 /// <summary>Starts Azurite (pinned by tests/azurite/package-lock.json) on free loopback ports for the
 /// tests of one collection, and stops it afterwards.</summary>
+/// <remarks>Compiled into each test project that needs it (a linked file, see the csproj), so every test
+/// assembly starts its own emulator and shares no state with another.</remarks>
 public sealed class AzuriteFixture : IAsyncLifetime
 {
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";

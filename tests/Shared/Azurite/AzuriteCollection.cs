@@ -1,4 +1,4 @@
-namespace Orchestration.Activities.Tests.Stores;
+namespace Orchestration.Tests.Azurite;
 
 /// <summary>Tests that share one Azurite process.</summary>
 [CollectionDefinition(Name)]
