@@ -162,6 +162,7 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'Orchestration__AzureStorage__TableServiceUri', value: storage.properties.primaryEndpoints.table }
         { name: 'Orchestration__AzureStorage__QueueServiceUri', value: storage.properties.primaryEndpoints.queue }
         { name: 'Orchestration__AzureStorage__CreateIfMissing', value: 'false' }
+        { name: 'Orchestration__Queue__BlobContainer', value: documents.name }
         { name: 'Orchestration__Retention__Days', value: retentionDays > 0 ? string(retentionDays) : '' }
         // The runner image infra/gcp/setup.sh builds, for tasks whose profile names none.
         { name: 'Orchestration__Batches__Defaults__Image', value: '${gcpRegion}-docker.pkg.dev/${gcpProject}/runner/runner:1' }

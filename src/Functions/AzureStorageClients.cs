@@ -2,14 +2,18 @@ using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
-using Azure.Storage.Queues;
 using Microsoft.Extensions.Options;
+using Orchestration.Api.Queue;
 
 namespace Orchestration.Functions;
 
 /// <summary>The storage account's service clients, built once from <see cref="AzureStorageOptions"/>.</summary>
 public sealed class AzureStorageClients
 {
+    private readonly string? _connectionString;
+    private readonly Uri? _queueServiceUri;
+    private readonly TokenCredential? _credential;
+
     /// <summary>Builds the clients.</summary>
     /// <param name="options">Connection string or service URIs.</param>
     public AzureStorageClients(IOptions<AzureStorageOptions> options)
@@ -17,22 +21,20 @@ public sealed class AzureStorageClients
         ArgumentNullException.ThrowIfNull(options);
         var o = options.Value;
 
-        // The Functions queue extension reads and writes base64 messages; the poison queue is written the same way.
-        var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        _connectionString = o.ConnectionString;
+        _queueServiceUri = o.QueueServiceUri;
         if (!string.IsNullOrWhiteSpace(o.ConnectionString))
         {
             Blobs = new BlobServiceClient(o.ConnectionString);
             Tables = new TableServiceClient(o.ConnectionString);
-            Queues = new QueueServiceClient(o.ConnectionString, queueOptions);
         }
         else
         {
-            TokenCredential credential = new ManagedIdentityCredential(o.ManagedIdentityClientId is { Length: > 0 } id
+            _credential = new ManagedIdentityCredential(o.ManagedIdentityClientId is { Length: > 0 } id
                 ? ManagedIdentityId.FromUserAssignedClientId(id)
                 : ManagedIdentityId.SystemAssigned);
-            Blobs = new BlobServiceClient(o.BlobServiceUri, credential);
-            Tables = new TableServiceClient(o.TableServiceUri, credential);
-            Queues = new QueueServiceClient(o.QueueServiceUri, credential, queueOptions);
+            Blobs = new BlobServiceClient(o.BlobServiceUri, _credential);
+            Tables = new TableServiceClient(o.TableServiceUri, _credential);
         }
 
         BatchesTable = Tables.GetTableClient(o.BatchesTable);
@@ -47,9 +49,6 @@ public sealed class AzureStorageClients
     /// <summary>The table service.</summary>
     public TableServiceClient Tables { get; }
 
-    /// <summary>The queue service (base64 messages).</summary>
-    public QueueServiceClient Queues { get; }
-
     /// <summary>The batch store's table.</summary>
     public TableClient BatchesTable { get; }
 
@@ -61,6 +60,14 @@ public sealed class AzureStorageClients
 
     /// <summary>The documents container.</summary>
     public BlobContainerClient Documents { get; }
+
+    /// <summary>The submission queue's clients (src/Api/Queue) on the same account and identity.</summary>
+    /// <param name="options">The submission queue options.</param>
+    /// <returns>The clients.</returns>
+    public SubmissionQueueClients SubmissionQueues(IOptions<SubmissionQueueOptions> options) =>
+        _connectionString is { Length: > 0 } connectionString
+            ? new SubmissionQueueClients(connectionString, options)
+            : new SubmissionQueueClients(_queueServiceUri!, _credential!, Blobs, options);
 
     /// <summary>Creates the tables and containers that do not exist.</summary>
     /// <param name="cancellationToken">Cancels the calls.</param>

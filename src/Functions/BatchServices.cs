@@ -1,5 +1,6 @@
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Orchestration.Api.Queue;
 using Orchestration.Workflows.Service;
 
 namespace Orchestration.Functions;
@@ -16,6 +17,12 @@ public sealed class BatchServices(IServiceProvider services)
     /// <returns>A batch service.</returns>
     public BatchService For(DurableTaskClient client) =>
         ActivatorUtilities.CreateInstance<BatchService>(services, new DurableClientAdapter(client));
+
+    /// <summary>The shared queue submission handler (src/Api/Queue) over <paramref name="client"/>.</summary>
+    /// <param name="client">The bound durable client.</param>
+    /// <returns>A submission handler.</returns>
+    public SubmissionQueueHandler QueueHandlerFor(DurableTaskClient client) =>
+        ActivatorUtilities.CreateInstance<SubmissionQueueHandler>(services, For(client));
 
     /// <summary>The orphan reaper over <paramref name="client"/>.</summary>
     /// <param name="client">The bound durable client.</param>

@@ -10,6 +10,7 @@ using Orchestration.Activities.Storage;
 using Orchestration.Activities.Stores;
 using Orchestration.Activities.Webhooks;
 using Orchestration.Api;
+using Orchestration.Api.Queue;
 using Orchestration.Domain;
 using Orchestration.Workflows;
 using Orchestration.Workflows.Service;
@@ -49,6 +50,13 @@ public static class FunctionsServiceCollectionExtensions
         services.AddSingleton<IBatchStore>(sp => new AzureBatchStore(sp.GetRequiredService<AzureStorageClients>().BatchesTable, sp.GetRequiredService<AzureStorageClients>().Documents));
         services.AddSingleton<IResultStore>(sp => new AzureResultStore(sp.GetRequiredService<AzureStorageClients>().RunsTable, sp.GetRequiredService<AzureStorageClients>().Aggregates));
         services.AddHostedService<StorageInitializer>();
+
+        // Queue submissions: the shared handler (built per invocation around the durable client), the blob reader
+        // of large documents and the poison writer, on the same account and identity as the stores.
+        services.AddOptions<SubmissionQueueOptions>().BindConfiguration(SubmissionQueueOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<AzureStorageClients>().SubmissionQueues(sp.GetRequiredService<IOptions<SubmissionQueueOptions>>()));
+        services.AddSingleton<ISubmissionBlobReader>(sp => new AzureSubmissionBlobReader(sp.GetRequiredService<AzureStorageClients>().Blobs));
+        services.AddSingleton<PoisonQueueWriter>();
 
         // Google: GCS object store and Cloud Run Admin API; credentials per Google:Credentials:Mode, where
         // WorkloadIdentityFederation exchanges the app's managed identity token (App Service endpoint) at Google STS.

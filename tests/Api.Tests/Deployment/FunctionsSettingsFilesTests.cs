@@ -5,6 +5,7 @@ using Orchestration.Activities.CloudRun;
 using Orchestration.Activities.Google;
 using Orchestration.Activities.Storage;
 using Orchestration.Activities.Webhooks;
+using Orchestration.Api.Queue;
 using Orchestration.Workflows.Service;
 
 namespace Orchestration.Api.Tests.Deployment;
@@ -13,9 +14,6 @@ namespace Orchestration.Api.Tests.Deployment;
 /// src/Functions is not built here, so these files are checked against what the code binds.</summary>
 public sealed partial class FunctionsSettingsFilesTests
 {
-    // The queue trigger's poison threshold: DESIGN.md section 11 ("after 5 dequeues").
-    private const int MaxDequeueCount = 5;
-
     private static readonly string Root = FindRoot();
 
     // The options sections of the shared projects that the Functions host binds, with their types.
@@ -30,6 +28,7 @@ public sealed partial class FunctionsSettingsFilesTests
         [GcsOptions.Section] = typeof(GcsOptions),
         [CloudRunOptions.Section] = typeof(CloudRunOptions),
         [WebhookOptions.Section] = typeof(WebhookOptions),
+        [SubmissionQueueOptions.Section] = typeof(SubmissionQueueOptions),
     };
 
     [Fact]
@@ -55,7 +54,7 @@ public sealed partial class FunctionsSettingsFilesTests
         Assert.False(durable.GetProperty("tracing").GetProperty("traceInputsAndOutputs").GetBoolean());
 
         var queues = extensions.GetProperty("queues");
-        Assert.Equal(MaxDequeueCount, queues.GetProperty("maxDequeueCount").GetInt32());
+        Assert.Equal(SubmissionQueues.MaxDequeueCount, queues.GetProperty("maxDequeueCount").GetInt32());
         Assert.Equal("base64", queues.GetProperty("messageEncoding").GetString());
         Assert.InRange(queues.GetProperty("batchSize").GetInt32(), 1, 32);
         Assert.Matches(TimeSpanPattern(), queues.GetProperty("visibilityTimeout").GetString());
