@@ -1,3 +1,4 @@
+using Azure.Core;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Options;
@@ -20,6 +21,22 @@ public sealed class SubmissionQueueClients
         Submissions = new QueueClient(connectionString, SubmissionQueues.Name, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
         Poison = new QueueClient(connectionString, SubmissionQueues.PoisonName, new QueueClientOptions { MessageEncoding = options.Value.MessageEncoding });
         Blobs = new BlobServiceClient(connectionString);
+    }
+
+    /// <summary>Creates the clients for identity-based access (the Azure Functions host's managed identity).</summary>
+    /// <param name="queueServiceUri">The account's queue service URI.</param>
+    /// <param name="credential">The identity.</param>
+    /// <param name="blobs">The account's blob service.</param>
+    /// <param name="options">The message encoding.</param>
+    public SubmissionQueueClients(Uri queueServiceUri, TokenCredential credential, BlobServiceClient blobs, IOptions<SubmissionQueueOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(queueServiceUri);
+        ArgumentNullException.ThrowIfNull(credential);
+        ArgumentNullException.ThrowIfNull(blobs);
+        ArgumentNullException.ThrowIfNull(options);
+        Submissions = new QueueClient(new Uri(queueServiceUri, SubmissionQueues.Name), credential, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
+        Poison = new QueueClient(new Uri(queueServiceUri, SubmissionQueues.PoisonName), credential, new QueueClientOptions { MessageEncoding = options.Value.MessageEncoding });
+        Blobs = blobs;
     }
 
     /// <summary>The <c>batch-submissions</c> queue, read verbatim.</summary>

@@ -1,0 +1,67 @@
+using Microsoft.Azure.Functions.Worker;
+using Orchestration.Activities.Contracts;
+using Orchestration.Activities.Steps;
+using Orchestration.Workflows;
+
+namespace Orchestration.Functions;
+
+/// <summary>One activity function per activity of <see cref="WorkflowCatalog.Activities"/>, each running the
+/// catalog's own adapter (the one the embedded engine runs) under the activity's class name.</summary>
+public static class ActivityFunctions
+{
+    /// <summary>Resolves and pins inputs, writes specs, ensures jobs; returns the plan.</summary>
+    /// <param name="input">The activity input.</param>
+    /// <param name="context">The invocation.</param>
+    /// <returns>The batch plan.</returns>
+    [Function(nameof(PrepareBatch))]
+    public static Task<BatchPlan> PrepareBatchActivity([ActivityTrigger] PrepareBatchInput input, FunctionContext context) =>
+        CatalogActivity.RunAsync<BatchPlan>(nameof(PrepareBatch), input, context);
+
+    /// <summary>Starts one attempt's Cloud Run execution.</summary>
+    /// <param name="input">The activity input.</param>
+    /// <param name="context">The invocation.</param>
+    /// <returns>The start result.</returns>
+    [Function(nameof(StartRun))]
+    public static Task<StartRunResult> StartRunActivity([ActivityTrigger] StartRunInput input, FunctionContext context) =>
+        CatalogActivity.RunAsync<StartRunResult>(nameof(StartRun), input, context);
+
+    /// <summary>Polls one execution.</summary>
+    /// <param name="input">The activity input.</param>
+    /// <param name="context">The invocation.</param>
+    /// <returns>The check result.</returns>
+    [Function(nameof(CheckRun))]
+    public static Task<CheckRunResult> CheckRunActivity([ActivityTrigger] CheckRunInput input, FunctionContext context) =>
+        CatalogActivity.RunAsync<CheckRunResult>(nameof(CheckRun), input, context);
+
+    /// <summary>Cancels one execution.</summary>
+    /// <param name="input">The activity input.</param>
+    /// <param name="context">The invocation.</param>
+    /// <returns>Whether a cancel was sent.</returns>
+    [Function(nameof(CancelRun))]
+    public static Task<bool> CancelRunActivity([ActivityTrigger] CancelRunInput input, FunctionContext context) =>
+        CatalogActivity.RunAsync<bool>(nameof(CancelRun), input, context);
+
+    /// <summary>Reads, judges and stores one run's result.</summary>
+    /// <param name="input">The activity input.</param>
+    /// <param name="context">The invocation.</param>
+    /// <returns>The run summary.</returns>
+    [Function(nameof(CollectResult))]
+    public static Task<RunSummary> CollectResultActivity([ActivityTrigger] CollectResultInput input, FunctionContext context) =>
+        CatalogActivity.RunAsync<RunSummary>(nameof(CollectResult), input, context);
+
+    /// <summary>Writes the batch aggregate and final status.</summary>
+    /// <param name="input">The activity input.</param>
+    /// <param name="context">The invocation.</param>
+    /// <returns>The batch summary.</returns>
+    [Function(nameof(PersistAggregate))]
+    public static Task<BatchSummary> PersistAggregateActivity([ActivityTrigger] PersistAggregateInput input, FunctionContext context) =>
+        CatalogActivity.RunAsync<BatchSummary>(nameof(PersistAggregate), input, context);
+
+    /// <summary>Sends the batch's webhook.</summary>
+    /// <param name="input">The activity input.</param>
+    /// <param name="context">The invocation.</param>
+    /// <returns>Whether it was delivered.</returns>
+    [Function(nameof(NotifyWebhook))]
+    public static Task<bool> NotifyWebhookActivity([ActivityTrigger] NotifyWebhookInput input, FunctionContext context) =>
+        CatalogActivity.RunAsync<bool>(nameof(NotifyWebhook), input, context);
+}

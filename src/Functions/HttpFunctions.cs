@@ -1,0 +1,124 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orchestration.Api;
+
+namespace Orchestration.Functions;
+
+/// <summary>The HTTP API of src/Api (DESIGN.md section 11) as HTTP triggers: same routes (the host's route prefix
+/// is <c>api</c>), same handlers, so the same payloads, status codes and problem details. Keys are the host's
+/// function keys (<c>x-functions-key</c>); only <c>/api/health</c> is anonymous, as in the standalone server.
+/// Durable's own management URLs are never returned: responses carry this API's links only.</summary>
+/// <param name="batches">Builds the batch service around each invocation's durable client.</param>
+/// <param name="options">The API options (limits, page sizes).</param>
+/// <param name="loggers">Loggers for the handlers.</param>
+public sealed class HttpFunctions(BatchServices batches, IOptions<ApiOptions> options, ILoggerFactory loggers)
+{
+    /// <summary><c>GET /api/health</c>.</summary>
+    /// <param name="request">The request.</param>
+    /// <returns>200 <c>{"status":"ok"}</c>.</returns>
+    [Function("Health")]
+    public static IResult Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request) =>
+        Results.Json(new { status = "ok" });
+
+    /// <summary><c>GET /api/openapi.json</c>.</summary>
+    /// <param name="request">The request.</param>
+    /// <returns>The OpenAPI document.</returns>
+    [Function("OpenApi")]
+    public static IResult OpenApi([HttpTrigger(AuthorizationLevel.Function, "get", Route = "openapi.json")] HttpRequest request) =>
+        Results.Text(OpenApiDocument.Json, "application/json");
+
+    /// <summary><c>POST /api/batches</c>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="client">The durable client.</param>
+    /// <returns>202 with links, or a problem.</returns>
+    [Function("SubmitBatch")]
+    public Task<IResult> Submit(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "batches")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
+        BatchHandlers.SubmitAsync(request, batches.For(client), options, loggers, request.HttpContext.RequestAborted);
+
+    /// <summary><c>GET /api/batches</c>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="client">The durable client.</param>
+    /// <returns>A page of batches.</returns>
+    [Function("ListBatches")]
+    public Task<IResult> List(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "batches")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
+        BatchHandlers.ListAsync(request, batches.For(client), options, request.HttpContext.RequestAborted);
+
+    /// <summary><c>GET /api/batches/{id}</c>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="id">The batch id.</param>
+    /// <param name="client">The durable client.</param>
+    /// <returns>The status document.</returns>
+    [Function("GetBatchStatus")]
+    public Task<IResult> Status(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "batches/{id}")] HttpRequest request, string id, [DurableClient] DurableTaskClient client) =>
+        BatchHandlers.StatusAsync(id, request, batches.For(client), request.HttpContext.RequestAborted);
+
+    /// <summary><c>GET /api/batches/{id}/results</c>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="id">The batch id.</param>
+    /// <param name="client">The durable client.</param>
+    /// <returns>The aggregate (JSON or CSV).</returns>
+    [Function("GetBatchResults")]
+    public Task<IResult> GetResults(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "batches/{id}/results")] HttpRequest request, string id, [DurableClient] DurableTaskClient client) =>
+        BatchHandlers.ResultsAsync(id, request, batches.For(client), request.HttpContext.RequestAborted);
+
+    /// <summary><c>GET /api/batches/{id}/runs</c>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="id">The batch id.</param>
+    /// <param name="client">The durable client.</param>
+    /// <returns>Run rows (JSON, JSONL or CSV).</returns>
+    [Function("GetBatchRuns")]
+    public Task<IResult> Runs(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "batches/{id}/runs")] HttpRequest request, string id, [DurableClient] DurableTaskClient client) =>
+        RunHandlers.RunsAsync(id, request.HttpContext, batches.For(client), options, request.HttpContext.RequestAborted);
+
+    /// <summary><c>GET /api/batches/{id}/runs/{task}/{index}/artifacts/{name}</c>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="id">The batch id.</param>
+    /// <param name="task">The task id.</param>
+    /// <param name="index">The run index.</param>
+    /// <param name="name">The artifact name.</param>
+    /// <param name="client">The durable client.</param>
+    /// <returns>The artifact, streamed.</returns>
+    [Function("GetRunArtifact")]
+    public Task<IResult> Artifact(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "batches/{id}/runs/{task}/{index:int}/artifacts/{name}")] HttpRequest request,
+        string id, string task, int index, string name, [DurableClient] DurableTaskClient client) =>
+        RunHandlers.ArtifactAsync(id, task, index, name, request.HttpContext, batches.For(client), request.HttpContext.RequestAborted);
+
+    /// <summary><c>POST /api/batches/{id}/cancel</c>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="id">The batch id.</param>
+    /// <param name="client">The durable client.</param>
+    /// <returns>202, or a problem.</returns>
+    [Function("CancelBatch")]
+    public Task<IResult> Cancel(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "batches/{id}/cancel")] HttpRequest request, string id, [DurableClient] DurableTaskClient client) =>
+        BatchHandlers.CancelAsync(id, request, batches.For(client), request.HttpContext.RequestAborted);
+
+    /// <summary><c>DELETE /api/batches/{id}</c>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="id">The batch id.</param>
+    /// <param name="client">The durable client.</param>
+    /// <returns>202, or a problem.</returns>
+    [Function("PurgeBatch")]
+    public Task<IResult> Purge(
+        [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "batches/{id}")] HttpRequest request, string id, [DurableClient] DurableTaskClient client) =>
+        BatchHandlers.PurgeAsync(id, batches.For(client), request.HttpContext.RequestAborted);
+
+    /// <summary><c>PUT /api/inputs/{sha256}</c>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="sha256">The bundle's hash.</param>
+    /// <param name="client">The durable client.</param>
+    /// <returns>201/200, or a problem.</returns>
+    [Function("PutInputBundle")]
+    public Task<IResult> PutInput(
+        [HttpTrigger(AuthorizationLevel.Function, "put", Route = "inputs/{sha256}")] HttpRequest request, string sha256, [DurableClient] DurableTaskClient client) =>
+        InputHandlers.PutAsync(sha256, request, batches.For(client), options, loggers, request.HttpContext.RequestAborted);
+}
