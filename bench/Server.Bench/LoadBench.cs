@@ -121,12 +121,9 @@ internal static class LoadBench
     {
         // Staggered starts spread the submitters evenly over one interval: a steady pace, not bursts.
         var next = settings.SubmitInterval * submitter / settings.Submitters;
-        for (var k = 0; ; k++)
+        for (var k = 0; next < settings.Duration; k++)
         {
-            if (next > clock.Elapsed)
-            {
-                await Task.Delay(next - clock.Elapsed);
-            }
+            await WaitUntilAsync(clock, next);
 
             if (clock.Elapsed >= settings.Duration)
             {
@@ -158,10 +155,7 @@ internal static class LoadBench
         var next = TimeSpan.Zero;
         for (var i = 0; ; i++, next += period)
         {
-            if (next > clock.Elapsed)
-            {
-                await Task.Delay(next - clock.Elapsed);
-            }
+            await WaitUntilAsync(clock, next);
 
             if (clock.Elapsed >= settings.Duration)
             {
@@ -190,6 +184,16 @@ internal static class LoadBench
         }
 
         await Task.WhenAll(inFlight);
+    }
+
+    private static async Task WaitUntilAsync(Stopwatch clock, TimeSpan at)
+    {
+        // One reading of the clock: checking it and then subtracting a later reading can go negative.
+        var wait = at - clock.Elapsed;
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait);
+        }
     }
 
     /// <summary>The status code as text, or the kind of failure when no response came.</summary>
