@@ -23,14 +23,17 @@ internal static class RunnerBench
 {
     // The per-run part of what LocalJobRunner does for an execution: a fresh workspace as the working
     // directory, RUN_PREFIX / CLOUD_RUN_EXECUTION / RUNNER_WORKSPACE, stdout and stderr to files, the
-    // workspace deleted afterwards. Everything shared (spec URI, PATH with the gcloud stand-in,
+    // workspace deleted afterwards, and its own session (setsid, as the local runner's wrapper): with
+    // the kernel's autogroup scheduling each session is a CPU group of its own, so without it the xargs
+    // side would share one group against the rest of a busy machine while the product's executions do not.
+    // Everything shared (spec URI, PATH with the gcloud stand-in,
     // GCS_LOCAL_ROOT, the job's env) is in xargs' own environment.
     private const string PerRunScript = """
         i=$1
         ws="$XARGS_ROOT/ws/$i"
         mkdir -p "$ws" && cd "$ws" || exit 1
         RUN_PREFIX="gs://$XARGS_BUCKET/runs/xargs/$i/a1/" CLOUD_RUN_EXECUTION="xargs-$i" RUNNER_WORKSPACE="$ws" \
-          bash "$XARGS_RUNNER" >"$XARGS_ROOT/logs/$i.out" 2>"$XARGS_ROOT/logs/$i.err"
+          setsid -w bash "$XARGS_RUNNER" >"$XARGS_ROOT/logs/$i.out" 2>"$XARGS_ROOT/logs/$i.err"
         rc=$?
         rm -rf "$ws"
         exit "$rc"
