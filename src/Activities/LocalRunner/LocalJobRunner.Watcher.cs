@@ -238,8 +238,9 @@ public sealed partial class LocalJobRunner
 
         try
         {
-            using var process = Process.Start(start) ?? throw new InvalidOperationException("Process.Start returned no process.");
+            var process = Process.Start(start) ?? throw new InvalidOperationException("Process.Start returned no process.");
             _logger.LocalExecutionLaunched(record.Name, process.Id);
+            _ = WakeOnExitAsync(process);
         }
         catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
         {
@@ -249,6 +250,29 @@ public sealed partial class LocalJobRunner
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Wakes the watcher when a process launched here ends (setsid execs the wrapper, so this is the
+    /// execution's end): its slot frees for a pending execution at once instead of at the next
+    /// <see cref="LocalRunnerOptions.PollInterval"/>, which otherwise caps short runs at
+    /// MaxParallelExecutions per interval. Adopted executions still free their slots on the poll.
+    /// </summary>
+    private async Task WakeOnExitAsync(Process process)
+    {
+        using (process)
+        {
+            try
+            {
+                await process.WaitForExitAsync(_stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+
+        Wake();
     }
 
     /// <summary>The process environment: inherited allow-list, machine extras, the job's env and overrides, local secrets, PATH shim, Cloud Run's variables.</summary>

@@ -48,6 +48,33 @@ public sealed class LocalJobRunnerLimitsTests : IDisposable
     }
 
     [Fact]
+    public async Task RunExecution_SlotFreedByExit_PendingOneStartsWithoutWaitingForThePollInterval()
+    {
+        // An hour-long poll interval: only the exit of a launched process can start the pending ones in time.
+        var script = _sandbox.Script("quick.sh", "true");
+        var runner = _sandbox.Runner(script, o =>
+        {
+            o.MaxParallelExecutions = 1;
+            o.PollInterval = TimeSpan.FromHours(1);
+        });
+        await runner.EnsureJobAsync(LocalRunnerSandbox.Job("job-quick"));
+
+        var names = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            names.Add((await runner.RunExecutionAsync("job-quick", LocalRunnerSandbox.NoEnv(), TimeSpan.FromMinutes(1))).ExecutionName!);
+        }
+
+        var done = new List<CloudRunExecution>();
+        foreach (var name in names)
+        {
+            done.Add(await LocalRunnerSandbox.WaitTerminalAsync(runner, name));
+        }
+
+        Assert.All(done, e => Assert.Equal(CloudRunExecutionState.Succeeded, e.State));
+    }
+
+    [Fact]
     public async Task Timeout_ScriptWithChild_WholeProcessGroupTerminatedAndFailedAsTimedOut()
     {
         var pids = _sandbox.PathOf("pids");
