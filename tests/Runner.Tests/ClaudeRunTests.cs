@@ -167,13 +167,15 @@ public sealed class ClaudeRunTests : IDisposable
     [Fact]
     public async Task Run_SlowClaudePastDeadline_RecordsTimeoutWithPartialTranscript()
     {
-        _harness.Environment["CLAUDE_STANDIN_SLEEP"] = "30";
-        _harness.WriteSpec(RunnerHarness.ClaudeSpec("Slow.") with { TimeoutSeconds = 5 });
+        // A timeout long enough for the stand-in to write its first transcript line on a loaded machine,
+        // and far below its sleep, so only the deadline can end it.
+        _harness.Environment["CLAUDE_STANDIN_SLEEP"] = "90";
+        _harness.WriteSpec(RunnerHarness.ClaudeSpec("Slow.") with { TimeoutSeconds = 12 });
 
-        var outcome = await _harness.RunAsync(TimeSpan.FromSeconds(30));
+        var outcome = await _harness.RunAsync(TimeSpan.FromSeconds(90));
 
         Assert.Equal(0, outcome.ExitCode);
-        Assert.True(outcome.Elapsed < TimeSpan.FromSeconds(15), $"took {outcome.Elapsed}");
+        Assert.True(outcome.Elapsed < TimeSpan.FromSeconds(40), $"took {outcome.Elapsed}");
         var result = _harness.ReadResult();
         Assert.Equal(Termination.Timeout, result.Termination);
         Assert.Null(result.Claude!.Summary);

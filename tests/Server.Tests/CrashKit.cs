@@ -102,7 +102,9 @@ internal static class CrashKit
             return [];
         }
 
-        return Directory.EnumerateDirectories(root).Select(folder =>
+        // A folder without execution.json is a crash between the runner's mkdir and its record: never an
+        // execution (the runner skips it too), so not counted here.
+        return Directory.EnumerateDirectories(root).Where(folder => File.Exists(Path.Combine(folder, "execution.json"))).Select(folder =>
         {
             using var record = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "execution.json")));
             var prefix = record.RootElement.GetProperty("environment").GetProperty("RUN_PREFIX").GetString()!;
