@@ -17,9 +17,12 @@ public sealed record RunInput(string BatchId, string Nonce, TaskPlan Task, int R
 /// <summary>The state a run carries from one episode to the next.</summary>
 /// <param name="Attempt">The current attempt k.</param>
 /// <param name="Execution">Its execution, once started.</param>
-/// <param name="StartRequestedAt">When its start was requested.</param>
+/// <param name="StartRequestedAt">When its claim clock started: when its start was requested, moved on
+/// while its platform still queues the execution.</param>
 /// <param name="ClaimedAt">When a runner claimed it, once known.</param>
 /// <param name="Poll">Polls of this attempt so far.</param>
 /// <param name="Throttles">Throttled starts of this attempt so far.</param>
 /// <param name="EarlierAttempts">Attempts before this one that left no judged row.</param>
-public sealed record RunState(int Attempt, string? Execution, DateTime? StartRequestedAt, DateTime? ClaimedAt, int Poll, int Throttles, IReadOnlyList<AttemptRow> EarlierAttempts);
+/// <param name="QueuedSince">When its start was first requested, once its platform was found still queuing the
+/// execution at a claim deadline; bounds how long a queued execution may wait.</param>
+public sealed record RunState(int Attempt, string? Execution, DateTime? StartRequestedAt, DateTime? ClaimedAt, int Poll, int Throttles, IReadOnlyList<AttemptRow> EarlierAttempts, DateTime? QueuedSince = null);

@@ -92,7 +92,7 @@ public sealed class RunOrchestrator : TaskOrchestrator<RunInput, RunSummary>
 
                 if (!started.Throttled)
                 {
-                    _state = _state with { Execution = started.Execution, StartRequestedAt = context.CurrentUtcDateTime, ClaimedAt = null, Poll = 0 };
+                    _state = _state with { Execution = started.Execution, StartRequestedAt = context.CurrentUtcDateTime, ClaimedAt = null, Poll = 0, QueuedSince = null };
                     return true;
                 }
 
@@ -128,12 +128,12 @@ public sealed class RunOrchestrator : TaskOrchestrator<RunInput, RunSummary>
                 var started = _state.StartRequestedAt!.Value;
                 switch (RunDeadlines.Check(now, started, _state.ClaimedAt, input.Task.TimeoutSeconds, Polling))
                 {
-                    case DeadlineStatus.ClaimMissed when !await ClaimedAtLastLookAsync():
+                    case DeadlineStatus.ClaimMissed when await LastLookAsync() == LastLook.Missing:
                         await CancelAsync();
                         NextAttempt(new AttemptRow(_state.Attempt, _state.Execution, "lost", $"No runner claimed the attempt within {Polling.StartGrace.TotalSeconds:0} s."));
                         return null;
                     case DeadlineStatus.ClaimMissed:
-                        continue; // the claim landed just before the deadline: keep polling this attempt
+                        continue; // claimed just before the deadline, or still queued (claim clock moved on): keep this attempt
                     case DeadlineStatus.TimedOut:
                         await CancelAsync();
                         return await FinishAsync(RunOutcome.TimedOut, $"The run passed its {input.Task.TimeoutSeconds} s limit.");
@@ -173,17 +173,26 @@ public sealed class RunOrchestrator : TaskOrchestrator<RunInput, RunSummary>
         }
 
         // One last look before giving up on an attempt: a claim (or a result) that landed since the last
-        // poll keeps the attempt, so a slow start is not run twice.
-        private async Task<bool> ClaimedAtLastLookAsync()
+        // poll keeps the attempt, so a slow start is not run twice. An execution its platform still queues
+        // (a busy local runner, a Cloud Run execution pending) could not have been claimed: its claim clock
+        // moves on instead, for at most the task's timeout after the first start request.
+        private async Task<LastLook> LastLookAsync()
         {
-            var check = await context.CallActivityAsync<CheckRunResult>(nameof(CheckRun), new CheckRunInput(Attempt, _state.Execution!, CheckExecution: false), _retry);
-            if (check.State is not (AttemptState.Running or AttemptState.ResultReady))
+            var check = await context.CallActivityAsync<CheckRunResult>(nameof(CheckRun), new CheckRunInput(Attempt, _state.Execution!, CheckExecution: true), _retry);
+            if (check.State is AttemptState.Running or AttemptState.ResultReady)
             {
-                return false;
+                _state = _state with { ClaimedAt = check.ClaimedAt is { } at && at > DateTime.MinValue ? at : context.CurrentUtcDateTime, Execution = check.Execution ?? _state.Execution };
+                return LastLook.Claimed;
             }
 
-            _state = _state with { ClaimedAt = check.ClaimedAt is { } at && at > DateTime.MinValue ? at : context.CurrentUtcDateTime, Execution = check.Execution ?? _state.Execution };
-            return true;
+            var queuedSince = _state.QueuedSince ?? _state.StartRequestedAt!.Value;
+            if (check.State == AttemptState.Queued && context.CurrentUtcDateTime - queuedSince < TimeSpan.FromSeconds(input.Task.TimeoutSeconds))
+            {
+                _state = _state with { QueuedSince = queuedSince, StartRequestedAt = context.CurrentUtcDateTime };
+                return LastLook.Queued;
+            }
+
+            return LastLook.Missing;
         }
 
         // Waits until fireAt or a Cancel, whichever first; true when cancelled.
@@ -225,5 +234,13 @@ public sealed class RunOrchestrator : TaskOrchestrator<RunInput, RunSummary>
             var earlier = earlierOnly ? _state.EarlierAttempts.Where(a => a.Attempt < _state.Attempt).ToList() : _state.EarlierAttempts;
             return context.CallActivityAsync<RunSummary>(nameof(CollectResult), new CollectResultInput(Attempt, _state.Execution, earlier, fallback, reason), _retry);
         }
+    }
+
+    // What the last look at a claim deadline found.
+    private enum LastLook
+    {
+        Claimed,
+        Queued,
+        Missing,
     }
 }

@@ -6,6 +6,10 @@ public enum AttemptState
     /// <summary>Started, not yet claimed by a runner.</summary>
     Waiting,
 
+    /// <summary>Started but not yet running: its platform still queues the execution (a Cloud Run
+    /// execution pending, a local execution waiting for a slot), so no runner could have claimed it.</summary>
+    Queued,
+
     /// <summary>Claimed: a runner is working.</summary>
     Running,
 

@@ -41,7 +41,8 @@ public sealed class CheckRun(IObjectStore objects, ICloudRunJobsClient jobs) : I
         var current = await jobs.GetExecutionAsync(execution, cancellationToken).ConfigureAwait(false);
         if (current is not null && !current.IsTerminal)
         {
-            return new CheckRunResult(state, claimedAt, execution, null);
+            var queued = state == AttemptState.Waiting && current.State == CloudRunExecutionState.Pending;
+            return new CheckRunResult(queued ? AttemptState.Queued : state, claimedAt, execution, null);
         }
 
         if (await HasResultAsync(prefix, cancellationToken).ConfigureAwait(false))

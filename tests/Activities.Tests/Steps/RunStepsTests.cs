@@ -90,17 +90,22 @@ public sealed class RunStepsTests : IDisposable
     }
 
     [Fact]
-    public async Task CheckRun_Lifecycle_WaitingRunningResultReady()
+    public async Task CheckRun_Lifecycle_QueuedWaitingResultReady()
     {
         await PrepareAsync();
         var attempt = Attempt(0, "unit", 0);
         var execution = await StartAsync(attempt);
 
+        var queued = await Check().RunAsync(new CheckRunInput(attempt, execution, CheckExecution: true));
+        _h.CloudRun.Set(execution, CloudRunExecutionState.Running);
         var waiting = await Check().RunAsync(new CheckRunInput(attempt, execution, CheckExecution: true));
+        var notChecked = await Check().RunAsync(new CheckRunInput(attempt, execution, CheckExecution: false));
         await RunnerWritesAsync(attempt, execution, 0, "ok");
         var ready = await Check().RunAsync(new CheckRunInput(attempt, execution, CheckExecution: false));
 
+        Assert.Equal(AttemptState.Queued, queued.State);
         Assert.Equal(AttemptState.Waiting, waiting.State);
+        Assert.Equal(AttemptState.Waiting, notChecked.State);
         Assert.Equal(AttemptState.ResultReady, ready.State);
     }
 
