@@ -92,14 +92,21 @@ public sealed class CrashMatrixTests(ITestOutputHelper output) : IDisposable
         Assert.Equal("completed", status);
         Assert.Equal(Runs, total.GetProperty("runs").GetInt32());
         Assert.Equal(Runs, total.GetProperty("passed").GetInt32());
-        Assert.Equal(Runs, total.GetProperty("attempts").GetInt32());
+        // A kill can cut a local launch (marker written, process not yet spawned) of a run in flight: that
+        // attempt never runs the command and is counted lost, visibly, as a retry. Only steps that run while no
+        // launch can be in flight must leave exactly one attempt per run.
+        var retries = total.GetProperty("retries").GetInt32();
+        var noLaunchInFlight = crashAt.Split(':')[0] is "PrepareBatch" or "PersistAggregate" or "NotifyWebhook";
+        Assert.Equal(Runs + retries, total.GetProperty("attempts").GetInt32());
+        Assert.True(retries == 0 || !noLaunchInFlight, $"{retries} retries at {crashAt}");
         Assert.Equal(Runs, rows.Count);
         Assert.Equal(Runs, rows.Select(r => (r.GetProperty("task").GetString(), r.GetProperty("runIndex").GetInt32())).Distinct().Count());
 
         // Each command ran once, in attempt 1.
         Assert.Equal(Runs, lines.Count);
         Assert.Equal(Runs, lines.Select(e => (e.Task, e.Index)).Distinct().Count());
-        Assert.All(lines, e => Assert.Equal(1, e.Attempt));
+        var attemptsOf = rows.ToDictionary(r => (r.GetProperty("task").GetString()!, r.GetProperty("runIndex").GetInt32()), r => r.GetProperty("attempts").GetInt32());
+        Assert.All(lines, e => Assert.Equal(attemptsOf[(e.Task, e.Index)], e.Attempt));
 
         // One attempt per run, and in each exactly one execution ran the command. A second execution of an
         // attempt is correct only when the kill cut a StartRun between starting the execution and recording
@@ -107,8 +114,9 @@ public sealed class CrashMatrixTests(ITestOutputHelper output) : IDisposable
         // Steps that run while no StartRun can be in flight must leave exactly one execution per attempt.
         var ran = lines.Select(e => e.Execution).ToHashSet(StringComparer.Ordinal);
         var attempts = executions.GroupBy(e => e.Prefix, StringComparer.Ordinal).ToList();
-        Assert.Equal(Runs, attempts.Count);
-        Assert.All(attempts, a => Assert.Single(a, e => ran.Contains(e.Id)));
+        Assert.Equal(Runs + retries, attempts.Count);
+        Assert.Equal(Runs, attempts.Count(a => a.Any(e => ran.Contains(e.Id))));
+        Assert.All(attempts, a => Assert.True(a.Count(e => ran.Contains(e.Id)) <= 1, $"two executions of {a.Key} ran the command"));
         if (crashAt.Split(':')[0] is "PrepareBatch" or "PersistAggregate" or "NotifyWebhook")
         {
             Assert.Equal(Runs, executions.Count);

@@ -94,21 +94,27 @@ public sealed class KillResumeTests(ITestOutputHelper output) : IDisposable
         Assert.Equal("completed", status);
         Assert.Equal(Runs, total.GetProperty("runs").GetInt32());
         Assert.Equal(Runs, total.GetProperty("passed").GetInt32());
-        Assert.Equal(Runs, total.GetProperty("attempts").GetInt32()); // re-adopted, never restarted as attempt 2
-        Assert.Equal(0, total.GetProperty("retries").GetInt32());
+        // Running executions are re-adopted, never restarted. The one retry a kill can cause is an attempt
+        // whose launch it cut (the local runner's launch marker written, the process not yet spawned): that
+        // attempt never ran the command and is counted lost; the checks below show no effect came from it.
+        var retries = total.GetProperty("retries").GetInt32();
+        output.WriteLine($"{retries} retried attempt(s)");
+        Assert.Equal(Runs + retries, total.GetProperty("attempts").GetInt32());
         Assert.Equal(Runs, rows.Count);
         Assert.Equal(Runs, rows.Select(r => (r.GetProperty("task").GetString(), r.GetProperty("runIndex").GetInt32())).Distinct().Count());
         Assert.All(rows, r => Assert.Equal("passed", r.GetProperty("outcome").GetString()));
 
-        // No effect applied twice: one line per (task, index), each from attempt 1, written by the
-        // execution the run's row names.
+        // No effect applied twice: one line per (task, index), from the attempt the run was judged by
+        // (attempt 1 unless a launch was cut), written by the execution the run's row names.
         Assert.Equal(Runs, effects.Count);
         Assert.Equal(Runs, effects.Select(e => (e.Task, e.Index)).Distinct().Count());
-        Assert.All(effects, e => Assert.Equal(1, e.Attempt));
         var byRun = effects.ToDictionary(e => (e.Task, e.Index));
-        Assert.All(rows, r => Assert.Equal(
-            byRun[(r.GetProperty("task").GetString()!, r.GetProperty("runIndex").GetInt32())].Execution,
-            r.GetProperty("execution").GetString()!.Split('/')[^1]));
-        Assert.Equal(Runs, executions.Select(e => e.Prefix).Distinct().Count());
+        Assert.All(rows, r =>
+        {
+            var effect = byRun[(r.GetProperty("task").GetString()!, r.GetProperty("runIndex").GetInt32())];
+            Assert.Equal(effect.Execution, r.GetProperty("execution").GetString()!.Split('/')[^1]);
+            Assert.Equal(r.GetProperty("attempts").GetInt32(), effect.Attempt);
+        });
+        Assert.Equal(Runs + retries, executions.Select(e => e.Prefix).Distinct().Count());
     }
 }

@@ -88,7 +88,10 @@ public sealed class ServerProcess : IDisposable
     /// <summary>Starts another built host executable (e.g. the crash server) the same way.</summary>
     public static ServerProcess StartHost(string dll, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet")
+        // Through env(1), which resets SIGINT to its default before it execs dotnet (same pid): a test run
+        // started as a background job inherits SIGINT ignored, and .NET then never raises Ctrl-C, so the
+        // Ctrl-C tests would test the shell that started them instead of the product.
+        var info = new ProcessStartInfo("env")
         {
             WorkingDirectory = RepositoryRoot,
             RedirectStandardOutput = true,
@@ -100,6 +103,8 @@ public sealed class ServerProcess : IDisposable
             info.Environment[key] = value;
         }
 
+        info.ArgumentList.Add("--default-signal=INT");
+        info.ArgumentList.Add("dotnet");
         info.ArgumentList.Add(dll);
         foreach (var arg in args)
         {
