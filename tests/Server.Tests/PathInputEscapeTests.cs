@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 
@@ -36,11 +35,11 @@ public sealed class PathInputEscapeTests : IDisposable
         Directory.CreateDirectory(Path.Combine(root, "inside"));
         await File.WriteAllTextAsync(Path.Combine(root, "inside", "file.txt"), "inside the root");
         File.CreateSymbolicLink(Path.Combine(root, "escape"), outside);
-        var port = FreePort();
+        var port = ServerProcess.FreePort();
         var environment = new Dictionary<string, string> { ["Orchestration__Runs__PathInputRoot"] = root };
         using var server = ServerProcess.Start(environment, "serve", "--urls", $"http://127.0.0.1:{port}", "--data", Path.Combine(_data, "server"));
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
-        await WaitForHealthAsync(http, server);
+        await server.WaitForHealthAsync(http);
         var escapes = new Dictionary<string, (string Path, string Reason)>(StringComparer.Ordinal)
         {
             ["parent"] = ("../outside", "outside the folder"),
@@ -99,32 +98,5 @@ public sealed class PathInputEscapeTests : IDisposable
 
         Assert.Fail($"{id} did not finish");
         return default;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static async Task WaitForHealthAsync(HttpClient http, ServerProcess server)
-    {
-        for (var i = 0; i < 300; i++)
-        {
-            try
-            {
-                if ((await http.GetAsync("/api/health")).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                await Task.Delay(100);
-            }
-        }
-
-        Assert.Fail("serve did not answer /api/health: " + server.Stderr);
     }
 }

@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -42,7 +41,7 @@ public sealed class SecretHygieneTests : IDisposable
             ["MY_SERVICE_TOKEN (host env)"] = Token("hosttoken"),
         };
         string S(string prefix) => secrets.Values.Single(v => v.StartsWith(prefix, StringComparison.Ordinal));
-        var port = FreePort();
+        var port = ServerProcess.FreePort();
         using var hook = new WebhookReceiver();
         var environment = new Dictionary<string, string>
         {
@@ -59,7 +58,7 @@ public sealed class SecretHygieneTests : IDisposable
         using var server = ServerProcess.Start(environment, "serve", "--urls", $"http://127.0.0.1:{port}", "--data", _data);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
         http.DefaultRequestHeaders.Add("x-functions-key", S("apikey"));
-        await WaitForHealthAsync(http, server);
+        await server.WaitForHealthAsync(http);
 
         // Prints every variable a user could hope to see, to stdout, stderr, a flagged response and an output file.
         const string Command = """
@@ -144,32 +143,5 @@ public sealed class SecretHygieneTests : IDisposable
         }
 
         return text.ToString();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static async Task WaitForHealthAsync(HttpClient http, ServerProcess server)
-    {
-        for (var i = 0; i < 300; i++)
-        {
-            try
-            {
-                if ((await http.GetAsync("/api/health")).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                await Task.Delay(100);
-            }
-        }
-
-        Assert.Fail("serve did not answer /api/health: " + server.Stderr);
     }
 }
