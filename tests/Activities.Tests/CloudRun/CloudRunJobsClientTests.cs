@@ -70,8 +70,10 @@ public sealed class CloudRunJobsClientTests
     public async Task EnsureJob_ConcurrentCreators_409IsFineAndOneJobExists()
     {
         await using var host = await GoogleTestHost.StartAsync();
+        // Both first lookups are held long enough that both callers see 404 even on a loaded machine, where
+        // the second caller's request can leave well after the first's.
         host.Run.Faults.SlowFraction = 1;
-        host.Run.Faults.SlowDelay = TimeSpan.FromMilliseconds(300);
+        host.Run.Faults.SlowDelay = TimeSpan.FromMilliseconds(1500); // under Google:Http:AttemptTimeout (2 s)
         host.Run.Faults.AppliesTo = e => e == "jobs.get" && host.Run.Calls("jobs.get") <= 2;
 
         var jobs = await Task.WhenAll(host.Jobs.EnsureJobAsync(Spec()), host.Jobs.EnsureJobAsync(Spec()));
