@@ -39,13 +39,7 @@ public sealed class CloudModeTests : IDisposable
 
         var submit = await http.PostAsync("/api/batches", new StringContent(
             """{"id": "cloudy", "tasks": [{"id": "t", "n": 3, "command": "make test", "profile": {"image": "europe-docker.pkg.dev/proj/runner/runner:1"}}]}""", Encoding.UTF8, "application/json"));
-        var status = "";
-        for (var i = 0; i < 600 && status is not ("completed" or "failed"); i++)
-        {
-            await Task.Delay(100);
-            using var document = JsonDocument.Parse(await http.GetStringAsync("/api/batches/cloudy"));
-            status = document.RootElement.GetProperty("status").GetString()!;
-        }
+        var status = (await server.WaitForBatchEndAsync(http, "cloudy", TimeSpan.FromSeconds(60))).GetProperty("status").GetString();
 
         using var results = JsonDocument.Parse(await http.GetStringAsync("/api/batches/cloudy/results"));
 

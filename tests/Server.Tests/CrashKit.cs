@@ -54,32 +54,6 @@ internal static class CrashKit
     }
 
     /// <summary>Polls the status document until the batch is over; returns its status.</summary>
-    public static async Task<string> WaitForEndAsync(HttpClient http, string batchId, ServerProcess server, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        var status = "";
-        while (DateTime.UtcNow < deadline)
-        {
-            Assert.False(server.HasExited, "The host exited: " + server.Stderr);
-            try
-            {
-                using var document = JsonDocument.Parse(await http.GetStringAsync($"/api/batches/{batchId}"));
-                status = document.RootElement.GetProperty("status").GetString()!;
-                if (status is "completed" or "failed" or "cancelled" or "terminated")
-                {
-                    return status;
-                }
-            }
-            catch (TaskCanceledException)
-            {
-                // a busy machine: ask again
-            }
-
-            await Task.Delay(200);
-        }
-
-        return status;
-    }
 
     public static async Task<JsonElement> GetTotalAsync(HttpClient http, string batchId)
     {

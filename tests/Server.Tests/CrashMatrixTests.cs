@@ -71,7 +71,7 @@ public sealed class CrashMatrixTests(ITestOutputHelper output) : IDisposable
         var killedAt = clock.Elapsed;
         using var server = ServerProcess.Start("serve", "--urls", url, "--data", _data);
         await server.WaitForHealthAsync(http, TimeSpan.FromSeconds(60));
-        var status = await CrashKit.WaitForEndAsync(http, batchId, server, TimeSpan.FromSeconds(90));
+        var status = (await server.WaitForBatchEndAsync(http, batchId, TimeSpan.FromSeconds(90))).GetProperty("status").GetString()!;
 
         // The notice goes out after the aggregate is persisted; "after" the delivery, the restart repeats it.
         var expectedDeliveries = crashAt == "NotifyWebhook:after" ? 2 : 1;

@@ -57,7 +57,7 @@ public sealed class KillResumeTests(ITestOutputHelper output) : IDisposable
 
             if (cycle == kills.Count)
             {
-                status = await CrashKit.WaitForEndAsync(http, BatchId, server, TimeSpan.FromSeconds(120));
+                status = (await server.WaitForBatchEndAsync(http, BatchId, TimeSpan.FromSeconds(120))).GetProperty("status").GetString()!;
                 output.WriteLine($"completed at {clock.Elapsed.TotalSeconds:F1} s with status {status}");
                 await AssertCountedOnceAsync(http, status, effects);
                 Assert.True(inFlight > 0, "no execution was running at any kill, so none had to be re-adopted");

@@ -58,10 +58,10 @@ public sealed class PathInputEscapeTests : IDisposable
 
         // Assert
         Assert.Equal(HttpStatusCode.Accepted, good);
-        Assert.Equal("completed", (await WaitForEndAsync(http, "inside-ok")).GetProperty("status").GetString());
+        Assert.Equal("completed", (await server.WaitForBatchEndAsync(http, "inside-ok")).GetProperty("status").GetString());
         foreach (var (id, escape) in escapes)
         {
-            var status = await WaitForEndAsync(http, id);
+            var status = await server.WaitForBatchEndAsync(http, id);
             Assert.Equal("failed", status.GetProperty("status").GetString());
             Assert.Contains(escape.Reason, status.GetProperty("reason").GetString()!, StringComparison.Ordinal);
             var runs = await http.GetStringAsync($"/api/batches/{id}/runs?format=csv");
@@ -81,22 +81,5 @@ public sealed class PathInputEscapeTests : IDisposable
         var body = JsonSerializer.Serialize(new { id, tasks = new[] { new { id = "t", command, inputs = new { x = new { path } } } } });
         using var response = await http.PostAsync("/api/batches", new StringContent(body, Encoding.UTF8, "application/json"));
         return response.StatusCode;
-    }
-
-    private static async Task<JsonElement> WaitForEndAsync(HttpClient http, string id)
-    {
-        for (var i = 0; i < 600; i++)
-        {
-            using var document = JsonDocument.Parse(await http.GetStringAsync($"/api/batches/{id}"));
-            if (document.RootElement.GetProperty("status").GetString() is "completed" or "failed" or "cancelled")
-            {
-                return document.RootElement.Clone();
-            }
-
-            await Task.Delay(100);
-        }
-
-        Assert.Fail($"{id} did not finish");
-        return default;
     }
 }

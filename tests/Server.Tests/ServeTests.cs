@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using System.Text.Json;
 
 namespace Orchestration.Server.Tests;
 
@@ -32,13 +31,7 @@ public sealed class ServeTests : IDisposable
 
         var submit = await http.PostAsync("/api/batches", new StringContent(
             """{"id": "served", "tasks": [{"id": "ok", "n": 3, "command": "echo hello"}, {"id": "bad", "n": 2, "command": "exit 4"}]}""", Encoding.UTF8, "application/json"));
-        var status = "";
-        for (var i = 0; i < 300 && status != "completed"; i++)
-        {
-            await Task.Delay(100);
-            using var document = JsonDocument.Parse(await http.GetStringAsync("/api/batches/served"));
-            status = document.RootElement.GetProperty("status").GetString()!;
-        }
+        var status = (await server.WaitForBatchEndAsync(http, "served", TimeSpan.FromSeconds(30))).GetProperty("status").GetString();
 
         var csv = await http.GetStringAsync("/api/batches/served/results?format=csv");
         var stdout = await http.GetStringAsync("/api/batches/served/runs/ok/0/artifacts/stdout");

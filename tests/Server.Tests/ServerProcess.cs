@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.Json;
 
 namespace Orchestration.Server.Tests;
 
@@ -78,6 +79,41 @@ public sealed class ServerProcess : IDisposable
         }
 
         Assert.Fail("The host did not answer /api/health in time: " + Stderr);
+    }
+
+    /// <summary>Polls <c>GET /api/batches/{id}</c> until the batch has finished (90 s by default) and returns its
+    /// status document; a batch not yet there (404, e.g. still in a queue) is waited for. Fails if the host exits.</summary>
+    public async Task<JsonElement> WaitForBatchEndAsync(HttpClient http, string batchId, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(90));
+        var last = "";
+        while (DateTime.UtcNow < deadline)
+        {
+            Assert.False(HasExited, $"The host exited while batch {batchId} ran. stderr:\n{Stderr}");
+            try
+            {
+                using var response = await http.GetAsync($"/api/batches/{batchId}");
+                var body = await response.Content.ReadAsStringAsync();
+                last = $"{(int)response.StatusCode} {body}";
+                if (response.IsSuccessStatusCode)
+                {
+                    using var document = JsonDocument.Parse(body);
+                    if (document.RootElement.GetProperty("status").GetString() is "completed" or "failed" or "cancelled" or "terminated")
+                    {
+                        return document.RootElement.Clone();
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                // not listening yet, or a busy machine: ask again
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail($"Batch {batchId} did not finish in time; last answer: {last}\nstderr:\n{Stderr}");
+        return default;
     }
 
     public static ServerProcess Start(params string[] args) => Start(new Dictionary<string, string>(), args);

@@ -45,10 +45,11 @@ public sealed class QueueServeTests(AzuriteFixture azurite) : IDisposable
         using var _ = server;
         using var __ = http;
 
-        var status = await WaitForStatusAsync(http, server, "from-queue", "completed");
+        var status = await server.WaitForBatchEndAsync(http, "from-queue");
         var list = await http.GetStringAsync("/api/batches");
         var stdout = await http.GetStringAsync("/api/batches/from-queue/runs/ok/2/artifacts/stdout");
 
+        Assert.Equal("completed", status.GetProperty("status").GetString());
         Assert.Equal(3, status.GetProperty("tasks")[0].GetProperty("passed").GetInt32());
         Assert.Single(JsonDocument.Parse(list).RootElement.GetProperty("items").EnumerateArray());
         Assert.Contains("queued", stdout, StringComparison.Ordinal);
@@ -68,7 +69,7 @@ public sealed class QueueServeTests(AzuriteFixture azurite) : IDisposable
         using var _ = server;
         using var __ = http;
 
-        await WaitForStatusAsync(http, server, "behind", "completed");
+        Assert.Equal("completed", (await server.WaitForBatchEndAsync(http, "behind")).GetProperty("status").GetString());
         await queues.WaitUntilAsync(async () => (await queues.PeekPoisonAsync()).Count == 3, "three poison messages");
         var poison = (await queues.PeekPoisonAsync()).ToDictionary(p => p.GetProperty("messageId").GetString()!);
 
@@ -81,36 +82,5 @@ public sealed class QueueServeTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/api/batches/invalid")).StatusCode);
         Assert.Single(JsonDocument.Parse(await http.GetStringAsync("/api/batches")).RootElement.GetProperty("items").EnumerateArray());
         await queues.WaitUntilAsync(async () => await queues.ApproximateCountAsync(queues.Submissions) == 0, "the submissions queue to empty");
-    }
-
-    private static async Task<JsonElement> WaitForStatusAsync(HttpClient http, ServerProcess server, string id, string expected)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        var last = "";
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                var response = await http.GetAsync($"/api/batches/{id}");
-                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
-                if (response.IsSuccessStatusCode)
-                {
-                    var status = JsonDocument.Parse(last[4..]).RootElement.Clone();
-                    if (status.GetProperty("status").GetString() == expected)
-                    {
-                        return status;
-                    }
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(200);
-        }
-
-        Assert.Fail($"Batch {id} not {expected}: {last}\nstdout:\n{server.Stdout}\nstderr:\n{server.Stderr}");
-        return default;
     }
 }
