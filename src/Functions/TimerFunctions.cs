@@ -1,6 +1,5 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orchestration.Workflows.Service;
 
@@ -11,9 +10,8 @@ namespace Orchestration.Functions;
 /// <param name="functions">Host settings (job age).</param>
 /// <param name="retention">Retention settings (off unless <c>Orchestration:Retention:Days</c> is set).</param>
 /// <param name="time">The clock.</param>
-/// <param name="logger">Logs counts only.</param>
 public sealed class TimerFunctions(
-    BatchServices batches, IOptions<FunctionsOptions> functions, IOptions<RetentionOptions> retention, TimeProvider time, ILogger<TimerFunctions> logger)
+    BatchServices batches, IOptions<FunctionsOptions> functions, IOptions<RetentionOptions> retention, TimeProvider time)
 {
     /// <summary>Every five minutes: cancels executions whose run is terminal or unknown, deletes unused jobs.</summary>
     /// <param name="timer">The timer.</param>
@@ -25,8 +23,8 @@ public sealed class TimerFunctions(
     {
         ArgumentNullException.ThrowIfNull(context);
         var age = functions.Value.DeleteJobsUnusedForDays is { } days ? TimeSpan.FromDays(days) : (TimeSpan?)null;
-        var (cancelled, deleted) = await batches.ReaperFor(client).ReapAsync(age, context.CancellationToken).ConfigureAwait(false);
-        Logs.Reaped(logger, cancelled, deleted);
+        // The reaper logs what it cancelled and deleted itself.
+        await batches.ReaperFor(client).ReapAsync(age, context.CancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Hourly: purges finished batches older than <c>Orchestration:Retention:Days</c>; nothing when unset.</summary>
