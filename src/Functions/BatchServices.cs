@@ -1,6 +1,7 @@
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Orchestration.Api.Queue;
+using Orchestration.DurableSdk;
 using Orchestration.Workflows.Service;
 
 namespace Orchestration.Functions;

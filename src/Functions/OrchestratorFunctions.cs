@@ -2,6 +2,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Orchestration.Activities.Contracts;
 using Orchestration.Domain.Aggregation;
+using Orchestration.DurableSdk;
 using Orchestration.Workflows;
 
 namespace Orchestration.Functions;

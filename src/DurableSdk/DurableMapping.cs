@@ -3,7 +3,7 @@ using Real = Microsoft.DurableTask;
 using RealClient = Microsoft.DurableTask.Client;
 using Seam = Orchestration.Durable;
 
-namespace Orchestration.Functions;
+namespace Orchestration.DurableSdk;
 
 /// <summary>Conversions between the Durable Task SDK's types and the seam's (src/Durable mirrors them
 /// member for member, so each conversion is a field-by-field copy).</summary>

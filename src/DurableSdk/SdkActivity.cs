@@ -1,0 +1,29 @@
+using Real = Microsoft.DurableTask;
+using Seam = Orchestration.Durable;
+
+namespace Orchestration.DurableSdk;
+
+/// <summary>A seam activity run by the Durable Task SDK's worker.</summary>
+/// <param name="inner">The activity written against the seam.</param>
+public sealed class SdkActivity(Seam.ITaskActivity inner) : Real.ITaskActivity
+{
+    /// <inheritdoc/>
+    public Type InputType => inner.InputType;
+
+    /// <inheritdoc/>
+    public Type OutputType => inner.OutputType;
+
+    /// <inheritdoc/>
+    public Task<object?> RunAsync(Real.TaskActivityContext context, object? input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return inner.RunAsync(new SdkActivityContext(context.Name.Name, context.InstanceId), input);
+    }
+
+    private sealed class SdkActivityContext(string name, string instanceId) : Seam.TaskActivityContext
+    {
+        public override Seam.TaskName Name { get; } = name;
+
+        public override string InstanceId { get; } = instanceId;
+    }
+}
