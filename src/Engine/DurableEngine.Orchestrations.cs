@@ -203,7 +203,10 @@ public sealed partial class DurableEngine
         InstanceState state, EpisodeCommit commit, OrchestrationExecutor ended, DateTime now)
     {
         var (input, preserve) = ended.ContinueAsNewRequest!.Value;
-        var carried = preserve ? ended.BufferedEvents.ToList() : [];
+        // As Durable Task orders them: events that came after the request start the next execution's history
+        // (DurableTask.Core's carry-over), then the buffered ones preserveUnprocessedEvents keeps (the worker sends
+        // those to the instance itself, so they reach the next execution as new messages).
+        var carried = ended.LateEvents.Concat(preserve ? ended.BufferedEvents : []).ToList();
 
         // Of the ended execution's actions only sent events take effect; its timers and tasks are discarded.
         commit.Actions.RemoveAll(a => a.Kind != HistoryEventKind.EventSent);

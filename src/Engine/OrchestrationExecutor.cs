@@ -30,6 +30,7 @@ internal sealed class OrchestrationExecutor(
     private readonly HashSet<int> _recorded = [];
     private readonly Dictionary<int, Action<HistoryEvent>> _pending = [];
     private readonly LinkedList<HistoryEvent> _bufferedEvents = new();
+    private readonly List<HistoryEvent> _lateEvents = [];
     private readonly Dictionary<string, LinkedList<Action<string?>>> _waiters = new(StringComparer.OrdinalIgnoreCase);
     private int _nextSequence;
     private int _guidCounter;
@@ -90,8 +91,12 @@ internal sealed class OrchestrationExecutor(
         return result;
     }
 
-    /// <summary>Events received but never awaited, in arrival order.</summary>
+    /// <summary>Events received before a ContinueAsNew request and never awaited, in arrival order.</summary>
     public IReadOnlyCollection<HistoryEvent> BufferedEvents => _bufferedEvents;
+
+    /// <summary>Events that arrived after the execution asked to continue as new, in arrival order: they belong
+    /// to the next execution, whatever preserveUnprocessedEvents says.</summary>
+    public IReadOnlyList<HistoryEvent> LateEvents => _lateEvents;
 
     /// <summary>The state of the execution after the last delivered event.</summary>
     public ExecutionOutcome GetOutcome()
@@ -258,6 +263,11 @@ internal sealed class OrchestrationExecutor(
                     handler(e);
                 }
 
+                break;
+            case HistoryEventKind.EventRaised when ContinueAsNewRequest is not null:
+                // Not for this execution's waiters, pending or not: DurableTask.Core, run by the .NET worker with
+                // BehaviorOnContinueAsNew.Carryover, hands an event that reaches a continued execution to the next.
+                _lateEvents.Add(e);
                 break;
             case HistoryEventKind.EventRaised:
                 Deliver(e);

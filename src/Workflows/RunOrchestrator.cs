@@ -13,7 +13,7 @@ namespace Orchestration.Workflows;
 /// <remarks>Deterministic: time from the context, jitter from the run key, no I/O. One Cancel waiter per
 /// episode serves every poll (a cancelled waiter can swallow a later event in the isolated SDK). The poll
 /// loop continues as new every <see cref="PollingOptions.PollsPerEpisode"/> polls, so a 24-hour run keeps
-/// a short history.</remarks>
+/// a short history; never once the Cancel waiter has completed, as the next episode would not see it.</remarks>
 public sealed class RunOrchestrator : TaskOrchestrator<RunInput, RunSummary>
 {
     /// <inheritdoc />
@@ -117,7 +117,10 @@ public sealed class RunOrchestrator : TaskOrchestrator<RunInput, RunSummary>
 
             while (true)
             {
-                if (_pollsThisEpisode >= Polling.PollsPerEpisode)
+                // A Cancel that came during the last CheckRun was taken by this episode's waiter, so it is no
+                // unprocessed event that ContinueAsNew could carry: the next episode would never see it. This
+                // episode acts on it instead (the wait below returns at once).
+                if (_pollsThisEpisode >= Polling.PollsPerEpisode && !_cancel.IsCompleted)
                 {
                     context.ContinueAsNew(input with { State = _state }, preserveUnprocessedEvents: true);
                     _pollsThisEpisode = -1;

@@ -110,5 +110,23 @@ internal sealed class TestEngine : IAsyncDisposable
         return result;
     }
 
+    /// <summary>The kinds of the messages waiting in the instance's inbox, in the order a round takes them.</summary>
+    public List<int> Inbox(string instanceId)
+    {
+        using var connection = new SqliteConnection($"Data Source={Engine.DatabasePath}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT kind FROM inbox WHERE instance_id = $id ORDER BY visible_at, id";
+        command.Parameters.AddWithValue("$id", instanceId);
+        using var reader = command.ExecuteReader();
+        var result = new List<int>();
+        while (reader.Read())
+        {
+            result.Add(reader.GetInt32(0));
+        }
+
+        return result;
+    }
+
     public ValueTask DisposeAsync() => Engine.DisposeAsync();
 }
