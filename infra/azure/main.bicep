@@ -168,7 +168,7 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'Orchestration__Batches__Defaults__Image', value: '${gcpRegion}-docker.pkg.dev/${gcpProject}/runner/runner:1' }
         { name: 'Orchestration__Runs__CommandServiceAccount', value: 'runner-command@${gcpProject}.iam.gserviceaccount.com' }
         { name: 'Orchestration__Runs__ClaudeServiceAccount', value: 'runner-claude@${gcpProject}.iam.gserviceaccount.com' }
-        { name: 'Orchestration__Runs__ClaudeSecrets__ANTHROPIC_API_KEY', value: 'projects/${gcpProject}/secrets/anthropic-api-key/versions/latest' }
+        { name: 'Orchestration__Runs__ClaudeSecrets__ANTHROPIC_API_KEY', value: 'anthropic-api-key:latest' }
         { name: 'Google__Credentials__Mode', value: 'WorkloadIdentityFederation' }
         { name: 'Google__Credentials__WorkloadIdentityAudience', value: '//iam.googleapis.com/projects/${gcpProjectNumber}/locations/global/workloadIdentityPools/azure-functions/providers/function-app' }
         { name: 'Google__Credentials__ServiceAccountEmail', value: 'orchestrator@${gcpProject}.iam.gserviceaccount.com' }

@@ -24,10 +24,12 @@ public sealed class RunSettings
     /// <summary>The service account Claude jobs run as.</summary>
     public string ClaudeServiceAccount { get; set; } = "";
 
-    /// <summary>Secret env of Claude jobs: env name -> <c>secret:version</c> (e.g. ANTHROPIC_API_KEY -> anthropic-key:latest).</summary>
+    /// <summary>Secret env of Claude jobs: env name -> Secret Manager reference, <c>name:version</c> (e.g.
+    /// ANTHROPIC_API_KEY -> anthropic-key:latest), <c>projects/P/secrets/NAME:version</c> or
+    /// <c>projects/P/secrets/NAME/versions/VERSION</c> (checked at start by <see cref="RunSettingsValidator"/>).</summary>
     public Dictionary<string, string> ClaudeSecrets { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>Secret env of command jobs (e.g. a git token); never the Anthropic key.</summary>
+    /// <summary>Secret env of command jobs (e.g. a git token), in the forms of <see cref="ClaudeSecrets"/>; never the Anthropic key.</summary>
     public Dictionary<string, string> CommandSecrets { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>The folder <c>path</c> inputs must stay under; null refuses path inputs.</summary>

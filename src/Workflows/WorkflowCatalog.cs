@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Orchestration.Activities;
 using Orchestration.Activities.Contracts;
 using Orchestration.Activities.Inputs;
@@ -60,6 +62,8 @@ public static class WorkflowCatalog
     /// <returns>The services.</returns>
     public static IServiceCollection AddBatchActivities(this IServiceCollection services)
     {
+        // Both hosts validate RunSettings at start; this adds the check of its secret references.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RunSettings>, RunSettingsValidator>());
         services.AddSingleton<BatchCatalog>();
         services.AddSingleton(new InputBundler(new BundleOptions()));
         services.AddTransient<PrepareBatch>();

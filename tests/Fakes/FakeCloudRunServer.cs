@@ -72,6 +72,9 @@ public sealed class FakeCloudRunServer : LoopbackServer
     /// <summary>Fraction of <c>:run</c> calls that create the execution and then answer 503 (an ambiguous failure).</summary>
     public double AmbiguousRunFraction { get; set; }
 
+    /// <summary>Completed executions a job keeps; older ones are deleted (404), as Cloud Run keeps the last 1,000.</summary>
+    public int RetainedExecutionsPerJob { get; set; } = 1_000;
+
     /// <summary>Largest page a listing returns.</summary>
     public int MaxPageSize { get; set; } = 100;
 
@@ -238,6 +241,18 @@ public sealed class FakeCloudRunServer : LoopbackServer
         }
     }
 
+    /// <summary>Deletes a job's oldest completed executions past <see cref="RetainedExecutionsPerJob"/>. Call under the lock.</summary>
+    private void Retain(string jobId)
+    {
+        var own = _executions.Values.Where(e => e.JobId == jobId).ToList();
+        own.ForEach(Advance);
+        var completed = own.Where(e => !e.Expired && e.IsTerminal).OrderByDescending(e => e.CompletionTime).ToList();
+        foreach (var old in completed.Skip(RetainedExecutionsPerJob))
+        {
+            old.Expired = true;
+        }
+    }
+
     private Task JobNotFoundAsync(HttpContext context, string job) =>
         ErrorAsync(context, 404, "NOT_FOUND", $"Resource '{job}' of kind 'JOB' in region '{Region}' in project '{Project}' does not exist.");
 
@@ -253,9 +268,9 @@ public sealed class FakeCloudRunServer : LoopbackServer
         }
 
         var body = await ReadJsonAsync(context) as JsonObject ?? [];
-        if (body["template"]?["template"]?["containers"]?[0]?["image"] is null)
+        if ((CloudRunSchema.JobId(jobId) ?? CloudRunSchema.Job(body)) is { } invalid)
         {
-            await ErrorAsync(context, 400, "INVALID_ARGUMENT", "template.template.containers[0].image is required.");
+            await ErrorAsync(context, 400, "INVALID_ARGUMENT", invalid);
             return;
         }
 
@@ -331,9 +346,10 @@ public sealed class FakeCloudRunServer : LoopbackServer
         FakeOperation? operation = null;
         var ambiguous = Roll() < AmbiguousRunFraction;
         var duplicate = Roll() < DuplicateRunFraction;
+        string? invalid = null;
         lock (_lock)
         {
-            if (_jobs.TryGetValue(jobId, out var job))
+            if (_jobs.TryGetValue(jobId, out var job) && (invalid = CloudRunSchema.Run(body, job.Body)) is null)
             {
                 var container = job.Body["template"]?["template"]?["containers"]?[0];
                 foreach (var variable in container?["env"]?.AsArray() ?? [])
@@ -361,7 +377,14 @@ public sealed class FakeCloudRunServer : LoopbackServer
                 }
 
                 operation = NewOperation("run", created[0].Name);
+                Retain(jobId);
             }
+        }
+
+        if (invalid is not null)
+        {
+            await ErrorAsync(context, 400, "INVALID_ARGUMENT", invalid);
+            return;
         }
 
         foreach (var execution in created.Where(e => !e.FailsWithoutResult))

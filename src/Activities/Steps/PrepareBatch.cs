@@ -203,7 +203,7 @@ public sealed class PrepareBatch(
             return jobId;
         }
 
-        var secrets = key.SecretEnv.ToDictionary(p => p.Key, p => SecretRef(p.Value), StringComparer.Ordinal);
+        var secrets = key.SecretEnv.ToDictionary(p => p.Key, p => SecretReference.Parse(p.Value), StringComparer.Ordinal);
         // The runner scrubs values of the env names it is told about: a mounted secret a command echoes
         // must not reach stdout.txt or result.json.
         var env = secrets.Count == 0
@@ -214,12 +214,6 @@ public sealed class PrepareBatch(
         await jobs.EnsureJobAsync(spec, cancellationToken).ConfigureAwait(false);
         ensured[jobId] = jobId;
         return jobId;
-    }
-
-    private static CloudRunSecretRef SecretRef(string reference)
-    {
-        var colon = reference.LastIndexOf(':');
-        return colon < 0 ? new CloudRunSecretRef(reference, "latest") : new CloudRunSecretRef(reference[..colon], reference[(colon + 1)..]);
     }
 
     private static string BundleObject(string sha) => $"inputs/{sha}.tar.gz";

@@ -65,6 +65,20 @@ public sealed class PrepareBatchTests : IDisposable
         Assert.Equal(0, command.MaxRetries);
     }
 
+    [Theory]
+    [InlineData("anthropic-key:latest", "anthropic-key", "latest")]
+    [InlineData("projects/other-project/secrets/anthropic-key:4", "projects/other-project/secrets/anthropic-key", "4")]
+    [InlineData("projects/other-project/secrets/anthropic-key/versions/latest", "projects/other-project/secrets/anthropic-key", "latest")]
+    public async Task RunAsync_SecretReferenceForms_JobSecretKeyRefHasSecretAndVersionApart(string reference, string secret, string version)
+    {
+        _h.Settings.Value.ClaudeSecrets["ANTHROPIC_API_KEY"] = reference;
+        await _h.SubmitAsync(Json);
+
+        var plan = await Activity().RunAsync(new PrepareBatchInput("b1"));
+
+        Assert.Equal(new(secret, version), _h.CloudRun.Jobs[plan.Tasks[2].JobId].Secrets["ANTHROPIC_API_KEY"]);
+    }
+
     [Fact]
     public async Task RunAsync_Batch_SpecsPinInputsAndShareOneBundle()
     {
