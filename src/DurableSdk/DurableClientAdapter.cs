@@ -37,6 +37,7 @@ public sealed class DurableClientAdapter(RealClient.DurableTaskClient inner) : S
         inner.TerminateInstanceAsync(instanceId, DurableMapping.ToReal(options), cancellation);
 
     /// <inheritdoc/>
+    /// <remarks>Not one line: the SDK's backends do less than the seam promises (see <see cref="DurableMapping.PurgeAsync"/>).</remarks>
     public override Task<Seam.PurgeResult> PurgeInstanceAsync(string instanceId, Seam.PurgeInstanceOptions? options = null, CancellationToken cancellation = default) =>
-        DurableMapping.Purged(inner.PurgeInstanceAsync(instanceId, DurableMapping.ToReal(options), cancellation));
+        DurableMapping.PurgeAsync(inner, instanceId, options?.Recursive == true, cancellation);
 }

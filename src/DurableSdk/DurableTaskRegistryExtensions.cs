@@ -7,16 +7,26 @@ namespace Orchestration.DurableSdk;
 /// worker SDK's generated functions do the same).</summary>
 public static class DurableTaskRegistryExtensions
 {
-    /// <summary>Adds every orchestrator and activity of <see cref="WorkflowCatalog"/> under its catalog name.</summary>
+    /// <summary>Adds every orchestrator and activity of <see cref="WorkflowCatalog"/> under its catalog name;
+    /// activities resolve their classes from the worker's services, as in the other hosts.</summary>
     /// <param name="registry">The worker's registry.</param>
     /// <returns>The registry.</returns>
-    /// <remarks>Activities resolve their classes from the worker's services, as in the other hosts.</remarks>
-    public static Real.DurableTaskRegistry AddOrchestrationWorkflows(this Real.DurableTaskRegistry registry)
+    public static Real.DurableTaskRegistry AddOrchestrationWorkflows(this Real.DurableTaskRegistry registry) =>
+        AddOrchestrationWorkflows(registry, activityServices: null);
+
+    /// <summary>Adds every orchestrator and activity of <see cref="WorkflowCatalog"/> under its catalog name,
+    /// with the activities resolving their classes from <paramref name="activityServices"/>.</summary>
+    /// <param name="registry">The worker's registry.</param>
+    /// <param name="activityServices">Where the activity classes and their ports live when that is not the
+    /// worker's own container (a worker hosted beside an application that owns them, a test harness); the
+    /// worker's services when null.</param>
+    /// <returns>The registry.</returns>
+    public static Real.DurableTaskRegistry AddOrchestrationWorkflows(this Real.DurableTaskRegistry registry, IServiceProvider? activityServices)
     {
         ArgumentNullException.ThrowIfNull(registry);
         WorkflowCatalog.Register(
             (name, create) => registry.AddOrchestrator(name.Name, () => new SdkOrchestrator(create(EmptyServices.Instance))),
-            (name, create) => registry.AddActivity(name.Name, sp => new SdkActivity(create(sp))));
+            (name, create) => registry.AddActivity(name.Name, sp => new SdkActivity(create(activityServices ?? sp))));
         return registry;
     }
 

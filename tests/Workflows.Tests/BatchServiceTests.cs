@@ -8,6 +8,7 @@ using Orchestration.Domain.Normalization;
 using Orchestration.Domain.Validation;
 using Orchestration.Durable;
 using Orchestration.Workflows.Service;
+using Orchestration.Workflows.Tests.Engines;
 
 namespace Orchestration.Workflows.Tests;
 
@@ -15,10 +16,11 @@ public sealed class BatchServiceTests
 {
     private static byte[] Doc(string json) => Encoding.UTF8.GetBytes(json);
 
-    [Fact]
-    public async Task Submit_Valid_CompletesWithStatusDocument()
+    [Theory]
+    [Engines]
+    public async Task Submit_Valid_CompletesWithStatusDocument(EngineKind engine)
     {
-        await using var h = await WorkflowHarness.StartAsync(call => call.PassAsync(call.RunIndex == 0 ? "FLAKY" : "ok"));
+        await using var h = await WorkflowHarness.StartAsync(engine, call => call.PassAsync(call.RunIndex == 0 ? "FLAKY" : "ok"));
 
         var submitted = await h.Service.SubmitAsync(Doc("""{"id": "svc", "tasks": [{"id": "a", "n": 3, "command": "x", "flag": {"contains": "flaky"}}, {"id": "b", "n": 2, "command": "y"}]}"""));
         await h.WaitAsync("svc");
@@ -34,10 +36,11 @@ public sealed class BatchServiceTests
         Assert.Equal(1, status.Tasks[0].Flagged["flag"]);
     }
 
-    [Fact]
-    public async Task Submit_SameBatchTwice_SameBatchOneOrchestration()
+    [Theory]
+    [Engines]
+    public async Task Submit_SameBatchTwice_SameBatchOneOrchestration(EngineKind engine)
     {
-        await using var h = await WorkflowHarness.StartAsync();
+        await using var h = await WorkflowHarness.StartAsync(engine);
         const string Json = """{"id": "twice", "tasks": [{"id": "a", "n": 2, "command": "x"}]}""";
 
         var first = await h.Service.SubmitAsync(Doc(Json));
@@ -51,10 +54,11 @@ public sealed class BatchServiceTests
         Assert.Equal(OrchestrationRuntimeStatus.Completed, (await h.Client.GetInstanceAsync("twice"))!.RuntimeStatus);
     }
 
-    [Fact]
-    public async Task Submit_SameIdOtherContent_Conflict()
+    [Theory]
+    [Engines]
+    public async Task Submit_SameIdOtherContent_Conflict(EngineKind engine)
     {
-        await using var h = await WorkflowHarness.StartAsync();
+        await using var h = await WorkflowHarness.StartAsync(engine);
         await h.Service.SubmitAsync(Doc("""{"id": "taken", "tasks": [{"id": "a", "command": "x"}]}"""));
 
         var other = await h.Service.SubmitAsync(Doc("""{"id": "taken", "tasks": [{"id": "a", "command": "y"}]}"""));
@@ -63,10 +67,11 @@ public sealed class BatchServiceTests
         Assert.Equal("A different batch with id 'taken' exists; choose another id.", other.Reason);
     }
 
-    [Fact]
-    public async Task Submit_Invalid_EveryProblemAndNothingStartedOrStored()
+    [Theory]
+    [Engines]
+    public async Task Submit_Invalid_EveryProblemAndNothingStartedOrStored(EngineKind engine)
     {
-        await using var h = await WorkflowHarness.StartAsync();
+        await using var h = await WorkflowHarness.StartAsync(engine);
 
         var result = await h.Service.SubmitAsync(Doc("""{"id": "bad", "tasks": [{"id": "a", "command": "x", "n": 0}, {"id": "a", "prompt": "p"}]}"""));
 
@@ -76,10 +81,11 @@ public sealed class BatchServiceTests
         Assert.Null(await h.Client.GetInstanceAsync("bad"));
     }
 
-    [Fact]
-    public async Task Submit_NoIdSameIdempotencyKey_OneBatch()
+    [Theory]
+    [Engines]
+    public async Task Submit_NoIdSameIdempotencyKey_OneBatch(EngineKind engine)
     {
-        await using var h = await WorkflowHarness.StartAsync();
+        await using var h = await WorkflowHarness.StartAsync(engine);
         const string Json = """{"tasks": [{"id": "a", "command": "x"}]}""";
 
         var first = await h.Service.SubmitAsync(Doc(Json), "client-key-1");
@@ -92,10 +98,11 @@ public sealed class BatchServiceTests
         Assert.Equal(BatchIds.FromIdempotencyKey("client-key-1"), first.BatchId);
     }
 
-    [Fact]
-    public async Task Repair_StoredButNeverScheduled_ScheduledAndCompletes()
+    [Theory]
+    [Engines]
+    public async Task Repair_StoredButNeverScheduled_ScheduledAndCompletes(EngineKind engine)
     {
-        await using var h = await WorkflowHarness.StartAsync();
+        await using var h = await WorkflowHarness.StartAsync(engine);
         var intake = BatchIntake.Read(Doc("""{"id": "orphan", "tasks": [{"id": "a", "n": 2, "command": "x"}]}"""), new BatchLimits(), new BatchDefaults(), () => "x");
         var now = DateTimeOffset.UtcNow;
         await h.Batches.InsertIfAbsentAsync(new StoredBatch("orphan", intake.Hash!, "n0", BatchStatus.Pending, null, now, now, 2, CanonicalJson.Serialize(intake.Batch!)));
@@ -108,10 +115,11 @@ public sealed class BatchServiceTests
         Assert.Equal(0, await h.Service.RepairAsync());
     }
 
-    [Fact]
-    public async Task Cancel_UnknownAndFinished_NotFoundAndConflict()
+    [Theory]
+    [Engines]
+    public async Task Cancel_UnknownAndFinished_NotFoundAndConflict(EngineKind engine)
     {
-        await using var h = await WorkflowHarness.StartAsync();
+        await using var h = await WorkflowHarness.StartAsync(engine);
         await h.Service.SubmitAsync(Doc("""{"id": "done", "tasks": [{"id": "a", "command": "x"}]}"""));
         await h.WaitAsync("done");
 
@@ -119,10 +127,11 @@ public sealed class BatchServiceTests
         Assert.Equal(ActionResult.Conflict, await h.Service.CancelAsync("done"));
     }
 
-    [Fact]
-    public async Task Cancel_Running_StatusShowsLiveProgressThenCancelled()
+    [Theory]
+    [Engines]
+    public async Task Cancel_Running_StatusShowsLiveProgressThenCancelled(EngineKind engine)
     {
-        await using var h = await WorkflowHarness.StartAsync(call => call.RunIndex < 2 ? call.PassAsync() : call.ClaimAsync());
+        await using var h = await WorkflowHarness.StartAsync(engine, call => call.RunIndex < 2 ? call.PassAsync() : call.ClaimAsync());
         await h.Service.SubmitAsync(Doc("""{"id": "live", "maxParallelRuns": 4, "tasks": [{"id": "a", "n": 8, "command": "x", "timeoutSeconds": 600}]}"""));
         BatchStatusDocument? status = null;
         for (var i = 0; i < 300 && status?.Progress is not { Completed: 2, Running: > 0 }; i++)
@@ -144,10 +153,11 @@ public sealed class BatchServiceTests
         Assert.Equal(6, final.Tasks[0].Cancelled);
     }
 
-    [Fact]
-    public async Task Purge_FinishedBatch_EverythingGoneAndIdReusable()
+    [Theory]
+    [Engines]
+    public async Task Purge_FinishedBatch_EverythingGoneAndIdReusable(EngineKind engine)
     {
-        await using var h = await WorkflowHarness.StartAsync(call => call.PassAsync());
+        await using var h = await WorkflowHarness.StartAsync(engine, call => call.PassAsync());
         await h.Service.SubmitAsync(Doc("""{"id": "purge-me", "tasks": [{"id": "a", "n": 2, "command": "x"}]}"""));
         await h.WaitAsync("purge-me");
         var nonce = (await h.Batches.GetAsync("purge-me"))!.Nonce;
@@ -167,10 +177,11 @@ public sealed class BatchServiceTests
         Assert.True((await h.Service.SubmitAsync(Doc("""{"id": "purge-me", "tasks": [{"id": "b", "command": "y"}]}"""))).Created);
     }
 
-    [Fact]
-    public async Task Purge_RunningBatch_Conflict()
+    [Theory]
+    [Engines]
+    public async Task Purge_RunningBatch_Conflict(EngineKind engine)
     {
-        await using var h = await WorkflowHarness.StartAsync(call => call.ClaimAsync());
+        await using var h = await WorkflowHarness.StartAsync(engine, call => call.ClaimAsync());
         await h.Service.SubmitAsync(Doc("""{"id": "busy", "tasks": [{"id": "a", "command": "x", "timeoutSeconds": 600}]}"""));
 
         Assert.Equal(ActionResult.Conflict, await h.Service.PurgeAsync("busy"));
@@ -179,10 +190,11 @@ public sealed class BatchServiceTests
         await h.WaitAsync("busy");
     }
 
-    [Fact]
-    public async Task Artifacts_LastAttemptByDefault()
+    [Theory]
+    [Engines]
+    public async Task Artifacts_LastAttemptByDefault(EngineKind engine)
     {
-        await using var h = await WorkflowHarness.StartAsync(call => call.PassAsync($"response of attempt {call.Attempt}"));
+        await using var h = await WorkflowHarness.StartAsync(engine, call => call.PassAsync($"response of attempt {call.Attempt}"));
         await h.Service.SubmitAsync(Doc("""{"id": "art", "tasks": [{"id": "a", "command": "x"}]}"""));
         await h.WaitAsync("art");
 
@@ -197,10 +209,11 @@ public sealed class BatchServiceTests
         Assert.Null(unknown);
     }
 
-    [Fact]
-    public async Task Runs_FilteredByTaskAndOutcome()
+    [Theory]
+    [Engines]
+    public async Task Runs_FilteredByTaskAndOutcome(EngineKind engine)
     {
-        await using var h = await WorkflowHarness.StartAsync(call => call.TaskId == "b" && call.RunIndex == 1 ? call.FinishAsync(1, "no") : call.PassAsync());
+        await using var h = await WorkflowHarness.StartAsync(engine, call => call.TaskId == "b" && call.RunIndex == 1 ? call.FinishAsync(1, "no") : call.PassAsync());
         await h.Service.SubmitAsync(Doc("""{"id": "rows", "tasks": [{"id": "a", "n": 2, "command": "x"}, {"id": "b", "n": 3, "command": "y", "labels": {"repo": "app"}}]}"""));
         await h.WaitAsync("rows");
 

@@ -1,11 +1,11 @@
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Orchestration.Activities.Contracts;
 using Orchestration.Activities.Stores;
 using Orchestration.Domain;
 using Orchestration.Domain.Aggregation;
 using Orchestration.Domain.Judging;
 using Orchestration.Durable;
+using Orchestration.Workflows.Tests.Engines;
 
 namespace Orchestration.Workflows.Tests;
 
@@ -17,10 +17,11 @@ public sealed class BatchWorkflowTests
     private static async Task<BatchAggregate> AggregateAsync(WorkflowHarness h, string batchId) =>
         JsonSerializer.Deserialize<BatchAggregate>((await h.Results.GetAggregateAsync(batchId))!.Value.Span, BatchJson.Options)!;
 
-    [Fact]
-    public async Task Batch_MixedOutcomes_ExactAggregateAndOneRowPerRun()
+    [Theory]
+    [Engines]
+    public async Task Batch_MixedOutcomes_ExactAggregateAndOneRowPerRun(EngineKind engine)
     {
-        await using var h = await WorkflowHarness.StartAsync(call => (call.TaskId, call.RunIndex) switch
+        await using var h = await WorkflowHarness.StartAsync(engine, call => (call.TaskId, call.RunIndex) switch
         {
             ("pass-flag", var i) => call.PassAsync(i % 2 == 0 ? "FLAKY test" : "clean"),
             ("mixed", 2) => call.FinishAsync(1, "assertion failed"),
@@ -55,10 +56,11 @@ public sealed class BatchWorkflowTests
         Assert.Equal(BatchStatus.Completed, (await h.Batches.GetAsync(id))!.Status);
     }
 
-    [Fact]
-    public async Task Batch_FailedCommand_NeverRetried()
+    [Theory]
+    [Engines]
+    public async Task Batch_FailedCommand_NeverRetried(EngineKind engine)
     {
-        await using var h = await WorkflowHarness.StartAsync(call => call.FinishAsync(3, "boom"));
+        await using var h = await WorkflowHarness.StartAsync(engine, call => call.FinishAsync(3, "boom"));
         var id = await h.SubmitAsync("""{"id": "fails", "tasks": [{"id": "t", "n": 4, "command": "false", "maxAttempts": 5}]}""");
 
         var summary = (await h.WaitAsync(id)).ReadOutputAs<BatchSummary>()!;
@@ -67,10 +69,11 @@ public sealed class BatchWorkflowTests
         Assert.Equal(4, h.StartsOf("t"));
     }
 
-    [Fact]
-    public async Task Batch_ThrottledStarts_WaitAndSucceedWithoutSpendingAttempts()
+    [Theory]
+    [Engines]
+    public async Task Batch_ThrottledStarts_WaitAndSucceedWithoutSpendingAttempts(EngineKind engine)
     {
-        await using var h = await WorkflowHarness.StartAsync();
+        await using var h = await WorkflowHarness.StartAsync(engine);
         h.CloudRun.ThrottleNext(Enumerable.Repeat(TimeSpan.FromMilliseconds(20), 6).ToArray());
         var id = await h.SubmitAsync("""{"id": "throttled", "tasks": [{"id": "t", "n": 3, "command": "true", "maxAttempts": 1}]}""");
 
@@ -83,12 +86,12 @@ public sealed class BatchWorkflowTests
     }
 
     [Theory]
-    [InlineData(4, 10)]
-    [InlineData(4, 3)]
-    [InlineData(5, 2)]
-    public async Task Batch_MaxParallelRuns_NeverExceededAcrossChunks(int maxParallel, int chunkSize)
+    [Engines(4, 10)]
+    [Engines(4, 3)]
+    [Engines(5, 2)]
+    public async Task Batch_MaxParallelRuns_NeverExceededAcrossChunks(EngineKind engine, int maxParallel, int chunkSize)
     {
-        await using var h = await WorkflowHarness.StartAsync(async call =>
+        await using var h = await WorkflowHarness.StartAsync(engine, async call =>
         {
             await Task.Delay(150);
             await call.PassAsync();
@@ -102,10 +105,11 @@ public sealed class BatchWorkflowTests
         Assert.InRange(h.MaxInFlight, 1, maxParallel);
     }
 
-    [Fact]
-    public async Task Batch_CancelWhileRunning_CancelledAggregateAndNoExecutionLeftRunning()
+    [Theory]
+    [Engines]
+    public async Task Batch_CancelWhileRunning_CancelledAggregateAndNoExecutionLeftRunning(EngineKind engine)
     {
-        await using var h = await WorkflowHarness.StartAsync(call => call.ClaimAsync());
+        await using var h = await WorkflowHarness.StartAsync(engine, call => call.ClaimAsync());
         var id = await h.SubmitAsync("""{"id": "cancel-me", "maxParallelRuns": 3, "tasks": [{"id": "t", "n": 10, "command": "sleep 600", "timeoutSeconds": 600}]}""");
         await WaitUntilAsync(() => h.CloudRun.Starts >= 3);
 
@@ -121,10 +125,11 @@ public sealed class BatchWorkflowTests
         Assert.Equal(BatchStatus.Cancelled, (await h.Batches.GetAsync(id))!.Status);
     }
 
-    [Fact]
-    public async Task Batch_RepeatedAuthFailures_CircuitBreakerFailsBatch()
+    [Theory]
+    [Engines]
+    public async Task Batch_RepeatedAuthFailures_CircuitBreakerFailsBatch(EngineKind engine)
     {
-        await using var h = await WorkflowHarness.StartAsync(call => call.FinishAsync(1, "", AuthFailure));
+        await using var h = await WorkflowHarness.StartAsync(engine, call => call.FinishAsync(1, "", AuthFailure));
         var id = await h.SubmitAsync("""{"id": "bad-key", "maxParallelRuns": 2, "tasks": [{"id": "review", "n": 40, "prompt": "Review."}]}""");
 
         var summary = (await h.WaitAsync(id)).ReadOutputAs<BatchSummary>()!;
@@ -136,10 +141,11 @@ public sealed class BatchWorkflowTests
         Assert.Equal(BatchStatus.Failed, (await h.Batches.GetAsync(id))!.Status);
     }
 
-    [Fact]
-    public async Task Batch_PreparationFails_FailedWithReason()
+    [Theory]
+    [Engines]
+    public async Task Batch_PreparationFails_FailedWithReason(EngineKind engine)
     {
-        await using var h = await WorkflowHarness.StartAsync();
+        await using var h = await WorkflowHarness.StartAsync(engine);
         var id = await h.SubmitAsync($$"""{"id": "no-bundle", "tasks": [{"id": "t", "command": "x", "inputs": {"b": {"bundle": "{{new string('e', 64)}}"} } }]}""");
 
         var summary = (await h.WaitAsync(id)).ReadOutputAs<BatchSummary>()!;
@@ -149,12 +155,13 @@ public sealed class BatchWorkflowTests
         Assert.Equal(1, summary.Cancelled);
     }
 
-    [Fact]
-    public async Task Batch_HistoryStatusAndLogs_HoldNoPromptCommandOrSecret()
+    [Theory]
+    [Engines]
+    public async Task Batch_HistoryStatusAndLogs_HoldNoPromptCommandOrSecret(EngineKind engine)
     {
         const string Prompt = "SECRET-PROMPT-TEXT review carefully";
         const string Command = "echo SECRET-COMMAND-TEXT";
-        await using var h = await WorkflowHarness.StartAsync(call => call.TaskId == "c" ? call.FinishAsync(0, "ok", Success) : call.PassAsync());
+        await using var h = await WorkflowHarness.StartAsync(engine, call => call.TaskId == "c" ? call.FinishAsync(0, "ok", Success) : call.PassAsync());
         var id = await h.SubmitAsync($$"""
             {"id": "hygiene", "tasks": [
               {"id": "c", "n": 2, "prompt": "{{Prompt}}", "profile": {"env": {"MODE": "SECRET-ENV-VALUE"} } },
@@ -162,47 +169,14 @@ public sealed class BatchWorkflowTests
             """);
         await h.WaitAsync(id);
 
-        var history = await DumpAsync(h.EngineDatabase) + string.Join('\n', h.Logs.Lines);
+        var history = await h.DumpDurableStateAsync() + string.Join('\n', h.Logs.Lines);
 
         Assert.NotEmpty(h.Logs.Lines);
-        Assert.NotEmpty(history);
+        Assert.Contains("\"batchId\":\"hygiene\"", history, StringComparison.Ordinal); // the payloads are in the dump
         foreach (var needle in new[] { "SECRET-PROMPT-TEXT", "SECRET-COMMAND-TEXT", "SECRET-ENV-VALUE", "SECRET-INPUT-TEXT" })
         {
             Assert.DoesNotContain(needle, history, StringComparison.Ordinal);
         }
-    }
-
-    private static async Task<string> DumpAsync(string path)
-    {
-        await using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly");
-        await connection.OpenAsync();
-        var text = new System.Text.StringBuilder();
-        var tables = new List<string>();
-        await using (var list = connection.CreateCommand())
-        {
-            list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table'";
-            await using var reader = await list.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                tables.Add(reader.GetString(0));
-            }
-        }
-
-        foreach (var table in tables)
-        {
-            await using var select = connection.CreateCommand();
-            select.CommandText = $"SELECT * FROM \"{table}\"";
-            await using var reader = await select.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                for (var i = 0; i < reader.FieldCount; i++)
-                {
-                    text.Append(reader.GetValue(i) switch { byte[] b => System.Text.Encoding.UTF8.GetString(b), var v => v?.ToString() }).Append('\n');
-                }
-            }
-        }
-
-        return text.ToString();
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)

@@ -6,6 +6,7 @@ using Orchestration.Activities.Stores;
 using Orchestration.Domain;
 using Orchestration.Domain.Judging;
 using Orchestration.Domain.Planning;
+using Orchestration.Workflows.Tests.Engines;
 
 namespace Orchestration.Workflows.Tests;
 
@@ -29,13 +30,15 @@ public sealed class CancelAcrossContinueAsNewTests
         Polling = WorkflowHarness.FastSettings.Polling with { PollsPerEpisode = 1, ExecutionCheckEvery = 1 },
     };
 
-    [Fact]
-    public async Task Cancel_AtManyPointsOfSlowOnePollEpisodes_EveryRunEndsCancelledPromptlyAndOnce()
+    [Theory]
+    [Engines]
+    public async Task Cancel_AtManyPointsOfSlowOnePollEpisodes_EveryRunEndsCancelledPromptlyAndOnce(EngineKind engine)
     {
         // Arrange: runners that claim and then work on and on, so only the Cancel can end a run.
         var calls = new ConcurrentDictionary<string, RunnerCall>(StringComparer.Ordinal);
         var reads = new SlowExecutionReads(SlowRead);
         await using var h = await WorkflowHarness.StartAsync(
+            engine,
             call =>
             {
                 calls[call.Execution.Name] = call;

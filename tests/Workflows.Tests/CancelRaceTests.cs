@@ -3,6 +3,7 @@ using Orchestration.Activities.Contracts;
 using Orchestration.Activities.Stores;
 using Orchestration.Domain;
 using Orchestration.Domain.Judging;
+using Orchestration.Workflows.Tests.Engines;
 
 namespace Orchestration.Workflows.Tests;
 
@@ -12,10 +13,11 @@ namespace Orchestration.Workflows.Tests;
 /// running: every one is terminal and the orphan reaper finds nothing to cancel.</summary>
 public sealed class CancelRaceTests
 {
-    [Fact]
-    public async Task Cancel_BeforeAnyStart_NothingLaunched()
+    [Theory]
+    [Engines]
+    public async Task Cancel_BeforeAnyStart_NothingLaunched(EngineKind engine)
     {
-        await using var h = await WorkflowHarness.StartAsync();
+        await using var h = await WorkflowHarness.StartAsync(engine);
         h.GitGate = new TaskCompletionSource(); // PrepareBatch waits on the git lookup until the Cancel is in
         var id = await h.SubmitAsync("""{"id": "early", "tasks": [{"id": "t", "n": 5, "command": "x", "inputs": {"r": {"git": {"url": "https://github.com/o/r"}}}}]}""");
         await h.Client.RaiseEventAsync(id, Events.Cancel, "stop");
@@ -29,10 +31,11 @@ public sealed class CancelRaceTests
         await AssertNothingLeftRunningAsync(h);
     }
 
-    [Fact]
-    public async Task Cancel_DuringThrottledStart_CancelledWithoutExecution()
+    [Theory]
+    [Engines]
+    public async Task Cancel_DuringThrottledStart_CancelledWithoutExecution(EngineKind engine)
     {
-        await using var h = await WorkflowHarness.StartAsync();
+        await using var h = await WorkflowHarness.StartAsync(engine);
         h.CloudRun.ThrottleNext(Enumerable.Repeat(TimeSpan.FromSeconds(30), 50).ToArray());
         var id = await h.SubmitAsync("""{"id": "throttled-cancel", "tasks": [{"id": "t", "n": 3, "command": "x"}]}""");
         for (var i = 0; i < 200 && (await h.Client.GetInstanceAsync("throttled-cancel:t0:r2")) is null; i++)
@@ -50,10 +53,11 @@ public sealed class CancelRaceTests
         await AssertNothingLeftRunningAsync(h);
     }
 
-    [Fact]
-    public async Task Cancel_WhileStartRunIsInFlight_ExecutionCancelledAndRunCancelled()
+    [Theory]
+    [Engines]
+    public async Task Cancel_WhileStartRunIsInFlight_ExecutionCancelledAndRunCancelled(EngineKind engine)
     {
-        await using var h = await WorkflowHarness.StartAsync();
+        await using var h = await WorkflowHarness.StartAsync(engine);
         var inFlight = new TaskCompletionSource();
         var release = new TaskCompletionSource();
         // The :run call has created the execution but not answered yet, so StartRun is still running.
@@ -65,8 +69,8 @@ public sealed class CancelRaceTests
         var id = await h.SubmitAsync("""{"id": "start-cancel", "tasks": [{"id": "t", "command": "x", "timeoutSeconds": 600}]}""");
         await inFlight.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
-        await h.Client.RaiseEventAsync(id, Events.Cancel, "stop");
-        await WaitForEventAtRunAsync(h, "start-cancel:t0:r0");
+        // The Cancel the batch forwards reaches the run while StartRun is held, the run's only pending work.
+        await h.RaiseAndWaitUntilReceivedAsync(id, Events.Cancel, "stop", "start-cancel:t0:r0");
         release.SetResult();
         var summary = (await h.WaitAsync(id)).ReadOutputAs<BatchSummary>()!;
         var row = (await h.Results.GetRunAsync(id, 0, 0))!;
@@ -79,11 +83,12 @@ public sealed class CancelRaceTests
         await AssertNothingLeftRunningAsync(h);
     }
 
-    [Fact]
-    public async Task Cancel_WhilePolling_ExecutionCancelledAndRunCancelled()
+    [Theory]
+    [Engines]
+    public async Task Cancel_WhilePolling_ExecutionCancelledAndRunCancelled(EngineKind engine)
     {
         var claimed = new TaskCompletionSource();
-        await using var h = await WorkflowHarness.StartAsync(async call =>
+        await using var h = await WorkflowHarness.StartAsync(engine, async call =>
         {
             await call.ClaimAsync(); // a runner that works on and on
             claimed.TrySetResult();
@@ -107,15 +112,16 @@ public sealed class CancelRaceTests
         await AssertNothingLeftRunningAsync(h);
     }
 
-    [Fact]
-    public async Task Cancel_AfterResultWrittenBeforeCollected_RealResultWins()
+    [Theory]
+    [Engines]
+    public async Task Cancel_AfterResultWrittenBeforeCollected_RealResultWins(EngineKind engine)
     {
         var settings = WorkflowHarness.FastSettings with
         {
             Polling = WorkflowHarness.FastSettings.Polling with { FirstDelay = TimeSpan.FromSeconds(20), MaxDelay = TimeSpan.FromSeconds(20) },
         };
         var written = new TaskCompletionSource();
-        await using var h = await WorkflowHarness.StartAsync(async call =>
+        await using var h = await WorkflowHarness.StartAsync(engine, async call =>
         {
             await call.PassAsync("finished just before the cancel");
             written.SetResult();
@@ -131,33 +137,6 @@ public sealed class CancelRaceTests
         Assert.Equal(RunOutcome.Passed, row!.Outcome);
         Assert.Equal(1, summary.Passed);
         await AssertNothingLeftRunningAsync(h);
-    }
-
-    // Waits until the Cancel the batch forwards has reached the run's orchestration (its inbox or history).
-    private static async Task WaitForEventAtRunAsync(WorkflowHarness h, string runInstance)
-    {
-        for (var i = 0; i < 400; i++)
-        {
-            if (await HistoryHoldsAsync(h.EngineDatabase, runInstance, Events.Cancel))
-            {
-                return;
-            }
-
-            await Task.Delay(25);
-        }
-
-        Assert.Fail($"The Cancel never reached {runInstance}.");
-    }
-
-    private static async Task<bool> HistoryHoldsAsync(string database, string instanceId, string eventName)
-    {
-        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT (SELECT COUNT(*) FROM history WHERE instance_id = $id AND name = $name) + (SELECT COUNT(*) FROM inbox WHERE instance_id = $id AND name = $name)";
-        command.Parameters.AddWithValue("$id", instanceId);
-        command.Parameters.AddWithValue("$name", eventName);
-        return Convert.ToInt32(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture) > 0;
     }
 
     private static async Task AssertNothingLeftRunningAsync(WorkflowHarness h)

@@ -3,6 +3,7 @@ using Orchestration.Activities.CloudRun;
 using Orchestration.Activities.Contracts;
 using Orchestration.Activities.Stores;
 using Orchestration.Domain.Judging;
+using Orchestration.Workflows.Tests.Engines;
 
 namespace Orchestration.Workflows.Tests;
 
@@ -10,14 +11,16 @@ namespace Orchestration.Workflows.Tests;
 /// (create-if-absent) lets one do the work, the other ends as a no-op, and the run is counted once.</summary>
 public sealed class DuplicateExecutionTests
 {
-    [Fact]
-    public async Task Run_TwoExecutionsPerStartClaimingInTheObjectStore_OneDoesTheWorkAndTheRunCountsOnce()
+    [Theory]
+    [Engines]
+    public async Task Run_TwoExecutionsPerStartClaimingInTheObjectStore_OneDoesTheWorkAndTheRunCountsOnce(EngineKind engine)
     {
         var worked = 0;
         var duplicates = 0;
         WorkflowHarness? harness = null;
         DuplicatingJobsClient? duplicating = null;
         await using var h = harness = await WorkflowHarness.StartAsync(
+            engine,
             async call =>
             {
                 using var claim = new MemoryStream(Encoding.UTF8.GetBytes($$"""{"execution": "{{call.Execution.Id}}", "startedAt": "{{DateTimeOffset.UtcNow:O}}"}"""));
@@ -48,11 +51,13 @@ public sealed class DuplicateExecutionTests
         Assert.Equal(0, (await h.Reaper.ReapAsync()).Cancelled);
     }
 
+    // Embedded engine only: about runner.sh's claim in real processes; the engine side of a duplicated start
+    // runs on every engine in the scripted case above.
     [Fact]
     public async Task Run_SameAttemptStartedTwiceWithTheRealRunner_ClaimMakesTheSecondANoOpAndTheRunCountsOnce()
     {
         DuplicatingJobsClient? duplicating = null;
-        await using var h = await WorkflowHarness.StartAsync(jobs: root =>
+        await using var h = await WorkflowHarness.StartAsync(EngineKind.Embedded, jobs: root =>
         {
             var local = RealRunnerTests.LocalRunner(root);
             return sp => duplicating = new DuplicatingJobsClient(local(sp));

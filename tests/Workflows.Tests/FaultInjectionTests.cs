@@ -9,6 +9,7 @@ using Orchestration.Activities.Stores;
 using Orchestration.Domain;
 using Orchestration.Domain.Judging;
 using Orchestration.Fakes;
+using Orchestration.Workflows.Tests.Engines;
 
 namespace Orchestration.Workflows.Tests;
 
@@ -20,6 +21,8 @@ public sealed class FaultInjectionTests
     private const string Token = "fault-token";
     private static int _expired;
 
+    // Embedded engine only: it tests the REST adapters and the judging under faults over 500 runs (about a minute);
+    // the SDK runs the workflow scenarios, a 200-run batch among them.
     [Fact]
     public async Task Batch_TwentyPercentFaults_EveryRunJudgedOnceWithRetriesReported()
     {
@@ -31,7 +34,7 @@ public sealed class FaultInjectionTests
         IServiceProvider? services = null;
         run.ExecutionCreated += execution => _ = Task.Run(() => PlayRunnerAsync(services!, run, execution, worked));
 
-        await using var h = await WorkflowHarness.StartAsync(ports: s => Google(s, gcs, run));
+        await using var h = await WorkflowHarness.StartAsync(EngineKind.Embedded, ports: s => Google(s, gcs, run));
         services = h.Services;
         run.Faults.Seed = 7;
         run.Faults.UnavailableFraction = 0.1;

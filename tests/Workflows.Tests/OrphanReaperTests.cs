@@ -1,15 +1,17 @@
 using System.Text;
 using Orchestration.Activities.CloudRun;
+using Orchestration.Workflows.Tests.Engines;
 
 namespace Orchestration.Workflows.Tests;
 
 public sealed class OrphanReaperTests
 {
-    [Fact]
-    public async Task Reap_ExecutionOfFinishedRun_CancelledAndLiveOnesKept()
+    [Theory]
+    [Engines]
+    public async Task Reap_ExecutionOfFinishedRun_CancelledAndLiveOnesKept(EngineKind engine)
     {
         var hold = new TaskCompletionSource();
-        await using var h = await WorkflowHarness.StartAsync(async call =>
+        await using var h = await WorkflowHarness.StartAsync(engine, async call =>
         {
             if (call.TaskId == "done")
             {
@@ -62,10 +64,11 @@ public sealed class OrphanReaperTests
         Assert.Equal(0, (await h.Reaper.ReapAsync()).Cancelled);
     }
 
-    [Fact]
-    public async Task Reap_UnusedJobOlderThanAge_Deleted()
+    [Theory]
+    [Engines]
+    public async Task Reap_UnusedJobOlderThanAge_Deleted(EngineKind engine)
     {
-        await using var h = await WorkflowHarness.StartAsync();
+        await using var h = await WorkflowHarness.StartAsync(engine);
         await h.Service.SubmitAsync(Encoding.UTF8.GetBytes("""{"id": "r2", "tasks": [{"id": "a", "command": "x"}]}"""));
         await h.WaitAsync("r2");
 

@@ -2,6 +2,7 @@ using Orchestration.Activities.CloudRun;
 using Orchestration.Activities.Contracts;
 using Orchestration.Activities.Stores;
 using Orchestration.Domain.Judging;
+using Orchestration.Workflows.Tests.Engines;
 
 namespace Orchestration.Workflows.Tests;
 
@@ -10,11 +11,12 @@ namespace Orchestration.Workflows.Tests;
 /// instead of being counted lost and started again.</summary>
 public sealed class QueuedStartTests
 {
-    [Fact]
-    public async Task Run_QueuedPastTheClaimDeadlineThenRuns_CountedInItsFirstAttempt()
+    [Theory]
+    [Engines]
+    public async Task Run_QueuedPastTheClaimDeadlineThenRuns_CountedInItsFirstAttempt(EngineKind engine)
     {
         // The harness's claim deadline is 2 s; these executions stay pending for 5 s before they run.
-        await using var h = await WorkflowHarness.StartAsync(async call =>
+        await using var h = await WorkflowHarness.StartAsync(engine, async call =>
         {
             await Task.Delay(TimeSpan.FromSeconds(5));
             MarkRunning(call);
@@ -31,11 +33,12 @@ public sealed class QueuedStartTests
         Assert.Equal(3, h.StartsOf("slow-slot"));
     }
 
-    [Fact]
-    public async Task Run_QueuedLongerThanItsTimeout_LostAndRetried()
+    [Theory]
+    [Engines]
+    public async Task Run_QueuedLongerThanItsTimeout_LostAndRetried(EngineKind engine)
     {
         // Attempt 1 never leaves the queue; attempt 2 runs at once.
-        await using var h = await WorkflowHarness.StartAsync(call => call.Attempt == 1 ? Task.CompletedTask : call.PassAsync());
+        await using var h = await WorkflowHarness.StartAsync(engine, call => call.Attempt == 1 ? Task.CompletedTask : call.PassAsync());
         var id = await h.SubmitAsync("""{"id": "stuck", "tasks": [{"id": "stuck", "command": "true", "timeoutSeconds": 3, "maxAttempts": 2}]}""");
 
         var summary = (await h.WaitAsync(id)).ReadOutputAs<BatchSummary>()!;

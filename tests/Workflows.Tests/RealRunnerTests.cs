@@ -6,11 +6,13 @@ using Orchestration.Activities.LocalRunner;
 using Orchestration.Activities.Stores;
 using Orchestration.Domain;
 using Orchestration.Domain.Judging;
+using Orchestration.Workflows.Tests.Engines;
 
 namespace Orchestration.Workflows.Tests;
 
 /// <summary>Whole batches through the real runner script (runner/runner.sh), run by the local job runner
-/// as detached processes, with the gcloud stand-in mapping gs:// onto the local object store.</summary>
+/// as detached processes, with the gcloud stand-in mapping gs:// onto the local object store. Embedded engine
+/// only: they test the runner script and the local job runner, not the engine.</summary>
 public sealed class RealRunnerTests
 {
     private static string RepositoryRoot()
@@ -45,7 +47,7 @@ public sealed class RealRunnerTests
     [Fact]
     public async Task Batch_RealRunnerProcesses_JudgedWithInputsFlagsAndArtifacts()
     {
-        await using var h = await WorkflowHarness.StartAsync(jobs: LocalRunner);
+        await using var h = await WorkflowHarness.StartAsync(EngineKind.Embedded, jobs: LocalRunner);
         var submitted = await h.Service.SubmitAsync(Encoding.UTF8.GetBytes("""
             {"id": "real", "maxParallelRuns": 4, "tasks": [
               {"id": "reads-input", "n": 3, "command": "cat input/config.json; mkdir -p output; echo '{\"flagged\": true}' > output/verdict.json",
@@ -79,7 +81,7 @@ public sealed class RealRunnerTests
     [Fact]
     public async Task Batch_RealRunnerTimeout_TimedOutWithPartialOutput()
     {
-        await using var h = await WorkflowHarness.StartAsync(jobs: LocalRunner);
+        await using var h = await WorkflowHarness.StartAsync(EngineKind.Embedded, jobs: LocalRunner);
         await h.Service.SubmitAsync(Encoding.UTF8.GetBytes("""{"id": "slow", "tasks": [{"id": "t", "command": "echo started; sleep 60", "timeoutSeconds": 33}]}"""));
 
         var summary = (await h.WaitAsync("slow", 120)).ReadOutputAs<Activities.Contracts.BatchSummary>()!;

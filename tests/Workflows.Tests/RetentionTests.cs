@@ -2,16 +2,18 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Orchestration.Domain;
 using Orchestration.Workflows.Service;
+using Orchestration.Workflows.Tests.Engines;
 
 namespace Orchestration.Workflows.Tests;
 
 public sealed class RetentionTests
 {
-    [Fact]
-    public async Task Sweep_FinishedBeforeCutoff_PurgedAndRunningOrRecentKept()
+    [Theory]
+    [Engines]
+    public async Task Sweep_FinishedBeforeCutoff_PurgedAndRunningOrRecentKept(EngineKind engine)
     {
         var hold = new TaskCompletionSource();
-        await using var h = await WorkflowHarness.StartAsync(async call =>
+        await using var h = await WorkflowHarness.StartAsync(engine, async call =>
         {
             if (call.TaskId == "slow")
             {

@@ -14,22 +14,28 @@ using Orchestration.Domain.Normalization;
 using Orchestration.Domain.Polling;
 using Orchestration.Domain.Validation;
 using Orchestration.Durable;
+using Orchestration.DurableSdk;
 using Orchestration.Engine;
 using Orchestration.Fakes;
+using Orchestration.Workflows.Tests.Engines;
 
 namespace Orchestration.Workflows.Tests;
 
-/// <summary>The real orchestrators and activities on the embedded engine (replaying every episode, as
-/// Durable does) over local stores, with an in-memory Cloud Run whose executions a scripted runner plays.</summary>
-public sealed class WorkflowHarness : IAsyncDisposable
+/// <summary>The real orchestrators and activities on a durable engine (<see cref="EngineKind"/>: the embedded
+/// engine replaying every episode, as Durable does, or the real Durable Task SDK through src/DurableSdk's
+/// adapters) over local stores, with an in-memory Cloud Run whose executions a scripted runner plays. The
+/// batch service and the tests reach the engine through the seam's <see cref="DurableTaskClient"/> only.</summary>
+public sealed partial class WorkflowHarness : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
     private readonly ConcurrentDictionary<string, int> _perTaskStarts = new(StringComparer.Ordinal);
+    private ISdkBackend? _backend;
     private int _inFlight;
     private int _maxInFlight;
 
-    private WorkflowHarness(string root, Func<RunnerCall, Task>? runner, Func<IServiceProvider, ICloudRunJobsClient>? jobs, Action<IServiceCollection>? ports)
+    private WorkflowHarness(EngineKind engine, string root, Func<RunnerCall, Task>? runner, Func<IServiceProvider, ICloudRunJobsClient>? jobs, Action<IServiceCollection>? ports)
     {
+        Engine = engine;
         Root = root;
         Runner = runner ?? (call => call.PassAsync());
         var services = new ServiceCollection();
@@ -56,17 +62,32 @@ public sealed class WorkflowHarness : IAsyncDisposable
         services.AddBatchActivities();
         services.AddSingleton(Options.Create(new Service.BatchServiceOptions { Workflow = FastSettings }));
         services.AddBatchService();
-        services.AddEmbeddedDurableEngine(options =>
+        if (engine == EngineKind.Embedded)
         {
-            options.DatabasePath = Path.Combine(root, "engine.db");
-            options.ReplayEveryEpisode = true;
-            options.SerializerOptions = BatchJson.Options;
-            WorkflowCatalog.Register((name, create) => options.AddOrchestrator(name, create), (name, create) => options.AddActivity(name, create));
-        });
+            services.AddEmbeddedDurableEngine(options =>
+            {
+                options.DatabasePath = Path.Combine(root, "engine.db");
+                options.ReplayEveryEpisode = true;
+                options.SerializerOptions = BatchJson.Options;
+                // The 2-core default, kept when the test run raises DOTNET_PROCESSOR_COUNT for the SDK's test host.
+                options.MaxConcurrentActivities = 32;
+                WorkflowCatalog.Register((name, create) => options.AddOrchestrator(name, create), (name, create) => options.AddActivity(name, create));
+            });
+        }
+        else
+        {
+            // The backend starts once the provider exists (its activities resolve from it); the batch service and
+            // the tests resolve the client after that.
+            services.AddSingleton<DurableTaskClient>(_ => new DurableClientAdapter((_backend ?? throw new InvalidOperationException("The SDK backend has not started.")).Client));
+            services.AddSingleton<Microsoft.DurableTask.DataConverter>(Payloads);
+        }
+
         _services = services.BuildServiceProvider();
         CloudRun.OnStarted = OnStartedAsync;
         Services = _services;
     }
+
+    public EngineKind Engine { get; }
 
     public string Root { get; }
 
@@ -75,6 +96,9 @@ public sealed class WorkflowHarness : IAsyncDisposable
     public InMemoryCloudRun CloudRun { get; } = new();
 
     public CapturingLoggerProvider Logs { get; } = new();
+
+    /// <summary>Every payload the SDK worker and client serialized or read (SDK engines).</summary>
+    public RecordingDataConverter Payloads { get; } = new(BatchJson.Options);
 
     public Func<RunnerCall, Task> Runner { get; set; }
 
@@ -92,7 +116,8 @@ public sealed class WorkflowHarness : IAsyncDisposable
 
     public Service.OrphanReaper Reaper => _services.GetRequiredService<Service.OrphanReaper>();
 
-    public string EngineDatabase => Path.Combine(Root, "engine.db");
+    /// <summary>The embedded engine's SQLite file, for tests about that engine's own storage.</summary>
+    public string EngineDatabase => Engine == EngineKind.Embedded ? Path.Combine(Root, "engine.db") : throw new InvalidOperationException($"{Engine} has no embedded engine database.");
 
     public static readonly WorkflowSettings FastSettings = new(500, PollingOptions.Local with
     {
@@ -110,18 +135,37 @@ public sealed class WorkflowHarness : IAsyncDisposable
     public static string ObjectRoot(string root) => Path.Combine(root, "gcs", "test-bucket");
 
     public static async Task<WorkflowHarness> StartAsync(
-        Func<RunnerCall, Task>? runner = null, Func<string, Func<IServiceProvider, ICloudRunJobsClient>>? jobs = null, Action<IServiceCollection>? ports = null)
+        EngineKind engine, Func<RunnerCall, Task>? runner = null, Func<string, Func<IServiceProvider, ICloudRunJobsClient>>? jobs = null, Action<IServiceCollection>? ports = null)
     {
         var root = Directory.CreateTempSubdirectory("workflows-").FullName;
         Directory.CreateDirectory(ObjectRoot(root));
-        var harness = new WorkflowHarness(root, runner, jobs?.Invoke(root), ports);
-        foreach (var hosted in harness._services.GetServices<Microsoft.Extensions.Hosting.IHostedService>())
+        var harness = new WorkflowHarness(engine, root, runner, jobs?.Invoke(root), ports);
+        try
         {
-            await hosted.StartAsync(CancellationToken.None);
+            foreach (var hosted in harness._services.GetServices<Microsoft.Extensions.Hosting.IHostedService>())
+            {
+                await hosted.StartAsync(CancellationToken.None);
+            }
+
+            harness._backend = await StartBackendAsync(engine, harness._services);
+        }
+        catch
+        {
+            await harness.DisposeAsync();
+            throw;
         }
 
         return harness;
     }
+
+    /// <summary>The seam between the harness and an SDK backend: started with the harness's services (its
+    /// activities resolve their classes from them), it hands back a client of its task hub.</summary>
+    private static async Task<ISdkBackend?> StartBackendAsync(EngineKind engine, IServiceProvider services) => engine switch
+    {
+        EngineKind.Embedded => null,
+        EngineKind.DurableTaskSdk => await InProcessBackend.StartAsync(services),
+        _ => throw new ArgumentOutOfRangeException(nameof(engine), engine, "Unknown engine."),
+    };
 
     /// <summary>Stores a batch and schedules its orchestration, as the batch service does.</summary>
     public async Task<string> SubmitAsync(string json, WorkflowSettings? settings = null)
@@ -170,6 +214,11 @@ public sealed class WorkflowHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_backend is not null)
+        {
+            await _backend.DisposeAsync();
+        }
+
         foreach (var hosted in _services.GetServices<Microsoft.Extensions.Hosting.IHostedService>())
         {
             await hosted.StopAsync(CancellationToken.None);
