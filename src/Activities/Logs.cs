@@ -30,9 +30,6 @@ internal static partial class Logs
     [LoggerMessage(EventId = 1210, Level = LogLevel.Debug, Message = "Object {ObjectName} already exists (412)")]
     public static partial void ObjectAlreadyExists(this ILogger logger, string objectName);
 
-    [LoggerMessage(EventId = 1211, Level = LogLevel.Debug, Message = "Resumable upload of {ObjectName} resumed at byte {Offset}")]
-    public static partial void UploadResumed(this ILogger logger, string objectName, long offset);
-
     [LoggerMessage(EventId = 1212, Level = LogLevel.Warning, Message = "Retrying {Method} {Path} after {Outcome} (attempt {Attempt})")]
     public static partial void Retrying(this ILogger logger, string method, string path, string outcome, int attempt);
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -8,9 +9,11 @@ namespace Orchestration.Fakes;
 
 /// <summary>
 /// Loopback fake of the Cloud Storage JSON API v1 for one bucket: media and resumable uploads (308 +
-/// Range), <c>ifGenerationMatch</c> (412 <c>conditionNotMet</c>), metadata, <c>alt=media</c> downloads
-/// with <c>x-goog-generation</c>, listing with <c>pageToken</c>, delete, PATCH of <c>customTime</c>
-/// (never backwards). Object names must arrive as one percent-encoded path segment, as in GCS: an
+/// Range, the final <c>X-Goog-Hash</c> CRC32C checked), <c>ifGenerationMatch</c> (412
+/// <c>conditionNotMet</c>), metadata, <c>alt=media</c> downloads with <c>x-goog-generation</c> and
+/// <c>x-goog-hash</c>, listing with <c>pageToken</c>, delete, PATCH of <c>customTime</c> (never
+/// backwards). Request bodies may be gzipped (<c>Content-Encoding: gzip</c>, as Google.Cloud.Storage.V1
+/// sends its JSON). Object names must arrive as one percent-encoded path segment, as in GCS: an
 /// unencoded slash yields 404. int64 fields are strings.
 /// </summary>
 /// <remarks>
@@ -91,6 +94,12 @@ public sealed class FakeGcsServer : LoopbackServer
     /// <inheritdoc />
     protected override async Task HandleAsync(HttpContext context, IReadOnlyList<string> path, IReadOnlyDictionary<string, string> query)
     {
+        if (!AcceptContentEncoding(context))
+        {
+            await ErrorAsync(context, 400, "INVALID_ARGUMENT", $"Unsupported Content-Encoding '{context.Request.Headers.ContentEncoding}'.", "invalid");
+            return;
+        }
+
         var method = context.Request.Method;
         if (path is ["upload", "storage", "v1", "b", var ub, "o"] && ub == Bucket)
         {
@@ -141,6 +150,29 @@ public sealed class FakeGcsServer : LoopbackServer
         }
 
         await ErrorAsync(context, 404, "NOT_FOUND", $"Not Found: {context.Request.Method} {context.Request.Path}", "notFound");
+    }
+
+    /// <summary>
+    /// GCS accepts request bodies sent with <c>Content-Encoding: gzip</c> (Google.Cloud.Storage.V1 gzips its
+    /// JSON bodies and cannot be told not to): the body is inflated here, before any handler reads it.
+    /// </summary>
+    private static bool AcceptContentEncoding(HttpContext context)
+    {
+        var encoding = context.Request.Headers.ContentEncoding.ToString();
+        if (encoding.Length == 0 || encoding.Equals("identity", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        if (!encoding.Equals("gzip", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        context.Request.Body = new GZipStream(context.Request.Body, CompressionMode.Decompress);
+        context.Request.Headers.ContentEncoding = default;
+        context.Request.ContentLength = null;
+        return true;
     }
 
     private static bool PreconditionHolds(FakeGcsObject? existing, IReadOnlyDictionary<string, string> query) =>
@@ -284,6 +316,8 @@ public sealed class FakeGcsServer : LoopbackServer
 
         FakeGcsObject? finished = null;
         var failed = false;
+        string? corrupt = null;
+        var declaredCrc32C = DeclaredCrc32C(context.Request.Headers["X-Goog-Hash"].ToString());
         var failAfterPersist = body.Length > 0 && Roll() < ChunkPersistThenFailFraction;
         long persisted;
         lock (_lock)
@@ -311,12 +345,19 @@ public sealed class FakeGcsServer : LoopbackServer
                 persisted = session.Data.Length;
             }
 
+            session.Crc32C = declaredCrc32C ?? session.Crc32C;
             if (persisted >= 0 && total is { } t && persisted >= t && !failAfterPersist)
             {
                 _sessions.Remove(uploadId);
                 var existing = _objects.GetValueOrDefault(session.Name);
                 var holds = session.IfGenerationMatch is not { } wanted || (wanted == 0 ? existing is null : existing?.Generation == wanted);
-                if (holds)
+                var computed = Crc32C.ToBase64(session.Data.ToArray());
+                if (session.Crc32C is { } declared && declared != computed)
+                {
+                    // GCS checks the client's X-Goog-Hash before it creates the object: a mismatch stores nothing.
+                    corrupt = $"Provided CRC32C \"{declared}\" doesn't match calculated CRC32C \"{computed}\".";
+                }
+                else if (holds)
                 {
                     finished = Store(session.Name, session.Data.ToArray(), session.ContentType);
                 }
@@ -330,6 +371,10 @@ public sealed class FakeGcsServer : LoopbackServer
         if (persisted < 0)
         {
             await ErrorAsync(context, 400, "INVALID_ARGUMENT", "Chunk starts past the persisted bytes.", "invalid");
+        }
+        else if (corrupt is not null)
+        {
+            await ErrorAsync(context, 400, "INVALID_ARGUMENT", corrupt, "invalid");
         }
         else if (failAfterPersist)
         {
@@ -352,6 +397,13 @@ public sealed class FakeGcsServer : LoopbackServer
             }
         }
     }
+
+    /// <summary>The <c>crc32c=</c> part of an <c>X-Goog-Hash</c> header (<c>crc32c=...,md5=...</c>), if any.</summary>
+    private static string? DeclaredCrc32C(string header) =>
+        header.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Where(part => part.StartsWith("crc32c=", StringComparison.Ordinal))
+            .Select(part => part["crc32c=".Length..])
+            .FirstOrDefault();
 
     private static bool TryParseRange(string header, out long? start, out long? total)
     {
@@ -396,7 +448,7 @@ public sealed class FakeGcsServer : LoopbackServer
         context.Response.Headers["x-goog-generation"] = found.Generation.ToString(CultureInfo.InvariantCulture);
         context.Response.Headers["x-goog-metageneration"] = found.Metageneration.ToString(CultureInfo.InvariantCulture);
         context.Response.Headers["x-goog-stored-content-length"] = found.Data.Length.ToString(CultureInfo.InvariantCulture);
-        context.Response.Headers["x-goog-hash"] = "md5=" + Convert.ToBase64String(MD5.HashData(found.Data));
+        context.Response.Headers["x-goog-hash"] = $"crc32c={Crc32C.ToBase64(found.Data)},md5={Convert.ToBase64String(MD5.HashData(found.Data))}";
         await context.Response.Body.WriteAsync(found.Data, context.RequestAborted);
     }
 
@@ -515,6 +567,7 @@ public sealed class FakeGcsServer : LoopbackServer
             ["storageClass"] = "STANDARD",
             ["size"] = o.Data.Length.ToString(CultureInfo.InvariantCulture),
             ["md5Hash"] = Convert.ToBase64String(MD5.HashData(o.Data)),
+            ["crc32c"] = Crc32C.ToBase64(o.Data),
             ["etag"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(generation)),
             ["timeCreated"] = Timestamp(o.Created),
             ["updated"] = Timestamp(o.Updated),
@@ -537,5 +590,8 @@ public sealed class FakeGcsServer : LoopbackServer
         public long? IfGenerationMatch { get; } = ifGenerationMatch;
 
         public MemoryStream Data { get; } = new();
+
+        /// <summary>The CRC32C the client declared in <c>X-Goog-Hash</c> (sent with the last chunk), checked at finalization.</summary>
+        public string? Crc32C { get; set; }
     }
 }

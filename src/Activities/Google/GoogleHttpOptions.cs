@@ -2,10 +2,11 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Orchestration.Activities.Google;
 
-/// <summary>Retry and timeout settings of the Google REST clients (section <c>Google:Http</c>).</summary>
+/// <summary>Retry and timeout settings of the Google clients, Cloud Run REST and Cloud Storage (section <c>Google:Http</c>).</summary>
 /// <remarks>
 /// Retries apply only to idempotent or precondition-guarded calls (408, 429, 5xx, timeouts,
-/// connection failures), with exponential backoff and jitter, honouring <c>Retry-After</c>.
+/// connection failures), with exponential backoff, honouring <c>Retry-After</c>. For Cloud Storage the
+/// delays and attempts also configure Google.Cloud.Storage.V1's own retry options (see the Google README).
 /// </remarks>
 public sealed class GoogleHttpOptions
 {

@@ -4,7 +4,7 @@ using Polly.Timeout;
 
 namespace Orchestration.Activities.Google;
 
-/// <summary>Request marking, sending and error decoding shared by the Google REST adapters.</summary>
+/// <summary>Request marking, sending and error decoding of the Cloud Run REST adapter (Cloud Storage goes through Google.Cloud.Storage.V1).</summary>
 internal static class GoogleRequests
 {
     /// <summary>Set on a request that may be sent again after an ambiguous failure.</summary>

@@ -12,7 +12,7 @@ using Polly.Timeout;
 
 namespace Orchestration.Activities.Google;
 
-/// <summary>Composition of the Google adapters: credentials, HTTP clients with resilience, GCS and Cloud Run.</summary>
+/// <summary>Composition of the Google adapters: credentials, HTTP clients with resilience, GCS (Google.Cloud.Storage.V1) and Cloud Run (REST).</summary>
 public static class GoogleServiceCollectionExtensions
 {
     /// <summary>Registers <see cref="IGoogleAccessTokenSource"/> from <see cref="GoogleCredentialOptions"/>.</summary>
@@ -48,14 +48,22 @@ public static class GoogleServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Registers <see cref="GcsObjectStore"/> as the <see cref="IObjectStore"/>.</summary>
+    /// <summary>Registers <see cref="GcsObjectStore"/> (Google.Cloud.Storage.V1) as the <see cref="IObjectStore"/>.</summary>
+    /// <remarks>
+    /// The library's HTTP clients come from the named clients <see cref="GcsObjectStore.HttpClientName"/> and
+    /// <see cref="GcsObjectStore.RawHttpClientName"/>: a test may add handlers or replace the primary handler there.
+    /// </remarks>
     /// <param name="services">The services.</param>
     /// <returns>The same services.</returns>
     public static IServiceCollection AddGcsObjectStore(this IServiceCollection services)
     {
         services.AddGoogleCredentials();
         services.AddOptions<GcsOptions>().BindConfiguration(GcsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddGoogleHttpClient(GcsObjectStore.HttpClientName);
+        services.AddOptions<GoogleHttpOptions>().BindConfiguration(GoogleHttpOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddTransient<RetryAfterGateHandler>();
+        services.AddGcsHttpClient(GcsObjectStore.HttpClientName, DecompressionMethods.All);
+        services.AddGcsHttpClient(GcsObjectStore.RawHttpClientName, DecompressionMethods.None);
         services.TryAddSingleton<GcsObjectStore>();
         services.TryAddSingleton<IObjectStore>(sp => sp.GetRequiredService<GcsObjectStore>());
         return services;
@@ -106,9 +114,7 @@ public static class GoogleServiceCollectionExtensions
                     options.MaxRetryAttempts > 0 && IsRetryable(args.Context.GetRequestMessage(), args.Outcome, args.Context.CancellationToken)),
                 OnRetry = args =>
                 {
-                    var request = args.Context.GetRequestMessage();
-                    var outcome = args.Outcome.Exception?.GetType().Name ?? ((int?)args.Outcome.Result?.StatusCode)?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?";
-                    logger.Retrying(request?.Method.Method ?? "?", request?.RequestUri?.AbsolutePath ?? "?", outcome, args.AttemptNumber + 1);
+                    LogRetry(logger, args.Context.GetRequestMessage(), args.Outcome, args.AttemptNumber);
                     return default;
                 },
             });
@@ -116,6 +122,56 @@ public static class GoogleServiceCollectionExtensions
         });
         builder.AddHttpMessageHandler<GoogleAuthHandler>();
         return builder;
+    }
+
+    /// <summary>
+    /// A named client under Google.Cloud.Storage.V1's own retry loop: Retry-After gate, then a retry of what the
+    /// library leaves unretried (<see cref="GcsTransportRetry"/>), then the per-attempt timeout. No total
+    /// timeout here: the library's client applies <see cref="GoogleHttpOptions.TotalTimeout"/> over its retries.
+    /// </summary>
+    private static void AddGcsHttpClient(this IServiceCollection services, string name, DecompressionMethods decompression)
+    {
+        var builder = services.AddHttpClient(name)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                // Resumable sessions answer 308 without Location; the library handles redirects itself.
+                AllowAutoRedirect = false,
+                AutomaticDecompression = decompression,
+
+                // The storage client keeps its handler for its lifetime: recycle connections so DNS changes are seen.
+                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+            })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .AddHttpMessageHandler<RetryAfterGateHandler>();
+        builder.AddResilienceHandler("google-storage", (pipeline, context) =>
+        {
+            var options = context.ServiceProvider.GetRequiredService<IOptions<GoogleHttpOptions>>().Value;
+            var logger = context.ServiceProvider.GetService<ILoggerFactory>()?.CreateLogger("Orchestration.Activities.Google.Http")
+                ?? NullLogger.Instance;
+            pipeline.AddRetry(new HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = Math.Max(1, options.MaxRetryAttempts),
+                Delay = options.BaseDelay,
+                MaxDelay = options.MaxDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                ShouldRetryAfterHeader = true,
+                ShouldHandle = args => ValueTask.FromResult(
+                    options.MaxRetryAttempts > 0 && GcsTransportRetry.ShouldRetry(args.Context.GetRequestMessage(), args.Outcome, args.Context.CancellationToken)),
+                OnRetry = args =>
+                {
+                    LogRetry(logger, args.Context.GetRequestMessage(), args.Outcome, args.AttemptNumber);
+                    return default;
+                },
+            });
+            pipeline.AddTimeout(options.AttemptTimeout);
+        });
+    }
+
+    private static void LogRetry(ILogger logger, HttpRequestMessage? request, Outcome<HttpResponseMessage> outcome, int attemptNumber)
+    {
+        var result = outcome.Exception?.GetType().Name ?? ((int?)outcome.Result?.StatusCode)?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?";
+        logger.Retrying(request?.Method.Method ?? "?", request?.RequestUri?.AbsolutePath ?? "?", result, attemptNumber + 1);
     }
 
     private static bool IsRetryable(HttpRequestMessage? request, Outcome<HttpResponseMessage> outcome, CancellationToken cancellationToken)

@@ -2,8 +2,9 @@ namespace Orchestration.Activities.Google;
 
 /// <summary>Supplies the OAuth access token put on every Google API request.</summary>
 /// <remarks>
-/// The REST adapters depend on this port rather than on Google.Apis.Auth, so tests run against the
-/// loopback fakes with a fixed token (or none) and no network. Implementations cache tokens:
+/// The adapters depend on this port rather than on Google.Apis.Auth (the Cloud Run REST client through
+/// <c>GoogleAuthHandler</c>, the storage library through <see cref="TokenSourceCredential"/>), so tests run
+/// against the loopback fakes with a fixed token (or none) and no network. Implementations cache tokens:
 /// it is called once per HTTP attempt.
 /// </remarks>
 public interface IGoogleAccessTokenSource

@@ -12,15 +12,12 @@ public sealed class GcsOptions : IValidatableObject
     [Required]
     public string Bucket { get; set; } = string.Empty;
 
-    /// <summary>JSON API base URL (a loopback fake in tests).</summary>
+    /// <summary>JSON API root URL, without <c>/storage/v1</c> (a loopback fake in tests).</summary>
     [Required]
     public Uri BaseUrl { get; set; } = new("https://storage.googleapis.com");
 
-    /// <summary>Objects larger than this go through a resumable upload; smaller ones are one media upload.</summary>
-    [Range(1, 256 * 1024 * 1024)]
-    public int ResumableThresholdBytes { get; set; } = 8 * 1024 * 1024;
-
-    /// <summary>Chunk size of resumable uploads; a multiple of 256 KiB as GCS requires.</summary>
+    /// <summary>Chunk size of uploads (every upload is a resumable session); a multiple of 256 KiB as GCS requires.</summary>
+    /// <remarks>An object up to this size goes in one PUT; the library holds one chunk in memory for non-seekable streams.</remarks>
     [Range(256 * 1024, 512 * 1024 * 1024)]
     public int ResumableChunkBytes { get; set; } = 8 * 1024 * 1024;
 

@@ -47,7 +47,6 @@ internal sealed class GoogleTestHost : IAsyncDisposable
             ["Google:Http:TotalTimeout"] = "00:00:30",
             ["Google:Storage:Bucket"] = gcs.Bucket,
             ["Google:Storage:BaseUrl"] = gcs.BaseUrl.ToString(),
-            ["Google:Storage:ResumableThresholdBytes"] = (1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Google:Storage:ResumableChunkBytes"] = (256 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Google:CloudRun:Project"] = run.Project,
             ["Google:CloudRun:Region"] = run.Region,

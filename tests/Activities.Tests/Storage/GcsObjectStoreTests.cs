@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using Orchestration.Activities.Google;
 using Orchestration.Activities.Storage;
 using Orchestration.Activities.Tests.Google;
+using Orchestration.Fakes;
 
 namespace Orchestration.Activities.Tests.Storage;
 
@@ -30,7 +32,11 @@ public sealed class GcsObjectStoreTests
         Assert.False(second.Created);
         Assert.Null(second.Metadata);
         Assert.Equal("exec-1", await ReadTextAsync(host.Store, "runs/b/n/t/0/a1/claim"));
-        Assert.Equal(2, host.Gcs.Calls("objects.insert"));
+
+        // Google.Cloud.Storage.V1 has no single-request upload: each put opens a resumable session
+        // (1 POST) and sends the bytes (1 PUT); the second put stops at the session POST (412).
+        Assert.Equal(2, host.Gcs.Calls("objects.insert.resumable"));
+        Assert.Equal(1, host.Gcs.Calls("objects.upload.chunk"));
     }
 
     [Fact]
@@ -103,7 +109,7 @@ public sealed class GcsObjectStoreTests
     }
 
     [Fact]
-    public async Task Put_EmptyObject_IsOneMediaUpload()
+    public async Task Put_EmptyObject_IsOneSessionAndOneFinalPut()
     {
         await using var host = await GoogleTestHost.StartAsync();
 
@@ -111,7 +117,11 @@ public sealed class GcsObjectStoreTests
 
         Assert.Equal(0, metadata.Size);
         Assert.Empty(host.Gcs.Get("runs/b/n/t/0/a1/stderr.txt")!.Data);
-        Assert.Equal(1, host.Gcs.Calls("objects.insert"));
+
+        // The library uploads everything through a resumable session (it has no single-request upload).
+        Assert.Equal(1, host.Gcs.Calls("objects.insert.resumable"));
+        Assert.Equal(1, host.Gcs.Calls("objects.upload.chunk"));
+        Assert.Equal(2, host.Gcs.TotalCalls);
     }
 
     [Fact]
@@ -215,6 +225,78 @@ public sealed class GcsObjectStoreTests
     }
 
     [Fact]
+    public async Task DeleteByPrefix_ObjectRewrittenAfterListing_DeletesTheNewerGenerationToo()
+    {
+        FakeGcsServer? fake = null;
+        var rewritten = 0;
+        await using var host = await GoogleTestHost.StartAsync(configure: s => s.AddHttpClient(GcsObjectStore.HttpClientName)
+            .AddHttpMessageHandler(() => new InterceptingHandler(request =>
+            {
+                // A writer replaces the object between the listing and the generation-guarded delete.
+                if (request.Method == HttpMethod.Delete && Interlocked.Exchange(ref rewritten, 1) == 0)
+                {
+                    fake!.PutText("runs/b1/n/0", "newer");
+                }
+
+                return Task.CompletedTask;
+            })));
+        fake = host.Gcs;
+        host.Gcs.PutText("runs/b1/n/0", "older");
+
+        var deleted = await host.Store.DeleteByPrefixAsync("runs/b1/");
+
+        Assert.Equal(1, deleted);
+        Assert.Empty(host.Gcs.Objects);
+        Assert.Equal(2, host.Gcs.Calls("objects.delete"));
+        Assert.Equal(1, host.Gcs.Calls("objects.get"));
+    }
+
+    [Fact]
+    public async Task Delete_UnguardedAndUnavailable_IsNotRetried()
+    {
+        await using var host = await GoogleTestHost.StartAsync();
+        host.Gcs.PutText("runs/x", "r");
+        host.Gcs.Faults.UnavailableFraction = 1;
+        host.Gcs.Faults.AppliesTo = e => e == "objects.delete";
+
+        var error = await Assert.ThrowsAsync<CloudServiceException>(() => host.Store.DeleteAsync("runs/x"));
+
+        // Without a generation precondition a repeat could delete a newer object: the library does not resend it.
+        Assert.Equal(503, error.Status);
+        Assert.Equal(1, host.Gcs.Calls("objects.delete"));
+        Assert.NotNull(host.Gcs.Get("runs/x"));
+    }
+
+    [Fact]
+    public async Task Put_BytesCorruptedOnTheWay_RejectedByTheCrc32CAndNothingStored()
+    {
+        await using var host = await GoogleTestHost.StartAsync(configure: s => s.AddHttpClient(GcsObjectStore.HttpClientName)
+            .AddHttpMessageHandler(() => new InterceptingHandler(async request =>
+            {
+                // Flip one bit of the last chunk, after the library computed the object's CRC32C.
+                if (request.Method == HttpMethod.Put && request.Headers.Contains("X-Goog-Hash") && request.Content is { } content)
+                {
+                    var bytes = await content.ReadAsByteArrayAsync();
+                    bytes[^1] ^= 1;
+                    var corrupted = new ByteArrayContent(bytes);
+                    foreach (var header in content.Headers)
+                    {
+                        corrupted.Headers.TryAddWithoutValidation(header.Key, header.Value);
+                    }
+
+                    request.Content = corrupted;
+                }
+            })));
+
+        var error = await Assert.ThrowsAsync<CloudServiceException>(() => host.Store.PutIfAbsentAsync("runs/c/result.json", Text("{\"ok\":true}")));
+
+        Assert.Equal(400, error.Status);
+        Assert.Equal("INVALID_ARGUMENT", error.Code);
+        Assert.Contains("CRC32C", error.Message, StringComparison.Ordinal);
+        Assert.Null(host.Gcs.Get("runs/c/result.json"));
+    }
+
+    [Fact]
     public async Task SetCustomTime_Refresh_SetsAndNeverMovesBack()
     {
         await using var host = await GoogleTestHost.StartAsync();
@@ -255,7 +337,9 @@ public sealed class GcsObjectStoreTests
         Assert.Equal("v3", text);
         Assert.InRange(deleted, 1, 12);
         Assert.Empty(host.Gcs.Objects);
-        Assert.True(host.Gcs.TotalCalls > 12 + 1 + 1 + 1 + 3 + 12, $"faults should have caused retries, saw {host.Gcs.TotalCalls} calls");
+
+        // Without faults: 12 puts of a session POST and one PUT each, a list, a download, a patch, the purge's list and 12 deletes.
+        Assert.True(host.Gcs.TotalCalls > (12 * 2) + 1 + 1 + 1 + 1 + 12, $"faults should have caused retries, saw {host.Gcs.TotalCalls} calls");
     }
 
     [Fact]
@@ -264,15 +348,32 @@ public sealed class GcsObjectStoreTests
         await using var host = await GoogleTestHost.StartAsync();
         var hung = new HashSet<string>();
         host.Gcs.Faults.HangFraction = 1;
-        host.Gcs.Faults.AppliesTo = e => e is "objects.insert" or "objects.download" && hung.Add(e);
+        host.Gcs.Faults.AppliesTo = e => e is "objects.insert.resumable" or "objects.download" && hung.Add(e);
 
         var created = await host.Store.PutIfAbsentAsync("runs/h/claim", Text("exec-1"));
         var text = await ReadTextAsync(host.Store, "runs/h/claim");
 
         Assert.True(created.Created);
         Assert.Equal("exec-1", text);
-        Assert.Equal(2, host.Gcs.Calls("objects.insert"));
+        Assert.Equal(2, host.Gcs.Calls("objects.insert.resumable"));
         Assert.Equal(2, host.Gcs.Calls("objects.download"));
+    }
+
+    [Fact]
+    public async Task ServerHangs_OnCustomTimePatch_AttemptTimesOutAndRetrySucceeds()
+    {
+        await using var host = await GoogleTestHost.StartAsync();
+        host.Gcs.PutText("inputs/x.tar.gz", "b");
+        var hung = 0;
+        host.Gcs.Faults.HangFraction = 1;
+        host.Gcs.Faults.AppliesTo = e => e == "objects.patch" && Interlocked.Exchange(ref hung, 1) == 0;
+        var time = new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.Zero);
+
+        var updated = await host.Store.SetCustomTimeAsync("inputs/x.tar.gz", time);
+
+        // The library retries only error statuses; the transport failure of a call it treats as idempotent is resent below it.
+        Assert.Equal(time, updated?.CustomTime);
+        Assert.Equal(2, host.Gcs.Calls("objects.patch"));
     }
 
     [Fact]
@@ -309,6 +410,31 @@ public sealed class GcsObjectStoreTests
         Assert.Equal(401, error.Status);
         Assert.Equal("UNAUTHENTICATED", error.Code);
         Assert.Equal(1, host.Gcs.Calls("unauthenticated"));
+    }
+
+    [Fact]
+    public async Task Get_WrongToken_Is401WithTheServiceMessage_NotRetried()
+    {
+        await using var host = await GoogleTestHost.StartAsync();
+        host.Gcs.PutText("a", "x");
+        host.Gcs.RequiredBearerToken = "another-token";
+
+        var error = await Assert.ThrowsAsync<CloudServiceException>(() => host.Store.GetAsync("a"));
+
+        Assert.Equal(401, error.Status);
+        Assert.Equal("UNAUTHENTICATED", error.Code);
+        Assert.Equal("Request had invalid authentication credentials.", error.Message);
+        Assert.Equal(1, host.Gcs.Calls("unauthenticated"));
+    }
+
+    /// <summary>Runs an action on each request before sending it on (per attempt, under the library's retries).</summary>
+    private sealed class InterceptingHandler(Func<HttpRequestMessage, Task> before) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            await before(request);
+            return await base.SendAsync(request, cancellationToken);
+        }
     }
 
     /// <summary>A stream that cannot seek or report its length, like a network or gzip stream.</summary>
