@@ -11,7 +11,7 @@ using Orchestration.Workflows.Service;
 namespace Orchestration.Api.Tests.Deployment;
 
 /// <summary>Shape checks of the Azure Functions host's host.json and local.settings.sample.json (repository root):
-/// src/Functions is not built here, so these files are checked against what the code binds.</summary>
+/// these files are checked against what the code binds.</summary>
 public sealed partial class FunctionsSettingsFilesTests
 {
     private static readonly string Root = FindRoot();
@@ -90,7 +90,7 @@ public sealed partial class FunctionsSettingsFilesTests
         var keys = settings.RootElement.GetProperty("Values").EnumerateObject().Select(p => p.Name).ToList();
 
         // The sections of the shared projects the host binds, and the ones src/Functions declares itself (read
-        // from its source, since that project is not built here).
+        // from its source: this project does not reference the Functions host).
         var own = OwnSections();
         Assert.NotEmpty(own);
 
@@ -131,7 +131,7 @@ public sealed partial class FunctionsSettingsFilesTests
     }
 
     // The sections src/Functions declares itself, with the settable properties of the class declaring each, read
-    // from its source since that project is not built here.
+    // from its source, since this project does not reference the Functions host.
     private static Dictionary<string, HashSet<string>> OwnSections() =>
         Directory.EnumerateFiles(Path.Combine(Root, "src", "Functions"), "*.cs")
             .Select(File.ReadAllText)
