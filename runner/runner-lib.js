@@ -448,7 +448,10 @@ function finish(dir, pairs) {
   result.stderr = stderr.capture;
   result.response = response.capture;
   result.files = files;
-  if (args.outputBytes !== undefined) {
+  if (args.outputAfterResult === '1') {
+    // After a SIGTERM the output is packed and uploaded once result.json is stored, if time allows.
+    result.output = { afterResult: true };
+  } else if (args.outputBytes !== undefined) {
     result.output = { bytes: Number(args.outputBytes), uploaded: args.outputUploaded === '1' };
   }
   const git = gitRecords(at('git.nul'));

@@ -8,9 +8,12 @@
 #   3. work     preCommand, the command (a script file) or Claude (prompt on stdin), postCommand, with
 #               cwd = WORKSPACE, in their own process group under timeoutSeconds - safetyMarginSeconds
 #   4. upload   stdout.txt, stderr.txt, response.txt, transcript.jsonl (Claude), output.tar.gz, then
-#               result.json last; every text scrubbed of known secret values, captures capped (tails kept)
+#               result.json last; every text scrubbed of known secret values, captures capped (tails kept);
+#               each object created only if absent (the runner's accounts may not overwrite or delete)
 # SIGTERM (Cloud Run's cancel) stops the work, and what exists is uploaded with termination "cancel";
-# the runner's own deadline gives termination "timeout".
+# the runner's own deadline gives termination "timeout". Cloud Run sends SIGKILL about 10 s after
+# SIGTERM, so after a SIGTERM the captures and result.json go first and output.tar.gz (whose packing
+# alone can take longer than that) follows result.json, as time allows.
 #
 # Exit status: 0 whenever the work ran (whatever its exit code) and for a duplicate; non-zero only for
 # infrastructure failures: no claim (other than a duplicate), no spec, an input that cannot be fetched
@@ -35,6 +38,12 @@
 #   GITHUB_TOKEN / GH_TOKEN  used for git inputs through a credential helper (never on the command line)
 set -euo pipefail
 
+# gcloud 528 uploads files over 150 MiB as parallel composite uploads: parts written under gcloud/tmp/ at
+# the bucket root, composed, then deleted. The runner's accounts may create objects under runs/ only and
+# delete nothing, so an output.tar.gz of 150-256 MiB would fail. Off here as in the image (the env form
+# of the property storage/parallel_composite_upload_enabled), so a custom image is covered too.
+export CLOUDSDK_STORAGE_PARALLEL_COMPOSITE_UPLOAD_ENABLED=False
+
 readonly RUNNER_VERSION=1
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 readonly here
@@ -46,6 +55,7 @@ runner_start=$(date +%s)
 state=""
 claimed=0
 cancelled=0
+output_after_result=0
 term_sent=0
 work_pid=""
 
@@ -81,6 +91,29 @@ on_term() {
   fi
 }
 
+# Runs a command in the background and waits for it: bash runs a trap only between foreground commands,
+# so a SIGTERM during a long download would otherwise wait for the download. After a SIGTERM the command
+# is stopped (TERM, then KILL a second later), or not started at all, and the status is 143.
+interruptible() {
+  if ((cancelled)); then return 143; fi
+  "$@" &
+  local pid=$! rc=0 i
+  while :; do
+    if wait "$pid"; then rc=0; else rc=$?; fi
+    kill -0 "$pid" 2>/dev/null || return "$rc"
+    if ((cancelled)); then
+      kill -TERM "$pid" 2>/dev/null || true
+      for ((i = 0; i < 10; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+      done
+      kill -KILL "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+      return 143
+    fi
+  done
+}
+
 require_env() {
   local name
   for name in RUN_SPEC_URI RUN_PREFIX CLOUD_RUN_EXECUTION; do
@@ -108,6 +141,7 @@ claim() {
 }
 
 read_spec() {
+  # Not interruptible: a small object, and without it no result.json can be written.
   gcloud storage cp "$RUN_SPEC_URI" "$state/spec.json" >/dev/null 2>>"$state/runner.notes" || die "could not download $RUN_SPEC_URI"
   lib spec "$state/spec.json" "$state" 2>>"$state/runner.notes" || die "spec.json is not valid"
   local key value
@@ -140,12 +174,12 @@ input_destination() { # name
 input_bundle() { # name uri
   local dest tgz="$state/bundle.tar.gz"
   dest=$(input_destination "$1") || return 1
-  gcloud storage cp "$2" "$tgz" >/dev/null 2>>"$state/runner.notes" || { log "could not download $2"; return 1; }
+  interruptible gcloud storage cp "$2" "$tgz" >/dev/null 2>>"$state/runner.notes" || { log "could not download $2"; return 1; }
   tar -tzf "$tgz" >"$state/tar.names" 2>>"$state/runner.notes" || { log "$2 is not a tar.gz"; return 1; }
   tar -tvzf "$tgz" >"$state/tar.verbose" 2>>"$state/runner.notes" || return 1
   lib check-tar "$state/tar.names" "$state/tar.verbose" 2>>"$state/runner.notes" || return 1
   mkdir -p "$dest" || return 1
-  tar -xzf "$tgz" -C "$dest" --no-same-owner --no-same-permissions 2>>"$state/runner.notes" || return 1
+  interruptible tar -xzf "$tgz" -C "$dest" --no-same-owner --no-same-permissions 2>>"$state/runner.notes" || return 1
   rm -f "$tgz"
 }
 
@@ -163,11 +197,12 @@ input_git() { # name url commit
   local -x GIT_TERMINAL_PROMPT=0
   git "${config[@]}" init -q "$dest" 2>>"$state/runner.notes" || return 1
   git -C "$dest" "${config[@]}" remote add origin "$2" || return 1
-  if ! git -C "$dest" "${config[@]}" fetch -q --depth 1 origin "$3" 2>/dev/null; then
-    git -C "$dest" "${config[@]}" fetch -q origin '+refs/heads/*:refs/remotes/origin/*' '+refs/tags/*:refs/tags/*' \
+  if ! interruptible git -C "$dest" "${config[@]}" fetch -q --depth 1 origin "$3" 2>/dev/null; then
+    ((!cancelled)) || return 1
+    interruptible git -C "$dest" "${config[@]}" fetch -q origin '+refs/heads/*:refs/remotes/origin/*' '+refs/tags/*:refs/tags/*' \
       2>>"$state/runner.notes" || { log "could not fetch $2"; return 1; }
   fi
-  git -C "$dest" "${config[@]}" checkout -q --detach "$3" 2>>"$state/runner.notes" || { log "commit $3 is not in $2"; return 1; }
+  interruptible git -C "$dest" "${config[@]}" checkout -q --detach "$3" 2>>"$state/runner.notes" || { log "commit $3 is not in $2"; return 1; }
   [[ "$(git -C "$dest" rev-parse HEAD)" == "$3" ]] || { log "input '$1' is not at $3"; return 1; }
   printf '%s\0%s\0' "$1" "$3" >>"$state/git.nul"
 }
@@ -177,12 +212,12 @@ input_gcs() { # name uri generation
   dest=$(input_destination "$1") || return 1
   if [[ "$2" == */ ]]; then
     mkdir -p "$dest" || return 1
-    gcloud storage cp -r "$2*" "$dest/" >/dev/null 2>>"$state/runner.notes" || { log "could not copy $2"; return 1; }
+    interruptible gcloud storage cp -r "$2*" "$dest/" >/dev/null 2>>"$state/runner.notes" || { log "could not copy $2"; return 1; }
     lib check-tree "$dest" 2>>"$state/runner.notes" || return 1
   else
     local source=$2
     if [[ -n "$3" ]]; then source="$2#$3"; fi
-    gcloud storage cp "$source" "$dest" >/dev/null 2>>"$state/runner.notes" || { log "could not copy $source"; return 1; }
+    interruptible gcloud storage cp "$source" "$dest" >/dev/null 2>>"$state/runner.notes" || { log "could not copy $source"; return 1; }
   fi
 }
 
@@ -190,12 +225,16 @@ unpack_inputs() {
   mkdir -p "$workspace/input" "$workspace/output" || die "cannot create the workspace under $workspace"
   local type name source extra
   while IFS= read -r -d '' type && IFS= read -r -d '' name && IFS= read -r -d '' source && IFS= read -r -d '' extra; do
-    case "$type" in
-      bundle) input_bundle "$name" "$source" || die "input '$name' (bundle) refused or unavailable" ;;
-      git) input_git "$name" "$source" "$extra" || die "input '$name' (git) refused or unavailable" ;;
-      gcs) input_gcs "$name" "$source" "$extra" || die "input '$name' (gcs) refused or unavailable" ;;
-    esac
     if ((cancelled)); then return; fi
+    local ok=1
+    case "$type" in
+      bundle) input_bundle "$name" "$source" || ok=0 ;;
+      git) input_git "$name" "$source" "$extra" || ok=0 ;;
+      gcs) input_gcs "$name" "$source" "$extra" || ok=0 ;;
+    esac
+    # A fetch stopped by SIGTERM is no failure of the input: the attempt ends as cancelled.
+    if ((cancelled)); then return; fi
+    ((ok)) || die "input '$name' ($type) refused or unavailable"
   done <"$state/inputs.nul"
 }
 
@@ -241,16 +280,24 @@ main_exit_code() {
   fi
 }
 
+# Scrubs and tars workspace/output into upload/output.tar.gz (dropped over the cap). Returns 1 when a
+# SIGTERM stopped it: the output then follows result.json (see upload).
 pack_output() {
   output_bytes=0
   output_uploaded=0
+  rm -f "$state/upload/output.tar.gz"
   local out="$workspace/output"
   if [[ -L "$out" ]] || [[ ! -d "$out" ]]; then
     log "$out is missing or a link; no output.tar.gz"
-    return
+    return 0
   fi
+  # Not interruptible: it rewrites files in place, and a half-written file would be worse than a late one.
   lib scrub-tree "$out" 2>>"$state/runner.notes" || log "could not scrub $out"
-  if ! tar -czf "$state/upload/output.tar.gz" -C "$out" . 2>>"$state/runner.notes"; then
+  if ((cancelled)) && ((!output_after_result)); then return 1; fi
+  local -a run=(interruptible)
+  if ((output_after_result)); then run=(); fi # after result.json: the time left is the output's
+  if ! "${run[@]}" tar -czf "$state/upload/output.tar.gz" -C "$out" . 2>>"$state/runner.notes"; then
+    if ((cancelled)) && ((!output_after_result)); then rm -f "$state/upload/output.tar.gz"; return 1; fi
     log "tar of $out reported errors"
   fi
   output_bytes=$(stat -c %s "$state/upload/output.tar.gz" 2>/dev/null || echo 0)
@@ -262,27 +309,69 @@ pack_output() {
   fi
 }
 
+# Uploads files into RUN_PREFIX by base name, each only if absent (--if-generation-match=0): the
+# runner's accounts may create objects but not overwrite them. When gcloud fails, each object is looked
+# at: one holding this file's bytes is this upload's own (gcloud retried a request that had in fact
+# succeeded and met 412, or the failure came after the write), an absent one is sent once more, and
+# one holding other bytes is a failure.
+put_objects() { # file...
+  gcloud storage cp --if-generation-match=0 "$@" "$RUN_PREFIX" >/dev/null 2>>"$state/runner.notes" && return 0
+  log "gcloud storage cp of $(basename -a "$@" | tr '\n' ' ')failed; checking what was stored"
+  local -a urls=() missing=()
+  local file name stored
+  for file in "$@"; do urls+=("$RUN_PREFIX$(basename "$file")"); done
+  gcloud storage hash "${urls[@]}" --skip-crc32c --hex --format='value(url,md5_hash)' >"$state/stored.md5" \
+    2>>"$state/runner.notes" || : >"$state/stored.md5"
+  for file in "$@"; do
+    name=$(basename "$file")
+    stored=$(awk -F '\t' -v url="$RUN_PREFIX$name" '$1 == url { print $2; exit }' "$state/stored.md5")
+    if [[ -z "$stored" ]]; then
+      missing+=("$file")
+    elif [[ "$stored" == "$(md5sum "$file" | cut -d ' ' -f 1)" ]]; then
+      log "$name is stored with this attempt's bytes: the failure came after the write"
+    else
+      log "$name is already stored with other bytes"
+      return 1
+    fi
+  done
+  if ((${#missing[@]} > 0)); then
+    gcloud storage cp --if-generation-match=0 "${missing[@]}" "$RUN_PREFIX" >/dev/null 2>>"$state/runner.notes" || return 1
+  fi
+}
+
 upload() {
   mkdir -p "$state/upload"
-  pack_output
+  # After a SIGTERM, packing the output could outlast Cloud Run's 10 s: it follows result.json instead.
+  output_after_result=$cancelled
+  output_bytes=0
+  output_uploaded=0
+  if ((!output_after_result)) && ! pack_output; then output_after_result=1; fi
   local exit_code claude_version=""
   exit_code=$(main_exit_code)
   if [[ "$kind" == claude ]]; then claude_version=$claude_cli_version; fi
   local out="$workspace/output"
   if [[ -L "$out" ]]; then out=""; fi
+  local -a output_args=("outputBytes=$output_bytes" "outputUploaded=$output_uploaded")
+  if ((output_after_result)); then output_args=("outputAfterResult=1"); fi
   lib finish "$state" "exitCode=$exit_code" "termination=$termination" "startedAt=$started_at" \
     "endedAt=$ended_at" "runnerVersion=$RUNNER_VERSION" "execution=$CLOUD_RUN_EXECUTION" \
     "attempt=${RUN_ATTEMPT:-}" "claudeVersion=$claude_version" "outputDir=$out" \
-    "outputBytes=$output_bytes" "outputUploaded=$output_uploaded" || die "could not assemble result.json"
+    "${output_args[@]}" || die "could not assemble result.json"
   local -a files=()
   local name
   for name in stdout.txt stderr.txt response.txt transcript.jsonl output.tar.gz; do
     if [[ -f "$state/upload/$name" ]]; then files+=("$state/upload/$name"); fi
   done
   # One gcloud process for all captures (each start costs a second; a cancel leaves about ten).
-  gcloud storage cp "${files[@]}" "$RUN_PREFIX" >/dev/null 2>>"$state/runner.notes" || die "could not upload the captures"
-  gcloud storage cp "$state/upload/result.json" "${RUN_PREFIX}result.json" >/dev/null 2>>"$state/runner.notes" \
-    || die "could not upload result.json"
+  put_objects "${files[@]}" || die "could not upload the captures"
+  put_objects "$state/upload/result.json" || die "could not upload result.json"
+  if ((output_after_result)); then
+    # The judged outcome is stored; the output follows as time allows (SIGKILL may cut it short).
+    pack_output
+    if [[ -f "$state/upload/output.tar.gz" ]]; then
+      put_objects "$state/upload/output.tar.gz" || log "could not upload output.tar.gz after result.json"
+    fi
+  fi
 }
 
 main() {
@@ -295,8 +384,9 @@ main() {
   read_spec
   unpack_inputs
   claude_cli_version=""
-  if [[ "$kind" == claude ]]; then
-    claude_cli_version=$(timeout 30 claude --version 2>/dev/null | head -n 1 | cut -d ' ' -f 1) || claude_cli_version=""
+  if [[ "$kind" == claude ]] && ((!cancelled)); then
+    interruptible timeout 30 claude --version >"$state/claude.version" 2>/dev/null || true
+    claude_cli_version=$(head -n 1 "$state/claude.version" 2>/dev/null | cut -d ' ' -f 1) || claude_cli_version=""
   fi
   started_at=$(now_iso)
   ended_at=$started_at

@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Orchestration.Domain;
+using Orchestration.Domain.Documents;
 using Orchestration.Domain.Judging;
 using Orchestration.Domain.Specs;
 
@@ -149,6 +151,29 @@ public sealed class ClaudeRunTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_ClaudeErrorDuringExecution_ReasonCarriesTheScrubbedErrors()
+    {
+        // Arrange: Claude reports its failure in errors[], one entry quoting the key it was given.
+        const string key = "sk-ant-api03-runner-test-KEY-0123456789";
+        _harness.Environment["ANTHROPIC_API_KEY"] = key;
+        _harness.Environment["CLAUDE_STANDIN_MODE"] = "during_execution";
+        _harness.Environment["CLAUDE_STANDIN_ERRORS"] = $"[\"Error: request with key {key} was aborted\", \"Tool Bash failed: exit 2\"]";
+        _harness.WriteSpec(RunnerHarness.ClaudeSpec("Hello."));
+
+        // Act
+        var outcome = await _harness.RunAsync();
+        var result = _harness.ReadResult();
+        var judgement = Judge.Evaluate(ClaudeTask(), result, _harness.ReadAttemptObject(RunnerContract.ResponseObject));
+
+        // Assert
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.Equal("error_during_execution", result.Claude!.Summary!.Subtype);
+        Assert.Equal(RunOutcome.Errored, judgement.Outcome);
+        Assert.Equal("Claude Code failed during execution: Error: request with key [REDACTED] was aborted; Tool Bash failed: exit 2", judgement.Reason);
+        Assert.DoesNotContain(key, _harness.ReadAttemptObject(RunnerContract.ResultObject), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_ClaudeCrashesWithoutSummary_ResultHasNoSummary()
     {
         _harness.Environment["CLAUDE_STANDIN_MODE"] = "crash";
@@ -181,6 +206,24 @@ public sealed class ClaudeRunTests : IDisposable
         Assert.Null(result.Claude!.Summary);
         Assert.Contains("\"subtype\":\"init\"", _harness.ReadAttemptObject(RunnerContract.TranscriptObject), StringComparison.Ordinal);
     }
+
+    private static BatchTask ClaudeTask() => new()
+    {
+        Ordinal = 0,
+        Id = "t1",
+        Kind = TaskKind.Claude,
+        Prompt = "Hello.",
+        Labels = new Dictionary<string, string>(),
+        AllowedTools = [],
+        DisallowedTools = [],
+        Inputs = new Dictionary<string, InputSource>(),
+        N = 1,
+        TimeoutSeconds = 60,
+        MaxAttempts = 1,
+        Profile = new Profile("runner:1", "1", "2Gi", new Dictionary<string, string>()),
+        PassExitCodes = [0],
+        Flags = new Dictionary<string, FlagRule>(),
+    };
 
     private static void AssertFlag(List<string> args, string flag, string value)
     {

@@ -93,6 +93,8 @@ public sealed class InputTests : IDisposable
     [Fact]
     public async Task Run_GcsInputs_CopyAnObjectAndAPrefix()
     {
+        // A dataset the deployment lets the runner accounts read besides inputs/ and runs/.
+        _harness.Environment["GCLOUD_STANDIN_READ_PREFIXES"] = "inputs/ runs/ data/";
         _harness.PutObject("data/one.csv", Encoding.UTF8.GetBytes("a,b\n"));
         _harness.PutObject("data/set/x.txt", Encoding.UTF8.GetBytes("x\n"));
         _harness.PutObject("data/set/sub/y.txt", Encoding.UTF8.GetBytes("y\n"));
@@ -108,6 +110,23 @@ public sealed class InputTests : IDisposable
         await _harness.RunAsync();
 
         Assert.Equal("a,b\nx\ny\n", _harness.ReadAttemptObject(RunnerContract.StdoutObject));
+    }
+
+    [Fact]
+    public async Task Run_GcsInputTheAccountsMayNotRead_IsAnInfrastructureFailure()
+    {
+        _harness.PutObject("private/one.csv", Encoding.UTF8.GetBytes("a,b\n"));
+        _harness.WriteSpec(RunnerHarness.CommandSpec("touch ran") with
+        {
+            Inputs = [new SpecInput("one.csv", Gcs: new SpecGcs(_harness.GsUri("private/one.csv"), null))],
+        });
+
+        var outcome = await _harness.RunAsync();
+
+        Assert.NotEqual(0, outcome.ExitCode);
+        Assert.False(_harness.AttemptObjectExists(RunnerContract.ResultObject));
+        Assert.False(File.Exists(Path.Combine(_harness.Workspace, "ran")));
+        Assert.Contains("storage.objects.get", _harness.ReadAttemptObject(RunnerContract.StderrObject), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -16,6 +16,9 @@ public sealed class RunnerHarness : IDisposable
 {
     public const string Bucket = "bkt";
     public const string Execution = "jobs/runner-abc/executions/exec-1";
+    /// <summary>The size above which the gcloud stand-in uploads a file as a parallel composite upload in these tests.</summary>
+    public const int CompositeThresholdBytes = 1024 * 1024;
+
     private const string SpecObjectName = "runs/b1/n1/t1/spec.json";
     private const string PrefixName = "runs/b1/n1/t1/0/a1/";
 
@@ -42,6 +45,14 @@ public sealed class RunnerHarness : IDisposable
             ["RUNNER_WORKSPACE"] = Workspace,
             ["RUNNER_CANCEL_GRACE_SECONDS"] = "1",
             ["RUNNER_KILL_AFTER_SECONDS"] = "1",
+            // The runner service accounts' grants (infra/gcp/setup.sh): read inputs/ and runs/, create under runs/, delete nothing.
+            ["GCLOUD_STANDIN_WRITE_PREFIXES"] = "runs/",
+            ["GCLOUD_STANDIN_READ_PREFIXES"] = "inputs/ runs/",
+            ["GCLOUD_STANDIN_DELETE_PREFIXES"] = string.Empty,
+            // gcloud goes composite above 150 MiB; the stand-in does above 1 MiB, so an output of a few MiB shows it.
+            ["GCLOUD_STANDIN_PCU_THRESHOLD"] = CompositeThresholdBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // The runner must turn composite uploads off itself, whatever the environment says.
+            ["CLOUDSDK_STORAGE_PARALLEL_COMPOSITE_UPLOAD_ENABLED"] = null,
             // The test process may run inside an environment holding real credentials: none of them leak in.
             ["ANTHROPIC_API_KEY"] = null,
             ["ANTHROPIC_AUTH_TOKEN"] = null,
@@ -127,6 +138,15 @@ public sealed class RunnerHarness : IDisposable
             : [];
     }
 
+    /// <summary>Every object in the bucket, by name (spec, inputs, attempt objects and anything else).</summary>
+    public IReadOnlyList<string> BucketObjectNames()
+    {
+        var folder = Path.Combine(GcsRoot, Bucket);
+        return !Directory.Exists(folder) ? [] : [.. Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(folder, f))
+            .Order(StringComparer.Ordinal)];
+    }
+
     /// <summary>Reads result.json through the Domain parser the orchestrator uses.</summary>
     public RunResult ReadResult()
     {
@@ -149,6 +169,24 @@ public sealed class RunnerHarness : IDisposable
             {
                 using var text = new StreamReader(data, Encoding.UTF8);
                 entries[entry.Name.TrimStart('.', '/')] = text.ReadToEnd();
+            }
+        }
+
+        return entries;
+    }
+
+    /// <summary>The entries of output.tar.gz: name -> length of regular files.</summary>
+    public Dictionary<string, long> OutputTarEntryLengths()
+    {
+        var entries = new Dictionary<string, long>(StringComparer.Ordinal);
+        using var file = File.OpenRead(AttemptObjectPath(RunnerContract.OutputObject));
+        using var gzip = new GZipStream(file, CompressionMode.Decompress);
+        using var reader = new TarReader(gzip);
+        while (reader.GetNextEntry() is { } entry)
+        {
+            if (entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile)
+            {
+                entries[entry.Name.TrimStart('.', '/')] = entry.Length;
             }
         }
 

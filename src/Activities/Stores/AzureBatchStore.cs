@@ -50,8 +50,17 @@ public sealed class AzureBatchStore(TableClient table, BlobContainerClient docum
         }
 
         var record = FromEntity(entity.Value);
-        var content = await documents.GetBlobClient(DocumentName(record.Id, record.Hash)).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
-        return record with { Document = content.Value.Content.ToMemory() };
+        try
+        {
+            var content = await documents.GetBlobClient(DocumentName(record.Id, record.Hash)).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+            return record with { Document = content.Value.Content.ToMemory() };
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404 && record.Status == BatchStatus.Purging)
+        {
+            // A purge deletes the documents before the row: between the two the batch is still there, being
+            // purged, and its document is no longer needed by anyone.
+            return record;
+        }
     }
 
     /// <inheritdoc />

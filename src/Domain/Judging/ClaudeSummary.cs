@@ -35,4 +35,9 @@ public sealed record ClaudeSummary
     /// <summary>The final text: the answer, or the error message when <see cref="IsError"/>.</summary>
     [JsonPropertyName("result")]
     public string? Result { get; init; }
+
+    /// <summary>The details of an <c>error_*</c> subtype (those lines carry no <see cref="Result"/>); null when absent.</summary>
+    [JsonPropertyName("errors")]
+    [JsonConverter(typeof(ClaudeErrorsJsonConverter))]
+    public IReadOnlyList<string>? Errors { get; init; }
 }

@@ -3,7 +3,8 @@ using System.Text.Json.Serialization;
 namespace Orchestration.Domain.Judging;
 
 /// <summary>The runner's <c>result.json</c> for one attempt.</summary>
-/// <remarks>The runner uploads it last, so its presence means the attempt's other objects exist.
+/// <remarks>The runner uploads it last, so its presence means the attempt's other objects exist (except
+/// <c>output.tar.gz</c> after a SIGTERM, which follows it as Cloud Run's 10 s allow: runner/README.md).
 /// Top-level members are camelCase; the Claude summary keeps Claude's own snake_case.</remarks>
 public sealed record RunResult
 {

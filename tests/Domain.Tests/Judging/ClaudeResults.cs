@@ -93,6 +93,26 @@ internal static class ClaudeResults
            "session_id":"s","total_cost_usd":0.02}}}
         """;
 
+    public const string DuringExecutionWithErrors = """
+        {"exitCode":1,"termination":"none","claude":{"version":"2.1.330 (Claude Code)","model":"claude-sonnet-4-5",
+          "summary":{"type":"result","subtype":"error_during_execution","is_error":false,"duration_ms":5120,"duration_api_ms":4012,
+           "num_turns":3,"session_id":"s","total_cost_usd":0.031,"usage":{"input_tokens":10,"output_tokens":20},
+           "modelUsage":{},"permission_denials":[],"uuid":"u",
+           "errors":["Error: ENOENT: no such file or directory, open '/workspace/input/repo/package.json'","Tool Bash failed: exit 2"]}}}
+        """;
+
+    public const string MaxTurnsWithErrors = """
+        {"exitCode":1,"termination":"none","claude":{"version":"2.1.330 (Claude Code)","model":"claude-sonnet-4-5",
+          "summary":{"type":"result","subtype":"error_max_turns","is_error":false,"num_turns":4,"session_id":"s","total_cost_usd":0.2,
+           "errors":["Reached maximum number of turns (3)"]}}}
+        """;
+
+    public const string DuringExecutionOverloaded = """
+        {"exitCode":1,"termination":"none","claude":{"version":"2.1.330 (Claude Code)","model":"claude-sonnet-4-5",
+          "summary":{"type":"result","subtype":"error_during_execution","is_error":true,"num_turns":1,"session_id":"s","total_cost_usd":0,
+           "errors":["API Error: 529 {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}"]}}}
+        """;
+
     public const string PromptTooLong = """
         {"exitCode":1,"termination":"none","claude":{"version":"2.0.37 (Claude Code)","model":"claude-sonnet-4-5",
           "summary":{"type":"result","subtype":"success","is_error":true,"num_turns":1,

@@ -107,6 +107,85 @@ public sealed class JudgeClaudeTests
     }
 
     [Fact]
+    public void Evaluate_ErrorDuringExecutionWithErrors_ReasonQuotesEachError()
+    {
+        // Act
+        var judgement = JudgeGolden(ClaudeResults.DuringExecutionWithErrors);
+
+        // Assert
+        Assert.Equal(RunOutcome.Errored, judgement.Outcome);
+        Assert.Equal(
+            "Claude Code failed during execution: Error: ENOENT: no such file or directory, open '/workspace/input/repo/package.json'; Tool Bash failed: exit 2",
+            judgement.Reason);
+    }
+
+    [Fact]
+    public void Evaluate_MaxTurnsWithErrors_ReasonAddsTheDetails()
+    {
+        // Act
+        var judgement = JudgeGolden(ClaudeResults.MaxTurnsWithErrors);
+
+        // Assert
+        Assert.Equal(RunOutcome.Failed, judgement.Outcome);
+        Assert.Equal("Claude reached its turn limit (4 turns): Reached maximum number of turns (3)", judgement.Reason);
+    }
+
+    [Fact]
+    public void Evaluate_ErrorsNamingAnOverloadedApi_ErroredAsUnavailable()
+    {
+        // Act
+        var judgement = JudgeGolden(ClaudeResults.DuringExecutionOverloaded);
+
+        // Assert
+        Assert.Equal(RunOutcome.Errored, judgement.Outcome);
+        Assert.StartsWith("the Claude API was unavailable: API Error: 529", judgement.Reason, StringComparison.Ordinal);
+        Assert.Null(judgement.BatchFault);
+    }
+
+    [Fact]
+    public void Evaluate_ErrorsHoldingCredentials_RedactedInTheReason()
+    {
+        // Arrange
+        var result = new RunResult
+        {
+            ExitCode = 1,
+            Claude = new ClaudeRun("2.1.330", "m", new ClaudeSummary
+            {
+                Subtype = "error_during_execution",
+                Errors = ["curl -H 'x-api-key: sk-ant-api03-AbC_dEf-123' failed", "push with ghp_0123456789abcdefghijABCDEFGHIJ refused"],
+            }),
+        };
+
+        // Act
+        var judgement = Judge.Evaluate(TaskFactory.Claude(), result, null);
+
+        // Assert
+        Assert.Equal("Claude Code failed during execution: curl -H 'x-api-key: [REDACTED]' failed; push with [REDACTED] refused", judgement.Reason);
+    }
+
+    [Fact]
+    public void Evaluate_ManyLongErrors_ReasonIsCapped()
+    {
+        // Arrange
+        var result = new RunResult
+        {
+            ExitCode = 1,
+            Claude = new ClaudeRun("2.1.330", "m", new ClaudeSummary
+            {
+                Subtype = "error_max_structured_output_retries",
+                Errors = [.. Enumerable.Range(0, 500).Select(i => $"attempt {i}: " + new string('y', 1000))],
+            }),
+        };
+
+        // Act
+        var judgement = Judge.Evaluate(TaskFactory.Claude(), result, null, new JudgeOptions { MaxQuotedErrorChars = 40 });
+
+        // Assert
+        Assert.Equal(RunOutcome.Failed, judgement.Outcome);
+        Assert.Equal("Claude reported an error (error_max_structured_output_retries): attempt 0: " + new string('y', 29) + "…", judgement.Reason);
+    }
+
+    [Fact]
     public void Evaluate_UnclassifiedClaudeError_FailedQuotingTheError()
     {
         // Act

@@ -44,6 +44,39 @@ public sealed class RunResultJsonTests
     }
 
     [Theory]
+    [InlineData("""["a",{"message":"b"},3,{"code":1},null]""", new[] { "a", "b", "3", "{\"code\":1}", "null" })]
+    [InlineData("\"only one\"", new[] { "only one" })]
+    [InlineData("[]", new string[0])]
+    public void TryParse_ClaudeErrorsOfAnyShape_ReadAsText(string errors, string[] expected)
+    {
+        // Arrange
+        var json = """{"exitCode":1,"claude":{"summary":{"subtype":"error_during_execution","errors":""" + errors + "}}}";
+
+        // Act
+        var parsed = RunResultJson.TryParse(json, out var result, out var error);
+
+        // Assert
+        Assert.True(parsed, error);
+        Assert.Equal(expected, result!.Claude!.Summary!.Errors);
+    }
+
+    [Theory]
+    [InlineData("{\"unexpected\":true}")]
+    [InlineData("42")]
+    public void TryParse_ClaudeErrorsNeitherTextNorList_Ignored(string errors)
+    {
+        // Arrange
+        var json = """{"exitCode":1,"claude":{"summary":{"subtype":"error_during_execution","errors":""" + errors + "}}}";
+
+        // Act
+        var parsed = RunResultJson.TryParse(json, out var result, out var error);
+
+        // Assert
+        Assert.True(parsed, error);
+        Assert.Null(result!.Claude!.Summary!.Errors);
+    }
+
+    [Theory]
     [InlineData("{\"exitCode\":")]
     [InlineData("{\"termination\":\"exploded\"}")]
     [InlineData("null")]

@@ -109,6 +109,24 @@ public sealed class QueueFunctionTests(HostsFixture hosts) : IAsyncLifetime
         Assert.Equal(1, await CountAsync("q-retry"));
     }
 
+    [Fact]
+    public async Task StorageInitializer_CreateIfMissing_CreatesTheSubmissionAndPoisonQueues()
+    {
+        // Arrange: no queues (local development on a fresh Azurite).
+        await Queues.Submissions.DeleteIfExistsAsync();
+        await Queues.Poison.DeleteIfExistsAsync();
+        var initializer = hosts.Functions.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().Single(s => s.GetType().Name == "StorageInitializer");
+
+        // Act: what the host runs at start (Orchestration:Storage:CreateIfMissing defaults to on).
+        await initializer.StartAsync(CancellationToken.None);
+
+        // Assert: a rejected message can be poisoned with its reason.
+        Assert.True((await Queues.Submissions.ExistsAsync()).Value);
+        Assert.True((await Queues.Poison.ExistsAsync()).Value);
+        await Function.SubmitAsync(BinaryData.FromString("""{"id": "q-init", "tasks": []}"""), "msg-6", 1, hosts.Functions.Client, Context());
+        Assert.Single((await Queues.Poison.PeekMessagesAsync(32)).Value);
+    }
+
     private FakeFunctionContext Context() => new(hosts.Functions.Services);
 
     private static string Batch(string id) => $$"""{"id": "{{id}}", "tasks": [{"id": "good", "n": 1, "command": "make test"}]}""";
