@@ -8,7 +8,7 @@ namespace Orchestration.Api.Tests.Deployment;
 /// as errors), with the Bicep CLI from the NuGet package <c>Azure.Bicep.CommandLine.linux-x64</c>.</summary>
 public sealed class BicepTests
 {
-    private static readonly string Root = FindRoot();
+    private static readonly string Root = RepositoryRoot.Path;
     private static readonly string Template = Path.Combine(Root, "infra", "azure", "main.bicep");
 
     [Fact]
@@ -75,18 +75,5 @@ public sealed class BicepTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await process.WaitForExitAsync(timeout.Token);
         return (process.ExitCode, (await stdout + await stderr).Trim());
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Orchestration.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Orchestration.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -14,7 +14,7 @@ namespace Orchestration.Api.Tests.Deployment;
 /// these files are checked against what the code binds.</summary>
 public sealed partial class FunctionsSettingsFilesTests
 {
-    private static readonly string Root = FindRoot();
+    private static readonly string Root = RepositoryRoot.Path;
 
     // The options sections of the shared projects that the Functions host binds, with their types.
     private static readonly Dictionary<string, Type> SharedSections = new()
@@ -165,18 +165,6 @@ public sealed partial class FunctionsSettingsFilesTests
     private static JsonDocument Read(string name) =>
         JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, name)), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Disallow });
 
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Orchestration.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Orchestration.sln not found above " + AppContext.BaseDirectory);
-    }
 
     [GeneratedRegex(@"\A[A-Za-z][A-Za-z0-9]{2,44}\z")]
     private static partial Regex HubNamePattern();

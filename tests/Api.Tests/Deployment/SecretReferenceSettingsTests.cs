@@ -8,7 +8,7 @@ namespace Orchestration.Api.Tests.Deployment;
 /// a form the hosts accept at start, so a deployed app's Claude jobs get a well-formed <c>secretKeyRef</c>.</summary>
 public sealed partial class SecretReferenceSettingsTests
 {
-    private static readonly string Root = FindRoot();
+    private static readonly string Root = RepositoryRoot.Path;
 
     [Fact]
     public void LocalSettingsSample_SecretReferences_Parse()
@@ -40,17 +40,4 @@ public sealed partial class SecretReferenceSettingsTests
 
     [GeneratedRegex(@"\{\s*name:\s*'(?<name>[^']+)'\s*,\s*value:\s*'(?<value>[^']*)'\s*\}")]
     private static partial Regex BicepSetting();
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Orchestration.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Orchestration.sln not found above " + AppContext.BaseDirectory);
-    }
 }
