@@ -40,6 +40,9 @@ public sealed class FakeGcsServer : LoopbackServer
     /// <summary>The bucket served.</summary>
     public string Bucket { get; }
 
+    /// <summary>The granularity of a resumable upload: every chunk but the last is a multiple of it (GCS: 256 KiB).</summary>
+    public const int ChunkGranularity = 256 * 1024;
+
     /// <summary>
     /// Fraction of resumable chunk PUTs that store their bytes and then answer 503, so the client
     /// must ask the session where it stands instead of blindly resending.
@@ -92,6 +95,9 @@ public sealed class FakeGcsServer : LoopbackServer
     public FakeGcsObject PutText(string name, string text) => Put(name, Encoding.UTF8.GetBytes(text), "text/plain");
 
     /// <inheritdoc />
+    protected override bool ErrorsCarryStatus => false;
+
+    /// <inheritdoc/>
     protected override async Task HandleAsync(HttpContext context, IReadOnlyList<string> path, IReadOnlyDictionary<string, string> query)
     {
         if (!AcceptContentEncoding(context))
@@ -179,7 +185,7 @@ public sealed class FakeGcsServer : LoopbackServer
         !query.TryGetValue("ifGenerationMatch", out var text)
         || long.Parse(text, CultureInfo.InvariantCulture) is var wanted && (wanted == 0 ? existing is null : existing?.Generation == wanted);
 
-    private static Task PreconditionFailedAsync(HttpContext context) =>
+    private Task PreconditionFailedAsync(HttpContext context) =>
         ErrorAsync(context, 412, "FAILED_PRECONDITION", "At least one of the pre-conditions you specified did not hold.", "conditionNotMet");
 
     private static async Task<byte[]> ReadBodyAsync(HttpContext context)
@@ -311,6 +317,18 @@ public sealed class FakeGcsServer : LoopbackServer
         if (!TryParseRange(range, out var start, out var total))
         {
             await ErrorAsync(context, 400, "INVALID_ARGUMENT", $"Bad Content-Range '{range}'.", "invalid");
+            return;
+        }
+
+        if (start is { } first && body.Length % ChunkGranularity != 0 && (total is not { } size || first + body.Length < size))
+        {
+            // GCS refuses a non-final chunk that is not a whole number of 256 KiB units and keeps nothing of it.
+            await ErrorAsync(
+                context,
+                400,
+                "INVALID_ARGUMENT",
+                $"Invalid request. The number of bytes uploaded is required to be equal or greater than {ChunkGranularity}, except for the final request (it's recommended to be the exact multiple of {ChunkGranularity}). The received request contained {body.Length} bytes, which does not meet this requirement.",
+                "invalid");
             return;
         }
 

@@ -170,16 +170,29 @@ public abstract class LoopbackServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Writes a Google JSON error.</summary>
+    /// <summary>
+    /// Whether error bodies carry the gRPC-style <c>status</c> string. The Cloud Run Admin API v2 (a
+    /// One Platform API) writes it; the Cloud Storage JSON API does not: its errors are
+    /// <c>{"error":{"code","message","errors":[{"message","domain","reason"}]}}</c>, so a client that
+    /// needs the status string from a GCS error would work against a fake and fail against GCS.
+    /// </summary>
+    protected virtual bool ErrorsCarryStatus => true;
+
+    /// <summary>Writes a Google JSON error in this API's shape (see <see cref="ErrorsCarryStatus"/>).</summary>
     /// <param name="context">The request.</param>
     /// <param name="status">HTTP status.</param>
-    /// <param name="code">gRPC-style status string.</param>
+    /// <param name="code">gRPC-style status string (written only where the API writes it).</param>
     /// <param name="message">Message.</param>
     /// <param name="reason">JSON-API style reason in <c>errors[0].reason</c>, if any.</param>
     /// <returns>A task.</returns>
-    protected static Task ErrorAsync(HttpContext context, int status, string code, string message, string? reason = null)
+    protected Task ErrorAsync(HttpContext context, int status, string code, string message, string? reason = null)
     {
-        var error = new JsonObject { ["code"] = status, ["message"] = message, ["status"] = code };
+        var error = new JsonObject { ["code"] = status, ["message"] = message };
+        if (ErrorsCarryStatus)
+        {
+            error["status"] = code;
+        }
+
         if (reason is not null)
         {
             error["errors"] = new JsonArray(new JsonObject { ["message"] = message, ["domain"] = "global", ["reason"] = reason });
