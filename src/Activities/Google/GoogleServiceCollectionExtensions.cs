@@ -98,27 +98,8 @@ public static class GoogleServiceCollectionExtensions
         var builder = services.AddHttpClient(name, client => client.Timeout = Timeout.InfiniteTimeSpan);
         builder.AddResilienceHandler("google", (pipeline, context) =>
         {
-            var options = context.ServiceProvider.GetRequiredService<IOptions<GoogleHttpOptions>>().Value;
-            var logger = context.ServiceProvider.GetService<ILoggerFactory>()?.CreateLogger("Orchestration.Activities.Google.Http")
-                ?? NullLogger.Instance;
-            pipeline.AddTimeout(options.TotalTimeout);
-            pipeline.AddRetry(new HttpRetryStrategyOptions
-            {
-                MaxRetryAttempts = Math.Max(1, options.MaxRetryAttempts),
-                Delay = options.BaseDelay,
-                MaxDelay = options.MaxDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                ShouldRetryAfterHeader = true,
-                ShouldHandle = args => ValueTask.FromResult(
-                    options.MaxRetryAttempts > 0 && IsRetryable(args.Context.GetRequestMessage(), args.Outcome, args.Context.CancellationToken)),
-                OnRetry = args =>
-                {
-                    LogRetry(logger, args.Context.GetRequestMessage(), args.Outcome, args.AttemptNumber);
-                    return default;
-                },
-            });
-            pipeline.AddTimeout(options.AttemptTimeout);
+            pipeline.AddTimeout(context.ServiceProvider.GetRequiredService<IOptions<GoogleHttpOptions>>().Value.TotalTimeout);
+            pipeline.AddRetryThenAttemptTimeout(context.ServiceProvider, IsRetryable);
         });
         builder.AddHttpMessageHandler<GoogleAuthHandler>();
         return builder;
@@ -143,29 +124,40 @@ public static class GoogleServiceCollectionExtensions
             })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .AddHttpMessageHandler<RetryAfterGateHandler>();
-        builder.AddResilienceHandler("google-storage", (pipeline, context) =>
+        builder.AddResilienceHandler(
+            "google-storage",
+            (pipeline, context) => pipeline.AddRetryThenAttemptTimeout(context.ServiceProvider, GcsTransportRetry.ShouldRetry));
+    }
+
+    /// <summary>
+    /// The retry both Google clients share (exponential with jitter, Retry-After honoured, bounded by
+    /// <see cref="GoogleHttpOptions"/>, each retry logged), then the per-attempt timeout. What may be retried
+    /// differs per API and is the caller's predicate.
+    /// </summary>
+    private static void AddRetryThenAttemptTimeout(
+        this ResiliencePipelineBuilder<HttpResponseMessage> pipeline,
+        IServiceProvider services,
+        Func<HttpRequestMessage?, Outcome<HttpResponseMessage>, CancellationToken, bool> retryable)
+    {
+        var options = services.GetRequiredService<IOptions<GoogleHttpOptions>>().Value;
+        var logger = services.GetService<ILoggerFactory>()?.CreateLogger("Orchestration.Activities.Google.Http") ?? NullLogger.Instance;
+        pipeline.AddRetry(new HttpRetryStrategyOptions
         {
-            var options = context.ServiceProvider.GetRequiredService<IOptions<GoogleHttpOptions>>().Value;
-            var logger = context.ServiceProvider.GetService<ILoggerFactory>()?.CreateLogger("Orchestration.Activities.Google.Http")
-                ?? NullLogger.Instance;
-            pipeline.AddRetry(new HttpRetryStrategyOptions
+            MaxRetryAttempts = Math.Max(1, options.MaxRetryAttempts),
+            Delay = options.BaseDelay,
+            MaxDelay = options.MaxDelay,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            ShouldRetryAfterHeader = true,
+            ShouldHandle = args => ValueTask.FromResult(
+                options.MaxRetryAttempts > 0 && retryable(args.Context.GetRequestMessage(), args.Outcome, args.Context.CancellationToken)),
+            OnRetry = args =>
             {
-                MaxRetryAttempts = Math.Max(1, options.MaxRetryAttempts),
-                Delay = options.BaseDelay,
-                MaxDelay = options.MaxDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                ShouldRetryAfterHeader = true,
-                ShouldHandle = args => ValueTask.FromResult(
-                    options.MaxRetryAttempts > 0 && GcsTransportRetry.ShouldRetry(args.Context.GetRequestMessage(), args.Outcome, args.Context.CancellationToken)),
-                OnRetry = args =>
-                {
-                    LogRetry(logger, args.Context.GetRequestMessage(), args.Outcome, args.AttemptNumber);
-                    return default;
-                },
-            });
-            pipeline.AddTimeout(options.AttemptTimeout);
+                LogRetry(logger, args.Context.GetRequestMessage(), args.Outcome, args.AttemptNumber);
+                return default;
+            },
         });
+        pipeline.AddTimeout(options.AttemptTimeout);
     }
 
     private static void LogRetry(ILogger logger, HttpRequestMessage? request, Outcome<HttpResponseMessage> outcome, int attemptNumber)
