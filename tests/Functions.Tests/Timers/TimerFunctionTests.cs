@@ -1,8 +1,13 @@
+using System.Text;
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Orchestration.Activities.CloudRun;
+using Orchestration.Activities.Stores;
+using Orchestration.Domain;
+using Orchestration.Domain.Normalization;
+using Orchestration.Domain.Validation;
 using Orchestration.Fakes;
 using Orchestration.Functions.Tests.Support;
 using Orchestration.Workflows.Service;
@@ -98,6 +103,30 @@ public sealed class TimerFunctionTests(HostsFixture hosts)
 
         // Assert
         Assert.Equal(["orch-idle"], cloudRun.Jobs.Keys);
+    }
+
+    [Fact]
+    public async Task Repair_StoredNeverScheduledAndPurgeCutShort_ScheduledAndPurged()
+    {
+        // Arrange: a batch stored with no orchestration (the host stopped between the two), and a finished batch
+        // left "purging" (the host recycled after marking it, before anything was deleted).
+        var store = hosts.Functions.Services.GetRequiredService<IBatchStore>();
+        var intake = BatchIntake.Read(Encoding.UTF8.GetBytes(Batch.Replace("ID", "rep-orphan", StringComparison.Ordinal)), new BatchLimits(), new BatchDefaults(), () => "n0");
+        var now = DateTimeOffset.UtcNow;
+        await store.InsertIfAbsentAsync(new StoredBatch("rep-orphan", intake.Hash!, "n0", BatchStatus.Pending, null, now, now, 1, CanonicalJson.Serialize(intake.Batch!)));
+        await RunToEndAsync("rep-purge");
+        await store.SetStatusAsync("rep-purge", BatchStatus.Purging, null, now);
+        Assert.Null(await hosts.Functions.Client.GetInstanceAsync("rep-orphan"));
+        var function = Timers(new RetentionOptions(), TimeProvider.System);
+
+        // Act
+        await function.RepairAsync(new Microsoft.Azure.Functions.Worker.TimerInfo(), hosts.Functions.Client, Context());
+
+        // Assert: the orphan runs to completion on the real SDK; the purge is finished, record and instances gone.
+        await WaitUntilAsync(async () => (await hosts.Functions.SendAsync("GET", "/api/batches/rep-orphan")).Element.GetProperty("status").GetString() == "completed");
+        Assert.False(await BatchRowExistsAsync("rep-purge"));
+        Assert.Null(await hosts.Functions.Client.GetInstanceAsync("rep-purge"));
+        Assert.Equal(404, (await hosts.Functions.SendAsync("GET", "/api/batches/rep-purge")).Status);
     }
 
     private TimerFunctions Timers(RetentionOptions retention, TimeProvider time, FunctionsOptions? functions = null, ICloudRunJobsClient? jobs = null, TimeProvider? reaperTime = null)
