@@ -77,6 +77,8 @@ public sealed class ShutdownTests(ITestOutputHelper output) : IDisposable
         _harness.PutObject("inputs/huge.tar.gz", RunnerHarness.TarGz(RunnerHarness.FileEntry("f.txt", "f")));
         _harness.Environment["GCLOUD_STANDIN_SLOW_MATCH"] = "huge\\.tar\\.gz$";
         _harness.Environment["GCLOUD_STANDIN_SLOW_SECONDS"] = "60";
+        var downloading = Path.Combine(_harness.Root, "download-started");
+        _harness.Environment["GCLOUD_STANDIN_SLOW_MARKER"] = downloading;
         _harness.WriteSpec(RunnerHarness.CommandSpec("touch ran") with
         {
             Inputs = [new SpecInput("data", Bundle: _harness.GsUri("inputs/huge.tar.gz"))],
@@ -86,8 +88,7 @@ public sealed class ShutdownTests(ITestOutputHelper output) : IDisposable
         // Act
         var outcome = await _harness.RunAsync(TimeSpan.FromSeconds(90), async pid =>
         {
-            await RunnerHarness.WaitForFileAsync(_harness.AttemptObjectPath(RunnerContract.ClaimObject), TimeSpan.FromSeconds(20));
-            await Task.Delay(TimeSpan.FromMilliseconds(500)); // into the download
+            await RunnerHarness.WaitForFileAsync(downloading, TimeSpan.FromSeconds(30));
             sinceTerm.Start();
             await RunnerHarness.SendTermAsync(pid);
         });
