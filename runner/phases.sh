@@ -7,7 +7,8 @@
 # STATE_DIR holds what runner-lib.js `spec` wrote (vars, pre.sh, main.sh, post.sh, prompt.txt,
 # claude.args, env.nul). Each phase P writes P.out, P.err and, when it ends, P.rc; P.started marks
 # that it began. preCommand and postCommand never see the Anthropic credentials (claude does).
-# A failing preCommand skips the main phase (its exit code becomes the result's).
+# A failing preCommand skips the main phase (its exit code becomes the result's); postCommand runs in
+# any case. runner.sh records both exit codes in result.json, and either failing fails the run.
 # The script itself exits 0 once every phase it ran has ended, so any other status means a signal.
 set -uo pipefail
 
@@ -27,7 +28,11 @@ run_script() { # phase
   : >"$state/$phase.started"
   env -u ANTHROPIC_API_KEY -u ANTHROPIC_AUTH_TOKEN -u CLAUDE_CODE_OAUTH_TOKEN \
     bash "$state/$phase.sh" <"$state/stdin.empty" >"$state/$phase.out" 2>"$state/$phase.err"
-  echo "$?" >"$state/$phase.rc"
+  local rc=$?
+  echo "$rc" >"$state/$phase.rc"
+  if [[ "$phase" == post ]] && ((rc != 0)); then
+    echo "[runner] postCommand exited $rc" >>"$state/runner.notes"
+  fi
 }
 
 : >"$state/stdin.empty"

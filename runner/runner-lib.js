@@ -176,7 +176,8 @@ function limitsOf(spec) {
     responseBytes: positiveInteger(limits.responseBytes, 'limits.responseBytes', 1024 * 1024),
     flagFileBytes: positiveInteger(limits.flagFileBytes, 'limits.flagFileBytes', 64 * 1024),
     outputTarBytes: positiveInteger(limits.outputTarBytes, 'limits.outputTarBytes', 256 * 1024 * 1024),
-    safetyMarginSeconds: positiveInteger(limits.safetyMarginSeconds, 'limits.safetyMarginSeconds', 30),
+    // Domain's AttemptTimeLimits.DefaultSetupSeconds; PrepareBatch always writes it.
+    setupSeconds: positiveInteger(limits.setupSeconds, 'limits.setupSeconds', 600),
   };
 }
 
@@ -283,7 +284,7 @@ function writeSpec(specFile, dir) {
   write('vars', [
     `KIND=${kind}`,
     `TIMEOUT_SECONDS=${timeoutSeconds}`,
-    `SAFETY_MARGIN_SECONDS=${limits.safetyMarginSeconds}`,
+    `SETUP_SECONDS=${limits.setupSeconds}`,
     `OUTPUT_TAR_BYTES=${limits.outputTarBytes}`,
     `SPEC_RUNNER_VERSION=${runnerVersion}`,
   ].join('\n') + '\n');
@@ -417,6 +418,9 @@ function finish(dir, pairs) {
     runnerVersion: args.runnerVersion || null,
     execution: args.execution || null,
     attempt: args.attempt ? Number(args.attempt) : null,
+    workLimitSeconds: integerOrNull(args.workLimitSeconds),
+    preCommandExitCode: integerOrNull(args.preCommandExitCode),
+    postCommandExitCode: integerOrNull(args.postCommandExitCode),
   };
 
   let response;
@@ -460,6 +464,10 @@ function finish(dir, pairs) {
   // Scrub the serialized text too: secrets may sit in the summary, file contents or messages.
   const json = scrub(Buffer.from(JSON.stringify(result) + '\n', 'utf8'), needles);
   fs.writeFileSync(path.join(upload, 'result.json'), json);
+}
+
+function integerOrNull(value) {
+  return value === undefined || value === '' || !/^[0-9]+$/.test(value) ? null : Number(value);
 }
 
 function gitRecords(file) {

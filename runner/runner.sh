@@ -6,7 +6,8 @@
 #   2. inputs   download spec.json; unpack bundles (no links, no absolute or '..' names), clone git
 #               inputs at their pinned commit, copy gcs objects or prefixes, all under WORKSPACE/input
 #   3. work     preCommand, the command (a script file) or Claude (prompt on stdin), postCommand, with
-#               cwd = WORKSPACE, in their own process group under timeoutSeconds - safetyMarginSeconds
+#               cwd = WORKSPACE, in their own process group under timeoutSeconds (setup and uploads have
+#               their own time on top: the execution's task timeout is timeoutSeconds + setup + margin)
 #   4. upload   stdout.txt, stderr.txt, response.txt, transcript.jsonl (Claude), output.tar.gz, then
 #               result.json last; every text scrubbed of known secret values, captures capped (tails kept);
 #               each object created only if absent (the runner's accounts may not overwrite or delete)
@@ -149,7 +150,7 @@ read_spec() {
     case "$key" in
       KIND) kind=$value ;;
       TIMEOUT_SECONDS) timeout_seconds=$value ;;
-      SAFETY_MARGIN_SECONDS) margin_seconds=$value ;;
+      SETUP_SECONDS) setup_seconds=$value ;;
       OUTPUT_TAR_BYTES) output_tar_bytes=$value ;;
       SPEC_RUNNER_VERSION) spec_runner_version=$value ;;
     esac
@@ -238,16 +239,25 @@ unpack_inputs() {
   done <"$state/inputs.nul"
 }
 
+# The work gets its whole timeoutSeconds: setup and uploads have their own time on top of it (the task
+# timeout of the execution is timeoutSeconds + setup allowance + upload margin, Domain's AttemptTimeLimits).
+# Only a setup that outlasted its allowance shortens the work, by the overrun, so the work still ends before
+# the task timeout with the upload margin left; result.json records the limit the work had.
 run_work() {
-  local remaining
-  remaining=$((timeout_seconds - margin_seconds - ($(date +%s) - runner_start)))
-  if ((remaining < 1)); then remaining=1; fi
+  local setup_elapsed
+  setup_elapsed=$(($(date +%s) - runner_start))
+  work_limit=$timeout_seconds
+  if ((setup_elapsed > setup_seconds)); then
+    work_limit=$((timeout_seconds - (setup_elapsed - setup_seconds)))
+    if ((work_limit < 1)); then work_limit=1; fi
+    log "the setup took ${setup_elapsed}s, past its allowance of ${setup_seconds}s: the work gets ${work_limit}s of its ${timeout_seconds}s"
+  fi
   local -a hide=()
   # Command tasks never see the Anthropic credentials (the job does not mount them either).
   if [[ "$kind" == command ]]; then hide=(-u ANTHROPIC_API_KEY -u ANTHROPIC_AUTH_TOKEN -u CLAUDE_CODE_OAUTH_TOKEN); fi
   started_at=$(now_iso)
   # timeout puts itself and the work in a new process group, which both deadlines and cancel signal.
-  env "${hide[@]}" timeout --signal=TERM --kill-after="$kill_after" "$remaining" \
+  env "${hide[@]}" timeout --signal=TERM --kill-after="$kill_after" "$work_limit" \
     bash "$here/phases.sh" "$state" "$workspace" >"$state/work.log" 2>&1 &
   work_pid=$!
   if ((cancelled)); then on_term; fi # a SIGTERM that came while the work was being started
@@ -263,7 +273,7 @@ run_work() {
     termination=cancel
   elif ((work_rc == 124 || work_rc == 137)); then
     termination=timeout
-    log "the work passed its deadline (${remaining}s) and was stopped"
+    log "the work passed its time limit (${work_limit}s) and was stopped"
   else
     termination=none
     if ((work_rc != 0)); then log "the work driver ended with status $work_rc"; fi
@@ -278,6 +288,11 @@ main_exit_code() {
   elif [[ -f "$state/pre.rc" ]] && [[ "$(<"$state/pre.rc")" != 0 ]]; then
     cat "$state/pre.rc"
   fi
+}
+
+# The exit code of preCommand or postCommand when it ran to its end; empty otherwise.
+phase_exit_code() { # pre|post
+  if [[ -f "$state/$1.rc" ]]; then cat "$state/$1.rc"; fi
 }
 
 # Scrubs and tars workspace/output into upload/output.tar.gz (dropped over the cap). Returns 1 when a
@@ -355,7 +370,8 @@ upload() {
   if ((output_after_result)); then output_args=("outputAfterResult=1"); fi
   lib finish "$state" "exitCode=$exit_code" "termination=$termination" "startedAt=$started_at" \
     "endedAt=$ended_at" "runnerVersion=$RUNNER_VERSION" "execution=$CLOUD_RUN_EXECUTION" \
-    "attempt=${RUN_ATTEMPT:-}" "claudeVersion=$claude_version" "outputDir=$out" \
+    "attempt=${RUN_ATTEMPT:-}" "claudeVersion=$claude_version" "outputDir=$out" "workLimitSeconds=$work_limit" \
+    "preCommandExitCode=$(phase_exit_code pre)" "postCommandExitCode=$(phase_exit_code post)" \
     "${output_args[@]}" || die "could not assemble result.json"
   local -a files=()
   local name
@@ -391,6 +407,7 @@ main() {
   started_at=$(now_iso)
   ended_at=$started_at
   termination=cancel
+  work_limit=""
   if ((!cancelled)); then run_work; fi
   upload
   exit 0

@@ -6,7 +6,7 @@ public sealed record BatchDefaults
     /// <summary>Runs per task.</summary>
     public int N { get; init; } = 1;
 
-    /// <summary>Attempt time limit.</summary>
+    /// <summary>The time limit of one attempt's work.</summary>
     public int TimeoutSeconds { get; init; } = 3_600;
 
     /// <summary>Attempts per run.</summary>

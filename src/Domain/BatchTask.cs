@@ -53,7 +53,8 @@ public sealed record BatchTask
     /// <summary>How many runs.</summary>
     public required int N { get; init; }
 
-    /// <summary>The time limit of one attempt.</summary>
+    /// <summary>The time limit of one attempt's work (preCommand + command or Claude + postCommand); setup and
+    /// uploads have their own time on top (<see cref="Specs.AttemptTimeLimits"/>).</summary>
     public required int TimeoutSeconds { get; init; }
 
     /// <summary>Attempts per run for infrastructure failures.</summary>

@@ -139,7 +139,7 @@ public sealed class RunOrchestrator : TaskOrchestrator<RunInput, RunSummary>
                         continue; // claimed just before the deadline, or still queued (claim clock moved on): keep this attempt
                     case DeadlineStatus.TimedOut:
                         await CancelAsync();
-                        return await FinishAsync(RunOutcome.TimedOut, $"The run passed its {input.Task.TimeoutSeconds} s limit.");
+                        return await FinishAsync(RunOutcome.TimedOut, TimedOutReason());
                 }
 
                 var deadline = RunDeadlines.Next(started, _state.ClaimedAt, input.Task.TimeoutSeconds, Polling);
@@ -178,7 +178,8 @@ public sealed class RunOrchestrator : TaskOrchestrator<RunInput, RunSummary>
         // One last look before giving up on an attempt: a claim (or a result) that landed since the last
         // poll keeps the attempt, so a slow start is not run twice. An execution its platform still queues
         // (a busy local runner, a Cloud Run execution pending) could not have been claimed: its claim clock
-        // moves on instead, for at most the task's timeout after the first start request.
+        // moves on instead, for at most the execution's limit (the task's timeout + setup + upload margin)
+        // after the first start request.
         private async Task<LastLook> LastLookAsync()
         {
             var check = await context.CallActivityAsync<CheckRunResult>(nameof(CheckRun), new CheckRunInput(Attempt, _state.Execution!, CheckExecution: true), _retry);
@@ -189,13 +190,21 @@ public sealed class RunOrchestrator : TaskOrchestrator<RunInput, RunSummary>
             }
 
             var queuedSince = _state.QueuedSince ?? _state.StartRequestedAt!.Value;
-            if (check.State == AttemptState.Queued && context.CurrentUtcDateTime - queuedSince < TimeSpan.FromSeconds(input.Task.TimeoutSeconds))
+            if (check.State == AttemptState.Queued && context.CurrentUtcDateTime - queuedSince < Polling.AttemptLimits.ExecutionTimeout(input.Task.TimeoutSeconds))
             {
                 _state = _state with { QueuedSince = queuedSince, StartRequestedAt = context.CurrentUtcDateTime };
                 return LastLook.Queued;
             }
 
             return LastLook.Missing;
+        }
+
+        // The orchestrator's own deadline passed with no result: the execution outlived the work's limit
+        // and the setup and upload time on top of it (the runner's own deadline would have left a result).
+        private string TimedOutReason()
+        {
+            var limits = Polling.AttemptLimits;
+            return $"No result within the work's time limit of {input.Task.TimeoutSeconds} s plus {limits.SetupSeconds} s for setup and {limits.UploadMarginSeconds} s for uploads after the claim; the execution was cancelled.";
         }
 
         // Waits until fireAt or a Cancel, whichever first; true when cancelled.

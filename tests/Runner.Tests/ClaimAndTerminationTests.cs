@@ -90,8 +90,7 @@ public sealed class ClaimAndTerminationTests : IDisposable
     {
         _harness.WriteSpec(RunnerHarness.CommandSpec(
             "echo partial; mkdir -p output; echo half > output/progress.txt; sleep 30; echo never",
-            timeoutSeconds: 5,
-            limits: new SpecLimits(SafetyMarginSeconds: 1)));
+            timeoutSeconds: 5));
 
         var outcome = await _harness.RunAsync(TimeSpan.FromSeconds(30));
 

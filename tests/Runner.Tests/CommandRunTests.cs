@@ -69,7 +69,7 @@ public sealed class CommandRunTests : IDisposable
     [Fact]
     public async Task Run_OutputOverCaps_KeepsTailsAndRecordsTruncation()
     {
-        var limits = new SpecLimits(StdoutBytes: 1000, ResponseBytes: 500, SafetyMarginSeconds: 1);
+        var limits = new SpecLimits(StdoutBytes: 1000, ResponseBytes: 500);
         _harness.WriteSpec(RunnerHarness.CommandSpec(
             "for i in $(seq 1 2000); do echo \"line $i\"; echo \"error $i\" >&2; done", limits: limits));
 
@@ -99,7 +99,7 @@ public sealed class CommandRunTests : IDisposable
             "ln -s ../outside.txt output/link.txt") with
         {
             FlagFiles = ["verdict.json", "checks/big.txt", "missing.json", "../outside.txt", "link.txt"],
-            Limits = new SpecLimits(FlagFileBytes: 100, SafetyMarginSeconds: 1),
+            Limits = new SpecLimits(FlagFileBytes: 100),
         });
 
         await _harness.RunAsync();
@@ -133,7 +133,7 @@ public sealed class CommandRunTests : IDisposable
     {
         _harness.WriteSpec(RunnerHarness.CommandSpec("mkdir -p output; head -c 20000 /dev/urandom > output/noise.bin; echo done") with
         {
-            Limits = new SpecLimits(OutputTarBytes: 1000, SafetyMarginSeconds: 1),
+            Limits = new SpecLimits(OutputTarBytes: 1000),
         });
 
         var outcome = await _harness.RunAsync();

@@ -92,7 +92,7 @@ public sealed class RunnerHarness : IDisposable
         Inputs = [],
         Env = new Dictionary<string, string>(),
         FlagFiles = [],
-        Limits = limits ?? new SpecLimits(SafetyMarginSeconds: 1),
+        Limits = limits ?? new SpecLimits(),
     };
 
     public static RunSpec ClaudeSpec(string prompt, ClaudeSpec? claude = null) => new()
@@ -108,7 +108,7 @@ public sealed class RunnerHarness : IDisposable
         Inputs = [],
         Env = new Dictionary<string, string>(),
         FlagFiles = [],
-        Limits = new SpecLimits(SafetyMarginSeconds: 1),
+        Limits = new SpecLimits(),
     };
 
     /// <summary>Writes spec.json exactly as PrepareBatch does: the Domain record with BatchJson options.</summary>

@@ -75,7 +75,9 @@ public sealed class DuplicateExecutionTests
             text = Encoding.UTF8.GetString(await content.ReadAllBytesAsync());
         }
 
-        var executions = await Task.WhenAll(duplicating!.Started.Select(name => h.Services.GetJobs().GetExecutionAsync(name)));
+        // The run is judged once result.json is stored; the runner that wrote it still has to exit and the
+        // local job runner's watcher to see it, so on a loaded machine the execution may still be running.
+        var executions = await Task.WhenAll(duplicating!.Started.Select(name => TerminalAsync(h, name)));
 
         Assert.Equal((1, 1), (summary.Runs, summary.Passed));
         Assert.Equal((RunOutcome.Passed, 1), (row.Outcome, row.Attempts));
@@ -83,5 +85,20 @@ public sealed class DuplicateExecutionTests
         Assert.Single(text.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => line.StartsWith("ran by ", StringComparison.Ordinal));
         Assert.All(executions, e => Assert.Equal(CloudRunExecutionState.Succeeded, e!.State));
         Assert.Equal(0, (await h.Reaper.ReapAsync()).Cancelled);
+    }
+
+    private static async Task<CloudRunExecution?> TerminalAsync(WorkflowHarness h, string name)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var execution = await h.Services.GetJobs().GetExecutionAsync(name);
+            if (execution is null || execution.IsTerminal || DateTime.UtcNow > deadline)
+            {
+                return execution;
+            }
+
+            await Task.Delay(100);
+        }
     }
 }

@@ -47,7 +47,7 @@ public sealed class RealRunnerTests
     [Fact]
     public async Task Batch_RealRunnerProcesses_JudgedWithInputsFlagsAndArtifacts()
     {
-        await using var h = await WorkflowHarness.StartAsync(EngineKind.Embedded, jobs: LocalRunner);
+        await using var h = await WorkflowHarness.StartAsync(EngineKind.Embedded, jobs: LocalRunner, settings: WorkflowHarness.RealRunnerSettings);
         var submitted = await h.Service.SubmitAsync(Encoding.UTF8.GetBytes("""
             {"id": "real", "maxParallelRuns": 4, "tasks": [
               {"id": "reads-input", "n": 3, "command": "cat input/config.json; mkdir -p output; echo '{\"flagged\": true}' > output/verdict.json",
@@ -81,14 +81,15 @@ public sealed class RealRunnerTests
     [Fact]
     public async Task Batch_RealRunnerTimeout_TimedOutWithPartialOutput()
     {
-        await using var h = await WorkflowHarness.StartAsync(EngineKind.Embedded, jobs: LocalRunner);
-        await h.Service.SubmitAsync(Encoding.UTF8.GetBytes("""{"id": "slow", "tasks": [{"id": "t", "command": "echo started; sleep 60", "timeoutSeconds": 33}]}"""));
+        await using var h = await WorkflowHarness.StartAsync(EngineKind.Embedded, jobs: LocalRunner, settings: WorkflowHarness.RealRunnerSettings);
+        await h.Service.SubmitAsync(Encoding.UTF8.GetBytes("""{"id": "slow", "tasks": [{"id": "t", "command": "echo started; sleep 60", "timeoutSeconds": 3}]}"""));
 
         var summary = (await h.WaitAsync("slow", 120)).ReadOutputAs<Activities.Contracts.BatchSummary>()!;
         var row = (await h.Results.GetRunAsync("slow", 0, 0))!;
 
         Assert.Equal(1, summary.TimedOut);
         Assert.Equal(RunOutcome.TimedOut, row.Outcome);
+        Assert.Matches(@"^the work passed its time limit of 3 s \(ran [3-5]\.[0-9] s\)$", row.Reason);
         var stdout = await h.Service.GetArtifactAsync("slow", "t", 0, "stdout", null);
         await using var content = stdout!.Value.Content;
         Assert.Contains("started", Encoding.UTF8.GetString(await content.ReadAllBytesAsync()), StringComparison.Ordinal);

@@ -12,6 +12,7 @@ using Orchestration.Activities.Webhooks;
 using Orchestration.Domain;
 using Orchestration.Domain.Normalization;
 using Orchestration.Domain.Polling;
+using Orchestration.Domain.Specs;
 using Orchestration.Domain.Validation;
 using Orchestration.Durable;
 using Orchestration.DurableSdk;
@@ -33,7 +34,7 @@ public sealed partial class WorkflowHarness : IAsyncDisposable
     private int _inFlight;
     private int _maxInFlight;
 
-    private WorkflowHarness(EngineKind engine, string root, Func<RunnerCall, Task>? runner, Func<IServiceProvider, ICloudRunJobsClient>? jobs, Action<IServiceCollection>? ports)
+    private WorkflowHarness(EngineKind engine, string root, Func<RunnerCall, Task>? runner, Func<IServiceProvider, ICloudRunJobsClient>? jobs, Action<IServiceCollection>? ports, WorkflowSettings? settings)
     {
         Engine = engine;
         Root = root;
@@ -60,7 +61,7 @@ public sealed partial class WorkflowHarness : IAsyncDisposable
         services.AddHttpClient();
         services.AddSingleton<WebhookSender>();
         services.AddBatchActivities();
-        services.AddSingleton(Options.Create(new Service.BatchServiceOptions { Workflow = FastSettings }));
+        services.AddSingleton(Options.Create(new Service.BatchServiceOptions { Workflow = settings ?? FastSettings }));
         services.AddBatchService();
         if (engine == EngineKind.Embedded)
         {
@@ -125,21 +126,31 @@ public sealed partial class WorkflowHarness : IAsyncDisposable
         MaxDelay = TimeSpan.FromMilliseconds(200),
         StartGrace = TimeSpan.FromSeconds(2),
         TimeoutGrace = TimeSpan.FromMilliseconds(500),
+        // The scripted runner has no setup or uploads to wait for: the orchestrator's deadline is the task's timeout + grace.
+        AttemptLimits = new AttemptTimeLimits(SetupSeconds: 0, UploadMarginSeconds: 0),
         ThrottleFirstDelay = TimeSpan.FromMilliseconds(50),
         ThrottleMaxDelay = TimeSpan.FromMilliseconds(200),
         ExecutionCheckEvery = 2,
     }, FaultThreshold: 3, ActivityAttempts: 2);
+
+    /// <summary>For the real runner script: its setup and uploads take real time after the claim, so the
+    /// orchestrator's deadline keeps the production allowances on top of the task's timeout.</summary>
+    public static readonly WorkflowSettings RealRunnerSettings = FastSettings with
+    {
+        Polling = FastSettings.Polling with { AttemptLimits = AttemptTimeLimits.Default },
+    };
 
     /// <summary>Where the object store keeps bucket <c>test-bucket</c>: the layout the runner's gcloud
     /// stand-in uses (<c>$GCS_LOCAL_ROOT/BUCKET/OBJECT</c>), so the real runner and the store share it.</summary>
     public static string ObjectRoot(string root) => Path.Combine(root, "gcs", "test-bucket");
 
     public static async Task<WorkflowHarness> StartAsync(
-        EngineKind engine, Func<RunnerCall, Task>? runner = null, Func<string, Func<IServiceProvider, ICloudRunJobsClient>>? jobs = null, Action<IServiceCollection>? ports = null)
+        EngineKind engine, Func<RunnerCall, Task>? runner = null, Func<string, Func<IServiceProvider, ICloudRunJobsClient>>? jobs = null, Action<IServiceCollection>? ports = null,
+        WorkflowSettings? settings = null)
     {
         var root = Directory.CreateTempSubdirectory("workflows-").FullName;
         Directory.CreateDirectory(ObjectRoot(root));
-        var harness = new WorkflowHarness(engine, root, runner, jobs?.Invoke(root), ports);
+        var harness = new WorkflowHarness(engine, root, runner, jobs?.Invoke(root), ports, settings);
         try
         {
             foreach (var hosted in harness._services.GetServices<Microsoft.Extensions.Hosting.IHostedService>())

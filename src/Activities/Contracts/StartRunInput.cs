@@ -4,5 +4,5 @@ namespace Orchestration.Activities.Contracts;
 /// <param name="Attempt">The attempt.</param>
 /// <param name="JobId">The job to run.</param>
 /// <param name="SpecUri">The task's spec.json.</param>
-/// <param name="TimeoutSeconds">The attempt's time limit.</param>
+/// <param name="TimeoutSeconds">The task's timeoutSeconds: the work's limit; the execution gets setup and upload time on top (AttemptTimeLimits).</param>
 public sealed record StartRunInput(RunAttempt Attempt, string JobId, string SpecUri, int TimeoutSeconds);

@@ -8,7 +8,7 @@ namespace Orchestration.Activities.Contracts;
 /// <param name="Kind">Command or Claude.</param>
 /// <param name="Runs">n.</param>
 /// <param name="MaxAttempts">Attempts per run.</param>
-/// <param name="TimeoutSeconds">Attempt time limit.</param>
+/// <param name="TimeoutSeconds">The work's time limit per attempt (the task's timeoutSeconds).</param>
 /// <param name="JobId">The Cloud Run job its runs execute.</param>
 /// <param name="SpecUri">The <c>gs://</c> URI of its spec.json.</param>
 public sealed record TaskPlan(int Ordinal, string TaskId, TaskKind Kind, int Runs, int MaxAttempts, int TimeoutSeconds, string JobId, string SpecUri);

@@ -35,7 +35,9 @@ public sealed class StartRun(IObjectStore objects, ICloudRunJobsClient jobs, IOp
             [RunnerContract.PrefixVariable] = settings.Value.Uri(prefix),
             [RunnerContract.AttemptVariable] = attempt.Attempt.ToString(CultureInfo.InvariantCulture),
         };
-        var started = await jobs.RunExecutionAsync(input.JobId, environment, TimeSpan.FromSeconds(input.TimeoutSeconds), cancellationToken).ConfigureAwait(false);
+        // The task timeout of the execution: the work's timeoutSeconds plus setup and uploads, never less.
+        var timeout = AttemptTimeLimits.Default.ExecutionTimeout(input.TimeoutSeconds);
+        var started = await jobs.RunExecutionAsync(input.JobId, environment, timeout, cancellationToken).ConfigureAwait(false);
         if (started.Outcome == RunExecutionOutcome.Throttled || started.ExecutionName is null)
         {
             return new StartRunResult(null, started.RetryAfter.TotalSeconds);

@@ -48,7 +48,8 @@ public sealed record TaskDocument
     /// <summary>How many times the task runs.</summary>
     public int? N { get; init; }
 
-    /// <summary>The time limit of one attempt.</summary>
+    /// <summary>The time limit of one attempt's work (preCommand + command or Claude + postCommand); setup and
+    /// uploads have their own time on top.</summary>
     public int? TimeoutSeconds { get; init; }
 
     /// <summary>Attempts per run for infrastructure failures.</summary>

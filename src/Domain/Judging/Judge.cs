@@ -53,14 +53,43 @@ public static partial class Judge
     /// <returns>The judgement.</returns>
     public static Judgement Cancelled(string reason) => new() { Outcome = RunOutcome.Cancelled, Reason = reason };
 
-    private static Judgement DecideOutcome(BatchTask task, RunResult result, JudgeOptions options) =>
-        result.Termination switch
+    // The same for both kinds: a deadline or a cancel first; then a failing preCommand fails the run (the
+    // main phase never ran, and running it again would fail the same way); then the main phase's verdict,
+    // which a failing postCommand turns into a fail (an errored attempt stays errored: it is retried).
+    private static Judgement DecideOutcome(BatchTask task, RunResult result, JudgeOptions options)
+    {
+        switch (result.Termination)
         {
-            Termination.Timeout => TimedOut(Invariant($"the run passed its time limit of {task.TimeoutSeconds} s")),
-            Termination.Cancel => Cancelled("the run was cancelled"),
-            _ when task.Kind == TaskKind.Claude => JudgeClaude(result, options),
-            _ => JudgeCommand(task, result),
+            case Termination.Timeout:
+                return TimedOut(TimeoutReason(task, result));
+            case Termination.Cancel:
+                return Cancelled("the run was cancelled");
+        }
+
+        var main = result.PreCommandExitCode is { } pre && pre != 0
+            ? Failed(Invariant($"preCommand exited {pre}; {(task.Kind == TaskKind.Claude ? "Claude" : "the command")} did not run"))
+            : task.Kind == TaskKind.Claude ? JudgeClaude(result, options) : JudgeCommand(task, result);
+        if (result.PostCommandExitCode is not { } post || post == 0)
+        {
+            return main;
+        }
+
+        var postFailure = Invariant($"postCommand exited {post}");
+        return main.Outcome switch
+        {
+            RunOutcome.Passed => Failed(postFailure),
+            _ => main with { Reason = main.Reason is null ? postFailure : $"{main.Reason}; {postFailure}" },
         };
+    }
+
+    // The limit the work really had (result.json's, else the task's) and how long it ran.
+    private static string TimeoutReason(BatchTask task, RunResult result)
+    {
+        var limit = result.WorkLimitSeconds ?? task.TimeoutSeconds;
+        return result.DurationSeconds is { } ran
+            ? Invariant($"the work passed its time limit of {limit} s (ran {ran:0.0} s)")
+            : Invariant($"the work passed its time limit of {limit} s");
+    }
 
     private static Judgement JudgeCommand(BatchTask task, RunResult result)
     {

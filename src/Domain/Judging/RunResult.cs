@@ -8,8 +8,20 @@ namespace Orchestration.Domain.Judging;
 /// Top-level members are camelCase; the Claude summary keeps Claude's own snake_case.</remarks>
 public sealed record RunResult
 {
-    /// <summary>The exit code of the command or of <c>claude</c>; null when it never ran.</summary>
+    /// <summary>The exit code of the command or of <c>claude</c>; when a failing preCommand kept it from
+    /// running, the preCommand's; null when nothing ran.</summary>
     public int? ExitCode { get; init; }
+
+    /// <summary>The preCommand's exit code; null when the task has none or it never ended.</summary>
+    public int? PreCommandExitCode { get; init; }
+
+    /// <summary>The postCommand's exit code; null when the task has none or it never ended.</summary>
+    public int? PostCommandExitCode { get; init; }
+
+    /// <summary>The time limit the work ran under, in seconds: the task's <c>timeoutSeconds</c>, or less
+    /// when the setup outlasted its allowance (<see cref="Specs.AttemptTimeLimits"/>); null from a runner
+    /// that does not report it.</summary>
+    public int? WorkLimitSeconds { get; init; }
 
     /// <summary>Whether a time limit or a cancellation stopped the work.</summary>
     public Termination Termination { get; init; }

@@ -1,3 +1,5 @@
+using Orchestration.Domain.Specs;
+
 namespace Orchestration.Domain.Polling;
 
 /// <summary>How a run orchestrator polls its execution, and how long it waits for it.</summary>
@@ -51,9 +53,14 @@ public sealed record PollingOptions
     /// counts as an infrastructure failure.</summary>
     public TimeSpan StartGrace { get; init; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>How long past claim time + task timeout the runner has to upload its result before the
-    /// run is cancelled and counted as timed out.</summary>
+    /// <summary>How long past claim time + the execution's limit (<see cref="AttemptLimits"/>) the runner has
+    /// to upload its result before the run is cancelled and counted as timed out: polling lateness, clock skew.</summary>
     public TimeSpan TimeoutGrace { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>The setup and upload time an attempt has on top of its task's <c>timeoutSeconds</c>.</summary>
+    /// <remarks>Hosts keep <see cref="AttemptTimeLimits.Default"/>, which spec.json and StartRun use as
+    /// well; tests shrink it to reach the orchestrator's own deadline quickly.</remarks>
+    public AttemptTimeLimits AttemptLimits { get; init; } = AttemptTimeLimits.Default;
 
     /// <summary>How many polls one orchestration episode makes before ContinueAsNew keeps history bounded.</summary>
     public int PollsPerEpisode { get; init; } = 50;
@@ -83,6 +90,7 @@ public sealed record PollingOptions
         Check(problems, (1 - JitterFraction) * GrowthFactor >= 1, "(1 - JitterFraction) * GrowthFactor must be at least 1, or delays can shrink");
         Check(problems, ExecutionCheckEvery >= 1, "ExecutionCheckEvery must be at least 1");
         Check(problems, StartGrace > TimeSpan.Zero && TimeoutGrace >= TimeSpan.Zero, "StartGrace must be positive and TimeoutGrace not negative");
+        Check(problems, AttemptLimits is { SetupSeconds: >= 0, UploadMarginSeconds: >= 0 }, "AttemptLimits must not be negative");
         Check(problems, PollsPerEpisode >= 1, "PollsPerEpisode must be at least 1");
         Check(problems, ThrottleFirstDelay > TimeSpan.Zero && ThrottleMaxDelay >= ThrottleFirstDelay, "ThrottleMaxDelay must be at least a positive ThrottleFirstDelay");
         Check(problems, ThrottleGrowthFactor >= 1, "ThrottleGrowthFactor must be at least 1");

@@ -38,7 +38,8 @@ public sealed record RunSpec
     /// <summary>Claude settings (Claude tasks).</summary>
     public ClaudeSpec? Claude { get; init; }
 
-    /// <summary>The attempt's time limit; the runner stops the work a safety margin before it.</summary>
+    /// <summary>The work's time limit (preCommand + command or Claude + postCommand); setup and uploads
+    /// have their own time on top of it (<see cref="AttemptTimeLimits"/>).</summary>
     public required int TimeoutSeconds { get; init; }
 
     /// <summary>Pinned inputs, placed under <c>/workspace/input/{name}</c>.</summary>
@@ -51,6 +52,6 @@ public sealed record RunSpec
     /// into <c>result.json</c>.</summary>
     public required IReadOnlyList<string> FlagFiles { get; init; }
 
-    /// <summary>Output caps.</summary>
+    /// <summary>Output caps and the setup allowance.</summary>
     public required SpecLimits Limits { get; init; }
 }

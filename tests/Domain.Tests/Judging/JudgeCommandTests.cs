@@ -57,7 +57,35 @@ public sealed class JudgeCommandTests
 
         // Assert
         Assert.Equal(RunOutcome.TimedOut, judgement.Outcome);
-        Assert.Equal("the run passed its time limit of 600 s", judgement.Reason);
+        Assert.Equal("the work passed its time limit of 600 s", judgement.Reason);
+    }
+
+    [Fact]
+    public void Evaluate_TerminationTimeout_ReasonGivesTheWorksLimitAndHowLongItRan()
+    {
+        // Arrange
+        var started = new DateTimeOffset(2026, 12, 3, 10, 0, 0, TimeSpan.Zero);
+        var result = new RunResult { ExitCode = 143, Termination = Termination.Timeout, WorkLimitSeconds = 20, StartedAt = started, EndedAt = started.AddSeconds(20.04) };
+
+        // Act
+        var judgement = Judge.Evaluate(TaskFactory.Command() with { TimeoutSeconds = 20 }, result, "");
+
+        // Assert
+        Assert.Equal("the work passed its time limit of 20 s (ran 20.0 s)", judgement.Reason);
+    }
+
+    [Fact]
+    public void Evaluate_TerminationTimeoutWithAShortenedLimit_ReasonGivesTheLimitTheWorkHad()
+    {
+        // Arrange: the setup outlasted its allowance, so the runner gave the work 12 s of its 20.
+        var started = new DateTimeOffset(2026, 12, 3, 10, 0, 0, TimeSpan.Zero);
+        var result = new RunResult { Termination = Termination.Timeout, WorkLimitSeconds = 12, StartedAt = started, EndedAt = started.AddSeconds(12.31) };
+
+        // Act
+        var judgement = Judge.Evaluate(TaskFactory.Command() with { TimeoutSeconds = 20 }, result, "");
+
+        // Assert
+        Assert.Equal("the work passed its time limit of 12 s (ran 12.3 s)", judgement.Reason);
     }
 
     [Theory]
