@@ -21,6 +21,9 @@ internal static partial class Logs
     [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "Retention sweep failed")]
     public static partial void RetentionFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Information, Message = "{Method} {Path} answered {StatusCode} in {ElapsedMs} ms")]
+    public static partial void Request(ILogger logger, string method, string path, int statusCode, long elapsedMs);
+
     [LoggerMessage(EventId = 4050, Level = LogLevel.Information, Message = "Reading queue {Queue} at {Endpoint}")]
     public static partial void QueueReading(ILogger logger, string queue, string endpoint);
 
