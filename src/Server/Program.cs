@@ -20,7 +20,12 @@ var insecure = new Option<bool>("--allow-insecure-remote") { Description = "List
 var serve = new Command("serve", "Serve the HTTP API on the embedded engine, with runs on the local job runner.") { urls, data, insecure };
 serve.SetAction((result, token) => ServeCommand.RunAsync(new ServeArguments(result.GetValue(urls), result.GetValue(data)!, result.GetValue(insecure)), token));
 
-var root = new RootCommand("Orchestration: run a batch of tasks n times each and report per-task pass and flag counts.") { run, serve };
+var hostData = new Option<string>("--data") { Description = "The data folder.", Required = true };
+var background = new Command(BackgroundHost.CommandName, "The background host 'run' leaves a detached batch to.") { hostData };
+background.Hidden = true;
+background.SetAction((result, token) => BackgroundHost.RunAsync(result.GetValue(hostData)!, token));
+
+var root = new RootCommand("Orchestration: run a batch of tasks n times each and report per-task pass and flag counts.") { run, serve, background };
 RemoteCommands.AddTo(root, run);
 
 // Ctrl-C belongs to 'run': the first press detaches, the second cancels.

@@ -55,6 +55,12 @@ internal static class ServeCommand
             return ExitCodes.Refused;
         }
 
+        using var lease = await DataFolderLock.TakeAsync(new DataFolder(Path.GetFullPath(arguments.DataFolder)), "serve", Console.Error, cancellationToken).ConfigureAwait(false);
+        if (lease is null)
+        {
+            return ExitCodes.Refused;
+        }
+
         await using var app = builder.Build();
         app.UseMiddleware<RequestLog>();
         app.MapOrchestrationApi();
