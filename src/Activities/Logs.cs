@@ -6,16 +6,16 @@ namespace Orchestration.Activities;
 /// 1200-1299, webhooks 1300-1399, local runner 1400-1499), structured placeholders, never secrets or prompts.</summary>
 internal static partial class Logs
 {
-    [LoggerMessage(EventId = 1201, Level = LogLevel.Information, Message = "Creating Cloud Run job {JobId}")]
+    [LoggerMessage(EventId = 1201, Level = LogLevel.Debug, Message = "Creating Cloud Run job {JobId}")]
     public static partial void CreatingJob(this ILogger logger, string jobId);
 
-    [LoggerMessage(EventId = 1202, Level = LogLevel.Information, Message = "Cloud Run job {JobId} already exists (409)")]
+    [LoggerMessage(EventId = 1202, Level = LogLevel.Debug, Message = "Cloud Run job {JobId} already exists (409)")]
     public static partial void JobAlreadyExists(this ILogger logger, string jobId);
 
-    [LoggerMessage(EventId = 1203, Level = LogLevel.Information, Message = "Cloud Run job {JobId} is ready")]
+    [LoggerMessage(EventId = 1203, Level = LogLevel.Debug, Message = "Cloud Run job {JobId} is ready")]
     public static partial void JobReady(this ILogger logger, string jobId);
 
-    [LoggerMessage(EventId = 1204, Level = LogLevel.Information, Message = "Started execution {ExecutionName} of job {JobId}")]
+    [LoggerMessage(EventId = 1204, Level = LogLevel.Debug, Message = "Started execution {ExecutionName} of job {JobId}")]
     public static partial void ExecutionStarted(this ILogger logger, string jobId, string executionName);
 
     [LoggerMessage(EventId = 1205, Level = LogLevel.Warning, Message = "Start of job {JobId} throttled (status {Status}); retry after {RetryAfter}")]
@@ -24,7 +24,7 @@ internal static partial class Logs
     [LoggerMessage(EventId = 1206, Level = LogLevel.Warning, Message = "Start of job {JobId} failed ambiguously ({Code}); not retried: a duplicate execution would exit at the claim")]
     public static partial void StartAmbiguous(this ILogger logger, string jobId, string code);
 
-    [LoggerMessage(EventId = 1207, Level = LogLevel.Information, Message = "Cancel of {ExecutionName} ignored: {Reason}")]
+    [LoggerMessage(EventId = 1207, Level = LogLevel.Debug, Message = "Cancel of {ExecutionName} ignored: {Reason}")]
     public static partial void CancelIgnored(this ILogger logger, string executionName, string reason);
 
     [LoggerMessage(EventId = 1210, Level = LogLevel.Debug, Message = "Object {ObjectName} already exists (412)")]
@@ -42,19 +42,19 @@ internal static partial class Logs
     [LoggerMessage(EventId = 1303, Level = LogLevel.Warning, Message = "Webhook to {Host} refused: {Reason}")]
     public static partial void WebhookRefused(ILogger logger, string host, string reason);
 
-    [LoggerMessage(EventId = 1401, Level = LogLevel.Information, Message = "Local job {JobId} recorded")]
+    [LoggerMessage(EventId = 1401, Level = LogLevel.Debug, Message = "Local job {JobId} recorded")]
     public static partial void LocalJobRecorded(this ILogger logger, string jobId);
 
-    [LoggerMessage(EventId = 1402, Level = LogLevel.Information, Message = "Local execution {ExecutionName} of job {JobId} queued")]
+    [LoggerMessage(EventId = 1402, Level = LogLevel.Debug, Message = "Local execution {ExecutionName} of job {JobId} queued")]
     public static partial void LocalExecutionQueued(this ILogger logger, string jobId, string executionName);
 
-    [LoggerMessage(EventId = 1403, Level = LogLevel.Information, Message = "Local execution {ExecutionName} launched (pid {Pid})")]
+    [LoggerMessage(EventId = 1403, Level = LogLevel.Debug, Message = "Local execution {ExecutionName} launched (pid {Pid})")]
     public static partial void LocalExecutionLaunched(this ILogger logger, string executionName, int pid);
 
-    [LoggerMessage(EventId = 1404, Level = LogLevel.Information, Message = "Local execution {ExecutionName} ended {State} ({Reason})")]
+    [LoggerMessage(EventId = 1404, Level = LogLevel.Debug, Message = "Local execution {ExecutionName} ended {State} ({Reason})")]
     public static partial void LocalExecutionFinished(this ILogger logger, string executionName, CloudRun.CloudRunExecutionState state, string reason);
 
-    [LoggerMessage(EventId = 1405, Level = LogLevel.Information, Message = "Re-adopted local execution {ExecutionName} (pid {Pid}) started by an earlier host")]
+    [LoggerMessage(EventId = 1405, Level = LogLevel.Debug, Message = "Re-adopted local execution {ExecutionName} (pid {Pid}) started by an earlier host")]
     public static partial void LocalExecutionAdopted(this ILogger logger, string executionName, int pid);
 
     [LoggerMessage(EventId = 1406, Level = LogLevel.Warning, Message = "Local execution {ExecutionName} passed its timeout {Timeout}: SIGTERM to its process group")]
@@ -63,10 +63,10 @@ internal static partial class Logs
     [LoggerMessage(EventId = 1407, Level = LogLevel.Warning, Message = "Local execution {ExecutionName} still running {Grace} after SIGTERM: SIGKILL to its process group")]
     public static partial void LocalExecutionKilled(this ILogger logger, string executionName, TimeSpan grace);
 
-    [LoggerMessage(EventId = 1408, Level = LogLevel.Information, Message = "Cancel of local execution {ExecutionName} requested")]
+    [LoggerMessage(EventId = 1408, Level = LogLevel.Debug, Message = "Cancel of local execution {ExecutionName} requested")]
     public static partial void LocalCancelRequested(this ILogger logger, string executionName);
 
-    [LoggerMessage(EventId = 1409, Level = LogLevel.Information, Message = "Cancel of local execution {ExecutionName} ignored: {Reason}")]
+    [LoggerMessage(EventId = 1409, Level = LogLevel.Debug, Message = "Cancel of local execution {ExecutionName} ignored: {Reason}")]
     public static partial void LocalCancelIgnored(this ILogger logger, string executionName, string reason);
 
     [LoggerMessage(EventId = 1410, Level = LogLevel.Warning, Message = "Local start of job {JobId} throttled; retry after {RetryAfter}")]

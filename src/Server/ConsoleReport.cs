@@ -23,7 +23,7 @@ public static class ConsoleReport
         table.AddColumns("task", "runs", "passed", "failed", "errored", "timed out", "cancelled", "flagged");
         foreach (var task in status.Tasks)
         {
-            table.AddRow(Cells(task.Id, Num(task.Runs), Num(task.Passed), Num(task.Failed), Num(task.Errored), Num(task.TimedOut), Num(task.Cancelled), Flags(task.Flagged)));
+            table.AddRow(Cells(task.Id, Num(task.Runs), Num(task.Passed), Num(task.Failed), Num(task.Errored), Num(task.TimedOut), Num(task.Cancelled), LiveFlags(task.Flagged)));
         }
 
         return RightAlign(table);
@@ -77,6 +77,11 @@ public static class ConsoleReport
     private static IRenderable[] Cells(params string[] values) => [.. values.Select(v => new Text(v))];
 
     private static string Num(int value) => value.ToString(Invariant);
+
+    // While the batch runs, the status only knows whether a run had any flag (the name "*"), and says so with
+    // "*=0" for every task, flags or not: no flagged run yet reads "-", as in the final table of a task without flags.
+    private static string LiveFlags(IReadOnlyDictionary<string, int> flagged) =>
+        Flags(flagged.Where(f => f.Value > 0 || f.Key != "*").ToDictionary());
 
     private static string Flags(IReadOnlyDictionary<string, int> flagged) =>
         flagged.Count == 0 ? "-" : string.Join(", ", flagged.Select(f => string.Create(Invariant, $"{f.Key}={f.Value}")));

@@ -21,6 +21,18 @@ internal static partial class Logs
     [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "Retention sweep failed")]
     public static partial void RetentionFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Information, Message = "{Method} {Path} answered {StatusCode} in {ElapsedMs} ms")]
+    public static partial void Request(ILogger logger, string method, string path, int statusCode, long elapsedMs);
+
+    [LoggerMessage(EventId = 4007, Level = LogLevel.Information, Message = "Background host {Pid} driving {DataFolder}")]
+    public static partial void BackgroundStarted(ILogger logger, string dataFolder, int pid);
+
+    [LoggerMessage(EventId = 4008, Level = LogLevel.Information, Message = "Background host: no batch is pending or running; stopping")]
+    public static partial void BackgroundIdle(ILogger logger);
+
+    [LoggerMessage(EventId = 4009, Level = LogLevel.Information, Message = "Background host: another host asked for the data folder; handing over")]
+    public static partial void BackgroundHandingOver(ILogger logger);
+
     [LoggerMessage(EventId = 4050, Level = LogLevel.Information, Message = "Reading queue {Queue} at {Endpoint}")]
     public static partial void QueueReading(ILogger logger, string queue, string endpoint);
 

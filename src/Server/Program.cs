@@ -15,13 +15,18 @@ var run = new Command("run", "Run a batch file on this machine: the engine in-pr
 run.SetAction((result, _) => new RunSession(new RunArguments(
     result.GetValue(file)!, result.GetValue(json), result.GetValue(cancel), result.GetValue(data)!, result.GetValue(allowClaude))).RunAsync());
 
-var urls = new Option<string>("--urls") { Description = "Where to listen (loopback by default).", DefaultValueFactory = _ => ServeCommand.DefaultUrls };
+var urls = new Option<string?>("--urls") { Description = $"Where to listen, ';'-separated (default: ASPNETCORE_URLS, else {ServeCommand.DefaultUrls})." };
 var insecure = new Option<bool>("--allow-insecure-remote") { Description = "Listen on a non-loopback address without API keys and TLS: anyone who reaches the port can run commands here." };
 var serve = new Command("serve", "Serve the HTTP API on the embedded engine, with runs on the local job runner.") { urls, data, insecure };
-serve.SetAction((result, token) => ServeCommand.RunAsync(new ServeArguments(result.GetValue(urls)!, result.GetValue(data)!, result.GetValue(insecure)), token));
+serve.SetAction((result, token) => ServeCommand.RunAsync(new ServeArguments(result.GetValue(urls), result.GetValue(data)!, result.GetValue(insecure)), token));
 
-var root = new RootCommand("Orchestration: run a batch of tasks n times each and report per-task pass and flag counts.") { run, serve };
-RemoteCommands.AddTo(root);
+var hostData = new Option<string>("--data") { Description = "The data folder.", Required = true };
+var background = new Command(BackgroundHost.CommandName, "The background host 'run' leaves a detached batch to.") { hostData };
+background.Hidden = true;
+background.SetAction((result, token) => BackgroundHost.RunAsync(result.GetValue(hostData)!, token));
+
+var root = new RootCommand("Orchestration: run a batch of tasks n times each and report per-task pass and flag counts.") { run, serve, background };
+RemoteCommands.AddTo(root, run);
 
 // Ctrl-C belongs to 'run': the first press detaches, the second cancels.
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

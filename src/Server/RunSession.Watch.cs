@@ -28,9 +28,7 @@ public sealed partial class RunSession
                 if (!again)
                 {
                     Logs.Detached(logger, batchId);
-                    await _err.WriteLineAsync(
-                        $"Detached. Batch {batchId}'s runs keep going as local processes. To resume watching, run the same command again: " +
-                        $"{ResumeCommand()}").ConfigureAwait(false);
+                    await _err.WriteLineAsync(await DetachAsync(batchId).ConfigureAwait(false)).ConfigureAwait(false);
                     return ExitCodes.Detached;
                 }
 
@@ -47,6 +45,23 @@ public sealed partial class RunSession
         }
 
         return await watcher.ReportAsync(status).ConfigureAwait(false);
+    }
+
+    /// <summary>Leaves the batch to a background host, which takes the data folder once this process has let it go.</summary>
+    private async Task<string> DetachAsync(string batchId)
+    {
+        var data = new DataFolder(Path.GetFullPath(arguments.DataFolder));
+        try
+        {
+            var pid = BackgroundHost.Start(data);
+            return $"Detached. Batch {batchId} goes on in a background host (pid {pid}, log {BackgroundHost.Log(data)}), which ends once no batch is running. " +
+                $"To watch it, run the same command again (it takes the batch over): {ResumeCommand()}";
+        }
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            await _err.WriteLineAsync($"Could not start the background host: {ex.Message}").ConfigureAwait(false);
+            return $"Detached. Batch {batchId}'s runs in flight keep going as local processes; the rest wait. To go on, run the same command again: {ResumeCommand()}";
+        }
     }
 
     private string ResumeCommand()

@@ -16,10 +16,24 @@ public sealed partial class RunSession(RunArguments arguments)
     private readonly TextWriter _err = Console.Error;
     private int _interrupts;
     private TaskCompletionSource _interrupted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private DataFolderLock? _lease;
 
     /// <summary>Runs the command.</summary>
     /// <returns>The exit code (<see cref="ExitCodes"/>).</returns>
     public async Task<int> RunAsync()
+    {
+        try
+        {
+            return await RunCoreAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            // After the host is stopped and disposed: a background host waiting for the folder starts only then.
+            _lease?.Dispose();
+        }
+    }
+
+    private async Task<int> RunCoreAsync()
     {
         if (!arguments.File.Exists)
         {
@@ -52,7 +66,14 @@ public sealed partial class RunSession(RunArguments arguments)
             return ExitCodes.Refused;
         }
 
-        host.Services.GetRequiredService<DataFolder>().Create();
+        var data = host.Services.GetRequiredService<DataFolder>();
+        data.Create();
+        _lease = await DataFolderLock.TakeAsync(data, "run", _err).ConfigureAwait(false);
+        if (_lease is null)
+        {
+            return ExitCodes.Refused;
+        }
+
         try
         {
             await host.StartAsync().ConfigureAwait(false);

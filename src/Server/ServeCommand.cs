@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.Options;
 using Orchestration.Activities;
 using Orchestration.Api;
@@ -8,7 +9,8 @@ using Orchestration.Workflows.Service;
 namespace Orchestration.Server;
 
 /// <summary><c>serve</c>: the HTTP API on the embedded engine, with runs on the local job runner.</summary>
-/// <remarks>Binds loopback by default. A non-loopback address is refused unless API keys are configured
+/// <remarks>Listens where <c>--urls</c> says, else where <c>ASPNETCORE_URLS</c> (or the <c>urls</c> setting) says,
+/// else on loopback port 8080. A non-loopback address is refused unless API keys are configured
 /// and the URL is https, or the operator passes <c>--allow-insecure-remote</c>, which says what it risks:
 /// anyone who can reach the port can start commands on this machine.</remarks>
 internal static class ServeCommand
@@ -18,7 +20,21 @@ internal static class ServeCommand
     public static async Task<int> RunAsync(ServeArguments arguments, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = Environment.CurrentDirectory });
-        builder.WebHost.UseUrls(arguments.Urls);
+
+        // Lowest priority, so appsettings and Logging__LogLevel__* still override them: one line per request
+        // (RequestLog) instead of ASP.NET Core's five or six at Information.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Default"] = "Information",
+                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+            },
+        });
+
+        // The web host reads ASPNETCORE_URLS (and DOTNET_URLS) into the "urls" setting.
+        var urls = arguments.Urls ?? builder.Configuration[WebHostDefaults.ServerUrlsKey] ?? DefaultUrls;
+        builder.WebHost.UseUrls(urls);
         builder.Services.AddStandaloneOrchestration(builder.Configuration, arguments.DataFolder);
         builder.Services.AddOrchestrationApi();
         builder.Services.AddOrchestrationTelemetry(builder.Configuration);
@@ -32,36 +48,57 @@ internal static class ServeCommand
             }
         });
 
-        if (Refusal(arguments, builder.Configuration) is { } reason)
+        var keys = builder.Configuration.GetSection(ApiOptions.Section + ":Keys").GetChildren().Any(k => !string.IsNullOrEmpty(k.Value));
+        if (Refusal(urls, arguments.AllowInsecureRemote, keys) is { } reason)
         {
             await Console.Error.WriteLineAsync(reason).ConfigureAwait(false);
             return ExitCodes.Refused;
         }
 
+        using var lease = await DataFolderLock.TakeAsync(new DataFolder(Path.GetFullPath(arguments.DataFolder)), "serve", Console.Error, cancellationToken).ConfigureAwait(false);
+        if (lease is null)
+        {
+            return ExitCodes.Refused;
+        }
+
         await using var app = builder.Build();
+        app.UseMiddleware<RequestLog>();
         app.MapOrchestrationApi();
         app.Services.GetRequiredService<DataFolder>().Create();
-        await Console.Out.WriteLineAsync($"orchestration: serving the API on {arguments.Urls} (data in {app.Services.GetRequiredService<DataFolder>().Root})").ConfigureAwait(false);
+        await Console.Out.WriteLineAsync($"orchestration: serving the API on {urls} (data in {app.Services.GetRequiredService<DataFolder>().Root})").ConfigureAwait(false);
+        if (!keys)
+        {
+            await Console.Error.WriteLineAsync(
+                $"orchestration serve: warning: no API keys are set (Orchestration:Api:Keys, env Orchestration__Api__Keys__0); " +
+                $"whoever reaches {urls} can submit batches, and batches run commands on this machine.").ConfigureAwait(false);
+        }
+
         await app.RunAsync(cancellationToken).ConfigureAwait(false);
         return ExitCodes.Completed;
     }
 
-    private static string? Refusal(ServeArguments arguments, IConfiguration configuration)
+    private static string? Refusal(string urls, bool allowInsecureRemote, bool keys)
     {
-        if (!Uri.TryCreate(arguments.Urls, UriKind.Absolute, out var url))
+        foreach (var text in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            return $"orchestration serve: --urls '{arguments.Urls}' is not an absolute URL such as {DefaultUrls}.";
+            // Kestrel's wildcards ("http://*:80", "http://+:80") listen on every address.
+            var parsable = text.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal);
+            if (!Uri.TryCreate(parsable, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+            {
+                return $"orchestration serve: '{text}' (--urls or ASPNETCORE_URLS) is not an absolute http(s) URL such as {DefaultUrls}.";
+            }
+
+            var loopback = url.IsLoopback || (IPAddress.TryParse(url.Host, out var address) && IPAddress.IsLoopback(address));
+            if (loopback || allowInsecureRemote || (keys && url.Scheme == Uri.UriSchemeHttps))
+            {
+                continue;
+            }
+
+            return $"orchestration serve: refusing to listen on {url.Host} (not loopback) without API keys " +
+                "(Orchestration:Api:Keys, env Orchestration__Api__Keys__0) and an https URL: anyone who reaches the port could run commands on this machine. " +
+                "Pass --allow-insecure-remote to accept that risk.";
         }
 
-        var loopback = url.IsLoopback || (IPAddress.TryParse(url.Host, out var address) && IPAddress.IsLoopback(address));
-        var keys = configuration.GetSection(ApiOptions.Section + ":Keys").GetChildren().Any(k => !string.IsNullOrEmpty(k.Value));
-        if (loopback || arguments.AllowInsecureRemote || (keys && url.Scheme == Uri.UriSchemeHttps))
-        {
-            return null;
-        }
-
-        return $"orchestration serve: refusing to listen on {url.Host} (not loopback) without API keys " +
-            "(Orchestration:Api:Keys, env Orchestration__Api__Keys__0) and an https URL: anyone who reaches the port could run commands on this machine. " +
-            "Pass --allow-insecure-remote to accept that risk.";
+        return null;
     }
 }

@@ -113,6 +113,11 @@ public static class StandaloneServiceCollectionExtensions
                 var script = RunnerScriptLocator.Find(standalone.Value.RunnerScript);
                 o.RunnerCommand = script is null ? [] : ["bash", script];
                 o.ShimFolder = script is null ? null : Path.Combine(Path.GetDirectoryName(script)!, "local");
+                if (o.ShimFolder is not null)
+                {
+                    RunnerScriptLocator.EnsureExecutable(o.ShimFolder);
+                }
+
                 o.ExtraEnvironment["GCS_LOCAL_ROOT"] = data.ObjectsRoot;
             })
             .Validate(o => o.RunnerCommand.Count > 0, SectionValidator<LocalRunnerOptions>.Marker + "Standalone:RunnerScript (Standalone__RunnerScript): runner/runner.sh was not found above the executable or the current folder; set it to the runner script's path.");

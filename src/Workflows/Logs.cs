@@ -5,10 +5,10 @@ namespace Orchestration.Workflows;
 /// <summary>The batch service's log messages: ids and counts only, never prompts, commands or secrets.</summary>
 internal static partial class Logs
 {
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Batch {BatchId} submitted (new: {Created}, runs: {Runs})")]
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "Batch {BatchId} submitted (new: {Created}, runs: {Runs})")]
     public static partial void Submitted(ILogger logger, string batchId, bool created, int runs);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Cancel requested for batch {BatchId}")]
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Debug, Message = "Cancel requested for batch {BatchId}")]
     public static partial void CancelRequested(ILogger logger, string batchId);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Batch {BatchId} purged")]

@@ -176,8 +176,63 @@ public sealed partial class RunCommandTests : IDisposable
         Assert.Equal(2, ExecutionFolders);
     }
 
+    [Fact]
+    public async Task Run_CtrlC_BackgroundHostFinishesTheWholeBatchAndExits()
+    {
+        // One run at a time, so most of the batch is still pending when the command detaches.
+        var file = Write("queued.json", """{"maxParallelRuns": 1, "tasks": [{"id": "queued", "n": 3, "command": "sleep 2; echo slept"}]}""");
+        using (var server = ServerProcess.Start("run", file, "--data", Data))
+        {
+            await server.WaitForOutputAsync("0/3 done, 1 running", Timeout);
+            server.Interrupt();
+            Assert.Equal(130, await server.WaitAsync(Timeout));
+            Assert.Contains("goes on in a background host", server.Stderr, StringComparison.Ordinal);
+        }
+
+        var status = await WaitForAsync(() => StoredStatus("queued"), s => s == "completed", TimeSpan.FromMinutes(2));
+        var released = await WaitForAsync(LockIsFree, free => free, TimeSpan.FromMinutes(1));
+
+        Assert.Equal("completed", status);
+        Assert.True(released, "the background host still holds the data folder after the batch completed");
+        Assert.Equal(3, ExecutionFolders);
+        using var aggregate = JsonDocument.Parse(SqliteScalar(Path.Combine(Data, "stores.db"), "SELECT document FROM aggregates")!);
+        Assert.Equal(3, aggregate.RootElement.GetProperty("total").GetProperty("passed").GetInt32());
+        Assert.Contains("no batch is pending or running; stopping", File.ReadAllText(Path.Combine(Data, "host.log")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_DataFolderHeldByServe_RefusedNamingTheHolder()
+    {
+        var port = ServerProcess.FreePort();
+        using var server = ServerProcess.Start("serve", "--urls", $"http://127.0.0.1:{port}", "--data", Data);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+        await server.WaitForHealthAsync(http);
+
+        var (code, stdout, stderr) = await ServerProcess.RunAsync("run", "samples/quickstart.json", "--data", Data);
+
+        Assert.True(code == 2, $"exit {code}\n{stdout}\n{stderr}");
+        Assert.Contains($"is in use by 'orchestration serve' (pid {server.Id}); two hosts must never drive one data folder", stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(Data, "executions", "executions")) && ExecutionFolders > 0, "the refused run started executions");
+    }
+
     public void Dispose()
     {
+        // A background host left by a failed test: end it (its pid is in the data folder it holds).
+        var pidFile = Path.Combine(Data, "host.pid");
+        if (!LockIsFree() && File.Exists(pidFile) && File.ReadAllText(pidFile).Split(' ') is [var pid, var role] && role.Trim() == "background")
+        {
+            try
+            {
+                using var host = System.Diagnostics.Process.GetProcessById(int.Parse(pid, System.Globalization.CultureInfo.InvariantCulture));
+                host.Kill();
+                host.WaitForExit(10_000);
+            }
+            catch (ArgumentException)
+            {
+                // already gone
+            }
+        }
+
         try
         {
             Directory.Delete(_temp, recursive: true);
@@ -193,6 +248,60 @@ public sealed partial class RunCommandTests : IDisposable
         var line = table.Split('\n').FirstOrDefault(l => l.StartsWith($"| {task} ", StringComparison.Ordinal))
             ?? throw new Xunit.Sdk.XunitException($"No row for {task} in:\n{table}");
         return [.. line.Trim().Trim('|').Split('|').Select(c => c.Trim())];
+    }
+
+    private bool LockIsFree()
+    {
+        var path = Path.Combine(Data, "host.lock");
+        if (!File.Exists(path))
+        {
+            return true;
+        }
+
+        try
+        {
+            using var probe = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    private string? StoredStatus(string batchPrefix) =>
+        File.Exists(Path.Combine(Data, "stores.db"))
+            ? SqliteScalar(Path.Combine(Data, "stores.db"), $"SELECT status FROM batches WHERE id LIKE '{batchPrefix}%'")
+            : null;
+
+    private static string? SqliteScalar(string path, string sql)
+    {
+        try
+        {
+            using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            return command.ExecuteScalar() switch { byte[] b => System.Text.Encoding.UTF8.GetString(b), var v => v?.ToString() };
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            // Busy or not created yet: ask again.
+            return null;
+        }
+    }
+
+    private static async Task<T> WaitForAsync<T>(Func<T> read, Func<T, bool> done, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var value = read();
+        while (!done(value) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+            value = read();
+        }
+
+        return value;
     }
 
     private string Write(string name, string json)

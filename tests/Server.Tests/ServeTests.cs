@@ -138,4 +138,77 @@ public sealed class ServeTests : IDisposable
         Assert.Contains("refusing to listen on 0.0.0.0", stderr, StringComparison.Ordinal);
         Assert.Contains("--allow-insecure-remote", stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Serve_AspNetCoreUrlsWithoutUrlsOption_ListensThereAndWarnsWithoutKeys()
+    {
+        var port = ServerProcess.FreePort();
+        var environment = new Dictionary<string, string> { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}" };
+        using var server = ServerProcess.Start(environment, "serve", "--data", _data);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+
+        await server.WaitForHealthAsync(http);
+
+        Assert.Contains($"serving the API on http://127.0.0.1:{port}", server.Stdout, StringComparison.Ordinal);
+        Assert.Contains("warning: no API keys are set", server.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_NonLoopbackInAspNetCoreUrls_RefusedLikeTheOption()
+    {
+        var environment = new Dictionary<string, string> { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{ServerProcess.FreePort()};http://*:{ServerProcess.FreePort()}" };
+
+        var (exitCode, _, stderr) = await ServerProcess.RunAsync(environment, "serve", "--data", _data);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("refusing to listen on 0.0.0.0", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_DefaultLogging_OneInformationLinePerRequestAndNoActivityLines()
+    {
+        var port = ServerProcess.FreePort();
+        using var server = ServerProcess.Start("serve", "--urls", $"http://127.0.0.1:{port}", "--data", _data);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+        await server.WaitForHealthAsync(http);
+        await server.WaitForOutputAsync("Content root path", TimeSpan.FromSeconds(30)); // the host's last start line
+        var start = server.Stdout.Length;
+
+        var missing = await http.GetAsync("/api/batches/first-probe");
+        var invalid = await http.PostAsync("/api/batches", new StringContent("""{"tasks": []}""", Encoding.UTF8, "application/json"));
+        var submit = await http.PostAsync("/api/batches", new StringContent("""{"id": "logged", "tasks": [{"id": "ok", "n": 2, "command": "echo hi"}]}""", Encoding.UTF8, "application/json"));
+        await server.WaitForBatchEndAsync(http, "logged", TimeSpan.FromSeconds(60));
+        await http.GetAsync("/api/batches/last-probe");
+        await server.WaitForOutputAsync("/api/batches/last-probe", TimeSpan.FromSeconds(30));
+
+        // Console entries in order: everything logged from the first request to the last probe (the logger is FIFO).
+        var output = server.Stdout;
+        var window = output[start..output.IndexOf("/api/batches/last-probe", start, StringComparison.Ordinal)];
+        var entries = Entries(window);
+        var information = entries.Where(e => e.StartsWith("info:", StringComparison.Ordinal)).ToList();
+        Assert.Equal((HttpStatusCode.NotFound, HttpStatusCode.BadRequest, HttpStatusCode.Accepted), (missing.StatusCode, invalid.StatusCode, submit.StatusCode));
+        Assert.All(information, e => Assert.StartsWith("info: Orchestration.Server.RequestLog[4006]", e, StringComparison.Ordinal));
+        Assert.Single(information, e => e.Contains("GET /api/batches/first-probe answered 404 in ", StringComparison.Ordinal));
+        Assert.Equal(2, information.Count(e => e.Contains("POST /api/batches answered ", StringComparison.Ordinal)));
+        Assert.DoesNotContain(entries, e => e.Contains("Microsoft.AspNetCore", StringComparison.Ordinal));
+    }
+
+    /// <summary>The simple console formatter's entries: a "level: category[id]" line and its indented message lines.</summary>
+    private static List<string> Entries(string output)
+    {
+        var entries = new List<string>();
+        foreach (var line in output.Split('\n'))
+        {
+            if (line.Length > 5 && line[4] == ':' && line[..4] is "trce" or "dbug" or "info" or "warn" or "fail" or "crit")
+            {
+                entries.Add(line.TrimEnd('\r'));
+            }
+            else if (entries.Count > 0 && line.StartsWith("      ", StringComparison.Ordinal))
+            {
+                entries[^1] += " " + line.Trim();
+            }
+        }
+
+        return entries;
+    }
 }

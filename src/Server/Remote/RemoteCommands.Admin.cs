@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Orchestration.Domain;
 using Spectre.Console;
 
 namespace Orchestration.Server.Remote;
@@ -36,7 +37,8 @@ internal static partial class RemoteCommands
 
     private static Command List()
     {
-        var status = new Option<string?>("--status") { Description = "Only batches in these statuses (comma-separated: pending, running, completed, cancelled, failed, terminated)." };
+        var names = string.Join(", ", Enum.GetValues<BatchStatus>().Select(BatchStatusRules.Name));
+        var status = new Option<string?>("--status") { Description = $"Only batches in these statuses (comma-separated: {names})." };
         var command = new Command("list", "List the server's batches (every page), with their status and run counts.") { status };
         return Wire(command, (context, result, token) => ListAsync(context, result.GetValue(status), token));
     }

@@ -14,9 +14,11 @@ internal static partial class RemoteCommands
     public const string UrlVariable = "ORCHESTRATION_URL";
     public const string KeyVariable = "ORCHESTRATION_KEY";
 
-    /// <summary>Adds every remote command to the root command, and their exit codes to its help.</summary>
+    /// <summary>Adds every remote command to the root command, and their exit codes (and those of
+    /// <paramref name="run"/>) to its help.</summary>
     /// <param name="root">The root command.</param>
-    public static void AddTo(RootCommand root)
+    /// <param name="run">The local <c>run</c> command.</param>
+    public static void AddTo(RootCommand root, Command run)
     {
         Command[] commands = [Submit(), Status(), Results(), Runs(), Pull(), Cancel(), Purge(), List()];
         foreach (var command in commands)
@@ -26,7 +28,9 @@ internal static partial class RemoteCommands
 
         foreach (var help in root.Options.OfType<HelpOption>())
         {
-            help.Action = new ExitCodesHelpAction(help.Action!, commands);
+            var codes = commands.ToDictionary(c => c, _ => ExitCodesHelpAction.Text);
+            codes[run] = ExitCodesHelpAction.RunText;
+            help.Action = new ExitCodesHelpAction(help.Action!, codes);
         }
     }
 
