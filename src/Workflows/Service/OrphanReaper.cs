@@ -56,7 +56,12 @@ public sealed class OrphanReaper(
         }
         while (jobPage is not null);
 
-        Logs.Reaped(logger, cancelled, deleted);
+        if (cancelled + deleted > 0)
+        {
+            // A pass that found nothing stays silent: the reaper runs every minute locally.
+            Logs.Reaped(logger, cancelled, deleted);
+        }
+
         return (cancelled, deleted);
     }
 
