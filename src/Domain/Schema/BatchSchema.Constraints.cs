@@ -30,6 +30,8 @@ public static partial class BatchSchema
             + "; private, link-local, loopback and metadata addresses are refused.", s => s["pattern"] = WebhookPattern(limits));
         defs["webhook"]!["description"] = "A webhook called once when the batch ends, signed with HMAC-SHA256.";
         defs["webhook"]!["required"] = new JsonArray("url");
+        EndAnchors(root);
+        EndAnchors(defs);
     }
 
     private static void ConstrainRoot(JsonObject root, BatchLimits limits, BatchDefaults defaults)
@@ -77,16 +79,16 @@ public static partial class BatchSchema
 
         Labels(task, "Free-form labels copied into the task's run rows.", limits);
         Field(task, "kind", "command or claude; inferred from command or prompt when omitted.");
-        Field(task, "command", $"The shell command of a command task, run by bash in /workspace; {text}.", s => s["pattern"] = NotBlank);
-        Field(task, "prompt", $"The prompt of a Claude task, fed to claude -p on stdin; {text}.", s => s["pattern"] = NotBlank);
-        Field(task, "systemPrompt", $"Claude only: replaces Claude's system prompt; {text}.", s => s["pattern"] = NoNul);
-        Field(task, "appendSystemPrompt", $"Claude only: appended to Claude's system prompt (not with systemPrompt); {text}.", s => s["pattern"] = NoNul);
+        Field(task, "command", $"The shell command of a command task, run by bash in /workspace; {text}.", s => Text(s, NotBlank, limits));
+        Field(task, "prompt", $"The prompt of a Claude task, fed to claude -p on stdin; {text}.", s => Text(s, NotBlank, limits));
+        Field(task, "systemPrompt", $"Claude only: replaces Claude's system prompt; {text}.", s => Text(s, NoNul, limits));
+        Field(task, "appendSystemPrompt", $"Claude only: appended to Claude's system prompt (not with systemPrompt); {text}.", s => Text(s, NoNul, limits));
         Field(task, "model", "Claude only: the model.", s => s["pattern"] = "^[A-Za-z0-9._:@/-]{1,100}$", defaults.ClaudeModel);
         Field(task, "maxTurns", "Claude only: the turn limit; reaching it fails the run.", s => Between(s, 1, limits.MaxTurns));
         Field(task, "allowedTools", "Claude only: tools Claude may use without asking, one per entry.", Tools);
         Field(task, "disallowedTools", "Claude only: tools Claude may not use, one per entry.", Tools);
-        Field(task, "preCommand", $"A shell command run before the command or Claude, in the same time limit; a non-zero exit fails the run; {text}.", s => s["pattern"] = NoNul);
-        Field(task, "postCommand", $"A shell command run after the command or Claude, in the same time limit; {text}.", s => s["pattern"] = NoNul);
+        Field(task, "preCommand", $"A shell command run before the command or Claude, in the same time limit; a non-zero exit fails the run; {text}.", s => Text(s, NoNul, limits));
+        Field(task, "postCommand", $"A shell command run after the command or Claude, in the same time limit; {text}.", s => Text(s, NoNul, limits));
         Field(task, "inputs", "Named inputs, each placed at /workspace/input/{name}; names are relative paths.", s =>
             s["propertyNames"] = new JsonObject { ["pattern"] = SafePathPattern() });
         Field(task, "n", "How many times the task runs.", s => Between(s, 1, limits.MaxRunsPerTask), defaults.N);
@@ -249,6 +251,41 @@ public static partial class BatchSchema
     {
         var item = schema["items"]!.AsObject();
         item["pattern"] = $"^(?=[\\s\\S]*\\S)[^,{CharClass(char.IsControl)}]{{1,200}}$";
+    }
+
+    private static void Text(JsonObject schema, string pattern, BatchLimits limits)
+    {
+        // Characters, not bytes: the service counts UTF-8 bytes, so non-ASCII text meets its limit sooner.
+        schema["maxLength"] = limits.MaxTextBytes;
+        schema["pattern"] = pattern;
+    }
+
+    // .NET's '$' (used by .NET schema validators) also matches before a final newline; ECMAScript's does not.
+    // A lookahead for no newline after the final '$' makes both mean "end of the string".
+    private static void EndAnchors(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                if (obj["pattern"] is JsonValue value && value.GetValue<string>() is var pattern && pattern.EndsWith('$') && !pattern.EndsWith("\\$", StringComparison.Ordinal))
+                {
+                    obj["pattern"] = pattern + "(?!\\n)";
+                }
+
+                foreach (var (_, child) in obj.ToList())
+                {
+                    EndAnchors(child);
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var child in array)
+                {
+                    EndAnchors(child);
+                }
+
+                break;
+        }
     }
 
     private static void Between(JsonObject schema, int min, int max)
