@@ -55,7 +55,7 @@ internal sealed class DocumentShape
                 return Drop(path, $"The document is nested deeper than {_maxDepth} levels.", out keep);
             }
 
-            return JsonSerializer.SerializeToNode(value);
+            return Node(value);
         }
 
         if (rules["anyOf"] is JsonArray branches)
@@ -78,7 +78,7 @@ internal sealed class DocumentShape
         {
             JsonValueKind.Object => WalkObject(value, rules, path, depth),
             JsonValueKind.Array => WalkArray(value, rules, path, depth),
-            _ => JsonSerializer.SerializeToNode(value),
+            _ => Node(value),
         };
     }
 
@@ -127,8 +127,18 @@ internal sealed class DocumentShape
     {
         var copy = new JsonArray();
         var index = 0;
+        var checkedItems = rules["maxItems"] is JsonValue max ? max.GetValue<int>() : int.MaxValue;
         foreach (var item in value.EnumerateArray())
         {
+            // Items past the schema's maxItems are refused by the rule checks anyway; copying them unchecked keeps a
+            // 10,000-task document cheap to refuse while the count stays true.
+            if (index >= checkedItems)
+            {
+                copy.Add(Node(item));
+                index++;
+                continue;
+            }
+
             // A dropped item becomes null so later items keep their index (and their paths stay true).
             var child = Walk(item, rules["items"], JsonPaths.Index(path, index++), depth + 1, out _);
             copy.Add(child);
@@ -172,7 +182,9 @@ internal sealed class DocumentShape
         // Only a bare enum (a C# enum such as kind) is a shape; an enum beside a type (cpu) is a rule the validator words better.
         if (rules["enum"] is JsonArray allowed && !rules.ContainsKey("type"))
         {
-            return allowed.Any(a => JsonNode.DeepEquals(a, JsonSerializer.SerializeToNode(value)));
+            return value.ValueKind == JsonValueKind.Null
+                ? allowed.Any(a => a is null)
+                : value.ValueKind == JsonValueKind.String && allowed.Any(a => a is JsonValue v && v.GetValue<string>() == value.GetString());
         }
 
         return Types(rules).Any(t => t switch
@@ -213,6 +225,15 @@ internal sealed class DocumentShape
             _ => "an object",
         };
     }
+
+    // Wraps the element (no copy); the parser binds the copy before it disposes the document.
+    private static JsonNode? Node(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Object => JsonObject.Create(value),
+        JsonValueKind.Array => JsonArray.Create(value),
+        JsonValueKind.Null => null,
+        _ => JsonValue.Create(value),
+    };
 
     private static int DepthOf(JsonElement value) => value.ValueKind switch
     {
