@@ -1,44 +1,96 @@
+using System.Text.Json.Nodes;
+using System.Text.Json.Schema;
+using Orchestration.Domain;
+using Orchestration.Domain.Aggregation;
+using Orchestration.Workflows.Service;
+
 namespace Orchestration.Api;
 
-/// <summary>The hand-written OpenAPI 3 document served at <c>/api/openapi.json</c>.</summary>
-/// <remarks>Hand-written so both hosts serve the same document; a test checks it names every mapped route.</remarks>
+/// <summary>The OpenAPI 3.1 document served at <c>/api/openapi.json</c>.</summary>
+/// <remarks>Paths are hand-written so both hosts serve the same document (a test checks it names every mapped
+/// route). The request body is the batch schema served at <c>/api/schema/batch.json</c>; the status, links and
+/// aggregate shapes are generated from the response types with the options that write them, so they cannot drift.</remarks>
 internal static class OpenApiDocument
 {
-    public const string Json = """
+    private static readonly Lazy<string> Built = new(Build);
+
+    /// <summary>The document as JSON text.</summary>
+    public static string Json => Built.Value;
+
+    private static string Build()
     {
-      "openapi": "3.0.3",
+        var document = JsonNode.Parse(Template)!.AsObject();
+        var schemas = document["components"]!["schemas"]!.AsObject();
+        schemas["Links"] = Generated(typeof(Links), "links");
+        var status = Generated(typeof(BatchStatusDocument), "status");
+        status["properties"]!["links"] = new JsonObject { ["$ref"] = "urn:orchestration:openapi:links" };
+        schemas["Status"] = status;
+        schemas["Aggregate"] = Generated(typeof(BatchAggregate), "aggregate");
+        return document.ToJsonString();
+    }
+
+    // Each generated schema gets its own $id, so the exporter's '#/...' references resolve inside it.
+    private static JsonObject Generated(Type type, string name)
+    {
+        var schema = JsonSchemaExporter.GetJsonSchemaAsNode(BatchJson.Options, type, new JsonSchemaExporterOptions { TreatNullObliviousAsNonNullable = true }).AsObject();
+        schema.Insert(0, "$id", "urn:orchestration:openapi:" + name);
+        return schema;
+    }
+
+    private const string Template = """
+    {
+      "openapi": "3.1.0",
       "info": { "title": "Orchestration", "version": "1", "description": "Runs a batch of tasks n times each and reports per-task pass/flag counts. Errors are RFC 9457 problem details (application/problem+json)." },
       "components": {
         "securitySchemes": { "functionsKey": { "type": "apiKey", "in": "header", "name": "x-functions-key" } },
         "schemas": {
-          "Problem": { "type": "object", "properties": { "type": { "type": "string" }, "title": { "type": "string" }, "status": { "type": "integer" }, "detail": { "type": "string" },
-            "errors": { "type": "array", "items": { "type": "object", "properties": { "path": { "type": "string" }, "message": { "type": "string" } } } } } },
-          "Links": { "type": "object", "properties": { "id": { "type": "string" }, "statusUri": { "type": "string" }, "resultsUri": { "type": "string" }, "runsUri": { "type": "string" }, "cancelUri": { "type": "string" } } }
+          "Problem": { "type": "object", "description": "RFC 9457 problem details (application/problem+json).",
+            "properties": { "type": { "type": "string" }, "title": { "type": "string" }, "status": { "type": "integer" }, "detail": { "type": "string" },
+            "errors": { "type": "array", "description": "Every problem found, each at a path into the body ($ for the whole document, tasks[0].n) or a parameter name.",
+              "items": { "type": "object", "properties": { "path": { "type": "string" }, "message": { "type": "string" } }, "required": [ "path", "message" ] } } },
+            "required": [ "type", "title", "status" ] },
+          "BatchDocument": { "$ref": "/api/schema/batch.json" },
+          "BatchList": { "type": "object", "required": [ "items" ], "properties": {
+            "items": { "type": "array", "items": { "type": "object", "properties": { "id": { "type": "string" },
+              "status": { "enum": [ "pending", "running", "completed", "cancelled", "failed", "terminated" ] }, "createdAt": { "type": "string", "format": "date-time" },
+              "lastUpdatedAt": { "type": "string", "format": "date-time" }, "totalRuns": { "type": "integer" }, "reason": { "type": [ "string", "null" ] },
+              "links": { "$ref": "urn:orchestration:openapi:links" } } } },
+            "continuationToken": { "type": [ "string", "null" ], "description": "Pass back as continuationToken for the next page; null on the last." } } },
+          "RunRow": { "type": "object", "description": "One run, flat columns; label.NAME columns carry the task's and batch's labels.",
+            "properties": { "batch": { "type": "string" }, "task": { "type": "string" }, "runIndex": { "type": "integer" },
+              "outcome": { "enum": [ "passed", "failed", "errored", "timedOut", "cancelled" ] }, "flags": { "type": "string", "description": "Names of the flags that fired, ';'-separated" },
+              "exitCode": { "type": [ "integer", "null" ] }, "durationSeconds": { "type": [ "number", "null" ] }, "costUsd": { "type": "number" },
+              "attempts": { "type": "integer" }, "execution": { "type": [ "string", "null" ] }, "reason": { "type": [ "string", "null" ] } },
+            "patternProperties": { "^label\\.": { "type": [ "string", "null" ] } } },
+          "RunsPage": { "type": "object", "required": [ "items" ], "properties": { "items": { "type": "array", "items": { "$ref": "#/components/schemas/RunRow" } },
+            "continuationToken": { "type": [ "string", "null" ] } } }
         }
       },
       "security": [ { "functionsKey": [] } ],
       "paths": {
         "/api/health": { "get": { "summary": "Liveness (no key needed)", "security": [], "responses": { "200": { "description": "{status: ok}" } } } },
+        "/api/schema/batch.json": { "get": { "summary": "The batch document's JSON Schema (draft 2020-12) with this host's limits (no key needed)", "security": [],
+          "responses": { "200": { "description": "JSON Schema", "content": { "application/schema+json": { "schema": { "type": "object" } } } } } } },
         "/api/openapi.json": { "get": { "summary": "This document", "responses": { "200": { "description": "OpenAPI 3" }, "401": { "description": "Missing or wrong key" } } } },
         "/api/batches": {
           "post": { "summary": "Submit a batch (idempotent by id or Idempotency-Key)",
             "parameters": [ { "name": "Idempotency-Key", "in": "header", "schema": { "type": "string" } } ],
-            "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object" } } } },
+            "requestBody": { "required": true, "description": "The batch document: docs/batch-document.md", "content": { "application/json": { "schema": { "$ref": "/api/schema/batch.json" } } } },
             "responses": { "202": { "description": "Accepted (also for a repeat of the same batch); Location = status", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Links" } } } },
-              "400": { "description": "Invalid: every problem in errors" }, "401": { "description": "Missing or wrong key" }, "409": { "description": "A different batch has this id" }, "413": { "description": "Body too large" } } },
+              "400": { "description": "Invalid: every problem in errors", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } }, "401": { "description": "Missing or wrong key" }, "409": { "description": "A different batch has this id" }, "413": { "description": "Body too large" } } },
           "get": { "summary": "List batches",
             "parameters": [ { "name": "status", "in": "query", "schema": { "type": "string" }, "description": "Comma-separated statuses" },
               { "name": "top", "in": "query", "schema": { "type": "integer" } }, { "name": "continuationToken", "in": "query", "schema": { "type": "string" } } ],
-            "responses": { "200": { "description": "{items, continuationToken}" }, "400": { "description": "Bad parameter" }, "401": { "description": "Missing or wrong key" } } }
+            "responses": { "200": { "description": "A page of batches", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/BatchList" } } } }, "400": { "description": "Bad parameter" }, "401": { "description": "Missing or wrong key" } } }
         },
         "/api/batches/{id}": {
           "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } } ],
-          "get": { "summary": "Status document with links", "responses": { "200": { "description": "Status" }, "404": { "description": "No such batch" }, "401": { "description": "Missing or wrong key" } } },
+          "get": { "summary": "Status document with links", "responses": { "200": { "description": "Status", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Status" } } } }, "404": { "description": "No such batch" }, "401": { "description": "Missing or wrong key" } } },
           "delete": { "summary": "Purge a finished batch (background)", "responses": { "202": { "description": "Purging" }, "404": { "description": "No such batch" }, "409": { "description": "Not finished" }, "401": { "description": "Missing or wrong key" } } }
         },
         "/api/batches/{id}/results": {
           "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } }, { "name": "format", "in": "query", "schema": { "type": "string", "enum": [ "json", "csv" ] } } ],
-          "get": { "summary": "Aggregate (csv: one row per task plus a total row)", "responses": { "200": { "description": "Aggregate" }, "400": { "description": "Bad format" }, "404": { "description": "No results yet" }, "401": { "description": "Missing or wrong key" } } }
+          "get": { "summary": "Aggregate (csv: one row per task plus a total row)", "responses": { "200": { "description": "Aggregate: counts, passRate and flagRates with 95% Wilson intervals, durations, cost", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Aggregate" } }, "text/csv": { "schema": { "type": "string" } } } }, "400": { "description": "Bad format" }, "404": { "description": "No results yet" }, "401": { "description": "Missing or wrong key" } } }
         },
         "/api/batches/{id}/runs": {
           "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } },
@@ -48,7 +100,7 @@ internal static class OpenApiDocument
             { "name": "format", "in": "query", "schema": { "type": "string", "enum": [ "json", "jsonl", "csv" ] } },
             { "name": "top", "in": "query", "schema": { "type": "integer" } }, { "name": "continuationToken", "in": "query", "schema": { "type": "string" } } ],
           "get": { "summary": "Run rows, flat columns (batch, task, runIndex, outcome, flags, exitCode, durationSeconds, costUsd, attempts, execution, reason, label.*); json is one page {items, continuationToken}, jsonl and csv stream every row from the token on",
-            "responses": { "200": { "description": "Rows" }, "400": { "description": "Bad parameter" }, "404": { "description": "No such batch or task" }, "401": { "description": "Missing or wrong key" } } }
+            "responses": { "200": { "description": "Rows", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/RunsPage" } }, "application/x-ndjson": { "schema": { "$ref": "#/components/schemas/RunRow" } }, "text/csv": { "schema": { "type": "string" } } } }, "400": { "description": "Bad parameter" }, "404": { "description": "No such batch or task" }, "401": { "description": "Missing or wrong key" } } }
         },
         "/api/batches/{id}/runs/{task}/{index}/artifacts/{name}": {
           "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } }, { "name": "task", "in": "path", "required": true, "schema": { "type": "string" } },
@@ -59,7 +111,7 @@ internal static class OpenApiDocument
         },
         "/api/batches/{id}/cancel": {
           "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } } ],
-          "post": { "summary": "Cancel", "responses": { "202": { "description": "Cancelling" }, "404": { "description": "No such batch" }, "409": { "description": "Finished" }, "401": { "description": "Missing or wrong key" } } }
+          "post": { "summary": "Cancel", "responses": { "202": { "description": "Cancelling", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Links" } } } }, "404": { "description": "No such batch" }, "409": { "description": "Finished" }, "401": { "description": "Missing or wrong key" } } }
         },
         "/api/inputs/{sha256}": {
           "parameters": [ { "name": "sha256", "in": "path", "required": true, "schema": { "type": "string", "pattern": "^[0-9a-f]{64}$" } } ],

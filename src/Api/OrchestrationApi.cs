@@ -17,7 +17,7 @@ public static class OrchestrationApi
         return services;
     }
 
-    /// <summary>Maps every route under <c>/api</c>; all but <c>/api/health</c> require the key when keys are configured.</summary>
+    /// <summary>Maps every route under <c>/api</c>; all but <c>/api/health</c> and <c>/api/schema/batch.json</c> require the key when keys are configured.</summary>
     /// <param name="endpoints">The app.</param>
     /// <returns>The group of protected routes.</returns>
     /// <remarks>The host needs <see cref="Workflows.Service.BatchService"/> registered; <see cref="ApiOptions"/>
@@ -26,6 +26,7 @@ public static class OrchestrationApi
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         endpoints.MapGet("/api/health", () => Results.Json(new { status = "ok" }));
+        endpoints.MapGet("/api/schema/batch.json", SchemaHandlers.Batch);
         var api = endpoints.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>();
         api.MapGet("/openapi.json", () => Results.Text(OpenApiDocument.Json, "application/json"));
         api.MapPost("/batches", BatchHandlers.SubmitAsync);

@@ -1,15 +1,17 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orchestration.Api;
+using Orchestration.Workflows.Service;
 
 namespace Orchestration.Functions;
 
 /// <summary>The HTTP API of src/Api (DESIGN.md section 11) as HTTP triggers: same routes (the host's route prefix
 /// is <c>api</c>), same handlers, so the same payloads, status codes and problem details. Keys are the host's
-/// function keys (<c>x-functions-key</c>); only <c>/api/health</c> is anonymous, as in the standalone server.
+/// function keys (<c>x-functions-key</c>); only <c>/api/health</c> and <c>/api/schema/batch.json</c> are anonymous, as in the standalone server.
 /// Durable's own management URLs are never returned: responses carry this API's links only.</summary>
 /// <param name="batches">Builds the batch service around each invocation's durable client.</param>
 /// <param name="options">The API options (limits, page sizes).</param>
@@ -22,6 +24,16 @@ public sealed class HttpFunctions(BatchServices batches, IOptions<ApiOptions> op
     [Function("Health")]
     public static IResult Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request) =>
         Results.Json(new { status = "ok" });
+
+    /// <summary><c>GET /api/schema/batch.json</c>: the batch document's JSON Schema with this host's limits (anonymous, like health).</summary>
+    /// <param name="request">The request.</param>
+    /// <returns>The schema.</returns>
+    [Function("BatchSchema")]
+    public static IResult BatchSchema([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "schema/batch.json")] HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return SchemaHandlers.Batch(request.HttpContext.RequestServices.GetRequiredService<IOptions<BatchServiceOptions>>());
+    }
 
     /// <summary><c>GET /api/openapi.json</c>.</summary>
     /// <param name="request">The request.</param>

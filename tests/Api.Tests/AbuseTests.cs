@@ -24,7 +24,7 @@ public sealed class AbuseTests(AbuseHostFixture fixture, ITestOutputHelper outpu
     public static TheoryData<string, string, string[]> Submissions() => new()
     {
         { "10,000 tasks", """{"tasks": [""" + string.Join(", ", Enumerable.Range(0, 10_000).Select(i => $$"""{"id": "t{{i}}", "command": "x"}""")) + "]}", ["tasks"] },
-        { "100,000-deep nesting", """{"tasks": [{"id": "a", "command": "x", "flag": {"jsonPath": "$.x", "equals": """ + new string('[', 100_000) + new string(']', 100_000) + "}}]}", ["tasks[0].flag.equals"] },
+        { "100,000-deep nesting", """{"tasks": [{"id": "a", "command": "x", "flag": {"jsonPath": "$.x", "equals": """ + new string('[', 100_000) + new string(']', 100_000) + "}}]}", ["$"] },
         { "bidi override in batch id", "{\"id\": \"invoice\u202Eexe.txt\", \"tasks\": [" + Ok + "]}", ["id"] },
         { "zero-width space in task id", "{\"tasks\": [{\"id\": \"ta\u200Bsk\", \"command\": \"x\"}]}", ["tasks[0].id"] },
         { "Cyrillic lookalike in batch id", "{\"id\": \"b\u0430tch\", \"tasks\": [" + Ok + "]}", ["id"] },

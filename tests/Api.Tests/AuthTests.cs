@@ -26,6 +26,7 @@ public sealed class AuthTests
         using var openApi = await host.Http.GetAsync("/api/openapi.json");
         using var bundle = await Send(host, HttpMethod.Put, "/api/inputs/" + new string('a', 64), null, "x");
         using var health = await host.Http.GetAsync("/api/health");
+        using var schema = await host.Http.GetAsync("/api/schema/batch.json");
         using var right = await Send(host, HttpMethod.Get, "/api/batches", Key);
         using var second = await Send(host, HttpMethod.Get, "/api/batches/none", "second-key");
 
@@ -40,6 +41,7 @@ public sealed class AuthTests
         }
 
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, schema.StatusCode);
         Assert.Equal(HttpStatusCode.OK, right.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, second.StatusCode);
         Assert.Empty((await host.Batches.ListAsync(new BatchQuery())).Items);

@@ -1,6 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orchestration.Domain.Schema;
+using Orchestration.Workflows.Service;
 
 namespace Orchestration.Api.Tests;
 
@@ -258,6 +262,26 @@ public sealed class BatchLifecycleTests
         }
 
         Assert.Equal(host.Routes().Select(r => r.Route).Distinct().Order(), paths.Keys.Order());
+    }
+
+    [Fact]
+    public async Task BatchSchema_ServedWithTheHostsLimits_AndUsedByOpenApi()
+    {
+        // Arrange
+        await using var host = await ApiHost.StartAsync();
+        var options = host.Services.GetRequiredService<IOptions<BatchServiceOptions>>().Value;
+
+        // Act
+        using var response = await host.Http.GetAsync("/api/schema/batch.json");
+        var text = await response.Content.ReadAsStringAsync();
+        var openApi = await host.Http.GetFromJsonAsync<JsonElement>("/api/openapi.json");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/schema+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(BatchSchema.ToText(BatchSchema.Create(options.Limits, options.Defaults)), text);
+        var body = openApi.GetProperty("paths").GetProperty("/api/batches").GetProperty("post").GetProperty("requestBody");
+        Assert.Equal("/api/schema/batch.json", body.GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString());
     }
 
     internal static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, params string[] paths)

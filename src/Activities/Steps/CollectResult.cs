@@ -4,6 +4,7 @@ using Orchestration.Activities.Contracts;
 using Orchestration.Activities.Storage;
 using Orchestration.Activities.Stores;
 using Orchestration.Domain.Aggregation;
+using Orchestration.Domain.Documents;
 using Orchestration.Domain.Judging;
 using Orchestration.Domain.Specs;
 
@@ -38,8 +39,10 @@ public sealed class CollectResult(IObjectStore objects, IResultStore results, Ba
         }
         else if (result is not null)
         {
-            var response = await ReadResponseAsync(prefix, cancellationToken).ConfigureAwait(false);
-            judgement = Judge.Evaluate(task, result, response);
+            var response = await ReadCappedAsync(prefix + RunnerContract.ResponseObject, cancellationToken).ConfigureAwait(false);
+            var stdout = Judge.Reads(task, FlagStream.Stdout) ? await ReadCappedAsync(prefix + RunnerContract.StdoutObject, cancellationToken).ConfigureAwait(false) : null;
+            var stderr = Judge.Reads(task, FlagStream.Stderr) ? await ReadCappedAsync(prefix + RunnerContract.StderrObject, cancellationToken).ConfigureAwait(false) : null;
+            judgement = Judge.EvaluateCaptured(task, result, new RunTexts(response, stdout, stderr));
             usage = CloudRunUsage.For(task.Profile, result.DurationSeconds ?? 0);
         }
         else
@@ -135,9 +138,9 @@ public sealed class CollectResult(IObjectStore objects, IResultStore results, Ba
             : (null, $"The runner's result.json cannot be read: {error}");
     }
 
-    private async Task<string?> ReadResponseAsync(string prefix, CancellationToken cancellationToken)
+    private async Task<string?> ReadCappedAsync(string name, CancellationToken cancellationToken)
     {
-        await using var content = await objects.GetAsync(prefix + RunnerContract.ResponseObject, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await using var content = await objects.GetAsync(name, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (content is null)
         {
             return null;

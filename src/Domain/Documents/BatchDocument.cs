@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Orchestration.Domain.Documents;
 
 /// <summary>The batch document as a client writes it (request body, queue message or <c>run FILE</c>).</summary>
@@ -5,6 +7,10 @@ namespace Orchestration.Domain.Documents;
 /// <c>BatchNormalizer</c> turns a valid document into a <see cref="Batch"/>.</remarks>
 public sealed record BatchDocument
 {
+    /// <summary>The JSON Schema an editor checks the file against (<c>docs/batch.schema.json</c>); ignored by the service.</summary>
+    [JsonPropertyName("$schema")]
+    public string? Schema { get; init; }
+
     /// <summary>The batch id; derived from an idempotency key or generated when omitted.</summary>
     public string? Id { get; init; }
 

@@ -23,6 +23,10 @@ public sealed record FlagRule
     [JsonPropertyName("equals")]
     public JsonElement? EqualTo { get; init; }
 
-    /// <summary>The output file <see cref="JsonPath"/> reads (default: the response).</summary>
+    /// <summary>The output file <see cref="JsonPath"/> reads (default: the text <see cref="Stream"/> names).</summary>
     public string? File { get; init; }
+
+    /// <summary>The captured text a <see cref="Contains"/>, <see cref="Regex"/> or file-less <see cref="JsonPath"/>
+    /// rule reads; <see cref="FlagStream.Response"/> when omitted.</summary>
+    public FlagStream? Stream { get; init; }
 }

@@ -10,13 +10,22 @@ public static partial class Judge
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
 
     private static (IReadOnlyList<string> Fired, IReadOnlyList<string> Problems) EvaluateFlags(
-        BatchTask task, RunResult result, string response, JudgeOptions options)
+        BatchTask task, RunResult result, string response, RunTexts texts, JudgeOptions options)
     {
         var fired = new List<string>();
         var problems = new List<string>();
+        string? stdout = null;
+        string? stderr = null;
         foreach (var (name, rule) in task.Flags.OrderBy(pair => pair.Key, StringComparer.Ordinal))
         {
-            var (flagged, problem) = EvaluateRule(rule, result, response, options);
+            // Each stream is capped like the response, once, and only when a rule reads it.
+            var (text, what) = rule.Stream switch
+            {
+                FlagStream.Stdout => (stdout ??= ResponseText.Cap(texts.Stdout ?? string.Empty, options.MaxResponseBytes).Text, "stdout"),
+                FlagStream.Stderr => (stderr ??= ResponseText.Cap(texts.Stderr ?? string.Empty, options.MaxResponseBytes).Text, "stderr"),
+                _ => (response, "the response"),
+            };
+            var (flagged, problem) = EvaluateRule(rule, result, text, what, options);
             if (flagged)
             {
                 fired.Add(name);
@@ -31,7 +40,7 @@ public static partial class Judge
         return (fired, problems);
     }
 
-    private static (bool Flagged, string? Problem) EvaluateRule(FlagRule rule, RunResult result, string response, JudgeOptions options)
+    private static (bool Flagged, string? Problem) EvaluateRule(FlagRule rule, RunResult result, string response, string what, JudgeOptions options)
     {
         if (rule.Contains is { } needle)
         {
@@ -51,7 +60,7 @@ public static partial class Judge
 
         if (rule.JsonPath is { } path)
         {
-            return MatchJsonPath(rule, path, result, response);
+            return MatchJsonPath(rule, path, result, response, what);
         }
 
         return (false, "the rule names no test");
@@ -74,7 +83,7 @@ public static partial class Judge
         }
     }
 
-    private static (bool Flagged, string? Problem) MatchJsonPath(FlagRule rule, string path, RunResult result, string response)
+    private static (bool Flagged, string? Problem) MatchJsonPath(FlagRule rule, string path, RunResult result, string response, string what)
     {
         if (!JsonPathExpression.TryParse(path, out var expression, out var error))
         {
@@ -82,7 +91,7 @@ public static partial class Judge
         }
 
         bool Test(JsonElement root) => expression!.TrySelect(root, out var value) && EqualsExpected(value, rule.EqualTo);
-        return rule.File is { } file ? WithFile(result, file, Test) : WithJson(response, "the response", truncated: false, Test);
+        return rule.File is { } file ? WithFile(result, file, Test) : WithJson(response, what, truncated: false, Test);
     }
 
     private static bool EqualsExpected(JsonElement value, JsonElement? expected) =>

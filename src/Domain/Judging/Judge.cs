@@ -17,22 +17,42 @@ public static partial class Judge
     /// <returns>The judgement. An <see cref="RunOutcome.Errored"/> outcome means the attempt failed for
     /// infrastructure reasons: the workflow starts another attempt unless a <see cref="BatchFault"/> is set
     /// or attempts are spent.</returns>
-    public static Judgement Evaluate(BatchTask task, RunResult result, string? response, JudgeOptions? options = null)
+    public static Judgement Evaluate(BatchTask task, RunResult result, string? response, JudgeOptions? options = null) =>
+        EvaluateCaptured(task, result, new RunTexts(response), options);
+
+    /// <summary>Judges one attempt that left a <c>result.json</c>, with every text its flag rules may read.</summary>
+    /// <param name="task">The normalised task.</param>
+    /// <param name="result">The attempt's <c>result.json</c>.</param>
+    /// <param name="texts">The response and, for rules with <c>stream</c> stdout or stderr, those captures.</param>
+    /// <param name="options">Limits; <see cref="JudgeOptions.Default"/> when null.</param>
+    /// <returns>The judgement.</returns>
+    public static Judgement EvaluateCaptured(BatchTask task, RunResult result, RunTexts texts, JudgeOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(task);
         ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(texts);
         options ??= JudgeOptions.Default;
 
         var verdict = DecideOutcome(task, result, options);
-        var text = response ?? (task.Kind == TaskKind.Claude ? result.Claude?.Summary?.Result : null) ?? string.Empty;
+        var text = texts.Response ?? (task.Kind == TaskKind.Claude ? result.Claude?.Summary?.Result : null) ?? string.Empty;
         var (capped, cappedByJudge) = ResponseText.Cap(text, options.MaxResponseBytes);
-        var flags = EvaluateFlags(task, result, capped, options);
+        var flags = EvaluateFlags(task, result, capped, texts, options);
         return verdict with
         {
             Flags = flags.Fired,
             FlagProblems = flags.Problems,
             ResponseTruncated = cappedByJudge || result.Response?.Truncated == true,
         };
+    }
+
+    /// <summary>Whether any of the task's flag rules reads <paramref name="stream"/>, so a collector fetches only what is read.</summary>
+    /// <param name="task">The normalised task.</param>
+    /// <param name="stream">The captured text.</param>
+    /// <returns>True when some rule reads it.</returns>
+    public static bool Reads(BatchTask task, FlagStream stream)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        return task.Flags.Values.Any(rule => rule.VerdictFile is null && rule.File is null && (rule.Stream ?? FlagStream.Response) == stream);
     }
 
     /// <summary>A run that errored without a judgeable result: infrastructure failure after all attempts,

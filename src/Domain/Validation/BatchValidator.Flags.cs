@@ -62,6 +62,11 @@ public static partial class BatchValidator
             context.Add(path, "equals and file go only with jsonPath.");
         }
 
+        if (rule.Stream is not null && (rule.VerdictFile is not null || rule.File is not null))
+        {
+            context.Add(JsonPaths.Property(path, "stream"), "stream goes with contains, regex or a jsonPath without file; a file rule reads its file.");
+        }
+
         if (rule.Contains is not null && (rule.Contains.Length == 0 || rule.Contains.Length > context.Limits.MaxContainsLength))
         {
             context.Add(JsonPaths.Property(path, "contains"), $"Must be 1 to {context.Limits.MaxContainsLength} characters.");

@@ -7,7 +7,7 @@ namespace Orchestration.Domain.Validation;
 /// <summary>Checks of the container profile: image, Cloud Run resources and non-secret env.</summary>
 public static partial class BatchValidator
 {
-    private static readonly string[] ReservedEnvPrefixes = ["RUN_", "CLOUD_RUN_", "ORCHESTRATION_"];
+    internal static readonly string[] ReservedEnvPrefixes = ["RUN_", "CLOUD_RUN_", "ORCHESTRATION_"];
 
     private static void CheckProfile(ValidationContext context, string path, ProfileDocument? profile)
     {

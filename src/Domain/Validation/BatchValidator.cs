@@ -45,7 +45,7 @@ public static partial class BatchValidator
         CheckTasks(context, document);
         if (context.InlineBytes > limits.MaxInlineTotalBytes)
         {
-            context.Add("", $"Inline inputs total {context.InlineBytes / 1024} KiB; at most {limits.MaxInlineTotalBytes / 1024} KiB are allowed. Move large inputs to bundles, gcs or git.");
+            context.Add(JsonPaths.Root, $"Inline inputs total {context.InlineBytes / 1024} KiB; at most {limits.MaxInlineTotalBytes / 1024} KiB are allowed. Move large inputs to bundles, gcs or git.");
         }
 
         return context.Problems;

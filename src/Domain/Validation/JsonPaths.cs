@@ -3,6 +3,9 @@ namespace Orchestration.Domain.Validation;
 /// <summary>Builds the document paths problems are reported at: <c>tasks[2].inputs.repo</c>.</summary>
 public static class JsonPaths
 {
+    /// <summary>The path of the whole document, as problems report it.</summary>
+    public const string Root = "$";
+
     /// <summary>Appends a property name: <c>.name</c>, or <c>['odd name']</c> when it is not a plain identifier.</summary>
     /// <param name="parent">The parent path ("" for the root).</param>
     /// <param name="name">The property or dictionary key.</param>

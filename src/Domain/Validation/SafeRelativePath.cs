@@ -10,7 +10,7 @@ public static class SafeRelativePath
     /// <summary>Longest accepted name, in characters.</summary>
     public const int MaxLength = 255;
 
-    private static readonly HashSet<string> ReservedSegments = new(StringComparer.OrdinalIgnoreCase)
+    internal static readonly HashSet<string> ReservedSegments = new(StringComparer.OrdinalIgnoreCase)
     {
         "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9",
         "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",

@@ -8,7 +8,7 @@ namespace Orchestration.Domain.Validation;
 /// like one is refused at the door with a pointer there (DESIGN section 12).</remarks>
 public static partial class SecretDetector
 {
-    private static readonly HashSet<string> SecretNameParts = new(StringComparer.OrdinalIgnoreCase)
+    internal static readonly HashSet<string> SecretNameParts = new(StringComparer.OrdinalIgnoreCase)
     {
         "KEY", "KEYS", "APIKEY", "TOKEN", "TOKENS", "SECRET", "SECRETS", "PASSWORD", "PASSWORDS", "PASSWD",
         "PWD", "CREDENTIAL", "CREDENTIALS", "PRIVATE",
@@ -39,8 +39,10 @@ public static partial class SecretDetector
         return SecretValue().IsMatch(value);
     }
 
-    [GeneratedRegex(
-        @"sk-ant-|\bgh[pousr]_[A-Za-z0-9]{20,}|github_pat_|\bAKIA[0-9A-Z]{16}\b|\bASIA[0-9A-Z]{16}\b|-----BEGIN [A-Z ]*PRIVATE KEY-----|\bxox[abposr]-[A-Za-z0-9-]{10,}|\bAIza[0-9A-Za-z_-]{35}\b",
-        RegexOptions.CultureInvariant)]
+    /// <summary>The credential patterns; also published in the batch schema, so it stays within ECMAScript syntax.</summary>
+    internal const string SecretValuePattern =
+        @"sk-ant-|\bgh[pousr]_[A-Za-z0-9]{20,}|github_pat_|\bAKIA[0-9A-Z]{16}\b|\bASIA[0-9A-Z]{16}\b|-----BEGIN [A-Z ]*PRIVATE KEY-----|\bxox[abposr]-[A-Za-z0-9-]{10,}|\bAIza[0-9A-Za-z_-]{35}\b";
+
+    [GeneratedRegex(SecretValuePattern, RegexOptions.CultureInvariant)]
     private static partial Regex SecretValue();
 }

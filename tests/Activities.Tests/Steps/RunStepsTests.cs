@@ -14,7 +14,7 @@ public sealed class RunStepsTests : IDisposable
 {
     private const string Json = """
         {"id": "b1", "tasks": [
-          {"id": "unit", "n": 2, "command": "make test", "flags": {"flaky": {"contains": "FLAKY"}}},
+          {"id": "unit", "n": 2, "command": "make test", "flags": {"flaky": {"contains": "FLAKY"}, "warned": {"contains": "deprecated", "stream": "stderr"}}},
           {"id": "review", "n": 1, "prompt": "Review.", "profile": {"cpu": "2", "memory": "4Gi"}}]}
         """;
 
@@ -188,6 +188,26 @@ public sealed class RunStepsTests : IDisposable
         Assert.Equal(200m, row.GibSeconds);
         Assert.Equal((100m * 0.000018m) + (200m * 0.000002m), row.CostUsd);
         Assert.Equal(0, row.ExitCode);
+    }
+
+    [Fact]
+    public async Task CollectResult_StderrRule_ReadsStderrNotTheResponse()
+    {
+        await PrepareAsync();
+        var onStderr = Attempt(0, "unit", 0);
+        var inResponse = Attempt(0, "unit", 1);
+        var first = await StartAsync(onStderr);
+        var second = await StartAsync(inResponse);
+        await RunnerWritesAsync(onStderr, first, 0, "all good");
+        await _h.WriteAsync(Prefix(onStderr) + "stderr.txt", "warning: API is DEPRECATED\n");
+        await RunnerWritesAsync(inResponse, second, 0, "deprecated is only in stdout");
+        await _h.WriteAsync(Prefix(inResponse) + "stderr.txt", "");
+
+        var flagged = await Collect().RunAsync(new CollectResultInput(onStderr, first, []));
+        var clean = await Collect().RunAsync(new CollectResultInput(inResponse, second, []));
+
+        Assert.Equal(["warned"], flagged.Flags);
+        Assert.Empty(clean.Flags);
     }
 
     [Fact]

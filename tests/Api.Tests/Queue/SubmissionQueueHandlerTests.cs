@@ -87,8 +87,8 @@ public sealed class SubmissionQueueHandlerTests(AzuriteFixture azurite)
     public static TheoryData<string, string, string> Malformed() => new()
     {
         { "empty", "", "The message is empty" },
-        { "not JSON", "hello", "The batch has 1 problem(s); nothing was started: Not valid JSON" },
-        { "broken JSON", """{"tasks": [""", "nothing was started: tasks[0]: " },
+        { "not JSON", "hello", "The batch has 1 problem(s); nothing was started: $: Not valid JSON at line 1, column 1" },
+        { "broken JSON", """{"tasks": [""", "nothing was started: $: Not valid JSON at line 1, column 12: " },
         { "validation", """{"tasks": [{"id": "a", "command": "x", "n": 0}, {"id": "b", "command": "y", "maxAttempts": 9}]}""",
             "The batch has 2 problem(s); nothing was started: tasks[0].n: Must be between 1 and 1000. | tasks[1].maxAttempts: " },
         { "unknown field", """{"taks": []}""", "taks: Unknown field" },

@@ -13,6 +13,87 @@ public sealed class JudgeFlagsTests
             response,
             options);
 
+    private static Judgement RunStreams(FlagRule rule, RunTexts texts, JudgeOptions? options = null) =>
+        Judge.EvaluateCaptured(TaskFactory.Command(new Dictionary<string, FlagRule> { ["f"] = rule }), new RunResult { ExitCode = 0 }, texts, options);
+
+    [Theory]
+    [InlineData(null, "in response", true)]
+    [InlineData(FlagStream.Response, "in response", true)]
+    [InlineData(FlagStream.Stdout, "in stdout", true)]
+    [InlineData(FlagStream.Stderr, "in stderr", true)]
+    [InlineData(FlagStream.Stderr, "in response", false)]
+    [InlineData(FlagStream.Stdout, "in stderr", false)]
+    public void Evaluate_ContainsRuleWithStream_ReadsOnlyThatStream(FlagStream? stream, string needle, bool expected)
+    {
+        // Arrange
+        var texts = new RunTexts("text in response", "text in stdout", "text in stderr");
+
+        // Act
+        var judgement = RunStreams(new FlagRule { Contains = needle, Stream = stream }, texts);
+
+        // Assert
+        Assert.Equal(expected, judgement.Flags.Contains("f"));
+    }
+
+    [Fact]
+    public void Evaluate_RegexAndJsonPathOnStderr_ReadStderr()
+    {
+        // Arrange
+        var texts = new RunTexts("{\"flagged\": false}", Stderr: "{\"flagged\": true}");
+        var task = TaskFactory.Command(new Dictionary<string, FlagRule>
+        {
+            ["re"] = new() { Regex = "^\\{\"flagged\": true", Stream = FlagStream.Stderr },
+            ["jp"] = new() { JsonPath = "$.flagged", EqualTo = Json("true"), Stream = FlagStream.Stderr },
+            ["resp"] = new() { JsonPath = "$.flagged", EqualTo = Json("true") },
+        });
+
+        // Act
+        var judgement = Judge.EvaluateCaptured(task, new RunResult { ExitCode = 0 }, texts);
+
+        // Assert
+        Assert.Equal(["jp", "re"], judgement.Flags);
+    }
+
+    [Fact]
+    public void Evaluate_StderrOverCap_ReadsOnlyTheCap()
+    {
+        // Arrange: the marker sits past the cap, so the rule must not see it.
+        var options = new JudgeOptions { MaxResponseBytes = 16 };
+        var texts = new RunTexts("", Stderr: new string('x', 32) + "MARKER");
+
+        // Act
+        var judgement = RunStreams(new FlagRule { Contains = "marker", Stream = FlagStream.Stderr }, texts, options);
+
+        // Assert
+        Assert.Empty(judgement.Flags);
+    }
+
+    [Fact]
+    public void Evaluate_StderrNotJson_ProblemNamesStderr()
+    {
+        // Act
+        var judgement = RunStreams(new FlagRule { JsonPath = "$.x", EqualTo = Json("1"), Stream = FlagStream.Stderr }, new RunTexts("{}", Stderr: "oops"));
+
+        // Assert
+        Assert.Equal(["f: stderr is not valid JSON"], judgement.FlagProblems);
+    }
+
+    [Fact]
+    public void Reads_RulesByStream_OnlyTheStreamsRead()
+    {
+        // Arrange
+        var task = TaskFactory.Command(new Dictionary<string, FlagRule>
+        {
+            ["a"] = new() { Contains = "x", Stream = FlagStream.Stderr },
+            ["b"] = new() { VerdictFile = "v.json" },
+        });
+
+        // Act / Assert
+        Assert.True(Judge.Reads(task, FlagStream.Stderr));
+        Assert.False(Judge.Reads(task, FlagStream.Stdout));
+        Assert.False(Judge.Reads(task, FlagStream.Response));
+    }
+
     private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();
 
     [Theory]

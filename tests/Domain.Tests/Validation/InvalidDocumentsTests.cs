@@ -12,12 +12,12 @@ public sealed class InvalidDocumentsTests
 
     public static TheoryData<string, string, string[]> Cases() => new()
     {
-        { "broken JSON", """{"tasks": [""", ["tasks[0]: Not valid JSON (Expected depth to be zero at the end of the JSON payload)."] },
-        { "not an object", """[1,2]""", ["Wrong type or value: expected an object."] },
-        { "unknown top-level field", """{"taks": []}""", ["taks: Unknown field; check its spelling (names are camelCase)."] },
+        { "broken JSON", """{"tasks": [""", ["$: Not valid JSON at line 1, column 12: Expected depth to be zero at the end of the JSON payload."] },
+        { "not an object", """[1,2]""", ["$: Wrong type or value: expected an object."] },
+        { "unknown top-level field", """{"taks": []}""", ["taks: Unknown field; check its spelling (names are camelCase).", "tasks: At least one task is required."] },
         { "unknown task field", """{"tasks": [{"id": "a", "command": "x", "comand": "y"}]}""", ["tasks[0].comand: Unknown field; check its spelling (names are camelCase)."] },
-        { "unknown rule field", """{"tasks": [{"id": "a", "command": "x", "flag": {"contain": "x"}}]}""", ["tasks[0].flag.contain: Unknown field; check its spelling (names are camelCase)."] },
-        { "PascalCase field", """{"Tasks": []}""", ["Tasks: Unknown field; check its spelling (names are camelCase)."] },
+        { "unknown rule field", """{"tasks": [{"id": "a", "command": "x", "flag": {"contain": "x"}}]}""", ["tasks[0].flag.contain: Unknown field; check its spelling (names are camelCase).", "tasks[0].flag: Set exactly one of contains, regex, verdictFile, or jsonPath with equals."] },
+        { "PascalCase field", """{"Tasks": []}""", ["Tasks: Unknown field; check its spelling (names are camelCase).", "tasks: At least one task is required."] },
         { "n as a string", """{"tasks": [{"id": "a", "command": "x", "n": "5"}]}""", ["tasks[0].n: Wrong type or value: expected a whole number."] },
         { "n fractional", """{"tasks": [{"id": "a", "command": "x", "n": 1.5}]}""", ["tasks[0].n: Wrong type or value: expected a whole number."] },
         { "kind unknown", """{"tasks": [{"id": "a", "kind": "shell", "command": "x"}]}""", ["tasks[0].kind: Wrong type or value: expected \"command\" or \"claude\"."] },
@@ -26,7 +26,7 @@ public sealed class InvalidDocumentsTests
         { "too deep", """{"tasks": [{"id": "a", "command": "x", "flag": {"jsonPath": "$.x", "equals": """ + new string('[', 40) + new string(']', 40) + "}}]}", ["tasks[0].flag.equals: The document is nested deeper than 32 levels."] },
         { "no tasks", """{"id": "b1"}""", ["tasks: At least one task is required."] },
         { "empty tasks", """{"tasks": []}""", ["tasks: At least one task is required."] },
-        { "null task", """{"tasks": [null]}""", ["tasks[0]: A task must be an object, not null."] },
+        { "null task", """{"tasks": [null]}""", ["tasks[0]: Must be an object, not null."] },
         { "bad batch id", """{"id": "-x", "tasks": [{"id": "a", "command": "x"}]}""", ["id: A batch id is 1 to 64 characters: letters, digits, '.', '_' or '-', starting with a letter or digit."] },
         { "batch id with trailing newline", "{\"id\": \"abc\\n\", \"tasks\": [{\"id\": \"a\", \"command\": \"x\"}]}", ["id: A batch id is 1 to 64 characters: letters, digits, '.', '_' or '-', starting with a letter or digit."] },
         { "batch id 65 chars", $$$$"""{"id": "{{{{new string('a', 65)}}}}", "tasks": [{"id": "a", "command": "x"}]}""", ["id: A batch id is 1 to 64 characters: letters, digits, '.', '_' or '-', starting with a letter or digit."] },
@@ -62,7 +62,7 @@ public sealed class InvalidDocumentsTests
         { "git ref option injection", """{"tasks": [{"id": "a", "command": "x", "inputs": {"r": {"git": {"url": "https://github.com/o/r", "ref": "--upload-pack=x"}}}}]}""", ["tasks[0].inputs.r.git.ref: A git ref is 1 to 255 characters, does not start with '-' and has no spaces, '..', or any of ~^:?*[\\."] },
         { "bundle not a sha256", """{"tasks": [{"id": "a", "command": "x", "inputs": {"b": {"bundle": "ABC"}}}]}""", ["tasks[0].inputs.b.bundle: Must be the 64 lowercase hex characters of the bundle's SHA-256."] },
         { "inline input over 1 MiB", $$$$"""{"tasks": [{"id": "a", "command": "x", "inputs": {"big": {"text": "{{{{new string('x', 1024 * 1024 + 1)}}}}"}}}]}""", ["tasks[0].inputs.big.text: An inline input is at most 1024 KiB; larger content goes in a bundle, gcs or git input."] },
-        { "inline inputs over 3 MiB in total", $$$$"""{"tasks": [{"id": "a", "command": "x", "inputs": {"a": {"text": "{{{{new string('x', 1024 * 1024)}}}}"}, "b": {"text": "{{{{new string('x', 1024 * 1024)}}}}"}, "c": {"text": "{{{{new string('x', 1024 * 1024)}}}}"}, "d": {"text": "x"}}}]}""", ["Inline inputs total 3072 KiB; at most 3072 KiB are allowed. Move large inputs to bundles, gcs or git."] },
+        { "inline inputs over 3 MiB in total", $$$$"""{"tasks": [{"id": "a", "command": "x", "inputs": {"a": {"text": "{{{{new string('x', 1024 * 1024)}}}}"}, "b": {"text": "{{{{new string('x', 1024 * 1024)}}}}"}, "c": {"text": "{{{{new string('x', 1024 * 1024)}}}}"}, "d": {"text": "x"}}}]}""", ["$: Inline inputs total 3072 KiB; at most 3072 KiB are allowed. Move large inputs to bundles, gcs or git."] },
         { "cpu 3", """{"tasks": [{"id": "a", "command": "x", "profile": {"cpu": "3"}}]}""", ["tasks[0].profile.cpu: Cloud Run jobs take cpu \"1\", \"2\", \"4\" or \"8\"."] },
         { "memory without unit", """{"tasks": [{"id": "a", "command": "x", "profile": {"memory": "2048"}}]}""", ["tasks[0].profile.memory: Memory is a whole number of Mi or Gi between 512Mi and 32Gi, such as \"512Mi\" or \"2Gi\"."] },
         { "1 vCPU with 8Gi", """{"tasks": [{"id": "a", "command": "x", "profile": {"cpu": "1", "memory": "8Gi"}}]}""", ["tasks[0].profile: Cloud Run does not accept 1 vCPU with 8Gi: with 1 vCPU memory is 512Mi to 4Gi."] },
@@ -90,6 +90,23 @@ public sealed class InvalidDocumentsTests
         { "defaults with an id", """{"defaults": {"id": "x"}, "tasks": [{"id": "a", "command": "x"}]}""", ["defaults.id: Defaults cannot set an id; every task has its own."] },
         { "tool with a comma", """{"tasks": [{"id": "a", "prompt": "x", "allowedTools": ["Read,Write"]}]}""", ["tasks[0].allowedTools[0]: A tool must not contain ','; list each tool as its own entry."] },
         { "bad label name", """{"labels": {"a b": "c"}, "tasks": [{"id": "a", "command": "x"}]}""", ["labels['a b']: A label name is 1 to 64 characters: letters, digits, '.', '_' or '-', starting with a letter or digit."] },
+        {
+            "unknown field, wrong type and range error in three places",
+            """{"tasks": [{"id": "a", "command": "x", "comand": "y"}, {"id": "b", "command": "x", "n": "5"}, {"id": "c", "command": "x", "timeoutSeconds": 0}]}""",
+            ["tasks[0].comand: Unknown field; check its spelling (names are camelCase).", "tasks[1].n: Wrong type or value: expected a whole number.", "tasks[2].timeoutSeconds: Must be between 1 and 86400."]
+        },
+        {
+            "every shape problem, not the first",
+            """{"id": 7, "labels": {"a": 1}, "tasks": [{"id": "a", "command": "x", "n": true, "inputs": {"f": {"text": "x", "txt": "y"}}, "flags": {"v": {"contains": "x", "stream": "stdin"}}}, "not a task"]}""",
+            ["id: Wrong type or value: expected a string.", "labels.a: Wrong type or value: expected a string.", "tasks[0].n: Wrong type or value: expected a whole number.", "tasks[0].inputs.f.txt: Unknown field; check its spelling (names are camelCase).", "tasks[0].flags.v.stream: Wrong type or value: expected \"response\" or \"stdout\" or \"stderr\".", "tasks[1]: Wrong type or value: expected an object."]
+        },
+        { "wrong type is not also reported missing", """{"tasks": [{"id": "a", "command": 5}]}""", ["tasks[0].command: Wrong type or value: expected a string."] },
+        { "tasks of the wrong type", """{"tasks": {"id": "a"}}""", ["tasks: Wrong type or value: expected an array."] },
+        { "syntax error with line and column", "{\n  \"tasks\": [\n    {\"id\": \"a\",\n     \"command\": }\n  ]\n}", ["$: Not valid JSON at line 4, column 17: '}' is an invalid start of a value."] },
+        { "trailing comma", """{"tasks": [{"id": "a", "command": "x"},]}""", ["$: Not valid JSON at line 1, column 40: The JSON array contains a trailing comma at the end which is not supported in this mode."] },
+        { "empty body", "", ["$: Not valid JSON at line 1, column 1: The input does not contain any JSON tokens."] },
+        { "null document", "null", ["$: The batch document must be a JSON object, not null."] },
+        { "stream on a verdict file rule", """{"tasks": [{"id": "a", "command": "x", "flag": {"verdictFile": "v.json", "stream": "stderr"}}]}""", ["tasks[0].flag.stream: stream goes with contains, regex or a jsonPath without file; a file rule reads its file."] },
         {
             "several problems at once",
             """{"id": "bad id", "tasks": [{"id": "a", "command": "x", "n": 0}, {"id": "b", "prompt": "", "maxAttempts": 9}]}""",

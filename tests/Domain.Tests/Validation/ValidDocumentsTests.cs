@@ -47,6 +47,30 @@ public sealed class ValidDocumentsTests
     }
 
     [Fact]
+    public void Read_SchemaReference_IsAcceptedAndLeavesTheHashAlone()
+    {
+        const string Body = "\"tasks\": [{\"id\": \"a\", \"command\": \"true\"}]}";
+
+        var with = Read("""{"$schema": "../docs/batch.schema.json", """ + Body);
+        var without = Read("{" + Body);
+
+        Assert.True(with.IsValid, string.Join("\n", with.Problems));
+        Assert.Equal(without.Hash, with.Hash);
+    }
+
+    [Fact]
+    public void Read_FlagStreams_AreKeptOnTheRules()
+    {
+        var result = Read("""{"tasks": [{"id": "a", "command": "x", "flags": {"err": {"contains": "warning", "stream": "stderr"}, "out": {"regex": "ok", "stream": "stdout"}, "json": {"jsonPath": "$.x", "equals": 1, "stream": "response"}}}]}""");
+
+        Assert.True(result.IsValid, string.Join("\n", result.Problems));
+        var flags = result.Batch.Tasks[0].Flags;
+        Assert.Equal(FlagStream.Stderr, flags["err"].Stream);
+        Assert.Equal(FlagStream.Stdout, flags["out"].Stream);
+        Assert.Equal(FlagStream.Response, flags["json"].Stream);
+    }
+
+    [Fact]
     public void Read_WithoutId_UsesFallback()
     {
         var result = Read("""{"tasks": [{"id": "a", "command": "true"}]}""");

@@ -26,6 +26,8 @@ public sealed class HttpFunctionTests(HostsFixture hosts)
     {
         { "health", "GET", "/api/health", null },
         { "OpenAPI document", "GET", "/api/openapi.json", null },
+        { "batch schema", "GET", "/api/schema/batch.json", null },
+        { "submit three problems in three places", "POST", "/api/batches", """{"tasks": [{"id": "a", "command": "x", "comand": "y"}, {"id": "b", "command": "x", "n": "5"}, {"id": "c", "command": "x", "timeoutSeconds": 0}]}""" },
         { "status of an unknown batch", "GET", "/api/batches/nope", null },
         { "results of an unknown batch", "GET", "/api/batches/nope/results", null },
         { "results in an unknown format", "GET", "/api/batches/nope/results?format=xml", null },

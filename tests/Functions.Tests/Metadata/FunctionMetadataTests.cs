@@ -32,15 +32,18 @@ public sealed class FunctionMetadataTests
     }
 
     [Fact]
-    public void HttpFunctions_AuthLevels_FunctionKeysExceptAnonymousHealth()
+    public void HttpFunctions_AuthLevels_FunctionKeysExceptAnonymousHealthAndSchema()
     {
         // Act
         var http = Metadata.Functions.Where(f => f.Trigger.Type == "httpTrigger").ToList();
 
-        // Assert: the keyed routes use function keys (not admin/system keys), health alone is anonymous.
+        // Assert: the keyed routes use function keys (not admin/system keys); health and the batch schema
+        // (no data; editors fetch a $schema URL without a key) are anonymous.
         Assert.Equal("Anonymous", Metadata.Single("Health").Trigger.AuthLevel);
         Assert.Equal("health", Metadata.Single("Health").Trigger.Route);
-        Assert.All(http.Where(f => f.Name != "Health"), f => Assert.Equal("Function", f.Trigger.AuthLevel));
+        Assert.Equal("Anonymous", Metadata.Single("BatchSchema").Trigger.AuthLevel);
+        Assert.Equal("schema/batch.json", Metadata.Single("BatchSchema").Trigger.Route);
+        Assert.All(http.Where(f => f.Name is not ("Health" or "BatchSchema")), f => Assert.Equal("Function", f.Trigger.AuthLevel));
     }
 
     [Fact]
@@ -49,8 +52,8 @@ public sealed class FunctionMetadataTests
         var http = Metadata.Functions.Where(f => f.Trigger.Type == "httpTrigger").ToList();
 
         Assert.All(http, f => Assert.Single(f.Bindings, b => b is { Name: "$return", Type: "http", Direction: "Out" }));
-        // Health and the OpenAPI document touch no batch; every other route goes through the batch service.
-        Assert.All(http.Where(f => f.Name is not ("Health" or "OpenApi")), f => Assert.Single(f.Bindings, b => b.Type == "durableClient"));
+        // Health, the OpenAPI document and the batch schema touch no batch; every other route goes through the batch service.
+        Assert.All(http.Where(f => f.Name is not ("Health" or "OpenApi" or "BatchSchema")), f => Assert.Single(f.Bindings, b => b.Type == "durableClient"));
     }
 
     [Fact]

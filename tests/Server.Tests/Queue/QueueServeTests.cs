@@ -77,7 +77,7 @@ public sealed class QueueServeTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal("""{"id": "raw", "tasks": []}""", poison[notBase64].GetProperty("body").GetString());
         Assert.Equal("The batch has 1 problem(s); nothing was started: tasks[0].n: Must be between 1 and 1000.", poison[invalid].GetProperty("reason").GetString());
         Assert.Equal(1, poison[invalid].GetProperty("dequeueCount").GetInt32());
-        Assert.StartsWith("The batch has 1 problem(s); nothing was started: tasks[0]: Not valid JSON", poison[broken].GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("The batch has 1 problem(s); nothing was started: $: Not valid JSON at line 1, column 12", poison[broken].GetProperty("reason").GetString(), StringComparison.Ordinal);
         Assert.Equal("""{"tasks": [""", poison[broken].GetProperty("body").GetString());
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/api/batches/invalid")).StatusCode);
         Assert.Single(JsonDocument.Parse(await http.GetStringAsync("/api/batches")).RootElement.GetProperty("items").EnumerateArray());
