@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Orchestration.Activities;
 using Orchestration.Api;
@@ -19,6 +20,12 @@ internal static class ServeCommand
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = Environment.CurrentDirectory });
         builder.WebHost.UseUrls(arguments.Urls);
+
+        // The API reads bodies under its own limits (Body.cs); the server-wide rate covers HTTP/2, where the
+        // per-request rate cannot be set.
+        var api = builder.Configuration.GetSection(ApiOptions.Section).Get<ApiOptions>() ?? new ApiOptions();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MinRequestBodyDataRate =
+            new MinDataRate(api.MinBodyBytesPerSecond, TimeSpan.FromSeconds(api.MinBodyRateGraceSeconds)));
         builder.Services.AddStandaloneOrchestration(builder.Configuration, arguments.DataFolder);
         builder.Services.AddOrchestrationApi();
         builder.Services.AddOrchestrationTelemetry(builder.Configuration);
