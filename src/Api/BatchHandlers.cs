@@ -8,6 +8,7 @@ using Orchestration.Activities.Stores;
 using Orchestration.Domain;
 using Orchestration.Domain.Aggregation;
 using Orchestration.Workflows.Service;
+using FromServicesAttribute = Microsoft.AspNetCore.Mvc.FromServicesAttribute;
 
 namespace Orchestration.Api;
 
@@ -17,8 +18,8 @@ internal static class BatchHandlers
     /// <summary>How often a long poll (<c>?wait=</c>) reads the status store.</summary>
     private static readonly TimeSpan WaitPollInterval = TimeSpan.FromSeconds(1);
 
-    public static async Task<IResult> SubmitAsync(HttpRequest request, BatchService service, IOptions<ApiOptions> options, IOptions<BatchServiceOptions> batchOptions,
-        TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
+    public static async Task<IResult> SubmitAsync(HttpRequest request, BatchService service, IOptions<ApiOptions> options, [FromServices] IOptions<BatchServiceOptions> batchOptions,
+        [FromServices] TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger(Logs.Category);
         var (body, problem) = await Body.ReadAsync(request, options.Value.MaxBodyBytes, options.Value, logger, cancellationToken).ConfigureAwait(false);
@@ -86,7 +87,7 @@ internal static class BatchHandlers
     }
 
     public static async Task<IResult> StatusAsync(string id, HttpRequest request, BatchService service, IOptions<ApiOptions> options,
-        IOptions<BatchServiceOptions> batchOptions, TimeProvider time, CancellationToken cancellationToken)
+        [FromServices] IOptions<BatchServiceOptions> batchOptions, [FromServices] TimeProvider time, CancellationToken cancellationToken)
     {
         if (!Query.TryWait(request, options.Value, out var wait, out var problem))
         {
