@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -7,21 +8,24 @@ using Orchestration.Activities.Stores;
 using Orchestration.Domain;
 using Orchestration.Domain.Aggregation;
 using Orchestration.Workflows.Service;
+using FromServicesAttribute = Microsoft.AspNetCore.Mvc.FromServicesAttribute;
 
 namespace Orchestration.Api;
 
 /// <summary>Submit, list, status, results, cancel and purge: parse, call the batch service, map to HTTP.</summary>
 internal static class BatchHandlers
 {
-    public static async Task<IResult> SubmitAsync(HttpRequest request, BatchService service, IOptions<ApiOptions> options, ILoggerFactory loggers, CancellationToken cancellationToken)
+    /// <summary>How often a long poll (<c>?wait=</c>) reads the status store.</summary>
+    private static readonly TimeSpan WaitPollInterval = TimeSpan.FromSeconds(1);
+
+    public static async Task<IResult> SubmitAsync(HttpRequest request, BatchService service, IOptions<ApiOptions> options, [FromServices] IOptions<BatchServiceOptions> batchOptions,
+        [FromServices] TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger(Logs.Category);
-        var limit = options.Value.MaxBodyBytes;
-        var body = await Body.ReadAsync(request, limit, cancellationToken).ConfigureAwait(false);
-        if (body is null)
+        var (body, problem) = await Body.ReadAsync(request, options.Value.MaxBodyBytes, options.Value, logger, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
         {
-            Logs.BodyTooLarge(logger, limit);
-            return Problems.TooLarge(limit);
+            return problem;
         }
 
         var key = request.Headers["Idempotency-Key"].ToString();
@@ -36,8 +40,17 @@ internal static class BatchHandlers
                 Logs.SubmissionConflict(logger, result.BatchId!);
                 return Problems.Conflict(result.Reason ?? "A different batch has this id.");
             default:
-                var links = Links.For(request, result.BatchId!);
-                return new WithLocation(Results.Json(links, BatchJson.Options, statusCode: StatusCodes.Status202Accepted), links.StatusUri);
+                // Accepted either way (a Durable-style client then polls Location); a repeat says that the batch
+                // already existed and where it stands, and carries Retry-After only while it still runs.
+                var id = result.BatchId!;
+                var current = result.Created ? null : await service.GetStatusAsync(id, cancellationToken).ConfigureAwait(false);
+                var status = current?.Status ?? BatchStatusRules.Name(BatchStatus.Pending);
+                var links = Links.For(request, id);
+                var node = JsonSerializer.SerializeToNode(links, ApiJson.Options)!.AsObject();
+                node["created"] = result.Created;
+                node["status"] = status;
+                return StatusAnswer.Of(node, status, current?.CreatedAt ?? time.GetUtcNow(), links, batchOptions.Value.Workflow.Polling, time,
+                    StatusCodes.Status202Accepted);
         }
     }
 
@@ -70,20 +83,32 @@ internal static class BatchHandlers
             reason = b.Reason,
             links = Links.For(request, b.Id),
         });
-        return Results.Json(new { items, continuationToken = page.ContinuationToken }, RunColumns.Json);
+        return Results.Json(new { items, continuationToken = page.ContinuationToken }, ApiJson.Rows);
     }
 
-    public static async Task<IResult> StatusAsync(string id, HttpRequest request, BatchService service, CancellationToken cancellationToken)
+    public static async Task<IResult> StatusAsync(string id, HttpRequest request, BatchService service, IOptions<ApiOptions> options,
+        [FromServices] IOptions<BatchServiceOptions> batchOptions, [FromServices] TimeProvider time, CancellationToken cancellationToken)
     {
+        if (!Query.TryWait(request, options.Value, out var wait, out var problem))
+        {
+            return problem;
+        }
+
         var status = await service.GetStatusAsync(id, cancellationToken).ConfigureAwait(false);
+        if (status is not null && wait > TimeSpan.Zero && !StatusAnswer.HasEnded(status.Status))
+        {
+            status = await WaitForChangeAsync(service, status, wait, time, cancellationToken).ConfigureAwait(false);
+        }
+
         if (status is null)
         {
             return NoBatch(id);
         }
 
-        var node = JsonSerializer.SerializeToNode(status, BatchJson.Options)!.AsObject();
-        node["links"] = JsonSerializer.SerializeToNode(Links.For(request, id), BatchJson.Options);
-        return Results.Text(node.ToJsonString(), "application/json", Encoding.UTF8);
+        var links = Links.For(request, id);
+        var node = JsonSerializer.SerializeToNode(status, ApiJson.Options)!.AsObject();
+        node["links"] = JsonSerializer.SerializeToNode(links, ApiJson.Options);
+        return StatusAnswer.Of(node, status.Status, status.CreatedAt, links, batchOptions.Value.Workflow.Polling, time);
     }
 
     public static async Task<IResult> ResultsAsync(string id, HttpRequest request, BatchService service, CancellationToken cancellationToken)
@@ -102,7 +127,8 @@ internal static class BatchHandlers
 
         if (format != "csv")
         {
-            return Results.Bytes(json.Value, "application/json");
+            // Stored with the product's options; answered with the API's (plain + and ' like every answer).
+            return Results.Text(JsonNode.Parse(json.Value.Span)!.ToJsonString(ApiJson.Options), "application/json", Encoding.UTF8);
         }
 
         var aggregate = JsonSerializer.Deserialize<BatchAggregate>(json.Value.Span, BatchJson.Options)!;
@@ -112,7 +138,7 @@ internal static class BatchHandlers
     public static async Task<IResult> CancelAsync(string id, HttpRequest request, BatchService service, CancellationToken cancellationToken) =>
         await service.CancelAsync(id, cancellationToken).ConfigureAwait(false) switch
         {
-            ActionResult.Accepted => Results.Json(Links.For(request, id), BatchJson.Options, statusCode: StatusCodes.Status202Accepted),
+            ActionResult.Accepted => Results.Json(Links.For(request, id), ApiJson.Options, statusCode: StatusCodes.Status202Accepted),
             ActionResult.NotFound => NoBatch(id),
             _ => Problems.Conflict($"Batch '{id}' has finished (or is being purged); there is nothing to cancel."),
         };
@@ -127,13 +153,29 @@ internal static class BatchHandlers
 
     private static IResult NoBatch(string id) => Problems.NotFound($"No batch '{Query.Clip(id)}'.");
 
-    /// <summary>Adds a Location header to a result.</summary>
-    private sealed class WithLocation(IResult inner, string location) : IResult
+    /// <summary>Polls the status store until the document changes (status, progress, counts or reason) or
+    /// <paramref name="wait"/> has passed; null when the batch disappeared (purged).</summary>
+    private static async Task<BatchStatusDocument?> WaitForChangeAsync(BatchService service, BatchStatusDocument status, TimeSpan wait, TimeProvider time, CancellationToken cancellationToken)
     {
-        public Task ExecuteAsync(HttpContext httpContext)
+        var deadline = time.GetUtcNow() + wait;
+        var seen = Fingerprint(status);
+        while (time.GetUtcNow() < deadline)
         {
-            httpContext.Response.Headers.Location = location;
-            return inner.ExecuteAsync(httpContext);
+            var left = deadline - time.GetUtcNow();
+            await Task.Delay(left < WaitPollInterval ? left : WaitPollInterval, time, cancellationToken).ConfigureAwait(false);
+            var next = await service.GetStatusAsync(status.Id, cancellationToken).ConfigureAwait(false);
+            if (next is null || Fingerprint(next) != seen)
+            {
+                return next;
+            }
+
+            status = next;
         }
+
+        return status;
     }
+
+    // lastUpdatedAt is left out: the engine touches it without a change a client could see.
+    private static string Fingerprint(BatchStatusDocument status) =>
+        JsonSerializer.Serialize(new { status.Status, status.Progress, status.Tasks, status.Reason }, ApiJson.Options);
 }

@@ -16,24 +16,30 @@ internal static class InputHandlers
             return Problems.Parameter("sha256", "Name the bundle by the SHA-256 of its uncompressed tar: 64 lowercase hex digits.");
         }
 
-        var limit = options.Value.MaxBundleBytes;
+        var settings = options.Value;
+        var limit = settings.MaxBundleBytes;
+        Body.Prepare(request, settings);
         if (request.ContentLength > limit)
         {
-            Logs.BodyTooLarge(logger, limit);
-            return Problems.TooLarge(limit);
+            return await Body.RefuseAsync(request, BodyOutcome.TooLarge, limit, 0, settings, logger, cancellationToken).ConfigureAwait(false);
         }
 
-        Body.LiftHostLimit(request, limit);
         var path = Path.GetTempFileName();
         try
         {
+            BodyOutcome outcome;
+            long written;
             await using (var file = File.Create(path))
             {
-                if (!await Body.CopyAsync(request.Body, file, limit, cancellationToken).ConfigureAwait(false))
-                {
-                    Logs.BodyTooLarge(logger, limit);
-                    return Problems.TooLarge(limit);
-                }
+                outcome = await Body.CopyAsync(request, file, limit, TimeSpan.FromSeconds(settings.MaxBundleSeconds), cancellationToken).ConfigureAwait(false);
+                written = file.Length;
+            }
+
+            if (outcome != BodyOutcome.Complete)
+            {
+                // The partial file is deleted first: a drain of up to MaxDrainBytes must not keep it on disk.
+                File.Delete(path);
+                return await Body.RefuseAsync(request, outcome, limit, written, settings, logger, cancellationToken).ConfigureAwait(false);
             }
 
             var (result, reason) = await service.PutBundleAsync(sha256, path, cancellationToken).ConfigureAwait(false);

@@ -19,6 +19,9 @@ internal static partial class Logs
     [LoggerMessage(EventId = 3003, Level = LogLevel.Debug, Message = "Request body over {Limit} bytes refused")]
     public static partial void BodyTooLarge(ILogger logger, long limit);
 
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Information, Message = "Request body refused: it arrived too slowly")]
+    public static partial void BodyTooSlow(ILogger logger);
+
     [LoggerMessage(EventId = 3004, Level = LogLevel.Debug, Message = "Bundle {Sha256} refused: {Reason}")]
     public static partial void BundleRejected(ILogger logger, string sha256, string reason);
 

@@ -52,7 +52,7 @@ internal static class OpenApiDocument
           "BatchDocument": { "$ref": "/api/schema/batch.json" },
           "BatchList": { "type": "object", "required": [ "items" ], "properties": {
             "items": { "type": "array", "items": { "type": "object", "properties": { "id": { "type": "string" },
-              "status": { "enum": [ "pending", "running", "completed", "cancelled", "failed", "terminated" ] }, "createdAt": { "type": "string", "format": "date-time" },
+              "status": { "enum": [ "pending", "running", "completed", "cancelled", "failed", "terminated", "purging" ] }, "createdAt": { "type": "string", "format": "date-time" },
               "lastUpdatedAt": { "type": "string", "format": "date-time" }, "totalRuns": { "type": "integer" }, "reason": { "type": [ "string", "null" ] },
               "links": { "$ref": "urn:orchestration:openapi:links" } } } },
             "continuationToken": { "type": [ "string", "null" ], "description": "Pass back as continuationToken for the next page; null on the last." } } },
@@ -63,7 +63,12 @@ internal static class OpenApiDocument
               "attempts": { "type": "integer" }, "execution": { "type": [ "string", "null" ] }, "reason": { "type": [ "string", "null" ] } },
             "patternProperties": { "^label\\.": { "type": [ "string", "null" ] } } },
           "RunsPage": { "type": "object", "required": [ "items" ], "properties": { "items": { "type": "array", "items": { "$ref": "#/components/schemas/RunRow" } },
-            "continuationToken": { "type": [ "string", "null" ] } } }
+            "continuationToken": { "type": [ "string", "null" ] } } },
+          "Submitted": { "allOf": [ { "$ref": "#/components/schemas/Links" }, { "type": "object", "properties": { "created": { "type": "boolean", "description": "false when the same batch already existed" }, "status": { "type": "string" } } } ] }
+        },
+        "headers": {
+          "Location": { "description": "The batch's status URI", "schema": { "type": "string" } },
+          "Retry-After": { "description": "Seconds to wait before polling the status again (only while the batch runs)", "schema": { "type": "integer" } }
         }
       },
       "security": [ { "functionsKey": [] } ],
@@ -76,8 +81,11 @@ internal static class OpenApiDocument
           "post": { "summary": "Submit a batch (idempotent by id or Idempotency-Key)",
             "parameters": [ { "name": "Idempotency-Key", "in": "header", "schema": { "type": "string" } } ],
             "requestBody": { "required": true, "description": "The batch document: docs/batch-document.md", "content": { "application/json": { "schema": { "$ref": "/api/schema/batch.json" } } } },
-            "responses": { "202": { "description": "Accepted (also for a repeat of the same batch); Location = status", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Links" } } } },
-              "400": { "description": "Invalid: every problem in errors", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } }, "401": { "description": "Missing or wrong key" }, "409": { "description": "A different batch has this id" }, "413": { "description": "Body too large" } } },
+            "responses": { "202": { "description": "Accepted (also for a repeat of the same batch, then created: false and its status); Location = status; Retry-After while it runs",
+                "headers": { "Location": { "$ref": "#/components/headers/Location" }, "Retry-After": { "$ref": "#/components/headers/Retry-After" } },
+                "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Submitted" } } } },
+              "400": { "description": "Invalid: every problem in errors", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } }, "401": { "description": "Missing or wrong key" }, "408": { "description": "Body too slow (time limit or minimum rate)" }, "409": { "description": "A different batch has this id" }, "413": { "description": "Body too large (read to its end first, within bounds, so the client can read this)" } } },
+
           "get": { "summary": "List batches",
             "parameters": [ { "name": "status", "in": "query", "schema": { "type": "string" }, "description": "Comma-separated statuses" },
               { "name": "top", "in": "query", "schema": { "type": "integer" } }, { "name": "continuationToken", "in": "query", "schema": { "type": "string" } } ],
@@ -85,7 +93,12 @@ internal static class OpenApiDocument
         },
         "/api/batches/{id}": {
           "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } } ],
-          "get": { "summary": "Status document with links", "responses": { "200": { "description": "Status", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Status" } } } }, "404": { "description": "No such batch" }, "401": { "description": "Missing or wrong key" } } },
+          "get": { "summary": "Status document with links (asynchronous request-reply: poll until 200)",
+            "parameters": [ { "name": "wait", "in": "query", "schema": { "type": "integer", "minimum": 0, "maximum": 60 }, "description": "Long poll: answer as soon as the document changes, or after this many seconds" } ],
+            "responses": { "200": { "description": "The batch has ended (completed, cancelled, failed, terminated, purging)", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Status" } } } },
+              "202": { "description": "The batch is pending or running; poll Location again after Retry-After", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Status" } } },
+                "headers": { "Location": { "$ref": "#/components/headers/Location" }, "Retry-After": { "$ref": "#/components/headers/Retry-After" } } },
+              "400": { "description": "Bad wait" }, "404": { "description": "No such batch" }, "401": { "description": "Missing or wrong key" } } },
           "delete": { "summary": "Purge a finished batch (background)", "responses": { "202": { "description": "Purging" }, "404": { "description": "No such batch" }, "409": { "description": "Not finished" }, "401": { "description": "Missing or wrong key" } } }
         },
         "/api/batches/{id}/results": {
@@ -117,7 +130,7 @@ internal static class OpenApiDocument
           "parameters": [ { "name": "sha256", "in": "path", "required": true, "schema": { "type": "string", "pattern": "^[0-9a-f]{64}$" } } ],
           "put": { "summary": "Upload a bundle (tar.gz named by the SHA-256 of its uncompressed tar; put-if-absent)",
             "requestBody": { "required": true, "content": { "application/gzip": { "schema": { "type": "string", "format": "binary" } } } },
-            "responses": { "201": { "description": "Stored (or already there)" }, "400": { "description": "Invalid bundle, with the reason" }, "413": { "description": "Too large" }, "401": { "description": "Missing or wrong key" } } }
+            "responses": { "201": { "description": "Stored (or already there)" }, "400": { "description": "Invalid bundle, with the reason" }, "408": { "description": "Body too slow" }, "413": { "description": "Too large" }, "401": { "description": "Missing or wrong key" } } }
         }
       }
     }

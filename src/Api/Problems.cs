@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
 namespace Orchestration.Api;
@@ -7,8 +6,6 @@ namespace Orchestration.Api;
 internal static class Problems
 {
     private const string TypePrefix = "urn:orchestration:problem:";
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public static IResult Validation(string detail, IEnumerable<ApiProblemError> errors) =>
         Of("validation", "The request is invalid.", StatusCodes.Status400BadRequest, detail, [.. errors]);
@@ -25,9 +22,13 @@ internal static class Problems
     public static IResult TooLarge(long limit) =>
         Of("too-large", "The request body is too large.", StatusCodes.Status413PayloadTooLarge, $"At most {limit} bytes are accepted.");
 
+    public static IResult TooSlow() =>
+        Of("too-slow", "The request body arrived too slowly.", StatusCodes.Status408RequestTimeout,
+            "The body must arrive within the time limit and above the minimum data rate; the connection is closed.");
+
     public static IResult Unauthorized() =>
         Of("unauthorized", "Unauthorized.", StatusCodes.Status401Unauthorized, "Send a valid key in the x-functions-key header.");
 
     public static IResult Of(string kind, string title, int status, string? detail, IReadOnlyList<ApiProblemError>? errors = null) =>
-        Results.Json(new ApiProblem(TypePrefix + kind, title, status, detail, errors), Json, "application/problem+json", status);
+        Results.Json(new ApiProblem(TypePrefix + kind, title, status, detail, errors), ApiJson.Rows, "application/problem+json", status);
 }

@@ -44,6 +44,26 @@ internal static class Query
         return false;
     }
 
+    public static bool TryWait(HttpRequest request, ApiOptions options, out TimeSpan wait, out IResult problem)
+    {
+        problem = Results.Empty;
+        wait = TimeSpan.Zero;
+        var text = request.Query["wait"].ToString();
+        if (text.Length == 0)
+        {
+            return true;
+        }
+
+        if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds <= options.MaxWaitSeconds)
+        {
+            wait = TimeSpan.FromSeconds(seconds);
+            return true;
+        }
+
+        problem = Problems.Parameter("wait", $"Give whole seconds from 0 to {options.MaxWaitSeconds}.");
+        return false;
+    }
+
     public static string? Token(HttpRequest request) => request.Query["continuationToken"].ToString() is { Length: > 0 } token ? token : null;
 
     /// <summary>Echoes client text in a message at a bounded length.</summary>

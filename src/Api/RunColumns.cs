@@ -70,5 +70,5 @@ internal sealed class RunColumns
     };
 
     /// <summary>The JSON options of run documents: nulls are written, so every row has every column.</summary>
-    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
+    public static JsonSerializerOptions Json => ApiJson.Rows;
 }

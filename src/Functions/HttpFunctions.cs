@@ -12,11 +12,15 @@ namespace Orchestration.Functions;
 /// <summary>The HTTP API of src/Api (DESIGN.md section 11) as HTTP triggers: same routes (the host's route prefix
 /// is <c>api</c>), same handlers, so the same payloads, status codes and problem details. Keys are the host's
 /// function keys (<c>x-functions-key</c>); only <c>/api/health</c> and <c>/api/schema/batch.json</c> are anonymous, as in the standalone server.
-/// Durable's own management URLs are never returned: responses carry this API's links only.</summary>
+/// Durable's own management URLs are never returned: responses carry this API's links only.
+/// The handlers' <c>IResult</c> writes the status code and headers (202/200, <c>Location</c>, <c>Retry-After</c>) on
+/// the ASP.NET Core response as it does in the standalone server.</summary>
 /// <param name="batches">Builds the batch service around each invocation's durable client.</param>
 /// <param name="options">The API options (limits, page sizes).</param>
+/// <param name="batchOptions">The batch service options (the polling schedule behind <c>Retry-After</c>).</param>
+/// <param name="time">The clock.</param>
 /// <param name="loggers">Loggers for the handlers.</param>
-public sealed class HttpFunctions(BatchServices batches, IOptions<ApiOptions> options, ILoggerFactory loggers)
+public sealed class HttpFunctions(BatchServices batches, IOptions<ApiOptions> options, IOptions<BatchServiceOptions> batchOptions, TimeProvider time, ILoggerFactory loggers)
 {
     /// <summary><c>GET /api/health</c>.</summary>
     /// <param name="request">The request.</param>
@@ -49,7 +53,7 @@ public sealed class HttpFunctions(BatchServices batches, IOptions<ApiOptions> op
     [Function("SubmitBatch")]
     public Task<IResult> Submit(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "batches")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
-        BatchHandlers.SubmitAsync(request, batches.For(client), options, loggers, request.HttpContext.RequestAborted);
+        BatchHandlers.SubmitAsync(request, batches.For(client), options, batchOptions, time, loggers, request.HttpContext.RequestAborted);
 
     /// <summary><c>GET /api/batches</c>.</summary>
     /// <param name="request">The request.</param>
@@ -64,11 +68,11 @@ public sealed class HttpFunctions(BatchServices batches, IOptions<ApiOptions> op
     /// <param name="request">The request.</param>
     /// <param name="id">The batch id.</param>
     /// <param name="client">The durable client.</param>
-    /// <returns>The status document.</returns>
+    /// <returns>The status document: 202 with Retry-After while the batch runs, 200 once ended (<c>?wait=</c> long-polls).</returns>
     [Function("GetBatchStatus")]
     public Task<IResult> Status(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "batches/{id}")] HttpRequest request, string id, [DurableClient] DurableTaskClient client) =>
-        BatchHandlers.StatusAsync(id, request, batches.For(client), request.HttpContext.RequestAborted);
+        BatchHandlers.StatusAsync(id, request, batches.For(client), options, batchOptions, time, request.HttpContext.RequestAborted);
 
     /// <summary><c>GET /api/batches/{id}/results</c>.</summary>
     /// <param name="request">The request.</param>

@@ -22,7 +22,9 @@ internal sealed class BatchWatcher(IBatchSource source, TextWriter output, TextW
     /// <summary>Whether the live view (and rounded borders) is used: a terminal, and no JSON asked for.</summary>
     public bool Interactive { get; } = !json && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
 
-    public static bool IsFinished(BatchStatusDocument status) => Finished.Contains(status.Status, StringComparer.Ordinal);
+    public static bool IsFinished(BatchStatusDocument status) => IsFinished(status.Status);
+
+    public static bool IsFinished(string status) => Finished.Contains(status, StringComparer.Ordinal);
 
     /// <summary>Shows progress until the batch finishes or <paramref name="stop"/> completes; returns the last status.</summary>
     public Task<BatchStatusDocument> FollowAsync(string batchId, Task stop, CancellationToken cancellationToken = default) =>
@@ -71,20 +73,34 @@ internal sealed class BatchWatcher(IBatchSource source, TextWriter output, TextW
 
     private async Task<BatchStatusDocument> PollAsync(string batchId, Task stop, Action<BatchStatusDocument> show, CancellationToken cancellationToken)
     {
+        var poll = await source.PollAsync(batchId, null, cancellationToken).ConfigureAwait(false) ?? throw Disappeared(batchId);
         while (true)
         {
-            var status = await source.GetStatusAsync(batchId, cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"Batch {batchId} disappeared (purged?).");
-            show(status);
-            if (IsFinished(status) || stop.IsCompleted)
+            show(poll.Status);
+            if (poll.Ended || stop.IsCompleted)
             {
-                return status;
+                return poll.Status;
             }
 
-            await Task.WhenAny(stop, Task.Delay(PollEvery, cancellationToken)).ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
+            // The source's Retry-After when it gives one (a server long-polls it, so a change still shows at once).
+            using var stopped = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var next = source.PollAsync(batchId, poll.RetryAfter ?? PollEvery, stopped.Token);
+            if (await Task.WhenAny(stop, next).ConfigureAwait(false) != next)
+            {
+                await stopped.CancelAsync().ConfigureAwait(false);
+                await next.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+
+                // Stopped while waiting: one last read, so the caller sees the status as of the stop.
+                poll = await source.PollAsync(batchId, null, cancellationToken).ConfigureAwait(false) ?? throw Disappeared(batchId);
+                show(poll.Status);
+                return poll.Status;
+            }
+
+            poll = await next.ConfigureAwait(false) ?? throw Disappeared(batchId);
         }
     }
+
+    private static InvalidOperationException Disappeared(string batchId) => new($"Batch {batchId} disappeared (purged?).");
 
     private async Task<BatchStatusDocument> LiveAsync(string batchId, Task stop, CancellationToken cancellationToken)
     {

@@ -12,6 +12,14 @@ public interface IBatchSource
     /// <returns>The status, or null for an unknown batch.</returns>
     Task<BatchStatusDocument?> GetStatusAsync(string batchId, CancellationToken cancellationToken = default);
 
+    /// <summary>The batch's status, after waiting up to <paramref name="wait"/> for it to change (a remote server
+    /// long-polls and answers as soon as it changes; the in-process service just waits).</summary>
+    /// <param name="batchId">The batch id.</param>
+    /// <param name="wait">How long to wait for a change first; null to read at once.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The status with whether it has ended and when to ask again, or null for an unknown batch.</returns>
+    Task<BatchPoll?> PollAsync(string batchId, TimeSpan? wait, CancellationToken cancellationToken = default);
+
     /// <summary>The aggregate document (JSON), once it was written.</summary>
     /// <param name="batchId">The batch id.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

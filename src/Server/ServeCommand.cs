@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Orchestration.Activities;
 using Orchestration.Api;
@@ -35,6 +36,11 @@ internal static class ServeCommand
         // The web host reads ASPNETCORE_URLS (and DOTNET_URLS) into the "urls" setting.
         var urls = arguments.Urls ?? builder.Configuration[WebHostDefaults.ServerUrlsKey] ?? DefaultUrls;
         builder.WebHost.UseUrls(urls);
+        // The API reads bodies under its own limits (Body.cs); the server-wide rate covers HTTP/2, where the
+        // per-request rate cannot be set.
+        var api = builder.Configuration.GetSection(ApiOptions.Section).Get<ApiOptions>() ?? new ApiOptions();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MinRequestBodyDataRate =
+            new MinDataRate(api.MinBodyBytesPerSecond, TimeSpan.FromSeconds(api.MinBodyRateGraceSeconds)));
         builder.Services.AddStandaloneOrchestration(builder.Configuration, arguments.DataFolder);
         builder.Services.AddOrchestrationApi();
         builder.Services.AddOrchestrationTelemetry(builder.Configuration);

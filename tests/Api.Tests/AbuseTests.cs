@@ -195,7 +195,7 @@ public sealed class AbuseTests(AbuseHostFixture fixture, ITestOutputHelper outpu
         var clock = Stopwatch.StartNew();
         using var status = await host.Http.GetAsync("/api/batches/live");
         clock.Stop();
-        Assert.Equal(HttpStatusCode.OK, status.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, status.StatusCode); // the batch runs throughout: 202
         return clock.Elapsed;
     }
 

@@ -114,6 +114,7 @@ public sealed class BatchLifecycleTests
         Assert.Equal(1, row.GetProperty("attempts").GetInt32());
         Assert.Equal("app, \"main\"", row.GetProperty("label.repo").GetString());
         Assert.Equal(JsonValueKind.Null, row.GetProperty("label.tier").ValueKind);
+        Assert.Equal("safety", row.GetProperty("label.team").GetString()); // the batch's label, on every row
         Assert.Equal(2, page1.GetProperty("items").GetArrayLength());
         Assert.Equal(2, page2.GetProperty("items").GetArrayLength());
         Assert.Empty(page1.GetProperty("items").EnumerateArray().Select(Key).Intersect(page2.GetProperty("items").EnumerateArray().Select(Key)));
@@ -128,13 +129,13 @@ public sealed class BatchLifecycleTests
 
         Assert.Equal("text/csv", csvResponse.Content.Headers.ContentType!.MediaType);
         var records = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("batch,task,runIndex,outcome,flags,exitCode,durationSeconds,costUsd,attempts,execution,reason,label.repo,label.tier", records[0]);
+        Assert.Equal("batch,task,runIndex,outcome,flags,exitCode,durationSeconds,costUsd,attempts,execution,reason,label.repo,label.team,label.tier", records[0]);
         Assert.Equal(3, records.Length);
         Assert.StartsWith("life-1,bad,0,failed,,1,", records[1], StringComparison.Ordinal);
-        Assert.EndsWith(",,2", records[1], StringComparison.Ordinal);
+        Assert.EndsWith(",,safety,2", records[1], StringComparison.Ordinal);
         var goodRecords = goodCsv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(4, goodRecords.Length);
-        Assert.All(goodRecords.Skip(1), r => Assert.EndsWith(",\"app, \"\"main\"\"\",", r, StringComparison.Ordinal));
+        Assert.All(goodRecords.Skip(1), r => Assert.EndsWith(",\"app, \"\"main\"\"\",safety,", r, StringComparison.Ordinal));
 
         await AssertProblemAsync(await host.Http.GetAsync("/api/batches/life-1/runs?outcome=weird"), HttpStatusCode.BadRequest, "outcome");
         await AssertProblemAsync(await host.Http.GetAsync("/api/batches/life-1/runs?format=xml"), HttpStatusCode.BadRequest, "format");
@@ -182,7 +183,21 @@ public sealed class BatchLifecycleTests
         // Assert
         Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
-        Assert.Equal(await first.Content.ReadAsStringAsync(), await again.Content.ReadAsStringAsync());
+
+        // The same links; the repeat says it found the batch (created false) and where it stands.
+        var firstBody = (await first.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!;
+        var againBody = (await again.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!;
+        Assert.True(firstBody["created"]!.GetValue<bool>());
+        Assert.False(againBody["created"]!.GetValue<bool>());
+        Assert.Contains(againBody["status"]!.GetValue<string>(), new[] { "pending", "running", "completed" });
+        Assert.Equal(againBody["statusUri"]!.GetValue<string>(), again.Headers.Location!.OriginalString);
+        foreach (var name in new[] { "created", "status" })
+        {
+            firstBody.Remove(name);
+            againBody.Remove(name);
+        }
+
+        Assert.Equal(firstBody.ToJsonString(), againBody.ToJsonString());
         await AssertProblemAsync(different, HttpStatusCode.Conflict);
         Assert.Equal(HttpStatusCode.Accepted, keyed.StatusCode);
         var keyedId = (await keyed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;

@@ -60,6 +60,9 @@ public sealed class RemoteCommandTests(RemoteServerFixture server) : IClassFixtu
 
         Assert.Equal((0, 0), (first.ExitCode, second.ExitCode));
         Assert.Equal(first.Stdout, second.Stdout);
+        Assert.Contains($"Batch {id} submitted.", first.Stderr, StringComparison.Ordinal);
+        Assert.Matches($@"Batch {id} already exists \((pending|running|completed)\); nothing new was submitted\.", second.Stderr);
+        Assert.DoesNotContain("submitted. Follow", second.Stderr, StringComparison.Ordinal);
         Assert.Equal(createdAt, CreatedAt((await server.CliAsync("status", id, "--json")).Stdout));
         Assert.Equal(0, watch.ExitCode);
         Assert.Equal(2, Lines(runs.Stdout).Count);

@@ -15,6 +15,9 @@ internal sealed class OrchestrationClient : IBatchSource, IDisposable
 {
     public const string KeyHeader = "x-functions-key";
 
+    /// <summary>The longest <c>?wait=</c> asked for (the server's default bound).</summary>
+    private const int MaxWaitSeconds = 60;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly HttpClient _http;
 
@@ -56,15 +59,22 @@ internal sealed class OrchestrationClient : IBatchSource, IDisposable
     }
 
     /// <summary><c>POST /api/batches</c>: submits (or finds again) a batch.</summary>
-    /// <returns>Its links.</returns>
-    public async Task<Links> SubmitAsync(byte[] document, CancellationToken cancellationToken = default)
+    /// <returns>Its links, whether this call created it, and its status.</returns>
+    public async Task<SubmitAnswer> SubmitAsync(byte[] document, CancellationToken cancellationToken = default)
     {
         using var content = new ByteArrayContent(document);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         using var response = await _http.PostAsync("api/batches", content, cancellationToken).ConfigureAwait(false);
         await EnsureAsync(response, cancellationToken).ConfigureAwait(false);
-        return await response.Content.ReadFromJsonAsync<Links>(Json, cancellationToken).ConfigureAwait(false)
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        var links = JsonSerializer.Deserialize<Links>(text, Json)
             ?? throw new OrchestrationApiException(response.StatusCode, null, "an empty answer to the submission");
+        var node = JsonNode.Parse(text);
+
+        // A server before "created" answered only links, and only for new or identical batches: count it as new.
+        var created = node?["created"]?.GetValue<bool>() ?? true;
+        var status = node?["status"]?.GetValue<string>() ?? "pending";
+        return new SubmitAnswer(links, created, status);
     }
 
     /// <inheritdoc />
@@ -78,6 +88,28 @@ internal sealed class OrchestrationClient : IBatchSource, IDisposable
 
         await EnsureAsync(response, cancellationToken).ConfigureAwait(false);
         return await response.Content.ReadFromJsonAsync<BatchStatusDocument>(Json, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The status endpoint's asynchronous request-reply contract: 202 while the batch runs (whatever the
+    /// document says), 200 once it has ended; <c>Retry-After</c> is the server's pace, and <c>?wait=</c> makes the
+    /// server answer as soon as the status changes within that time.</remarks>
+    public async Task<BatchPoll?> PollAsync(string batchId, TimeSpan? wait, CancellationToken cancellationToken = default)
+    {
+        var query = wait is { } time ? "?wait=" + Math.Clamp((int)Math.Ceiling(time.TotalSeconds), 1, MaxWaitSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture) : "";
+        using var response = await _http.GetAsync(Batch(batchId) + query, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        await EnsureAsync(response, cancellationToken).ConfigureAwait(false);
+        var status = await response.Content.ReadFromJsonAsync<BatchStatusDocument>(Json, cancellationToken).ConfigureAwait(false)
+            ?? throw new OrchestrationApiException(response.StatusCode, null, "an empty status document");
+
+        // 200 from a server before the 202 contract answered for running batches too: the document then decides.
+        var ended = response.StatusCode != HttpStatusCode.Accepted && BatchWatcher.IsFinished(status);
+        return new BatchPoll(status, ended, response.Headers.RetryAfter?.Delta);
     }
 
     /// <summary>The status document as the server wrote it (with its links).</summary>

@@ -52,10 +52,13 @@ internal static partial class RemoteCommands
 
         try
         {
-            var links = await context.Client.SubmitAsync(document, cancellationToken).ConfigureAwait(false);
+            var answer = await context.Client.SubmitAsync(document, cancellationToken).ConfigureAwait(false);
+            var links = answer.Links;
             await context.Out.WriteLineAsync(links.Id).ConfigureAwait(false);
             await context.Out.WriteLineAsync(new Uri(context.Client.BaseUrl, links.StatusUri).AbsoluteUri).ConfigureAwait(false);
-            await context.Err.WriteLineAsync($"Batch {links.Id} submitted. Follow it with: orchestration status {links.Id} --watch").ConfigureAwait(false);
+            await context.Err.WriteLineAsync(answer.Created
+                ? $"Batch {links.Id} submitted. Follow it with: orchestration status {links.Id} --watch"
+                : $"Batch {links.Id} already exists ({answer.Status}); nothing new was submitted. See it with: orchestration status {links.Id}{(BatchWatcher.IsFinished(answer.Status) ? "" : " --watch")}").ConfigureAwait(false);
             return ExitCodes.Completed;
         }
         catch (OrchestrationApiException ex) when (ex.Status == HttpStatusCode.Conflict)

@@ -55,7 +55,8 @@ public sealed partial class BatchService
         }
 
         var page = await results.QueryRunsAsync(new RunQuery(batchId, ordinal, outcome, flag, pageSize, continuationToken), cancellationToken).ConfigureAwait(false);
-        return new RunListing(page, batch.Tasks.Select(t => t.Labels).ToList());
+        // Batch labels apply to every task's rows; a task's own label of the same name wins.
+        return new RunListing(page, batch.Tasks.Select(t => Labels(batch.Labels, t.Labels)).ToList());
     }
 
     /// <summary>Opens an artifact of a run attempt (the last attempt when none is named).</summary>
@@ -111,5 +112,21 @@ public sealed partial class BatchService
         await using var file = File.OpenRead(gzipPath);
         await objects.PutIfAbsentAsync($"inputs/{sha256}.tar.gz", file, "application/gzip", cancellationToken).ConfigureAwait(false);
         return (ActionResult.Accepted, null);
+    }
+
+    private static IReadOnlyDictionary<string, string> Labels(IReadOnlyDictionary<string, string> batch, IReadOnlyDictionary<string, string> task)
+    {
+        if (batch.Count == 0)
+        {
+            return task;
+        }
+
+        var merged = new SortedDictionary<string, string>(batch.ToDictionary(), StringComparer.Ordinal);
+        foreach (var (name, value) in task)
+        {
+            merged[name] = value;
+        }
+
+        return merged;
     }
 }

@@ -17,7 +17,8 @@ public static partial class Comparable
         var body = (media == "application/json" || media?.EndsWith("+json", StringComparison.Ordinal) == true) && answer.Body.Length > 0
             ? Mask(JsonNode.Parse(answer.Body))?.ToJsonString() ?? "null"
             : Text(answer.Body);
-        return $"{answer.Status} {MediaType(answer.ContentType)} {answer.Location}\n{body}";
+        // Retry-After is kept as present or absent: both hosts compute it from the batch's age at their own time.
+        return $"{answer.Status} {MediaType(answer.ContentType)} {answer.Location} retry-after:{answer.RetryAfter is not null}\n{body}";
     }
 
     private static string? MediaType(string? contentType) => contentType?.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant();

@@ -129,7 +129,8 @@ public sealed class FunctionsHost : IAsyncDisposable
             context.Response.StatusCode,
             context.Response.ContentType,
             context.Response.Headers.Location.ToString() is { Length: > 0 } location ? location : null,
-            System.Text.Encoding.UTF8.GetString(responseBody.ToArray()));
+            System.Text.Encoding.UTF8.GetString(responseBody.ToArray()),
+            context.Response.Headers.RetryAfter.ToString() is { Length: > 0 } retryAfter ? retryAfter : null);
     }
 
     private static readonly FunctionsMetadataFile Metadata = FunctionsMetadataFile.Read();

@@ -3,8 +3,8 @@ using System.Text.Json.Nodes;
 
 namespace Orchestration.Functions.Tests.Support;
 
-/// <summary>A response as both hosts are compared on: status, content type, Location and body.</summary>
-public sealed record HttpAnswer(int Status, string? ContentType, string? Location, string Body)
+/// <summary>A response as both hosts are compared on: status, content type, Location, Retry-After and body.</summary>
+public sealed record HttpAnswer(int Status, string? ContentType, string? Location, string Body, string? RetryAfter = null)
 {
     public JsonNode? Json => Body.Length == 0 ? null : JsonNode.Parse(Body);
 
@@ -14,7 +14,8 @@ public sealed record HttpAnswer(int Status, string? ContentType, string? Locatio
         (int)response.StatusCode,
         response.Content.Headers.ContentType?.ToString(),
         response.Headers.Location?.ToString(),
-        await response.Content.ReadAsStringAsync());
+        await response.Content.ReadAsStringAsync(),
+        response.Headers.RetryAfter?.ToString());
 
-    public override string ToString() => $"{Status} {ContentType} {Location}\n{Body}";
+    public override string ToString() => $"{Status} {ContentType} {Location} Retry-After: {RetryAfter}\n{Body}";
 }
