@@ -1,6 +1,6 @@
 using System.Net;
-using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.Options;
 using Orchestration.Activities;
 using Orchestration.Api;
