@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Orchestration.Domain;
 using Orchestration.Domain.Documents;
 using Orchestration.Domain.Judging;
 using Orchestration.Domain.Specs;
@@ -163,7 +162,7 @@ public sealed class ClaudeRunTests : IDisposable
         // Act
         var outcome = await _harness.RunAsync();
         var result = _harness.ReadResult();
-        var judgement = Judge.Evaluate(ClaudeTask(), result, _harness.ReadAttemptObject(RunnerContract.ResponseObject));
+        var judgement = Judge.Evaluate(JudgedTasks.Of(TaskKind.Claude), result, _harness.ReadAttemptObject(RunnerContract.ResponseObject));
 
         // Assert
         Assert.Equal(0, outcome.ExitCode);
@@ -206,24 +205,6 @@ public sealed class ClaudeRunTests : IDisposable
         Assert.Null(result.Claude!.Summary);
         Assert.Contains("\"subtype\":\"init\"", _harness.ReadAttemptObject(RunnerContract.TranscriptObject), StringComparison.Ordinal);
     }
-
-    private static BatchTask ClaudeTask() => new()
-    {
-        Ordinal = 0,
-        Id = "t1",
-        Kind = TaskKind.Claude,
-        Prompt = "Hello.",
-        Labels = new Dictionary<string, string>(),
-        AllowedTools = [],
-        DisallowedTools = [],
-        Inputs = new Dictionary<string, InputSource>(),
-        N = 1,
-        TimeoutSeconds = 60,
-        MaxAttempts = 1,
-        Profile = new Profile("runner:1", "1", "2Gi", new Dictionary<string, string>()),
-        PassExitCodes = [0],
-        Flags = new Dictionary<string, FlagRule>(),
-    };
 
     private static void AssertFlag(List<string> args, string flag, string value)
     {

@@ -1,4 +1,3 @@
-using Orchestration.Domain;
 using Orchestration.Domain.Documents;
 using Orchestration.Domain.Judging;
 using Orchestration.Domain.Specs;
@@ -34,7 +33,7 @@ public sealed class PhaseFailureTests : IDisposable
         Assert.Equal(Termination.None, result.Termination);
         Assert.False(File.Exists(Path.Combine(_harness.Workspace, "main-ran")));
         Assert.False(File.Exists(marker), "claude ran although the preCommand failed");
-        var judgement = Judge.Evaluate(Task(kind), result, _harness.ReadAttemptObject(RunnerContract.ResponseObject));
+        var judgement = Judge.Evaluate(JudgedTasks.Of(kind, maxAttempts: 3), result, _harness.ReadAttemptObject(RunnerContract.ResponseObject));
         Assert.Equal(RunOutcome.Failed, judgement.Outcome);
         Assert.Equal(kind == TaskKind.Claude ? "preCommand exited 7; Claude did not run" : "preCommand exited 7; the command did not run", judgement.Reason);
         Assert.Null(judgement.BatchFault);
@@ -57,7 +56,7 @@ public sealed class PhaseFailureTests : IDisposable
         Assert.Equal(3, result.PostCommandExitCode);
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("postCommand exited 3", _harness.ReadAttemptObject(RunnerContract.StderrObject), StringComparison.Ordinal);
-        var judgement = Judge.Evaluate(Task(kind), result, _harness.ReadAttemptObject(RunnerContract.ResponseObject));
+        var judgement = Judge.Evaluate(JudgedTasks.Of(kind, maxAttempts: 3), result, _harness.ReadAttemptObject(RunnerContract.ResponseObject));
         Assert.Equal(RunOutcome.Failed, judgement.Outcome);
         Assert.Equal("postCommand exited 3", judgement.Reason);
     }
@@ -75,7 +74,7 @@ public sealed class PhaseFailureTests : IDisposable
         // Assert
         var result = _harness.ReadResult();
         Assert.Equal((0, 0), (result.PreCommandExitCode, result.PostCommandExitCode));
-        Assert.Equal(RunOutcome.Passed, Judge.Evaluate(Task(kind), result, _harness.ReadAttemptObject(RunnerContract.ResponseObject)).Outcome);
+        Assert.Equal(RunOutcome.Passed, Judge.Evaluate(JudgedTasks.Of(kind, maxAttempts: 3), result, _harness.ReadAttemptObject(RunnerContract.ResponseObject)).Outcome);
     }
 
     [Fact]
@@ -99,24 +98,4 @@ public sealed class PhaseFailureTests : IDisposable
     private static RunSpec Spec(TaskKind kind) => kind == TaskKind.Claude
         ? RunnerHarness.ClaudeSpec("Say hello.")
         : RunnerHarness.CommandSpec("touch main-ran; echo hello");
-
-    private static BatchTask Task(TaskKind kind) => new()
-    {
-        Ordinal = 0,
-        Id = "t1",
-        Kind = kind,
-        Command = kind == TaskKind.Command ? "touch main-ran; echo hello" : null,
-        Prompt = kind == TaskKind.Claude ? "Say hello." : null,
-        Model = kind == TaskKind.Claude ? "claude-sonnet-4-5" : null,
-        Labels = new Dictionary<string, string>(),
-        AllowedTools = [],
-        DisallowedTools = [],
-        Inputs = new Dictionary<string, InputSource>(),
-        N = 1,
-        TimeoutSeconds = 60,
-        MaxAttempts = 3,
-        Profile = new Profile("runner:1", "1", "2Gi", new Dictionary<string, string>()),
-        PassExitCodes = [0],
-        Flags = new Dictionary<string, FlagRule>(),
-    };
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Orchestration.Domain;
 using Orchestration.Domain.Documents;
 using Orchestration.Domain.Judging;
 using Orchestration.Domain.Specs;
@@ -96,7 +95,7 @@ public sealed class TimeLimitTests(ITestOutputHelper output)
         Assert.InRange(result.WorkLimitSeconds!.Value, 1, 7);
         Assert.InRange(result.DurationSeconds!.Value, result.WorkLimitSeconds.Value - 0.05, result.WorkLimitSeconds.Value + 3);
         Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"past its allowance of 1s: the work gets {result.WorkLimitSeconds}s of its 10s"), harness.ReadAttemptObject(RunnerContract.StderrObject), StringComparison.Ordinal);
-        var judgement = Judge.Evaluate(CommandTask(10), result, null);
+        var judgement = Judge.Evaluate(JudgedTasks.Of(TaskKind.Command, 10), result, null);
         Assert.StartsWith(string.Create(CultureInfo.InvariantCulture, $"the work passed its time limit of {result.WorkLimitSeconds} s (ran "), judgement.Reason, StringComparison.Ordinal);
     }
 
@@ -107,26 +106,8 @@ public sealed class TimeLimitTests(ITestOutputHelper output)
         var outcome = await harness.RunAsync(TimeSpan.FromSeconds(timeCase.Limit + 90));
         Assert.Equal(0, outcome.ExitCode);
         var result = harness.ReadResult();
-        return new Measured(timeCase, result, Judge.Evaluate(CommandTask(timeCase.Limit), result, harness.ReadAttemptObject(RunnerContract.ResponseObject)));
+        return new Measured(timeCase, result, Judge.Evaluate(JudgedTasks.Of(TaskKind.Command, timeCase.Limit), result, harness.ReadAttemptObject(RunnerContract.ResponseObject)));
     }
-
-    private static BatchTask CommandTask(int timeoutSeconds) => new()
-    {
-        Ordinal = 0,
-        Id = "t1",
-        Kind = TaskKind.Command,
-        Command = "sleep",
-        Labels = new Dictionary<string, string>(),
-        AllowedTools = [],
-        DisallowedTools = [],
-        Inputs = new Dictionary<string, InputSource>(),
-        N = 1,
-        TimeoutSeconds = timeoutSeconds,
-        MaxAttempts = 1,
-        Profile = new Profile("runner:1", "1", "2Gi", new Dictionary<string, string>()),
-        PassExitCodes = [0],
-        Flags = new Dictionary<string, FlagRule>(),
-    };
 
     // Hands out start times at least `spacing` apart, in the order asked.
     private sealed class StartSpacing(TimeSpan spacing)
