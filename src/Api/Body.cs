@@ -129,35 +129,15 @@ internal static class Body
             return false;
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(options.DrainSeconds));
-        var chunk = ArrayPool<byte>.Shared.Rent(ChunkBytes);
-        long drained = 0;
         try
         {
-            int count;
-            while ((count = await request.Body.ReadAsync(chunk.AsMemory(0, ChunkBytes), timeout.Token).ConfigureAwait(false)) > 0)
-            {
-                drained += count;
-                if (drained > options.MaxDrainBytes)
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return false;
+            // The same bounded read as a body's, into nothing: complete only if the body ended within the bounds.
+            var outcome = await CopyAsync(request, Stream.Null, options.MaxDrainBytes, TimeSpan.FromSeconds(options.DrainSeconds), cancellationToken).ConfigureAwait(false);
+            return outcome == BodyOutcome.Complete;
         }
         catch (BadHttpRequestException)
         {
             return false;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
         }
     }
 }
