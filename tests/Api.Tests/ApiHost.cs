@@ -143,18 +143,22 @@ public sealed class ApiHost : IAsyncDisposable
         return await Http.SendAsync(request);
     }
 
-    public async Task<JsonElement> WaitForStatusAsync(string id, Func<string, bool> done, int seconds = 30)
+    public Task<JsonElement> WaitForStatusAsync(string id, Func<string, bool> done, int seconds = 30) =>
+        WaitForDocumentAsync(id, status => done(status.GetProperty("status").GetString()!), seconds);
+
+    /// <summary>Polls the batch's status document until <paramref name="done"/> holds for it (fails after <paramref name="seconds"/>).</summary>
+    public async Task<JsonElement> WaitForDocumentAsync(string id, Func<JsonElement, bool> done, int seconds = 30)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (true)
         {
             var status = await Http.GetFromJsonAsync<JsonElement>($"/api/batches/{id}");
-            if (done(status.GetProperty("status").GetString()!))
+            if (done(status))
             {
                 return status;
             }
 
-            Assert.True(DateTime.UtcNow < deadline, $"Batch {id} is still {status.GetProperty("status")}");
+            Assert.True(DateTime.UtcNow < deadline, $"Batch {id}: {status}");
             await Task.Delay(100);
         }
     }

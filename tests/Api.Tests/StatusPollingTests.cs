@@ -55,7 +55,7 @@ public sealed class StatusPollingTests
         await using var host = await ApiHost.StartAsync();
         using var submitted = await host.SubmitAsync("""{"id": "poll-2", "tasks": [{"id": "hang", "n": 2, "command": "sleep 100"}]}""");
         var before = await host.WaitForStatusAsync("poll-2", s => s == "running");
-        await WaitForAsync(host, "poll-2", s => s.GetProperty("progress").GetProperty("running").GetInt32() == 2);
+        await host.WaitForDocumentAsync("poll-2", s => s.GetProperty("progress").GetProperty("running").GetInt32() == 2);
 
         // Act: a 50 s long poll, then a change.
         var clock = Stopwatch.StartNew();
@@ -81,7 +81,7 @@ public sealed class StatusPollingTests
         await using var host = await ApiHost.StartAsync();
         using var submitted = await host.SubmitAsync("""{"id": "poll-3", "tasks": [{"id": "hang", "n": 1, "command": "sleep 100"}]}""");
         await host.WaitForStatusAsync("poll-3", s => s == "running");
-        await WaitForAsync(host, "poll-3", s => s.GetProperty("progress").GetProperty("running").GetInt32() == 1);
+        await host.WaitForDocumentAsync("poll-3", s => s.GetProperty("progress").GetProperty("running").GetInt32() == 1);
 
         // Act
         var clock = Stopwatch.StartNew();
@@ -145,21 +145,5 @@ public sealed class StatusPollingTests
         var header = csv.Split("\r\n")[0].Split(',');
         Assert.Contains("label.team", header);
         Assert.Contains("a+b's", csv, StringComparison.Ordinal);
-    }
-
-    private static async Task WaitForAsync(ApiHost host, string id, Func<JsonElement, bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var status = await host.Http.GetFromJsonAsync<JsonElement>($"/api/batches/{id}");
-            if (done(status))
-            {
-                return;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"Batch {id}: {status}");
-            await Task.Delay(100);
-        }
     }
 }
