@@ -1,4 +1,3 @@
-using Orchestration.Activities.Stores;
 using Orchestration.Domain.Judging;
 
 namespace Orchestration.Activities.Contracts;
@@ -13,6 +12,6 @@ namespace Orchestration.Activities.Contracts;
 public sealed record CollectResultInput(
     RunAttempt Attempt,
     string? Execution,
-    IReadOnlyList<AttemptRow> EarlierAttempts,
+    IReadOnlyList<EarlierAttempt> EarlierAttempts,
     RunOutcome? Fallback = null,
     string? FallbackReason = null);

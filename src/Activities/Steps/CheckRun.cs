@@ -25,14 +25,16 @@ public sealed class CheckRun(IObjectStore objects, ICloudRunJobsClient jobs) : I
             return new CheckRunResult(AttemptState.ResultReady, null, null, null);
         }
 
+        var claimed = input.ClaimKnown;
         DateTime? claimedAt = null;
         var execution = input.Execution;
         if (!input.ClaimKnown && await StartRun.ReadTextAsync(objects, prefix + RunnerContract.ClaimObject, cancellationToken).ConfigureAwait(false) is { } claimJson)
         {
+            claimed = true;
             (execution, claimedAt) = ParseClaim(claimJson, input.Execution);
         }
 
-        var state = claimedAt is not null || input.ClaimKnown ? AttemptState.Running : AttemptState.Waiting;
+        var state = claimed ? AttemptState.Running : AttemptState.Waiting;
         if (!input.CheckExecution)
         {
             return new CheckRunResult(state, claimedAt, execution, null);
@@ -52,7 +54,7 @@ public sealed class CheckRun(IObjectStore objects, ICloudRunJobsClient jobs) : I
 
         // A duplicate of an ambiguous :run retry ends at once, without a result, when another execution
         // holds the claim; if that claim landed after it was read above, the attempt lives on in the owner.
-        if (!input.ClaimKnown && claimedAt is null
+        if (!claimed
             && await StartRun.ReadTextAsync(objects, prefix + RunnerContract.ClaimObject, cancellationToken).ConfigureAwait(false) is { } lateClaim
             && ParseClaim(lateClaim, input.Execution) is var (owner, ownerClaimedAt) && owner != execution)
         {
@@ -89,12 +91,12 @@ public sealed class CheckRun(IObjectStore objects, ICloudRunJobsClient jobs) : I
             var root = document.RootElement;
             var execution = root.TryGetProperty("execution", out var e) && e.GetString() is { Length: > 0 } name ? FullName(name, started) : started;
             DateTime? at = root.TryGetProperty("startedAt", out var s) && s.TryGetDateTimeOffset(out var time) ? time.UtcDateTime : null;
-            return (execution, at ?? DateTime.MinValue);
+            return (execution, at);
         }
         catch (JsonException)
         {
-            // A claim exists, so a runner is working, even if its content cannot be read.
-            return (started, DateTime.MinValue);
+            // A claim exists, so a runner is working, even if its content (and so its time) cannot be read.
+            return (started, null);
         }
     }
 }

@@ -57,7 +57,7 @@ public sealed class CollectResult(IObjectStore objects, IResultStore results, Ba
         }
 
         var claudeCost = result?.Claude?.Summary?.TotalCostUsd;
-        var current = new AttemptRow(attempt.Attempt, input.Execution, RunKeys.OutcomeName(judgement.Outcome), judgement.Reason, usage.VcpuSeconds, usage.GibSeconds, claudeCost);
+        var current = new AttemptRow(attempt.Attempt, input.Execution, AttemptResults.Name(AttemptResults.Of(judgement.Outcome)), judgement.Reason, usage.VcpuSeconds, usage.GibSeconds, claudeCost);
         var log = await AttemptLogAsync(input, current, cancellationToken).ConfigureAwait(false);
         var row = BuildRow(input, task.Id, judgement, result, log);
         await results.UpsertRunAsync(row, cancellationToken).ConfigureAwait(false);
@@ -113,7 +113,7 @@ public sealed class CollectResult(IObjectStore objects, IResultStore results, Ba
         var log = new SortedDictionary<int, AttemptRow>();
         foreach (var earlier in input.EarlierAttempts.Where(a => a.Attempt < attempt.Attempt))
         {
-            log[earlier.Attempt] = earlier;
+            log[earlier.Attempt] = new AttemptRow(earlier.Attempt, earlier.Execution, AttemptResults.Name(earlier.Result), earlier.Reason);
         }
 
         foreach (var earlier in stored?.AttemptLog.Where(a => a.Attempt < attempt.Attempt) ?? [])

@@ -125,6 +125,38 @@ public sealed class RunStepsTests : IDisposable
         Assert.Equal(new DateTime(2026, 11, 23, 12, 0, 5, DateTimeKind.Utc), running.ClaimedAt);
     }
 
+    [Theory]
+    [InlineData("""{"execution": "other-exec"}""")]
+    [InlineData("""{"execution": "other-exec", "startedAt": "soon"}""")]
+    [InlineData("not json")]
+    public async Task CheckRun_ClaimWithoutReadableTime_RunningWithNoClaimTime(string claim)
+    {
+        await PrepareAsync();
+        var attempt = Attempt(0, "unit", 0);
+        var execution = await StartAsync(attempt);
+        await _h.WriteAsync(Prefix(attempt) + "claim", claim);
+
+        var running = await Check().RunAsync(new CheckRunInput(attempt, execution, CheckExecution: false));
+
+        Assert.Equal(AttemptState.Running, running.State);
+        Assert.Null(running.ClaimedAt);
+    }
+
+    [Fact]
+    public async Task CheckRun_ClaimKnown_RunningWithoutReadingTheClaimAgain()
+    {
+        await PrepareAsync();
+        var attempt = Attempt(0, "unit", 0);
+        var execution = await StartAsync(attempt);
+        await _h.WriteAsync(Prefix(attempt) + "claim", """{"execution": "other-exec", "startedAt": "2026-11-23T12:00:05Z"}""");
+
+        var running = await Check().RunAsync(new CheckRunInput(attempt, execution, CheckExecution: false, ClaimKnown: true));
+
+        Assert.Equal(AttemptState.Running, running.State);
+        Assert.Null(running.ClaimedAt);
+        Assert.Equal(execution, running.Execution);
+    }
+
     [Fact]
     public async Task CheckRun_ExecutionEndedWithoutResult_Lost()
     {
@@ -252,8 +284,8 @@ public sealed class RunStepsTests : IDisposable
     {
         await PrepareAsync();
         var attempt = Attempt(0, "unit", 1, 3);
-        var lost = new AttemptRow(1, "e1", "lost", "no claim within the start grace");
-        var lost2 = new AttemptRow(2, "e2", "lost", "execution ended without a result");
+        var lost = new EarlierAttempt(1, "e1", AttemptResult.Lost, "no claim within the start grace");
+        var lost2 = new EarlierAttempt(2, "e2", AttemptResult.Lost, "execution ended without a result");
 
         var summary = await Collect().RunAsync(new CollectResultInput(attempt, "e3", [lost, lost2], RunOutcome.Errored, "3 attempts failed without a result"));
         var row = await _h.Results.GetRunAsync("b1", 0, 1);
@@ -262,6 +294,9 @@ public sealed class RunStepsTests : IDisposable
         Assert.False(summary.Retryable);
         Assert.Equal(3, row!.Attempts);
         Assert.Equal("3 attempts failed without a result", row.Reason);
+        Assert.Equal(
+            [new AttemptRow(1, "e1", "lost", "no claim within the start grace"), new AttemptRow(2, "e2", "lost", "execution ended without a result"), new AttemptRow(3, "e3", "errored", "3 attempts failed without a result")],
+            row.AttemptLog);
     }
 
     [Fact]
