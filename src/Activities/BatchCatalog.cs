@@ -31,13 +31,37 @@ public sealed class BatchCatalog(IBatchStore batches)
 
         var stored = await batches.GetAsync(batchId, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Batch '{batchId}' is not in the batch store.");
-        var batch = JsonSerializer.Deserialize<Batch>(stored.Document.Span, BatchJson.Options)
-            ?? throw new InvalidDataException($"Batch '{batchId}' has an empty document.");
+        return Remember(stored, Deserialize(stored));
+    }
+
+    /// <summary>The parsed batch of a record the caller has just read (with its document); from memory when
+    /// that submission (id and nonce) is cached.</summary>
+    /// <param name="stored">The record, fresh from the store.</param>
+    /// <returns>The batch.</returns>
+    /// <remarks>For readers that need the record's current status as well (the status document, polled by
+    /// clients every few seconds): they read the row anyway, and only the parse is saved.</remarks>
+    public Batch Parse(StoredBatch stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        if (_cache.TryGetValue(stored.Id, out var cached) && cached.Stored.Nonce == stored.Nonce)
+        {
+            return cached.Batch;
+        }
+
+        return Remember(stored, Deserialize(stored)).Batch;
+    }
+
+    private static Batch Deserialize(StoredBatch stored) =>
+        JsonSerializer.Deserialize<Batch>(stored.Document.Span, BatchJson.Options)
+            ?? throw new InvalidDataException($"Batch '{stored.Id}' has an empty document.");
+
+    private (StoredBatch Stored, Batch Batch) Remember(StoredBatch stored, Batch batch)
+    {
         if (_cache.Count >= Capacity)
         {
             _cache.Clear();
         }
 
-        return _cache[batchId] = (stored with { Document = ReadOnlyMemory<byte>.Empty }, batch);
+        return _cache[stored.Id] = (stored with { Document = ReadOnlyMemory<byte>.Empty }, batch);
     }
 }

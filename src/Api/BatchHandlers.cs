@@ -138,16 +138,16 @@ internal static class BatchHandlers
     public static async Task<IResult> CancelAsync(string id, HttpRequest request, BatchService service, CancellationToken cancellationToken) =>
         await service.CancelAsync(id, cancellationToken).ConfigureAwait(false) switch
         {
-            ActionResult.Accepted => Results.Json(Links.For(request, id), ApiJson.Options, statusCode: StatusCodes.Status202Accepted),
-            ActionResult.NotFound => NoBatch(id),
+            BatchActionResult.Accepted => Results.Json(Links.For(request, id), ApiJson.Options, statusCode: StatusCodes.Status202Accepted),
+            BatchActionResult.NotFound => NoBatch(id),
             _ => Problems.Conflict($"Batch '{id}' has finished (or is being purged); there is nothing to cancel."),
         };
 
     public static async Task<IResult> PurgeAsync(string id, BatchService service, CancellationToken cancellationToken) =>
         await service.PurgeAsync(id, cancellationToken).ConfigureAwait(false) switch
         {
-            ActionResult.Accepted => Results.Accepted(),
-            ActionResult.NotFound => NoBatch(id),
+            BatchActionResult.Accepted => Results.Accepted(),
+            BatchActionResult.NotFound => NoBatch(id),
             _ => Problems.Conflict($"Batch '{id}' has not finished; cancel it first, then purge."),
         };
 

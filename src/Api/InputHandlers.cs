@@ -43,7 +43,7 @@ internal static class InputHandlers
             }
 
             var (result, reason) = await service.PutBundleAsync(sha256, path, cancellationToken).ConfigureAwait(false);
-            if (result != ActionResult.Accepted)
+            if (result != BatchActionResult.Accepted)
             {
                 Logs.BundleRejected(logger, sha256, reason ?? "invalid");
                 return Problems.BadRequest("invalid-bundle", "The bundle is invalid.", reason ?? "The bundle is invalid.");

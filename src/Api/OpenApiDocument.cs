@@ -7,8 +7,8 @@ using Orchestration.Workflows.Service;
 namespace Orchestration.Api;
 
 /// <summary>The OpenAPI 3.1 document served at <c>/api/openapi.json</c>.</summary>
-/// <remarks>Paths are hand-written so both hosts serve the same document (a test checks it names every mapped
-/// route). The request body is the batch schema served at <c>/api/schema/batch.json</c>; the status, links and
+/// <remarks>Paths are hand-written so both hosts serve the same document (a test checks its operations and keys
+/// against <see cref="ApiRoutes"/>, both ways). The request body is the batch schema served at <c>/api/schema/batch.json</c>; the status, links and
 /// aggregate shapes are generated from the response types with the options that write them, so they cannot drift.</remarks>
 internal static class OpenApiDocument
 {

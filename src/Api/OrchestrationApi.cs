@@ -17,7 +17,8 @@ public static class OrchestrationApi
         return services;
     }
 
-    /// <summary>Maps every route under <c>/api</c>; all but <c>/api/health</c> and <c>/api/schema/batch.json</c> require the key when keys are configured.</summary>
+    /// <summary>Maps every route of <see cref="ApiRoutes"/> under <c>/api</c>; those with <see cref="ApiRoute.KeyRequired"/>
+    /// (all but <c>/api/health</c> and <c>/api/schema/batch.json</c>) require the key when keys are configured.</summary>
     /// <param name="endpoints">The app.</param>
     /// <returns>The group of protected routes.</returns>
     /// <remarks>The host needs <see cref="Workflows.Service.BatchService"/> registered; <see cref="ApiOptions"/>
@@ -25,19 +26,32 @@ public static class OrchestrationApi
     public static RouteGroupBuilder MapOrchestrationApi(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        endpoints.MapGet("/api/health", () => Results.Json(new { status = "ok" }));
-        endpoints.MapGet("/api/schema/batch.json", SchemaHandlers.Batch);
         var api = endpoints.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>();
-        api.MapGet("/openapi.json", () => Results.Text(OpenApiDocument.Json, "application/json"));
-        api.MapPost("/batches", BatchHandlers.SubmitAsync);
-        api.MapGet("/batches", BatchHandlers.ListAsync);
-        api.MapGet("/batches/{id}", BatchHandlers.StatusAsync);
-        api.MapGet("/batches/{id}/results", BatchHandlers.ResultsAsync);
-        api.MapGet("/batches/{id}/runs", RunHandlers.RunsAsync);
-        api.MapGet("/batches/{id}/runs/{task}/{index:int}/artifacts/{name}", RunHandlers.ArtifactAsync);
-        api.MapPost("/batches/{id}/cancel", BatchHandlers.CancelAsync);
-        api.MapDelete("/batches/{id}", BatchHandlers.PurgeAsync);
-        api.MapPut("/inputs/{sha256}", InputHandlers.PutAsync);
+        Map(endpoints, api, ApiRoutes.Health, () => Results.Json(new { status = "ok" }));
+        Map(endpoints, api, ApiRoutes.BatchSchema, SchemaHandlers.Batch);
+        Map(endpoints, api, ApiRoutes.OpenApi, () => Results.Text(OpenApiDocument.Json, "application/json"));
+        Map(endpoints, api, ApiRoutes.SubmitBatch, BatchHandlers.SubmitAsync);
+        Map(endpoints, api, ApiRoutes.ListBatches, BatchHandlers.ListAsync);
+        Map(endpoints, api, ApiRoutes.GetBatchStatus, BatchHandlers.StatusAsync);
+        Map(endpoints, api, ApiRoutes.GetBatchResults, BatchHandlers.ResultsAsync);
+        Map(endpoints, api, ApiRoutes.GetBatchRuns, RunHandlers.RunsAsync);
+        Map(endpoints, api, ApiRoutes.GetRunArtifact, RunHandlers.ArtifactAsync);
+        Map(endpoints, api, ApiRoutes.CancelBatch, BatchHandlers.CancelAsync);
+        Map(endpoints, api, ApiRoutes.PurgeBatch, BatchHandlers.PurgeAsync);
+        Map(endpoints, api, ApiRoutes.PutInputBundle, InputHandlers.PutAsync);
         return api;
+    }
+
+    // Method and template come from the table; routes without the key stay outside the filtered group.
+    private static void Map(IEndpointRouteBuilder endpoints, RouteGroupBuilder api, ApiRoute route, Delegate handler)
+    {
+        if (route.KeyRequired)
+        {
+            api.MapMethods("/" + route.Template, [route.Method], handler);
+        }
+        else
+        {
+            endpoints.MapMethods("/api/" + route.Template, [route.Method], handler);
+        }
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using Orchestration.Workflows;
 using Real = Microsoft.DurableTask;
 
@@ -26,9 +27,13 @@ public static class DurableTaskRegistryExtensions
         ArgumentNullException.ThrowIfNull(registry);
         WorkflowCatalog.Register(
             (name, create) => registry.AddOrchestrator(name.Name, () => new SdkOrchestrator(create(EmptyServices.Instance))),
-            (name, create) => registry.AddActivity(name.Name, sp => new SdkActivity(create(activityServices ?? sp))));
+            (name, create) => registry.AddActivity(name.Name, sp => new SdkActivity(create(activityServices ?? sp), Stopping(sp))));
         return registry;
     }
+
+    // The worker's host stopping is the only shutdown signal an SDK activity can get (its context has no token).
+    private static CancellationToken Stopping(IServiceProvider services) =>
+        services.GetService(typeof(IHostApplicationLifetime)) is IHostApplicationLifetime lifetime ? lifetime.ApplicationStopping : CancellationToken.None;
 
     /// <summary>Orchestrators take no services (they only coordinate).</summary>
     private sealed class EmptyServices : IServiceProvider

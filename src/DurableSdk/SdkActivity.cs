@@ -5,7 +5,10 @@ namespace Orchestration.DurableSdk;
 
 /// <summary>A seam activity run by the Durable Task SDK's worker.</summary>
 /// <param name="inner">The activity written against the seam.</param>
-public sealed class SdkActivity(Seam.ITaskActivity inner) : Real.ITaskActivity
+/// <param name="stopping">What the activity sees as its cancellation token: the SDK's
+/// <c>TaskActivityContext</c> carries none (1.28), so the registration passes the host's
+/// <c>IHostApplicationLifetime.ApplicationStopping</c>.</param>
+public sealed class SdkActivity(Seam.ITaskActivity inner, CancellationToken stopping = default) : Real.ITaskActivity
 {
     /// <inheritdoc/>
     public Type InputType => inner.InputType;
@@ -17,13 +20,15 @@ public sealed class SdkActivity(Seam.ITaskActivity inner) : Real.ITaskActivity
     public Task<object?> RunAsync(Real.TaskActivityContext context, object? input)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return inner.RunAsync(new SdkActivityContext(context.Name.Name, context.InstanceId), input);
+        return inner.RunAsync(new SdkActivityContext(context.Name.Name, context.InstanceId, stopping), input);
     }
 
-    private sealed class SdkActivityContext(string name, string instanceId) : Seam.TaskActivityContext
+    private sealed class SdkActivityContext(string name, string instanceId, CancellationToken stopping) : Seam.TaskActivityContext
     {
         public override Seam.TaskName Name { get; } = name;
 
         public override string InstanceId { get; } = instanceId;
+
+        public override CancellationToken CancellationToken => stopping;
     }
 }

@@ -76,7 +76,7 @@ public sealed partial class DurableEngine
             (HistoryEventKind Kind, string? Data) result;
             try
             {
-                result = await ExecuteActivityAsync(item);
+                result = await ExecuteActivityAsync(item, stopping);
             }
             finally
             {
@@ -109,7 +109,7 @@ public sealed partial class DurableEngine
         }
     }
 
-    private async Task<(HistoryEventKind Kind, string? Data)> ExecuteActivityAsync(ActivityWorkItem item)
+    private async Task<(HistoryEventKind Kind, string? Data)> ExecuteActivityAsync(ActivityWorkItem item, CancellationToken stopping)
     {
         try
         {
@@ -119,8 +119,13 @@ public sealed partial class DurableEngine
             var activity = _options.Registry.CreateActivity(item.Name, services)
                 ?? throw new InvalidOperationException($"No activity named '{item.Name}' is registered.");
             var input = _converter.Deserialize(item.Input, activity.InputType);
-            var output = await activity.RunAsync(new EngineActivityContext(item.Name, item.InstanceId), input);
+            var output = await activity.RunAsync(new EngineActivityContext(item.Name, item.InstanceId, stopping), input);
             return (HistoryEventKind.TaskCompleted, _converter.Serialize(output));
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Stopped by the engine's stop, not failed: the row stays unacknowledged and runs again after a restart.
+            throw;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

@@ -118,7 +118,9 @@ public sealed partial class DurableEngine : IHostedService, IAsyncDisposable
     }
 
     /// <inheritdoc/>
-    /// <remarks>Waits for running activities so their results are recorded; the engine cannot be started again.</remarks>
+    /// <remarks>Signals running activities (their context's cancellation token) and waits for them: a result that
+    /// arrives is recorded, an activity that ends by that cancellation is not acknowledged and runs again after a
+    /// restart. The engine cannot be started again.</remarks>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         CommitWriter? writer;

@@ -20,6 +20,7 @@ public static class EngineServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configure);
         services.AddOptions<EmbeddedEngineOptions>()
             .Configure(configure)
+            .ValidateDataAnnotations()
             .Validate(o => o.UseTemporaryFile || !string.IsNullOrWhiteSpace(o.DatabasePath), "EmbeddedEngine: set DatabasePath or UseTemporaryFile.")
             .ValidateOnStart();
         services.TryAddSingleton(sp => new DurableEngine(

@@ -12,4 +12,7 @@ internal sealed class FunctionActivityContext(string name, FunctionContext conte
 
     public override string InstanceId { get; } =
         context.BindingContext.BindingData.TryGetValue("instanceId", out var id) ? id?.ToString() ?? string.Empty : string.Empty;
+
+    // The worker signals it when the invocation is cancelled, e.g. the Functions host shutting down.
+    public override CancellationToken CancellationToken { get; } = context.CancellationToken;
 }

@@ -40,7 +40,9 @@ public static class FunctionsServiceCollectionExtensions
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BatchServiceOptions>()
             .Configure(o => o.Workflow = WorkflowSettings.Cloud)
-            .BindConfiguration(BatchServiceOptions.Section);
+            .BindConfiguration(BatchServiceOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
 
         // Function keys (x-functions-key) are checked by the Functions host, so the API's own key list stays empty.
         services.AddOrchestrationApi();

@@ -156,10 +156,10 @@ public sealed partial class RunSession(RunArguments arguments)
     {
         switch (await service.CancelAsync(batchId).ConfigureAwait(false))
         {
-            case ActionResult.NotFound:
+            case BatchActionResult.NotFound:
                 await _err.WriteLineAsync($"Batch {batchId} was never submitted from this data folder; nothing to cancel.").ConfigureAwait(false);
                 return ExitCodes.NotCompleted;
-            case ActionResult.Conflict:
+            case BatchActionResult.Conflict:
                 await _err.WriteLineAsync($"Batch {batchId} has already finished.").ConfigureAwait(false);
                 return null;
             default:

@@ -16,6 +16,6 @@ public sealed class ActivityAdapter<TActivity, TInput, TOutput>(IServiceProvider
     public override async Task<TOutput> RunAsync(TaskActivityContext context, TInput input)
     {
         using var span = OrchestrationTelemetry.Source.StartActivity(typeof(TActivity).Name);
-        return await services.GetRequiredService<TActivity>().RunAsync(input).ConfigureAwait(false);
+        return await services.GetRequiredService<TActivity>().RunAsync(input, context.CancellationToken).ConfigureAwait(false);
     }
 }

@@ -76,12 +76,12 @@ public static class WorkflowCatalog
         return services;
     }
 
-    /// <summary>Registers the batch service (options under <see cref="BatchServiceOptions.Section"/>).</summary>
+    /// <summary>Registers the batch service (options under <see cref="BatchServiceOptions.Section"/>, validated at start).</summary>
     /// <param name="services">The host's services.</param>
     /// <returns>The services.</returns>
     public static IServiceCollection AddBatchService(this IServiceCollection services)
     {
-        services.AddOptions<BatchServiceOptions>();
+        services.AddOptions<BatchServiceOptions>().ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<BatchService>();
         services.AddSingleton<OrphanReaper>();
         services.AddSingleton<RetentionSweeper>();

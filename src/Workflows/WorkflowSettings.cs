@@ -15,8 +15,12 @@ namespace Orchestration.Workflows;
 public sealed record WorkflowSettings(int ChunkSize, PollingOptions Polling, int FaultThreshold = 5, int ActivityAttempts = 4)
 {
     /// <summary>Cloud defaults: chunks of 500, the cloud polling schedule.</summary>
-    public static WorkflowSettings Cloud { get; } = new(ChunkPlanner.DefaultChunkSize, PollingOptions.Cloud);
+    /// <remarks>A fresh instance on each read: hosts bind configuration into the instance they start from,
+    /// and a shared one would carry one host's settings into every later reader in the process.</remarks>
+    public static WorkflowSettings Cloud => new(ChunkPlanner.DefaultChunkSize, PollingOptions.Cloud);
 
     /// <summary>Local defaults: the local polling schedule (100 ms growing to 2 s).</summary>
-    public static WorkflowSettings Local { get; } = new(ChunkPlanner.DefaultChunkSize, PollingOptions.Local);
+    /// <remarks>A fresh instance on each read: hosts bind configuration into the instance they start from,
+    /// and a shared one would carry one host's settings into every later reader in the process.</remarks>
+    public static WorkflowSettings Local => new(ChunkPlanner.DefaultChunkSize, PollingOptions.Local);
 }

@@ -123,8 +123,8 @@ public sealed class BatchServiceTests
         await h.Service.SubmitAsync(Doc("""{"id": "done", "tasks": [{"id": "a", "command": "x"}]}"""));
         await h.WaitAsync("done");
 
-        Assert.Equal(ActionResult.NotFound, await h.Service.CancelAsync("nope"));
-        Assert.Equal(ActionResult.Conflict, await h.Service.CancelAsync("done"));
+        Assert.Equal(BatchActionResult.NotFound, await h.Service.CancelAsync("nope"));
+        Assert.Equal(BatchActionResult.Conflict, await h.Service.CancelAsync("done"));
     }
 
     [Theory]
@@ -148,7 +148,7 @@ public sealed class BatchServiceTests
         Assert.Equal(2, status.Progress.Completed);
         Assert.Equal(2, status.Tasks[0].Passed);
         Assert.InRange(status.Progress.Running, 1, 4);
-        Assert.Equal(ActionResult.Accepted, cancel);
+        Assert.Equal(BatchActionResult.Accepted, cancel);
         Assert.Equal("cancelled", final!.Status);
         Assert.Equal(6, final.Tasks[0].Cancelled);
     }
@@ -168,7 +168,7 @@ public sealed class BatchServiceTests
             await Task.Delay(25);
         }
 
-        Assert.Equal(ActionResult.Accepted, purge);
+        Assert.Equal(BatchActionResult.Accepted, purge);
         Assert.Null(await h.Service.GetStatusAsync("purge-me"));
         Assert.Null(await h.Client.GetInstanceAsync("purge-me"));
         Assert.Null(await h.Client.GetInstanceAsync("purge-me:c0"));
@@ -184,8 +184,8 @@ public sealed class BatchServiceTests
         await using var h = await WorkflowHarness.StartAsync(engine, call => call.ClaimAsync());
         await h.Service.SubmitAsync(Doc("""{"id": "busy", "tasks": [{"id": "a", "command": "x", "timeoutSeconds": 600}]}"""));
 
-        Assert.Equal(ActionResult.Conflict, await h.Service.PurgeAsync("busy"));
-        Assert.Equal(ActionResult.NotFound, await h.Service.PurgeAsync("nope"));
+        Assert.Equal(BatchActionResult.Conflict, await h.Service.PurgeAsync("busy"));
+        Assert.Equal(BatchActionResult.NotFound, await h.Service.PurgeAsync("nope"));
         await h.Service.CancelAsync("busy");
         await h.WaitAsync("busy");
     }

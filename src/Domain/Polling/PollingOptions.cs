@@ -13,10 +13,14 @@ namespace Orchestration.Domain.Polling;
 public sealed record PollingOptions
 {
     /// <summary>Cloud Run: 5 s growing x1.5 to 60 s; 10 minutes to claim; 2 minutes past the timeout.</summary>
-    public static PollingOptions Cloud { get; } = new();
+    /// <remarks>A fresh instance on each read: hosts bind configuration into the instance they start from,
+    /// and a shared one would carry one host's settings into every later reader in the process.</remarks>
+    public static PollingOptions Cloud => new();
 
     /// <summary>The local runner: 100 ms growing x1.5 to 2 s; short graces.</summary>
-    public static PollingOptions Local { get; } = new()
+    /// <remarks>A fresh instance on each read: hosts bind configuration into the instance they start from,
+    /// and a shared one would carry one host's settings into every later reader in the process.</remarks>
+    public static PollingOptions Local => new()
     {
         FirstDelay = TimeSpan.FromMilliseconds(100),
         MaxDelay = TimeSpan.FromSeconds(2),

@@ -24,7 +24,9 @@ public sealed record AttemptTimeLimits(int SetupSeconds = AttemptTimeLimits.Defa
     public const int DefaultUploadMarginSeconds = 30;
 
     /// <summary>The allowances every host and the runner use.</summary>
-    public static AttemptTimeLimits Default { get; } = new();
+    /// <remarks>A fresh instance on each read: hosts bind configuration into the instance they start from,
+    /// and a shared one would carry one host's settings into every later reader in the process.</remarks>
+    public static AttemptTimeLimits Default => new();
 
     /// <summary>The whole execution's limit for a task: <paramref name="timeoutSeconds"/> + setup + upload margin.</summary>
     /// <param name="timeoutSeconds">The task's <c>timeoutSeconds</c> (the work's limit).</param>

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Orchestration.Domain.Validation;
 
 /// <summary>The limits a batch document must respect; hosts bind them from settings.</summary>
@@ -6,51 +8,67 @@ namespace Orchestration.Domain.Validation;
 public sealed record BatchLimits
 {
     /// <summary>Tasks per batch.</summary>
+    [Range(1, int.MaxValue)]
     public int MaxTasks { get; init; } = 200;
 
     /// <summary>Runs per task (<c>n</c>).</summary>
+    [Range(1, int.MaxValue)]
     public int MaxRunsPerTask { get; init; } = 1_000;
 
     /// <summary>Runs per batch (sum of <c>n</c>).</summary>
+    [Range(1, int.MaxValue)]
     public int MaxRunsPerBatch { get; init; } = 10_000;
 
     /// <summary>Upper bound of <c>maxParallelRuns</c> (Cloud Run runs at most 1,000 executions per region).</summary>
+    [Range(1, int.MaxValue)]
     public int MaxParallelRuns { get; init; } = 1_000;
 
     /// <summary>UTF-8 bytes of a command, prompt, system prompt, pre- or post-command.</summary>
+    [Range(1, int.MaxValue)]
     public int MaxTextBytes { get; init; } = 256 * 1024;
 
     /// <summary>Decoded bytes of one inline (<c>text</c> or <c>base64</c>) input.</summary>
+    [Range(1, int.MaxValue)]
     public int MaxInlineInputBytes { get; init; } = 1024 * 1024;
 
     /// <summary>Decoded bytes of all inline inputs of the document.</summary>
+    [Range(1, int.MaxValue)]
     public int MaxInlineTotalBytes { get; init; } = 3 * 1024 * 1024;
 
     /// <summary>Upper bound of <c>timeoutSeconds</c> (24 hours).</summary>
+    [Range(1, int.MaxValue)]
     public int MaxTimeoutSeconds { get; init; } = 24 * 60 * 60;
 
     /// <summary>Upper bound of <c>maxAttempts</c>.</summary>
+    [Range(1, int.MaxValue)]
     public int MaxAttempts { get; init; } = 5;
 
     /// <summary>Upper bound of Claude's <c>maxTurns</c>.</summary>
+    [Range(1, int.MaxValue)]
     public int MaxTurns { get; init; } = 10_000;
 
     /// <summary>Characters of a flag rule's regular expression.</summary>
+    [Range(1, int.MaxValue)]
     public int MaxRegexLength { get; init; } = 1_000;
 
     /// <summary>Characters of a <c>contains</c> rule.</summary>
+    [Range(1, int.MaxValue)]
     public int MaxContainsLength { get; init; } = 4_096;
 
     /// <summary>Number of labels on the batch or one task.</summary>
+    [Range(1, int.MaxValue)]
     public int MaxLabels { get; init; } = 32;
 
     /// <summary>Characters of one label value.</summary>
+    [Range(1, int.MaxValue)]
     public int MaxLabelValueLength { get; init; } = 256;
 
     /// <summary>Variables in one profile's <c>env</c>.</summary>
+    [Range(1, int.MaxValue)]
     public int MaxEnvVariables { get; init; } = 100;
 
     /// <summary>Bytes of one environment value (Cloud Run allows 32,768).</summary>
+    [Range(1, int.MaxValue)]
     public int MaxEnvValueBytes { get; init; } = 32_768;
 
     /// <summary>Whether a webhook may use http to a loopback address (the standalone host's local mode).</summary>

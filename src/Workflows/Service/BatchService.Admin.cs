@@ -12,18 +12,18 @@ public sealed partial class BatchService
     /// <param name="batchId">The batch id.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>Accepted, not found, or conflict for a finished batch.</returns>
-    public async Task<ActionResult> CancelAsync(string batchId, CancellationToken cancellationToken = default)
+    public async Task<BatchActionResult> CancelAsync(string batchId, CancellationToken cancellationToken = default)
     {
         var stored = await batches.GetAsync(batchId, cancellationToken).ConfigureAwait(false);
         if (stored is null)
         {
-            return ActionResult.NotFound;
+            return BatchActionResult.NotFound;
         }
 
         var instance = await client.GetInstanceAsync(batchId, cancellationToken).ConfigureAwait(false);
         if (BatchStatusRules.IsFinished(stored.Status) || stored.Status == BatchStatus.Purging || instance?.IsCompleted == true)
         {
-            return ActionResult.Conflict;
+            return BatchActionResult.Conflict;
         }
 
         if (instance is null)
@@ -34,7 +34,7 @@ public sealed partial class BatchService
 
         await client.RaiseEventAsync(batchId, Events.Cancel, "cancel", cancellationToken).ConfigureAwait(false);
         Logs.CancelRequested(logger, batchId);
-        return ActionResult.Accepted;
+        return BatchActionResult.Accepted;
     }
 
     /// <summary>Purges a finished batch: its orchestrations' history, its rows and aggregate, its objects
@@ -42,24 +42,24 @@ public sealed partial class BatchService
     /// <param name="batchId">The batch id.</param>
     /// <param name="cancellationToken">Cancels the call (not the purge once started).</param>
     /// <returns>Accepted, not found, or conflict for an unfinished batch.</returns>
-    public async Task<ActionResult> PurgeAsync(string batchId, CancellationToken cancellationToken = default)
+    public async Task<BatchActionResult> PurgeAsync(string batchId, CancellationToken cancellationToken = default)
     {
         var stored = await batches.GetAsync(batchId, cancellationToken).ConfigureAwait(false);
         if (stored is null)
         {
-            return ActionResult.NotFound;
+            return BatchActionResult.NotFound;
         }
 
         var instance = await client.GetInstanceAsync(batchId, cancellationToken).ConfigureAwait(false);
         var finished = BatchStatusRules.IsFinished(stored.Status) || instance?.IsCompleted == true;
         if (!finished && stored.Status != BatchStatus.Purging)
         {
-            return ActionResult.Conflict;
+            return BatchActionResult.Conflict;
         }
 
         await batches.SetStatusAsync(batchId, BatchStatus.Purging, stored.Reason, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         _ = Task.Run(() => PurgeNowAsync(stored, CancellationToken.None), CancellationToken.None);
-        return ActionResult.Accepted;
+        return BatchActionResult.Accepted;
     }
 
     /// <summary>Lists batches from the batch store (never the durable backend).</summary>

@@ -98,7 +98,7 @@ public sealed partial class BatchService
     /// <param name="gzipPath">The uploaded tar.gz, already size-limited by the caller.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>Accepted (stored, or already there), or invalid with the reason.</returns>
-    public async Task<(ActionResult Result, string? Reason)> PutBundleAsync(string sha256, string gzipPath, CancellationToken cancellationToken = default)
+    public async Task<(BatchActionResult Result, string? Reason)> PutBundleAsync(string sha256, string gzipPath, CancellationToken cancellationToken = default)
     {
         try
         {
@@ -106,12 +106,12 @@ public sealed partial class BatchService
         }
         catch (BundleException ex)
         {
-            return (ActionResult.Invalid, ex.Message);
+            return (BatchActionResult.Invalid, ex.Message);
         }
 
         await using var file = File.OpenRead(gzipPath);
         await objects.PutIfAbsentAsync($"inputs/{sha256}.tar.gz", file, "application/gzip", cancellationToken).ConfigureAwait(false);
-        return (ActionResult.Accepted, null);
+        return (BatchActionResult.Accepted, null);
     }
 
     private static IReadOnlyDictionary<string, string> Labels(IReadOnlyDictionary<string, string> batch, IReadOnlyDictionary<string, string> task)

@@ -23,7 +23,8 @@ public sealed partial class BatchService
             return null;
         }
 
-        var batch = JsonSerializer.Deserialize<Batch>(stored.Document.Span, BatchJson.Options)!;
+        // The row is read on every poll for its status; the document it carries is parsed once per submission.
+        var batch = catalog.Parse(stored);
         var instance = await client.GetInstanceAsync(batchId, getInputsAndOutputs: false, cancellationToken).ConfigureAwait(false);
         var status = StatusOf(stored, instance);
         if (await results.GetAggregateAsync(batchId, cancellationToken).ConfigureAwait(false) is { } json)

@@ -37,7 +37,7 @@ public sealed class RetentionSweeper(BatchService service, ILogger<RetentionSwee
         foreach (var id in candidates)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            purged += await service.PurgeAsync(id, cancellationToken).ConfigureAwait(false) == ActionResult.Accepted ? 1 : 0;
+            purged += await service.PurgeAsync(id, cancellationToken).ConfigureAwait(false) == BatchActionResult.Accepted ? 1 : 0;
         }
 
         Logs.RetentionSwept(logger, purged, finishedBefore);

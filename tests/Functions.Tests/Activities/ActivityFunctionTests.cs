@@ -50,5 +50,22 @@ public sealed class ActivityFunctionTests(HostsFixture hosts)
         Assert.Equal(CloudRunExecutionState.Cancelled, (await jobs.GetExecutionAsync(execution))!.State);
     }
 
+    [Fact]
+    public async Task PrepareBatch_InvocationCancelled_StepStopsWithCancellation()
+    {
+        // Arrange: a stored batch, and an invocation the worker has already cancelled (host shutting down).
+        Assert.Equal(202, (await hosts.Functions.SendAsync("POST", "/api/batches",
+            """{"id": "act-prep-cancel", "tasks": [{"id": "a", "command": "x"}]}""")).Status);
+        using var shutdown = new CancellationTokenSource();
+        await shutdown.CancelAsync();
+        var context = new FakeFunctionContext(hosts.Functions.Services, new Dictionary<string, object?> { ["instanceId"] = "act-prep-cancel" }, shutdown.Token);
+
+        // Act
+        var call = ActivityFunctions.PrepareBatchActivity(new PrepareBatchInput("act-prep-cancel"), context);
+
+        // Assert: the token reached the step's storage calls.
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+    }
+
     private FakeFunctionContext Context(string instanceId) => new(hosts.Functions.Services, new Dictionary<string, object?> { ["instanceId"] = instanceId });
 }

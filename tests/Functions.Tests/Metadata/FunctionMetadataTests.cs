@@ -32,6 +32,23 @@ public sealed class FunctionMetadataTests
     }
 
     [Fact]
+    public void HttpFunctions_ComparedWithTheRouteTable_SameNamesMethodsRoutesAndKeysBothWays()
+    {
+        // Arrange
+        var declared = Api.ApiRoutes.All.Select(r => (r.Name, Method: r.Method.ToLowerInvariant(), Route: r.Template, r.KeyRequired)).ToList();
+
+        // Act
+        var functions = Metadata.Functions.Where(f => f.Trigger.Type == "httpTrigger")
+            .SelectMany(f => f.Trigger.Methods.Select(m => (f.Name, Method: m.ToLowerInvariant(), Route: f.Trigger.Route ?? string.Empty, KeyRequired: f.Trigger.AuthLevel != "Anonymous")))
+            .ToList();
+
+        // Assert: a trigger with another name, method, route or key than the table declares fails, either way.
+        Assert.Empty(declared.Except(functions));
+        Assert.Empty(functions.Except(declared));
+        Assert.Equal(declared.Count, functions.Count);
+    }
+
+    [Fact]
     public void HttpFunctions_AuthLevels_FunctionKeysExceptAnonymousHealthAndSchema()
     {
         // Act

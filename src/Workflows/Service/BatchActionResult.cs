@@ -1,7 +1,7 @@
 namespace Orchestration.Workflows.Service;
 
 /// <summary>The outcome of cancel, purge and bundle upload.</summary>
-public enum ActionResult
+public enum BatchActionResult
 {
     /// <summary>Accepted (the work may continue in the background).</summary>
     Accepted,
