@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Orchestration.Activities.Contracts;
 using Orchestration.Activities.Storage;
@@ -57,7 +58,7 @@ public sealed class CollectResult(IObjectStore objects, IResultStore results, Ba
         }
 
         var claudeCost = result?.Claude?.Summary?.TotalCostUsd;
-        var current = new AttemptRow(attempt.Attempt, input.Execution, RunKeys.OutcomeName(judgement.Outcome), judgement.Reason, usage.VcpuSeconds, usage.GibSeconds, claudeCost);
+        var current = new AttemptRow(attempt.Attempt, input.Execution, JsonNamingPolicy.CamelCase.ConvertName(judgement.Outcome.ToString()), judgement.Reason, usage.VcpuSeconds, usage.GibSeconds, claudeCost);
         var log = await AttemptLogAsync(input, current, cancellationToken).ConfigureAwait(false);
         var row = BuildRow(input, task.Id, judgement, result, log);
         await results.UpsertRunAsync(row, cancellationToken).ConfigureAwait(false);
