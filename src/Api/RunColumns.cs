@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Orchestration.Activities.Stores;
 using Orchestration.Workflows.Service;
 
 namespace Orchestration.Api;
@@ -25,7 +24,7 @@ internal sealed class RunColumns
     public IReadOnlyList<string> Names { get; }
 
     /// <summary>A row's values in column order, as JSON-ready objects (null when absent).</summary>
-    public object?[] Values(RunRow row)
+    public object?[] Values(RunView row)
     {
         var labels = row.TaskOrdinal < _taskLabels.Count ? _taskLabels[row.TaskOrdinal] : null;
         var values = new object?[Names.Count];
@@ -49,7 +48,7 @@ internal sealed class RunColumns
     }
 
     /// <summary>A row as a flat JSON object.</summary>
-    public Dictionary<string, object?> Object(RunRow row)
+    public Dictionary<string, object?> Object(RunView row)
     {
         var values = Values(row);
         var result = new Dictionary<string, object?>(Names.Count, StringComparer.Ordinal);
