@@ -123,7 +123,7 @@ public sealed partial class BatchService
         }
 
         await using var file = File.OpenRead(gzipPath);
-        await objects.PutIfAbsentAsync($"inputs/{sha256}.tar.gz", file, "application/gzip", cancellationToken).ConfigureAwait(false);
+        await objects.PutIfAbsentAsync(RunnerContract.InputBundleObject(sha256), file, "application/gzip", cancellationToken).ConfigureAwait(false);
         return (ActionResult.Accepted, null);
     }
 
