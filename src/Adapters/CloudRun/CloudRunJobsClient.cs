@@ -101,7 +101,7 @@ public sealed class CloudRunJobsClient(
                 var error = await GoogleRequests.ReadErrorAsync(response, cancellationToken);
                 if (error.Status == 429 || error.Code == "RESOURCE_EXHAUSTED")
                 {
-                    var retryAfter = GoogleRequests.RetryAfter(response) ?? _options.ThrottleRetryAfter;
+                    var retryAfter = GoogleRequests.RetryAfter(response, timeProvider) ?? _options.ThrottleRetryAfter;
                     logger.StartThrottled(jobId, error.Status, retryAfter);
                     return RunExecutionResult.Throttled(retryAfter);
                 }

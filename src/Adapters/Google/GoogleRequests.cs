@@ -101,12 +101,14 @@ internal static class GoogleRequests
 
     /// <summary>Retry-After of a response, if any.</summary>
     /// <param name="response">The response.</param>
+    /// <param name="time">The clock an HTTP-date form is measured against (the injected one, so tests and
+    /// pacing agree on "now").</param>
     /// <returns>The delay or null.</returns>
-    public static TimeSpan? RetryAfter(HttpResponseMessage response) =>
+    public static TimeSpan? RetryAfter(HttpResponseMessage response, TimeProvider time) =>
         response.Headers.RetryAfter switch
         {
             { Delta: { } delta } => delta,
-            { Date: { } date } => date - DateTimeOffset.UtcNow,
+            { Date: { } date } => date - time.GetUtcNow(),
             _ => null,
         };
 
