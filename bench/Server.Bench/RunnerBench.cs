@@ -8,7 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orchestration.Activities;
 using Orchestration.Activities.Contracts;
-using Orchestration.Activities.LocalRunner;
+using Orchestration.Adapters.LocalRunner;
 using Orchestration.Durable;
 using Orchestration.Workflows.Service;
 

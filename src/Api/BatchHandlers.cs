@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orchestration.Activities.Stores;
 using Orchestration.Domain;
 using Orchestration.Domain.Aggregation;
 using Orchestration.Workflows.Service;
@@ -72,11 +71,11 @@ internal static class BatchHandlers
             return problem;
         }
 
-        var page = await service.ListAsync(new BatchQuery(statuses, PageSize: top, ContinuationToken: Query.Token(request)), cancellationToken).ConfigureAwait(false);
+        var page = await service.ListViewsAsync(statuses, top, Query.Token(request), cancellationToken).ConfigureAwait(false);
         var items = page.Items.Select(b => new
         {
             id = b.Id,
-            status = JsonNamingPolicy.CamelCase.ConvertName(b.Status.ToString()),
+            status = WireNames.Of(b.Status),
             createdAt = b.CreatedAt,
             lastUpdatedAt = b.UpdatedAt,
             totalRuns = b.TotalRuns,

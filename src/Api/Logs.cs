@@ -33,7 +33,4 @@ internal static partial class Logs
 
     [LoggerMessage(EventId = 3051, Level = LogLevel.Warning, Message = "Queue message {MessageId} rejected: {Reason}")]
     public static partial void QueueSubmissionRejected(ILogger logger, string messageId, string reason);
-
-    [LoggerMessage(EventId = 3052, Level = LogLevel.Information, Message = "Queue message {MessageId} moved to the poison queue after {DequeueCount} deliveries")]
-    public static partial void PoisonWritten(ILogger logger, string messageId, long dequeueCount);
 }

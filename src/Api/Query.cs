@@ -1,5 +1,5 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Orchestration.Domain;
 
 namespace Orchestration.Api;
 
@@ -11,7 +11,7 @@ internal static class Query
     {
         foreach (var candidate in Enum.GetValues<T>())
         {
-            if (string.Equals(JsonNamingPolicy.CamelCase.ConvertName(candidate.ToString()), value, StringComparison.Ordinal))
+            if (string.Equals(WireNames.Of(candidate), value, StringComparison.Ordinal))
             {
                 result = candidate;
                 return true;
@@ -23,7 +23,7 @@ internal static class Query
     }
 
     public static string Names<T>()
-        where T : struct, Enum => string.Join(", ", Enum.GetNames<T>().Select(JsonNamingPolicy.CamelCase.ConvertName));
+        where T : struct, Enum => string.Join(", ", Enum.GetNames<T>().Select(WireNames.Of));
 
     public static bool TryTop(HttpRequest request, ApiOptions options, out int top, out IResult problem)
     {

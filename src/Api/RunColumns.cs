@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Orchestration.Activities.Stores;
+using Orchestration.Domain;
 using Orchestration.Workflows.Service;
 
 namespace Orchestration.Api;
@@ -25,14 +25,14 @@ internal sealed class RunColumns
     public IReadOnlyList<string> Names { get; }
 
     /// <summary>A row's values in column order, as JSON-ready objects (null when absent).</summary>
-    public object?[] Values(RunRow row)
+    public object?[] Values(RunView row)
     {
         var labels = row.TaskOrdinal < _taskLabels.Count ? _taskLabels[row.TaskOrdinal] : null;
         var values = new object?[Names.Count];
         values[0] = row.BatchId;
         values[1] = row.TaskId;
         values[2] = row.RunIndex;
-        values[3] = JsonNamingPolicy.CamelCase.ConvertName(row.Outcome.ToString());
+        values[3] = WireNames.Of(row.Outcome);
         values[4] = string.Join(';', row.Flags);
         values[5] = row.ExitCode;
         values[6] = row.DurationSeconds;
@@ -49,7 +49,7 @@ internal sealed class RunColumns
     }
 
     /// <summary>A row as a flat JSON object.</summary>
-    public Dictionary<string, object?> Object(RunRow row)
+    public Dictionary<string, object?> Object(RunView row)
     {
         var values = Values(row);
         var result = new Dictionary<string, object?>(Names.Count, StringComparer.Ordinal);

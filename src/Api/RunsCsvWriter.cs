@@ -1,4 +1,4 @@
-using Orchestration.Activities.Stores;
+using Orchestration.Workflows.Service;
 
 namespace Orchestration.Api;
 
@@ -10,7 +10,7 @@ internal sealed class RunsCsvWriter(TextWriter output, RunColumns columns)
     public Task WriteHeaderAsync(CancellationToken cancellationToken) =>
         output.WriteAsync(Csv.Record(columns.Names).AsMemory(), cancellationToken);
 
-    public async Task WriteAsync(IEnumerable<RunRow> rows, CancellationToken cancellationToken)
+    public async Task WriteAsync(IEnumerable<RunView> rows, CancellationToken cancellationToken)
     {
         foreach (var row in rows)
         {

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Orchestration.Activities.Stores;
+using Orchestration.Workflows.Service;
 
 namespace Orchestration.Api;
 
@@ -8,7 +8,7 @@ namespace Orchestration.Api;
 /// <param name="columns">The columns.</param>
 internal sealed class RunsJsonlWriter(TextWriter output, RunColumns columns)
 {
-    public async Task WriteAsync(IEnumerable<RunRow> rows, CancellationToken cancellationToken)
+    public async Task WriteAsync(IEnumerable<RunView> rows, CancellationToken cancellationToken)
     {
         foreach (var row in rows)
         {

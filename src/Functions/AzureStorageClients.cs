@@ -3,7 +3,7 @@ using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Options;
-using Orchestration.Api.Queue;
+using Orchestration.Adapters.Queue;
 
 namespace Orchestration.Functions;
 

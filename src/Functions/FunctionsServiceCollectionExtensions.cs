@@ -5,10 +5,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orchestration.Activities;
 using Orchestration.Activities.Git;
-using Orchestration.Activities.Google;
-using Orchestration.Activities.Storage;
 using Orchestration.Activities.Stores;
-using Orchestration.Activities.Webhooks;
+using Orchestration.Adapters.Git;
+using Orchestration.Adapters.Google;
+using Orchestration.Adapters.Queue;
+using Orchestration.Adapters.Storage;
+using Orchestration.Adapters.Stores;
+using Orchestration.Adapters.Webhooks;
 using Orchestration.Api;
 using Orchestration.Api.Queue;
 using Orchestration.Domain;
@@ -57,7 +60,7 @@ public static class FunctionsServiceCollectionExtensions
         // of large documents and the poison writer, on the same account and identity as the stores.
         services.AddOptions<SubmissionQueueOptions>().BindConfiguration(SubmissionQueueOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<AzureStorageClients>().SubmissionQueues(sp.GetRequiredService<IOptions<SubmissionQueueOptions>>()));
-        services.AddSingleton<ISubmissionBlobReader>(sp => new AzureSubmissionBlobReader(sp.GetRequiredService<AzureStorageClients>().Blobs));
+        services.AddSingleton<ISubmissionBlobReader>(sp => new AzureSubmissionBlobReader(sp.GetRequiredService<AzureStorageClients>().Blobs, sp.GetRequiredService<IOptions<SubmissionQueueOptions>>()));
         services.AddSingleton<PoisonQueueWriter>();
 
         // Google: GCS object store and Cloud Run Admin API; credentials per Google:Credentials:Mode, where

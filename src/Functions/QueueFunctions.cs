@@ -1,6 +1,6 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
-using Orchestration.Api.Queue;
+using Orchestration.Adapters.Queue;
 
 namespace Orchestration.Functions;
 

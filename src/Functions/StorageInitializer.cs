@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Orchestration.Api.Queue;
+using Orchestration.Adapters.Queue;
 
 namespace Orchestration.Functions;
 

@@ -8,6 +8,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Orchestration.Activities.Stores;
+using Orchestration.Domain.Specs;
 using Xunit.Abstractions;
 
 namespace Orchestration.Api.Tests;
@@ -77,7 +78,7 @@ public sealed class AbuseTests(AbuseHostFixture fixture, ITestOutputHelper outpu
             // Assert
             var problem = await BatchLifecycleTests.AssertProblemAsync(response, HttpStatusCode.BadRequest);
             Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()));
-            Assert.Null(await fixture.Host.Objects.GetAsync($"inputs/{sha}.tar.gz"));
+            Assert.Null(await fixture.Host.Objects.GetAsync(RunnerContract.InputBundleObject(sha)));
         }
 
         await AssertNothingStartedAsync(fixture.Host);

@@ -5,6 +5,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using Orchestration.Activities.Inputs;
+using Orchestration.Domain.Specs;
 
 namespace Orchestration.Api.Tests;
 
@@ -27,7 +28,7 @@ public sealed class BundleTests
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         Assert.Equal($"/api/inputs/{bundle.Sha256}", first.Headers.Location!.OriginalString);
         Assert.Equal(HttpStatusCode.Created, again.StatusCode);
-        Assert.NotNull(await host.Objects.GetAsync($"inputs/{bundle.Sha256}.tar.gz"));
+        Assert.NotNull(await host.Objects.GetAsync(RunnerContract.InputBundleObject(bundle.Sha256)));
         Assert.Equal(HttpStatusCode.Accepted, submitted.StatusCode);
         Assert.Equal("completed", status.GetProperty("status").GetString());
         File.Delete(bundle.GzipPath);
@@ -58,8 +59,8 @@ public sealed class BundleTests
         await BatchLifecycleTests.AssertProblemAsync(badName, HttpStatusCode.BadRequest, "sha256");
         await BatchLifecycleTests.AssertProblemAsync(notGzip, HttpStatusCode.BadRequest);
         await BatchLifecycleTests.AssertProblemAsync(tooLarge, HttpStatusCode.RequestEntityTooLarge);
-        Assert.Null(await host.Objects.GetAsync($"inputs/{linkSha}.tar.gz"));
-        Assert.Null(await host.Objects.GetAsync($"inputs/{new string('0', 64)}.tar.gz"));
+        Assert.Null(await host.Objects.GetAsync(RunnerContract.InputBundleObject(linkSha)));
+        Assert.Null(await host.Objects.GetAsync(RunnerContract.InputBundleObject(new string('0', 64))));
     }
 
     private static async Task<HttpResponseMessage> PutAsync(ApiHost host, string sha, byte[] body)

@@ -5,6 +5,7 @@ using Orchestration.Domain;
 using Orchestration.Domain.Aggregation;
 using Orchestration.Domain.Judging;
 using Orchestration.Domain.Normalization;
+using Orchestration.Domain.Specs;
 using Orchestration.Domain.Validation;
 using Orchestration.Durable;
 using Orchestration.Workflows.Service;
@@ -172,7 +173,7 @@ public sealed class BatchServiceTests
         Assert.Null(await h.Service.GetStatusAsync("purge-me"));
         Assert.Null(await h.Client.GetInstanceAsync("purge-me"));
         Assert.Null(await h.Client.GetInstanceAsync("purge-me:c0"));
-        Assert.Empty((await h.Objects.ListAsync($"runs/purge-me/{nonce}/")).Items);
+        Assert.Empty((await h.Objects.ListAsync(RunnerContract.SubmissionPrefix("purge-me", nonce))).Items);
         Assert.Empty((await h.Results.QueryRunsAsync(new RunQuery("purge-me"))).Items);
         Assert.True((await h.Service.SubmitAsync(Doc("""{"id": "purge-me", "tasks": [{"id": "b", "command": "y"}]}"""))).Created);
     }

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using Orchestration.Domain.Judging;
+using Orchestration.Domain;
 
 namespace Orchestration.Activities.Contracts;
 
@@ -23,5 +23,5 @@ public static class AttemptResults
     /// <c>BatchJson</c> writes the enum and the stores write a run's outcome.</summary>
     /// <param name="result">The attempt result.</param>
     /// <returns>For example "lost" or "timedOut".</returns>
-    public static string Name(AttemptResult result) => JsonNamingPolicy.CamelCase.ConvertName(result.ToString());
+    public static string Name(AttemptResult result) => WireNames.Of(result);
 }

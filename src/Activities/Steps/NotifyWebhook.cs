@@ -10,7 +10,7 @@ namespace Orchestration.Activities.Steps;
 /// (<c>{batchId}:{nonce}</c>), so receivers can drop repeats.</remarks>
 /// <param name="catalog">Stored batches (the webhook URL lives there, not in orchestration data).</param>
 /// <param name="sender">The webhook sender.</param>
-public sealed class NotifyWebhook(BatchCatalog catalog, WebhookSender sender) : IActivity<NotifyWebhookInput, bool>
+public sealed class NotifyWebhook(BatchCatalog catalog, IWebhookSender sender) : IActivity<NotifyWebhookInput, bool>
 {
     /// <inheritdoc />
     public async Task<bool> RunAsync(NotifyWebhookInput input, CancellationToken cancellationToken = default)

@@ -104,7 +104,7 @@ public sealed class PrepareBatch(
 
         if (source.Bundle is { } sha)
         {
-            var objectName = BundleObject(sha);
+            var objectName = RunnerContract.InputBundleObject(sha);
             if (await objects.SetCustomTimeAsync(objectName, time.GetUtcNow(), cancellationToken).ConfigureAwait(false) is null)
             {
                 throw new PreparationException($"Input '{name}' names bundle {sha}, which was never uploaded (PUT /api/inputs/{sha}).");
@@ -140,7 +140,7 @@ public sealed class PrepareBatch(
 
         try
         {
-            var objectName = BundleObject(built.Sha256);
+            var objectName = RunnerContract.InputBundleObject(built.Sha256);
             // A metadata read first: the precondition stops an overwrite, not the upload, so a reused bundle
             // costs one small call instead of its bytes; reuse refreshes customTime so lifecycle keeps it.
             if (await objects.SetCustomTimeAsync(objectName, time.GetUtcNow(), cancellationToken).ConfigureAwait(false) is null)
@@ -210,13 +210,12 @@ public sealed class PrepareBatch(
             ? new Dictionary<string, string>()
             : new Dictionary<string, string> { [RunnerContract.SecretNamesVariable] = string.Join(',', secrets.Keys.Order(StringComparer.Ordinal)) };
         var spec = new CloudRunJobSpec(jobId, key.Image, key.Cpu, key.Memory, key.ServiceAccount, env, secrets,
-            TimeSpan.FromHours(24), new Dictionary<string, string> { ["managed-by"] = "orchestration", ["deployment"] = options.JobPrefix });
+            TimeSpan.FromHours(24), RunnerContract.JobLabels(options.JobPrefix));
         await jobs.EnsureJobAsync(spec, cancellationToken).ConfigureAwait(false);
         ensured[jobId] = jobId;
         return jobId;
     }
 
-    private static string BundleObject(string sha) => $"inputs/{sha}.tar.gz";
 
     private static RunSpec Spec(Batch batch, BatchTask task, IReadOnlyList<SpecInput> inputs) => new()
     {

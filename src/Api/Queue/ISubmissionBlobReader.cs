@@ -4,6 +4,12 @@ namespace Orchestration.Api.Queue;
 /// the same storage account.</summary>
 public interface ISubmissionBlobReader
 {
+    /// <summary>The only container a blob reference may name (<c>Orchestration:Queue:BlobContainer</c>).</summary>
+    string AllowedContainer { get; }
+
+    /// <summary>The largest referenced document, in bytes (<c>Orchestration:Queue:MaxBlobBytes</c>).</summary>
+    long MaxBytes { get; }
+
     /// <summary>Reads <paramref name="container"/>/<paramref name="name"/> if it is at most <paramref name="maxBytes"/> long.</summary>
     /// <remarks>A missing or oversized blob is an outcome (the message is rejected); anything else that
     /// fails is an exception, so the message is delivered again.</remarks>

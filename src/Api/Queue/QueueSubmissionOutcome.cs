@@ -1,10 +1,10 @@
 namespace Orchestration.Api.Queue;
 
 /// <summary>What handling one queue message came to: accepted (the message may be deleted) or rejected
-/// for good (the message goes to <see cref="SubmissionQueues.PoisonName"/> with <see cref="Reason"/>).</summary>
+/// for good (the message goes to <c>batch-submissions-poison</c> with <see cref="Reason"/>).</summary>
 /// <remarks>There is no transient outcome: a failure that may pass (store, engine, storage) is an exception,
 /// so the host leaves the message to be delivered again and poisons it after
-/// <see cref="SubmissionQueues.MaxDequeueCount"/> deliveries.</remarks>
+/// <c>SubmissionQueues.MaxDequeueCount</c> (Adapters) deliveries.</remarks>
 public sealed record QueueSubmissionOutcome
 {
     private QueueSubmissionOutcome(string? batchId, bool created, string? reason)

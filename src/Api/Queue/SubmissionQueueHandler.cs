@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Orchestration.Domain.Validation;
 using Orchestration.Workflows.Service;
 
@@ -17,11 +16,10 @@ namespace Orchestration.Api.Queue;
 /// transient ones (store, engine, storage) are exceptions, so the host delivers the message again.</para>
 /// </remarks>
 /// <param name="batches">The batch service.</param>
-/// <param name="blobs">Reads referenced documents.</param>
-/// <param name="options">The allowed container and size limit.</param>
+/// <param name="blobs">Reads referenced documents, within its allowed container and size limit.</param>
 /// <param name="logger">Logs message ids, batch ids and reasons.</param>
 public sealed class SubmissionQueueHandler(
-    BatchService batches, ISubmissionBlobReader blobs, IOptions<SubmissionQueueOptions> options, ILogger<SubmissionQueueHandler> logger)
+    BatchService batches, ISubmissionBlobReader blobs, ILogger<SubmissionQueueHandler> logger)
 {
     private const int MaxListedProblems = 10;
     private const int MaxProblemLength = 200;
@@ -55,24 +53,23 @@ public sealed class SubmissionQueueHandler(
             return QueueSubmissionOutcome.Rejected($"The message is empty; it must be a batch document or {BlobReference.Shape}.");
         }
 
-        var settings = options.Value;
         var document = body;
         var source = "The batch";
-        if (BlobReference.TryRead(body, settings.BlobContainer, out var reference, out var referenceProblem))
+        if (BlobReference.TryRead(body, blobs.AllowedContainer, out var reference, out var referenceProblem))
         {
             if (referenceProblem is not null)
             {
                 return QueueSubmissionOutcome.Rejected(referenceProblem);
             }
 
-            var blob = await blobs.ReadAsync(reference!.Container, reference.Name, settings.MaxBlobBytes, cancellationToken).ConfigureAwait(false);
+            var blob = await blobs.ReadAsync(reference!.Container, reference.Name, blobs.MaxBytes, cancellationToken).ConfigureAwait(false);
             switch (blob.Status)
             {
                 case SubmissionBlobStatus.Missing:
                     return QueueSubmissionOutcome.Rejected($"Blob '{QueueText.Clip(reference.ToString(), 200)}' does not exist.");
                 case SubmissionBlobStatus.TooLarge:
                     return QueueSubmissionOutcome.Rejected(
-                        $"Blob '{QueueText.Clip(reference.ToString(), 200)}' is {blob.Length} bytes, over the {settings.MaxBlobBytes}-byte limit (Orchestration:Queue:MaxBlobBytes).");
+                        $"Blob '{QueueText.Clip(reference.ToString(), 200)}' is {blob.Length} bytes, over the {blobs.MaxBytes}-byte limit (Orchestration:Queue:MaxBlobBytes).");
             }
 
             document = blob.Content!.ToMemory();

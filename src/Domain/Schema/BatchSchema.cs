@@ -138,7 +138,7 @@ public static partial class BatchSchema
 
         if (type.IsEnum)
         {
-            return new JsonObject { ["enum"] = new JsonArray([.. Enum.GetNames(type).Select(n => (JsonNode)JsonNamingPolicy.CamelCase.ConvertName(n))]) };
+            return new JsonObject { ["enum"] = new JsonArray([.. Enum.GetNames(type).Select(n => (JsonNode)WireNames.Of(n))]) };
         }
 
         var info = BatchJson.Options.GetTypeInfo(type);

@@ -1,7 +1,12 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+
 namespace Orchestration.Domain.Specs;
 
-/// <summary>Names shared by the orchestrator and the runner script (runner/): env variables and object
-/// names under an attempt prefix (DESIGN sections 8 and 9).</summary>
+/// <summary>Names shared by the orchestrator and the runner script (runner/): env variables, object
+/// names under an attempt prefix (DESIGN sections 8 and 9), the layout of the bucket (input bundles,
+/// submission and attempt prefixes) and the labels of the jobs this product creates. The one place that
+/// builds or parses these names.</summary>
 public static class RunnerContract
 {
     /// <summary>The contract version; part of every job key, so a new runner gets new jobs.</summary>
@@ -55,7 +60,7 @@ public static class RunnerContract
     /// <param name="attempt">The attempt number, from 1.</param>
     /// <returns>The object-name prefix, ending in '/'.</returns>
     public static string AttemptPrefix(string batchId, string nonce, string taskId, int runIndex, int attempt) =>
-        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"runs/{batchId}/{nonce}/{taskId}/{runIndex}/a{attempt}/");
+        string.Create(CultureInfo.InvariantCulture, $"runs/{batchId}/{nonce}/{taskId}/{runIndex}/a{attempt}/");
 
     /// <summary>The spec object of a task: <c>runs/{batchId}/{nonce}/{taskId}/spec.json</c>.</summary>
     /// <param name="batchId">The batch id.</param>
@@ -69,4 +74,47 @@ public static class RunnerContract
     /// <param name="nonce">The submission nonce.</param>
     /// <returns>The prefix.</returns>
     public static string SubmissionPrefix(string batchId, string nonce) => $"runs/{batchId}/{nonce}/";
+
+    /// <summary>Label on every job this product creates, with value <see cref="ManagedByValue"/>.</summary>
+    public const string ManagedByLabel = "managed-by";
+
+    /// <summary>The value of <see cref="ManagedByLabel"/>.</summary>
+    public const string ManagedByValue = "orchestration";
+
+    /// <summary>Label naming the deployment (its job prefix), so deployments sharing a project keep apart.</summary>
+    public const string DeploymentLabel = "deployment";
+
+    /// <summary>The labels of a job created by a deployment with this job prefix (what the orphan reaper lists by).</summary>
+    /// <param name="jobPrefix">The deployment's job prefix.</param>
+    /// <returns>A new label map.</returns>
+    public static Dictionary<string, string> JobLabels(string jobPrefix) =>
+        new(StringComparer.Ordinal) { [ManagedByLabel] = ManagedByValue, [DeploymentLabel] = jobPrefix };
+
+    /// <summary>An uploaded input bundle: <c>inputs/{sha256}.tar.gz</c> (content-addressed, shared by batches).</summary>
+    /// <param name="sha256">The bundle's SHA-256, lowercase hex.</param>
+    /// <returns>The object name.</returns>
+    public static string InputBundleObject(string sha256) => $"inputs/{sha256}.tar.gz";
+
+    /// <summary>Reads back what <see cref="AttemptPrefix"/> wrote, from an object name or a <c>gs://</c> URI
+    /// (the value of <see cref="PrefixVariable"/>): the segments after the first <c>runs</c> segment.</summary>
+    /// <param name="prefix">The prefix or URI.</param>
+    /// <param name="address">The batch, nonce, task, run index and attempt it names.</param>
+    /// <returns>False when it is not an attempt prefix of this layout.</returns>
+    public static bool TryParseAttemptPrefix(string prefix, [NotNullWhen(true)] out AttemptAddress? address)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        address = null;
+        var parts = prefix.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var runs = Array.IndexOf(parts, "runs");
+        if (runs < 0 || parts.Length < runs + 6 || !int.TryParse(parts[runs + 4], NumberStyles.Integer, CultureInfo.InvariantCulture, out var runIndex))
+        {
+            return false;
+        }
+
+        var attemptSegment = parts[runs + 5];
+        int? attempt = attemptSegment.Length > 1 && attemptSegment[0] == 'a'
+            && int.TryParse(attemptSegment.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var k) ? k : null;
+        address = new AttemptAddress(parts[runs + 1], parts[runs + 2], parts[runs + 3], runIndex, attempt);
+        return true;
+    }
 }

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Orchestration.Api.Queue;
+using Orchestration.Adapters.Queue;
 
 namespace Orchestration.Server.Queue;
 

@@ -1,5 +1,6 @@
 using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.Options;
+using Orchestration.Adapters.Queue;
 using Orchestration.Api.Queue;
 
 namespace Orchestration.Server.Queue;

@@ -1,6 +1,7 @@
 using Orchestration.Activities.Inputs;
 using Orchestration.Activities.Storage;
 using Orchestration.Activities.Stores;
+using Orchestration.Domain;
 using Orchestration.Domain.Judging;
 using Orchestration.Domain.Specs;
 
@@ -35,7 +36,7 @@ public sealed partial class BatchService
     /// <param name="pageSize">Rows per page.</param>
     /// <param name="continuationToken">Where the last page stopped.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The page and the batch's task labels (for flat columns), or null for an unknown batch or task.</returns>
+    /// <returns>The page (as views) and the batch's task labels (for flat columns), or null for an unknown batch or task.</returns>
     public async Task<RunListing?> GetRunsAsync(string batchId, string? taskId, RunOutcome? outcome, string? flag, int pageSize, string? continuationToken, CancellationToken cancellationToken = default)
     {
         if (await batches.GetAsync(batchId, cancellationToken).ConfigureAwait(false) is null)
@@ -56,7 +57,19 @@ public sealed partial class BatchService
 
         var page = await results.QueryRunsAsync(new RunQuery(batchId, ordinal, outcome, flag, pageSize, continuationToken), cancellationToken).ConfigureAwait(false);
         // Batch labels apply to every task's rows; a task's own label of the same name wins.
-        return new RunListing(page, batch.Tasks.Select(t => Labels(batch.Labels, t.Labels)).ToList());
+        return new RunListing(new RunViewPage([.. page.Items.Select(RunView.From)], page.ContinuationToken), batch.Tasks.Select(t => Labels(batch.Labels, t.Labels)).ToList());
+    }
+
+    /// <summary>Lists batches from the batch store (never the durable backend), as the API shows them.</summary>
+    /// <param name="statuses">Only these statuses; all when empty.</param>
+    /// <param name="pageSize">At most this many items.</param>
+    /// <param name="continuationToken">Where the previous page stopped (opaque).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>One page.</returns>
+    public async Task<BatchViewPage> ListViewsAsync(IReadOnlyList<BatchStatus> statuses, int pageSize, string? continuationToken, CancellationToken cancellationToken = default)
+    {
+        var page = await batches.ListAsync(new BatchQuery(statuses, PageSize: pageSize, ContinuationToken: continuationToken), cancellationToken).ConfigureAwait(false);
+        return new BatchViewPage([.. page.Items.Select(BatchView.From)], page.ContinuationToken);
     }
 
     /// <summary>Opens an artifact of a run attempt (the last attempt when none is named).</summary>
@@ -110,7 +123,7 @@ public sealed partial class BatchService
         }
 
         await using var file = File.OpenRead(gzipPath);
-        await objects.PutIfAbsentAsync($"inputs/{sha256}.tar.gz", file, "application/gzip", cancellationToken).ConfigureAwait(false);
+        await objects.PutIfAbsentAsync(RunnerContract.InputBundleObject(sha256), file, "application/gzip", cancellationToken).ConfigureAwait(false);
         return (BatchActionResult.Accepted, null);
     }
 

@@ -35,7 +35,7 @@ public sealed class OrphanReaper(
         var cancelled = 0;
         var deleted = 0;
         var prefix = settings.Value.JobPrefix + "-";
-        var labels = new Dictionary<string, string> { ["managed-by"] = "orchestration", ["deployment"] = settings.Value.JobPrefix };
+        var labels = RunnerContract.JobLabels(settings.Value.JobPrefix);
         string? jobPage = null;
         do
         {
@@ -99,14 +99,12 @@ public sealed class OrphanReaper(
             return false; // not started by this product's StartRun: leave it alone
         }
 
-        var parts = uri.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        var runs = Array.IndexOf(parts, "runs");
-        if (runs < 0 || parts.Length < runs + 6 || !int.TryParse(parts[runs + 4], out var runIndex))
+        if (!RunnerContract.TryParseAttemptPrefix(uri, out var address))
         {
             return false;
         }
 
-        var (batchId, nonce, taskId) = (parts[runs + 1], parts[runs + 2], parts[runs + 3]);
+        var (batchId, nonce, taskId, runIndex) = (address.BatchId, address.Nonce, address.TaskId, address.RunIndex);
         var stored = await batches.GetAsync(batchId, cancellationToken).ConfigureAwait(false);
         if (stored is null || stored.Nonce != nonce)
         {

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using Orchestration.Activities.CloudRun;
-using Orchestration.Activities.Google;
 using Orchestration.Activities.Tests.Google;
 using Orchestration.Fakes;
 

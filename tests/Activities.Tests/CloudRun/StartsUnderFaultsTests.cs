@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Orchestration.Activities.CloudRun;
-using Orchestration.Activities.Google;
 using Orchestration.Activities.Tests.Google;
 using Orchestration.Fakes;
 

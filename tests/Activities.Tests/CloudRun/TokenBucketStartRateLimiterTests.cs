@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using Orchestration.Activities.CloudRun;
+using Orchestration.Adapters.CloudRun;
 
 namespace Orchestration.Activities.Tests.CloudRun;
 

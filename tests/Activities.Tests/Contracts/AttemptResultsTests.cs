@@ -1,8 +1,7 @@
 using System.Text.Json;
 using Orchestration.Activities.Contracts;
-using Orchestration.Activities.Stores;
-using Orchestration.Domain;
 using Orchestration.Domain.Judging;
+using Orchestration.Domain;
 
 namespace Orchestration.Activities.Tests.Contracts;
 
@@ -29,10 +28,10 @@ public sealed class AttemptResultsTests
     }
 
     [Fact]
-    public void Of_EveryRunOutcome_NamedAsTheStoresNameTheOutcome()
+    public void Of_EveryRunOutcome_NamedAsTheOutcomeIsNamedEverywhere()
     {
         // Act
-        var names = Enum.GetValues<RunOutcome>().Select(o => (RunKeys.OutcomeName(o), AttemptResults.Name(AttemptResults.Of(o))));
+        var names = Enum.GetValues<RunOutcome>().Select(o => (WireNames.Of(o), AttemptResults.Name(AttemptResults.Of(o))));
 
         // Assert
         Assert.All(names, pair => Assert.Equal(pair.Item1, pair.Item2));

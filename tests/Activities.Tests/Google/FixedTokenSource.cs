@@ -1,4 +1,4 @@
-using Orchestration.Activities.Google;
+using Orchestration.Adapters.Google;
 
 namespace Orchestration.Activities.Tests.Google;
 

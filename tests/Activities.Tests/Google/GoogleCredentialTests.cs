@@ -3,7 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Orchestration.Activities.Google;
+using Orchestration.Adapters.Google;
 using Orchestration.Fakes;
 
 namespace Orchestration.Activities.Tests.Google;

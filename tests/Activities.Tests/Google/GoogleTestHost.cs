@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orchestration.Activities.CloudRun;
-using Orchestration.Activities.Google;
 using Orchestration.Activities.Storage;
+using Orchestration.Adapters.Google;
 using Orchestration.Fakes;
 
 namespace Orchestration.Activities.Tests.Google;

@@ -1,5 +1,5 @@
 using Orchestration.Activities.CloudRun;
-using Orchestration.Activities.LocalRunner;
+using Orchestration.Adapters.LocalRunner;
 
 namespace Orchestration.Activities.Tests.LocalRunner;
 

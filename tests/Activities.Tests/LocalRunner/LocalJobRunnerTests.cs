@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Orchestration.Activities.CloudRun;
-using Orchestration.Activities.Google;
 
 namespace Orchestration.Activities.Tests.LocalRunner;
 

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orchestration.Activities.CloudRun;
-using Orchestration.Activities.LocalRunner;
+using Orchestration.Adapters.LocalRunner;
 
 namespace Orchestration.Activities.Tests.LocalRunner;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Orchestration.Activities.CloudRun;
-using Orchestration.Activities.LocalRunner;
+using Orchestration.Adapters.LocalRunner;
 
 namespace Orchestration.Activities.Tests.LocalRunner;
 

@@ -85,9 +85,9 @@ public sealed class PrepareBatchTests : IDisposable
         await _h.SubmitAsync(Json);
 
         await Activity().RunAsync(new PrepareBatchInput("b1"));
-        var unit = JsonSerializer.Deserialize<RunSpec>((await _h.ReadAsync("runs/b1/n1/unit/spec.json"))!, BatchJson.Options)!;
-        var lint = JsonSerializer.Deserialize<RunSpec>((await _h.ReadAsync("runs/b1/n1/lint/spec.json"))!, BatchJson.Options)!;
-        var review = JsonSerializer.Deserialize<RunSpec>((await _h.ReadAsync("runs/b1/n1/review/spec.json"))!, BatchJson.Options)!;
+        var unit = JsonSerializer.Deserialize<RunSpec>((await _h.ReadAsync(RunnerContract.SpecObject("b1", "n1", "unit")))!, BatchJson.Options)!;
+        var lint = JsonSerializer.Deserialize<RunSpec>((await _h.ReadAsync(RunnerContract.SpecObject("b1", "n1", "lint")))!, BatchJson.Options)!;
+        var review = JsonSerializer.Deserialize<RunSpec>((await _h.ReadAsync(RunnerContract.SpecObject("b1", "n1", "review")))!, BatchJson.Options)!;
 
         Assert.Equal("make test", unit.Command);
         Assert.Equal(["verdict.json"], unit.FlagFiles);

@@ -6,6 +6,7 @@ using Orchestration.Activities.Stores;
 using Orchestration.Domain;
 using Orchestration.Domain.Aggregation;
 using Orchestration.Domain.Judging;
+using Orchestration.Domain.Specs;
 
 namespace Orchestration.Activities.Tests.Steps;
 
@@ -31,7 +32,7 @@ public sealed class RunStepsTests : IDisposable
 
     private static RunAttempt Attempt(int ordinal, string task, int index, int k = 1) => new("b1", "n1", ordinal, task, index, k);
 
-    private static string Prefix(RunAttempt a) => $"runs/{a.BatchId}/{a.Nonce}/{a.TaskId}/{a.RunIndex}/a{a.Attempt}/";
+    private static string Prefix(RunAttempt a) => RunnerContract.AttemptPrefix(a.BatchId, a.Nonce, a.TaskId, a.RunIndex, a.Attempt);
 
     private StartRun Start() => new(_h.Objects, _h.CloudRun, _h.Settings);
 

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
-using Orchestration.Activities.Google;
 using Orchestration.Activities.Storage;
 using Orchestration.Activities.Tests.Google;
+using Orchestration.Adapters.Storage;
 using Orchestration.Fakes;
 
 namespace Orchestration.Activities.Tests.Storage;

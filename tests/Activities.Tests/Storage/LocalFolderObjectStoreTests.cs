@@ -1,6 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Options;
-using Orchestration.Activities.Storage;
+using Orchestration.Adapters.Storage;
 
 namespace Orchestration.Activities.Tests.Storage;
 

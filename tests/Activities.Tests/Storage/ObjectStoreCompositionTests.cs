@@ -2,8 +2,9 @@ using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Orchestration.Activities.Google;
 using Orchestration.Activities.Storage;
+using Orchestration.Adapters.Google;
+using Orchestration.Adapters.Storage;
 
 namespace Orchestration.Activities.Tests.Storage;
 

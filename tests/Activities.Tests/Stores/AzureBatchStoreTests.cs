@@ -2,6 +2,7 @@ using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Orchestration.Activities.Stores;
+using Orchestration.Adapters.Stores;
 using Orchestration.Domain;
 using Orchestration.Tests.Azurite;
 

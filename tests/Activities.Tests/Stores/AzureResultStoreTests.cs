@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Orchestration.Activities.Stores;
+using Orchestration.Adapters.Stores;
 using Orchestration.Tests.Azurite;
 
 namespace Orchestration.Activities.Tests.Stores;

@@ -1,4 +1,5 @@
 using Orchestration.Activities.Stores;
+using Orchestration.Adapters.Stores;
 
 namespace Orchestration.Activities.Tests.Stores;
 

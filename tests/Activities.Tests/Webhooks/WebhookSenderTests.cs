@@ -3,7 +3,7 @@ using System.Net;
 using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Orchestration.Activities.Webhooks;
+using Orchestration.Adapters.Webhooks;
 
 namespace Orchestration.Activities.Tests.Webhooks;
 

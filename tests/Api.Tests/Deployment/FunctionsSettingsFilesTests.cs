@@ -1,11 +1,11 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Orchestration.Activities;
-using Orchestration.Activities.CloudRun;
-using Orchestration.Activities.Google;
-using Orchestration.Activities.Storage;
-using Orchestration.Activities.Webhooks;
-using Orchestration.Api.Queue;
+using Orchestration.Adapters.CloudRun;
+using Orchestration.Adapters.Google;
+using Orchestration.Adapters.Queue;
+using Orchestration.Adapters.Storage;
+using Orchestration.Adapters.Webhooks;
 using Orchestration.Workflows.Service;
 
 namespace Orchestration.Api.Tests.Deployment;

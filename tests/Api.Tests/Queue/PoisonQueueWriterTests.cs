@@ -4,7 +4,7 @@ using System.Text.Json;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Orchestration.Api.Queue;
+using Orchestration.Adapters.Queue;
 using Orchestration.Tests.Azurite;
 
 namespace Orchestration.Api.Tests.Queue;

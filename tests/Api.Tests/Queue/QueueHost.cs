@@ -1,6 +1,7 @@
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.DependencyInjection;
 using Orchestration.Activities.Stores;
+using Orchestration.Adapters.Queue;
 using Orchestration.Api.Queue;
 using Orchestration.Durable;
 using Orchestration.Workflows;

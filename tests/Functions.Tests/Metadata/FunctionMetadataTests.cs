@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using Microsoft.Azure.Functions.Worker;
-using Orchestration.Api.Queue;
+using Orchestration.Adapters.Queue;
 using Orchestration.Workflows;
 
 namespace Orchestration.Functions.Tests.Metadata;

@@ -5,7 +5,7 @@ using Microsoft.DurableTask.Client.Grpc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Orchestration.Activities.Stores;
-using Orchestration.Api.Queue;
+using Orchestration.Adapters.Queue;
 using Orchestration.Functions.Tests.Support;
 using RealClient = Microsoft.DurableTask.Client;
 

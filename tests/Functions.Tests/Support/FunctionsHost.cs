@@ -13,6 +13,7 @@ using Microsoft.Extensions.Options;
 using Orchestration.Activities.CloudRun;
 using Orchestration.Activities.Git;
 using Orchestration.Activities.Storage;
+using Orchestration.Adapters.Storage;
 using Orchestration.Api.Tests;
 using Orchestration.DurableSdk;
 using Orchestration.Fakes;

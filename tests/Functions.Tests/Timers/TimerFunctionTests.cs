@@ -7,6 +7,7 @@ using Orchestration.Activities.CloudRun;
 using Orchestration.Activities.Stores;
 using Orchestration.Domain;
 using Orchestration.Domain.Normalization;
+using Orchestration.Domain.Specs;
 using Orchestration.Domain.Validation;
 using Orchestration.Fakes;
 using Orchestration.Functions.Tests.Support;
@@ -158,7 +159,7 @@ public sealed class TimerFunctionTests(HostsFixture hosts)
     }
 
     private static CloudRunJobSpec Spec(string jobId) => new(jobId, "image", "1", "512Mi", "sa", new Dictionary<string, string>(), new Dictionary<string, CloudRunSecretRef>(), TimeSpan.FromMinutes(10),
-        new Dictionary<string, string> { ["managed-by"] = "orchestration", ["deployment"] = "orch" });
+        RunnerContract.JobLabels("orch"));
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)
     {

@@ -3,6 +3,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orchestration.Activities.Stores;
+using Orchestration.Adapters.Queue;
+using Orchestration.Adapters.Stores;
 using Orchestration.Api.Queue;
 using Orchestration.Durable;
 using Orchestration.Server.Queue;

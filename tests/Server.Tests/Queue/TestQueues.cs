@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
-using Orchestration.Api.Queue;
+using Orchestration.Adapters.Queue;
 
 namespace Orchestration.Server.Tests.Queue;
 

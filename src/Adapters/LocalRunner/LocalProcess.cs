@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace Orchestration.Adapters.LocalRunner;
+
+/// <summary>Process identity and process-group signals for the local runner (Linux: reads <c>/proc</c>).</summary>
+/// <remarks>
+/// A pid alone is not an identity: after a process ends its number can be reused. The wrapper records
+/// its pid together with its start time in clock ticks since boot (field 22 of <c>/proc/{pid}/stat</c>),
+/// and a process counts as the same one only while both match. Zombies count as gone.
+/// </remarks>
+internal static class LocalProcess
+{
+    /// <summary>SIGKILL.</summary>
+    public const int SigKill = 9;
+
+    /// <summary>SIGTERM.</summary>
+    public const int SigTerm = 15;
+
+    /// <summary>True when the process <paramref name="pid"/> exists, is not a zombie, and started at <paramref name="startTicks"/>.</summary>
+    /// <param name="pid">Process id.</param>
+    /// <param name="startTicks">Start time in clock ticks since boot, as recorded by the wrapper.</param>
+    /// <returns>Whether that very process is still alive.</returns>
+    public static bool IsAlive(int pid, long startTicks) =>
+        TryReadStat(pid, out var state, out var ticks) && state is not ('Z' or 'X' or 'x') && ticks == startTicks;
+
+    /// <summary>Sends <paramref name="signal"/> to the process group <paramref name="processGroup"/>.</summary>
+    /// <param name="processGroup">Group id (the wrapper's pid: it leads its own session).</param>
+    /// <param name="signal">Signal number.</param>
+    /// <returns>True when the group existed.</returns>
+    public static bool SignalGroup(int processGroup, int signal) =>
+        processGroup > 1 && Kill(-processGroup, signal) == 0;
+
+    /// <summary>Reads the state letter and start ticks of a process from <c>/proc/{pid}/stat</c>.</summary>
+    private static bool TryReadStat(int pid, out char state, out long startTicks)
+    {
+        state = '?';
+        startTicks = 0;
+        string stat;
+        try
+        {
+            stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+
+        // The command name (field 2) is in parentheses and may hold spaces or ')': split after the last one.
+        var close = stat.LastIndexOf(')');
+        if (close < 0)
+        {
+            return false;
+        }
+
+        var fields = stat[(close + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (fields.Length < 20 || fields[0].Length != 1)
+        {
+            return false;
+        }
+
+        state = fields[0][0];
+        return long.TryParse(fields[19], NumberStyles.None, CultureInfo.InvariantCulture, out startTicks);
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int Kill(int pid, int signal);
+}

@@ -1,0 +1,99 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Orchestration.Adapters.LocalRunner;
+
+/// <summary>Settings of the local job runner (section <c>LocalRunner</c>).</summary>
+/// <remarks>
+/// The local runner stands in for Cloud Run Jobs in the standalone host: each execution is a detached
+/// local process running <see cref="RunnerCommand"/> (the same runner script as the container).
+/// </remarks>
+public sealed class LocalRunnerOptions : IValidatableObject
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "LocalRunner";
+
+    /// <summary>Folder holding the job records and one folder per execution (pid, exit code, logs, workspace).</summary>
+    /// <remarks>Kept across restarts: a restarted host re-adopts the executions recorded here.</remarks>
+    [Required]
+    public string StateFolder { get; set; } = string.Empty;
+
+    /// <summary>The command each execution runs, program first, e.g. <c>["bash", "runner/runner.sh"]</c>.</summary>
+    [Required]
+    [MinLength(1)]
+    public IList<string> RunnerCommand { get; set; } = [];
+
+    /// <summary>A folder put first on the runner's <c>PATH</c>, e.g. the one holding the <c>gcloud</c> storage stand-in.</summary>
+    public string? ShimFolder { get; set; }
+
+    /// <summary>Extra environment of every execution, e.g. <c>GCS_LOCAL_ROOT</c> = the local object store's root.</summary>
+    /// <remarks>Applied before the job's env, so a job cannot be starved of its own settings by a machine setting.</remarks>
+    public IDictionary<string, string> ExtraEnvironment { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Variables of the host's own environment passed on to executions; everything else is withheld.</summary>
+    /// <remarks>A Cloud Run container does not see the orchestrator's environment either, and the host's may hold credentials.</remarks>
+    public IList<string> InheritedVariables { get; set; } = ["PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "TZ", "TMPDIR", "SHELL"];
+
+    /// <summary>Local values of Secret Manager references, by secret id (<c>anthropic-api-key</c>) or full name.</summary>
+    /// <remarks>
+    /// There is no Secret Manager locally: a job's secret env reference is resolved from here when its
+    /// execution starts and omitted when no value is configured. Values are never written to the state folder.
+    /// </remarks>
+    public IDictionary<string, string> SecretValues { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Executions running at once; further ones stay pending until a slot frees. Default: cores x 2.</summary>
+    [Range(1, 10_000)]
+    public int MaxParallelExecutions { get; set; } = Environment.ProcessorCount * 2;
+
+    /// <summary>Execution starts per minute; 0 = unlimited.</summary>
+    [Range(0, 100_000)]
+    public double StartsPerMinute { get; set; }
+
+    /// <summary>Starts allowed back to back before <see cref="StartsPerMinute"/> pacing applies.</summary>
+    [Range(1, 10_000)]
+    public int StartBurst { get; set; } = 5;
+
+    /// <summary>Longest in-process wait for a start slot; beyond it a start is reported throttled.</summary>
+    public TimeSpan MaxStartWait { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Wait between SIGTERM to an execution's process group (cancel, timeout) and SIGKILL.</summary>
+    /// <remarks>Cloud Run gives 10 s too; the runner uses it to upload partial output.</remarks>
+    public TimeSpan KillGrace { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often running executions are checked (exit, timeout, kill) and pending ones started.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How long a launched execution may take to record its pid before it counts as failed.</summary>
+    public TimeSpan LaunchGrace { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Keep an execution's workspace folder after it finished (for debugging); deleted otherwise.</summary>
+    public bool KeepWorkspaces { get; set; }
+
+    /// <summary>Page size of the job listing.</summary>
+    [Range(1, 10_000)]
+    public int ListPageSize { get; set; } = 100;
+
+    /// <summary>Path of <c>setsid</c>, which puts each execution in its own session (Linux util-linux).</summary>
+    [Required]
+    public string SetsidPath { get; set; } = "/usr/bin/setsid";
+
+    /// <summary>Path of the bash that runs the small wrapper recording pid and exit code.</summary>
+    [Required]
+    public string BashPath { get; set; } = "/bin/bash";
+
+    /// <inheritdoc />
+    /// <remarks>Checks what attributes cannot: a program to run, and durations that make sense.</remarks>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (RunnerCommand is not { Count: > 0 } || string.IsNullOrWhiteSpace(RunnerCommand[0]))
+        {
+            yield return new ValidationResult("LocalRunner:RunnerCommand needs a program as its first item.", [nameof(RunnerCommand)]);
+        }
+
+        if (PollInterval <= TimeSpan.Zero || KillGrace < TimeSpan.Zero || LaunchGrace <= TimeSpan.Zero || MaxStartWait < TimeSpan.Zero)
+        {
+            yield return new ValidationResult(
+                "LocalRunner:PollInterval and LaunchGrace must be positive, KillGrace and MaxStartWait not negative.",
+                [nameof(PollInterval), nameof(LaunchGrace), nameof(KillGrace), nameof(MaxStartWait)]);
+        }
+    }
+}

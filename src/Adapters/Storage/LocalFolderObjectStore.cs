@@ -1,0 +1,404 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Orchestration.Activities.Storage;
+
+namespace Orchestration.Adapters.Storage;
+
+/// <summary>
+/// <see cref="IObjectStore"/> on a local folder with the GCS semantics the product relies on: atomic
+/// create-if-absent, crash-safe replacing writes, generations, prefix listings with page tokens.
+/// </summary>
+/// <remarks>
+/// Object <c>a/b</c> is the file <c>{root}/a/b</c>, so the runner's storage shim and a person can read
+/// the same tree. Writes go to a temp file that is flushed to disk and then linked into place:
+/// create-if-absent uses link(2), which fails if the name exists (File.Move without overwrite
+/// checks then renames on Unix, a race), replacing writes use rename. A reader never sees a partial
+/// file. The generation is the file's modification time in microseconds since the epoch (like GCS),
+/// bumped past the previous version's so it always grows. Names cannot escape the root: empty,
+/// <c>.</c> and <c>..</c> segments, backslashes and NUL are refused, as is the store's own folder
+/// <c>.orchestration</c> (temp files and content-type/custom-time sidecars).
+/// </remarks>
+/// <param name="options">Root folder and page size.</param>
+/// <param name="timeProvider">Clock for generations (system clock when null).</param>
+public sealed class LocalFolderObjectStore(IOptions<LocalFolderObjectStoreOptions> options, TimeProvider? timeProvider = null) : IObjectStore
+{
+    private const string DefaultContentType = "application/octet-stream";
+    private const string StoreFolder = ".orchestration";
+
+    private readonly string _root = Path.GetFullPath(options.Value.Root);
+    private readonly int _pageSize = options.Value.ListPageSize;
+    private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
+
+    private string TempFolder => Path.Combine(_root, StoreFolder, "tmp");
+
+    private string MetaFolder => Path.Combine(_root, StoreFolder, "meta");
+
+    /// <inheritdoc />
+    public async Task<PutIfAbsentResult> PutIfAbsentAsync(string name, Stream content, string? contentType = null, CancellationToken cancellationToken = default)
+    {
+        var path = PathOf(name);
+        if (File.Exists(path))
+        {
+            return new PutIfAbsentResult(false, null);
+        }
+
+        var temp = await WriteTempAsync(content, previousGeneration: 0, cancellationToken);
+        try
+        {
+            if (!TryLink(temp, path))
+            {
+                return new PutIfAbsentResult(false, null);
+            }
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+
+        await WriteSidecarAsync(name, contentType, customTime: null, cancellationToken);
+        return new PutIfAbsentResult(true, await GetMetadataAsync(name, cancellationToken));
+    }
+
+    /// <inheritdoc />
+    public async Task<ObjectMetadata> PutAsync(string name, Stream content, string? contentType = null, CancellationToken cancellationToken = default)
+    {
+        var path = PathOf(name);
+        var previous = File.Exists(path) ? GenerationOf(File.GetLastWriteTimeUtc(path)) : 0;
+        var temp = await WriteTempAsync(content, previous, cancellationToken);
+        try
+        {
+            MoveReplacing(temp, path);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+
+        await WriteSidecarAsync(name, contentType, customTime: null, cancellationToken);
+        return await GetMetadataAsync(name, cancellationToken)
+            ?? throw new IOException($"Object '{name}' vanished right after it was written.");
+    }
+
+    /// <inheritdoc />
+    public async Task<ObjectContent?> GetAsync(string name, long? generation = null, CancellationToken cancellationToken = default)
+    {
+        var path = PathOf(name);
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 81920, useAsync: true);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+
+        var current = GenerationOf(File.GetLastWriteTimeUtc(stream.SafeFileHandle));
+        if (generation is { } wanted && wanted != current)
+        {
+            await stream.DisposeAsync();
+            return null;
+        }
+
+        return new ObjectContent(stream, current, stream.Length);
+    }
+
+    /// <inheritdoc />
+    public async Task<ObjectMetadata?> GetMetadataAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var info = new FileInfo(PathOf(name));
+        if (!info.Exists)
+        {
+            return null;
+        }
+
+        var sidecar = await ReadSidecarAsync(name, cancellationToken);
+        var written = new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero);
+        var updated = sidecar.Updated is { } u && u > written ? u : written;
+        return new ObjectMetadata(name, info.Length, GenerationOf(info.LastWriteTimeUtc), sidecar.ContentType ?? DefaultContentType, updated, sidecar.CustomTime);
+    }
+
+    /// <inheritdoc />
+    public async Task<ObjectMetadata?> SetCustomTimeAsync(string name, DateTimeOffset customTime, CancellationToken cancellationToken = default)
+    {
+        if (!File.Exists(PathOf(name)))
+        {
+            return null;
+        }
+
+        var sidecar = await ReadSidecarAsync(name, cancellationToken);
+        if (sidecar.CustomTime is null || customTime > sidecar.CustomTime)
+        {
+            await WriteSidecarAsync(name, sidecar.ContentType, customTime, cancellationToken);
+        }
+
+        return await GetMetadataAsync(name, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<ObjectPage> ListAsync(string prefix, string? pageToken = null, int? pageSize = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        var after = pageToken is null ? null : Encoding.UTF8.GetString(Convert.FromBase64String(pageToken));
+        var size = Math.Max(1, pageSize ?? _pageSize);
+        var names = EnumerateNames(prefix)
+            .Where(n => after is null || string.CompareOrdinal(n, after) > 0)
+            .Order(StringComparer.Ordinal)
+            .Take(size + 1)
+            .ToList();
+        var items = new List<ObjectMetadata>(Math.Min(size, names.Count));
+        foreach (var name in names.Take(size))
+        {
+            if (await GetMetadataAsync(name, cancellationToken) is { } metadata)
+            {
+                items.Add(metadata);
+            }
+        }
+
+        var next = names.Count > size ? Convert.ToBase64String(Encoding.UTF8.GetBytes(names[size - 1])) : null;
+        return new ObjectPage(items, next);
+    }
+
+    /// <inheritdoc />
+    public Task<bool> DeleteAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var path = PathOf(name);
+        var existed = File.Exists(path);
+        DeleteFile(path);
+        DeleteFile(SidecarPath(name));
+        PruneEmptyFolders(Path.GetDirectoryName(path));
+        return Task.FromResult(existed);
+    }
+
+    /// <inheritdoc />
+    public async Task<int> DeleteByPrefixAsync(string prefix, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(prefix);
+        var deleted = 0;
+        foreach (var name in EnumerateNames(prefix).ToList())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (await DeleteAsync(name, cancellationToken))
+            {
+                deleted++;
+            }
+        }
+
+        return deleted;
+    }
+
+    /// <summary>Maps a name to its file, refusing any name that could leave the root.</summary>
+    /// <param name="name">Object name.</param>
+    /// <returns>The full path under the root.</returns>
+    internal string PathOf(string name)
+    {
+        ObjectNames.Validate(name);
+        var segments = name.Split('/');
+        if (segments.Any(s => s.Length == 0 || s is "." or ".." || s.Contains('\\', StringComparison.Ordinal) || s.Contains('\0', StringComparison.Ordinal))
+            || segments[0] == StoreFolder)
+        {
+            throw new ArgumentException($"Object name '{name}' is not allowed in a local folder store.", nameof(name));
+        }
+
+        var path = Path.GetFullPath(Path.Combine([_root, .. segments]));
+        if (!path.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Object name '{name}' escapes the store root.", nameof(name));
+        }
+
+        return path;
+    }
+
+    /// <summary>Deletes a file; a missing file or folder is fine (a concurrent delete got there first).</summary>
+    private static void DeleteFile(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+    }
+
+    private static long GenerationOf(DateTime lastWriteUtc) => (lastWriteUtc.Ticks - DateTime.UnixEpoch.Ticks) / 10;
+
+    private static bool TryLink(string temp, string path)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            if (OperatingSystem.IsWindows())
+            {
+                // MoveFileEx without REPLACE_EXISTING is atomic there.
+                try
+                {
+                    File.Move(temp, path, overwrite: false);
+                    return true;
+                }
+                catch (IOException) when (File.Exists(path))
+                {
+                    return false;
+                }
+            }
+
+            if (NativeMethods.Link(temp, path) == 0)
+            {
+                return true;
+            }
+
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno == NativeMethods.EEXIST)
+            {
+                return false;
+            }
+
+            // ENOENT: a concurrent delete pruned the folder between create and link: create it again.
+            if (errno != NativeMethods.ENOENT || attempt >= 3)
+            {
+                throw new IOException($"link({temp}, {path}) failed with errno {errno}.");
+            }
+        }
+    }
+
+    private static void MoveReplacing(string temp, string path)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                File.Move(temp, path, overwrite: true);
+                return;
+            }
+            catch (DirectoryNotFoundException) when (attempt < 3)
+            {
+                // See TryLink.
+            }
+        }
+    }
+
+    private async Task<string> WriteTempAsync(Stream content, long previousGeneration, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        Directory.CreateDirectory(TempFolder);
+        var temp = Path.Combine(TempFolder, Guid.NewGuid().ToString("N"));
+        try
+        {
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+            {
+                await content.CopyToAsync(file, cancellationToken);
+                await file.FlushAsync(cancellationToken);
+#pragma warning disable CA1849 // fsync has no async form; the data must be on disk before the rename.
+                file.Flush(flushToDisk: true);
+#pragma warning restore CA1849
+            }
+
+            var now = (_time.GetUtcNow().UtcTicks - DateTime.UnixEpoch.Ticks) / 10;
+            var generation = Math.Max(now, previousGeneration + 1);
+            File.SetLastWriteTimeUtc(temp, new DateTime(DateTime.UnixEpoch.Ticks + (generation * 10), DateTimeKind.Utc));
+            return temp;
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+    }
+
+    private IEnumerable<string> EnumerateNames(string prefix)
+    {
+        var folder = _root;
+        var slash = prefix.LastIndexOf('/');
+        if (slash > 0)
+        {
+            var candidate = Path.GetFullPath(Path.Combine(_root, prefix[..slash]));
+            if (!candidate.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal) || !Directory.Exists(candidate))
+            {
+                return [];
+            }
+
+            folder = candidate;
+        }
+        else if (!Directory.Exists(folder))
+        {
+            return [];
+        }
+
+        var storeFolder = Path.Combine(_root, StoreFolder) + Path.DirectorySeparatorChar;
+        var walk = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true };
+        return Directory.EnumerateFiles(folder, "*", walk)
+            .Where(p => !p.StartsWith(storeFolder, StringComparison.Ordinal))
+            .Select(p => Path.GetRelativePath(_root, p).Replace(Path.DirectorySeparatorChar, '/'))
+            .Where(n => n.StartsWith(prefix, StringComparison.Ordinal));
+    }
+
+    private void PruneEmptyFolders(string? folder)
+    {
+        while (folder is not null && folder.Length > _root.Length && folder.StartsWith(_root, StringComparison.Ordinal))
+        {
+            try
+            {
+                if (Directory.EnumerateFileSystemEntries(folder).Any())
+                {
+                    return;
+                }
+
+                Directory.Delete(folder);
+            }
+            catch (IOException)
+            {
+                return;
+            }
+
+            folder = Path.GetDirectoryName(folder);
+        }
+    }
+
+    private string SidecarPath(string name) => Path.Combine(MetaFolder, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(name))) + ".json");
+
+    private async Task WriteSidecarAsync(string name, string? contentType, DateTimeOffset? customTime, CancellationToken cancellationToken)
+    {
+        var path = SidecarPath(name);
+        if ((contentType is null || contentType == DefaultContentType) && customTime is null)
+        {
+            DeleteFile(path);
+            return;
+        }
+
+        Directory.CreateDirectory(MetaFolder);
+        var json = JsonSerializer.SerializeToUtf8Bytes(new Sidecar(contentType, customTime, _time.GetUtcNow()));
+        var temp = Path.Combine(TempFolder, Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(TempFolder);
+        await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, useAsync: true))
+        {
+            await file.WriteAsync(json, cancellationToken);
+#pragma warning disable CA1849 // fsync has no async form.
+            file.Flush(flushToDisk: true);
+#pragma warning restore CA1849
+        }
+
+        File.Move(temp, path, overwrite: true);
+    }
+
+    private async Task<Sidecar> ReadSidecarAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var file = File.OpenRead(SidecarPath(name));
+            return await JsonSerializer.DeserializeAsync<Sidecar>(file, cancellationToken: cancellationToken) ?? Sidecar.Empty;
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or JsonException)
+        {
+            return Sidecar.Empty;
+        }
+    }
+
+    private sealed record Sidecar(string? ContentType, DateTimeOffset? CustomTime, DateTimeOffset? Updated)
+    {
+        public static readonly Sidecar Empty = new(null, null, null);
+    }
+}

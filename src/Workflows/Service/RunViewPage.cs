@@ -1,0 +1,6 @@
+namespace Orchestration.Workflows.Service;
+
+/// <summary>One page of runs as the API lists them.</summary>
+/// <param name="Items">The runs.</param>
+/// <param name="ContinuationToken">Pass it back for the next page; null on the last page.</param>
+public sealed record RunViewPage(IReadOnlyList<RunView> Items, string? ContinuationToken);
