@@ -23,7 +23,7 @@ public sealed class DuplicateExecutionTests
             engine,
             async call =>
             {
-                using var claim = new MemoryStream(Encoding.UTF8.GetBytes($$"""{"execution": "{{call.Execution.Id}}", "startedAt": "{{DateTimeOffset.UtcNow:O}}"}"""));
+                using var claim = new MemoryStream(Encoding.UTF8.GetBytes($$"""{"execution": "{{call.Execution.Id}}", "startedAt": "{{call.Harness.Time.GetUtcNow():O}}"}"""));
                 if (!(await call.Harness.Objects.PutIfAbsentAsync(call.Prefix + "claim", claim)).Created)
                 {
                     // What runner.sh does when the claim names another execution: exit 0, write nothing.
@@ -33,7 +33,7 @@ public sealed class DuplicateExecutionTests
                 }
 
                 Interlocked.Increment(ref worked);
-                await Task.Delay(300);
+                await call.DelayAsync(TimeSpan.FromMilliseconds(300));
                 await call.FinishAsync(0, "ran by " + call.Execution.Id);
             },
             jobs: _ => _ => duplicating = new DuplicatingJobsClient(harness!.CloudRun));
@@ -61,7 +61,7 @@ public sealed class DuplicateExecutionTests
         {
             var local = RealRunnerTests.LocalRunner(root);
             return sp => duplicating = new DuplicatingJobsClient(local(sp));
-        });
+        }, realTime: true);
         await h.Service.SubmitAsync(Encoding.UTF8.GetBytes("""
             {"id": "dup-real", "tasks": [{"id": "t", "command": "echo \"ran by $CLOUD_RUN_EXECUTION\"; sleep 1"}]}
             """));

@@ -114,7 +114,7 @@ public sealed class DurableClientTests
             if (call.TaskId == "held")
             {
                 await call.ClaimAsync();
-                await hold.Task;
+                await call.WaitForAsync(hold.Task);
             }
 
             await call.PassAsync();

@@ -20,7 +20,7 @@ public sealed class OrphanReaperTests
             else
             {
                 await call.ClaimAsync();
-                await hold.Task;
+                await call.WaitForAsync(hold.Task);
             }
         });
         await h.Service.SubmitAsync(Encoding.UTF8.GetBytes("""{"id": "r1", "tasks": [{"id": "done", "n": 2, "command": "x"}, {"id": "live", "n": 1, "command": "y", "timeoutSeconds": 600}]}"""));

@@ -18,7 +18,7 @@ public sealed class RetentionTests
             if (call.TaskId == "slow")
             {
                 await call.ClaimAsync();
-                await hold.Task;
+                await call.WaitForAsync(hold.Task);
             }
 
             await call.PassAsync();
