@@ -3,6 +3,7 @@ using Orchestration.Activities.CloudRun;
 using Orchestration.Activities.Contracts;
 using Orchestration.Activities.Stores;
 using Orchestration.Domain.Judging;
+using Orchestration.Tests.Waiting;
 using Orchestration.Workflows.Tests.Engines;
 
 namespace Orchestration.Workflows.Tests;
@@ -89,16 +90,8 @@ public sealed class DuplicateExecutionTests
 
     private static async Task<CloudRunExecution?> TerminalAsync(WorkflowHarness h, string name)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            var execution = await h.Services.GetJobs().GetExecutionAsync(name);
-            if (execution is null || execution.IsTerminal || DateTime.UtcNow > deadline)
-            {
-                return execution;
-            }
-
-            await Task.Delay(100);
-        }
+        CloudRunExecution? execution = null;
+        await Eventually.HoldsAsync(async () => (execution = await h.Services.GetJobs().GetExecutionAsync(name)) is null || execution.IsTerminal, name + " ended");
+        return execution;
     }
 }

@@ -266,6 +266,14 @@ public sealed partial class WorkflowHarness : IAsyncDisposable
         return new ClockPause(this);
     }
 
+    /// <summary>A runner the harness did not start (a test's own fake plays it) works until the result is
+    /// disposed: time does not skip meanwhile.</summary>
+    public IDisposable RunnerWorking()
+    {
+        Unpark();
+        return new Working(this);
+    }
+
     /// <summary>A scripted runner stops working (it waits for the clock or for the test): time may skip.</summary>
     internal void Park() => Interlocked.Decrement(ref _busyRunners);
 
@@ -372,6 +380,19 @@ public sealed partial class WorkflowHarness : IAsyncDisposable
             if (Interlocked.Exchange(ref _disposed, 1) == 0)
             {
                 Interlocked.Decrement(ref harness._pauses);
+            }
+        }
+    }
+
+    private sealed class Working(WorkflowHarness harness) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                harness.Park();
             }
         }
     }
