@@ -35,7 +35,16 @@ public sealed partial class DurableEngine
                 items.AddRange(ReadActivities(sql, highWater));
                 if (items.Count == 0)
                 {
-                    await _activitySignal.WaitAsync(cancellationToken);
+                    Volatile.Write(ref _activitiesWaiting, true);
+                    try
+                    {
+                        await _activitySignal.WaitAsync(cancellationToken);
+                    }
+                    finally
+                    {
+                        Volatile.Write(ref _activitiesWaiting, false);
+                    }
+
                     continue;
                 }
 

@@ -24,7 +24,16 @@ public sealed partial class DurableEngine
                     continue;
                 }
 
-                await WaitForSignalAsync(_orchestrationSignal, NextDue(sql, now), cancellationToken);
+                var due = NextDue(sql, now);
+                Interlocked.Exchange(ref _orchestrationsWaitUntil, due?.Ticks ?? long.MaxValue);
+                try
+                {
+                    await WaitForSignalAsync(_orchestrationSignal, due, cancellationToken);
+                }
+                finally
+                {
+                    Interlocked.Exchange(ref _orchestrationsWaitUntil, NotWaiting);
+                }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

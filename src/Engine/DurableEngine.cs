@@ -14,6 +14,7 @@ namespace Orchestration.Engine;
 /// service (<see cref="EngineServiceCollectionExtensions.AddEmbeddedDurableEngine"/>) or directly.</remarks>
 public sealed partial class DurableEngine : IHostedService, IAsyncDisposable
 {
+    private const long NotWaiting = long.MinValue;
     private readonly EmbeddedEngineOptions _options;
     private readonly IServiceProvider _services;
     private readonly ILoggerFactory _loggerFactory;
@@ -31,6 +32,8 @@ public sealed partial class DurableEngine : IHostedService, IAsyncDisposable
     private Task? _activityLoop;
     private long _workItems;
     private bool _disposed;
+    private long _orchestrationsWaitUntil = NotWaiting;
+    private bool _activitiesWaiting;
 
     /// <summary>Creates the engine; call <see cref="StartAsync"/> to start dispatching.</summary>
     /// <param name="options">Settings and registrations.</param>
@@ -79,6 +82,18 @@ public sealed partial class DurableEngine : IHostedService, IAsyncDisposable
 
     /// <summary>Work items processed: orchestration episodes, activity executions and timer firings.</summary>
     public long WorkItems => Interlocked.Read(ref _workItems);
+
+    /// <summary>Whether both dispatchers wait with nothing to do: no visible message, no activity running, none
+    /// unread, no commit signalled and not yet taken up. Timers may be pending: with a fake clock, advancing it
+    /// to the next one is what wakes the engine. For test drivers that skip time only while the engine is quiet;
+    /// a snapshot, stale at once (a caller confirms it over <see cref="Commits"/> and <see cref="WorkItems"/>).</summary>
+    /// <remarks>The orchestration dispatcher counts as busy from the moment its next due time is reached, before its
+    /// timer's continuation runs, so a driver that just advanced the clock never reads the old wait as idle.</remarks>
+    internal bool IsIdle =>
+        Interlocked.Read(ref _orchestrationsWaitUntil) is var until && until != NotWaiting && until > UtcNow().Ticks
+        && Volatile.Read(ref _activitiesWaiting)
+        && _orchestrationSignal.CurrentCount == 0 && _activitySignal.CurrentCount == 0
+        && _runningActivities.IsEmpty && _activityRetries.IsEmpty;
 
     internal EmbeddedEngineOptions Options => _options;
 

@@ -9,6 +9,7 @@ using System.Text;
 using System.Text.Json;
 using Orchestration.Activities.Stores;
 using Orchestration.Domain.Specs;
+using Orchestration.Tests.Waiting;
 using Xunit.Abstractions;
 
 namespace Orchestration.Api.Tests;
@@ -142,10 +143,7 @@ public sealed class AbuseTests(AbuseHostFixture fixture, ITestOutputHelper outpu
         await using var host = await ApiHost.StartAsync();
         using var live = await host.SubmitAsync("""{"id": "live", "tasks": [{"id": "hang", "n": 3, "command": "x", "timeoutSeconds": 600}]}""");
         await host.WaitForStatusAsync("live", s => s == "running");
-        for (var i = 0; i < 400 && host.Jobs.Executions.Count < 3; i++)
-        {
-            await Task.Delay(10);
-        }
+        await Eventually.HoldsAsync(() => host.Jobs.Executions.Count >= 3, "the three runs started");
 
         Assert.Equal(3, host.Jobs.Executions.Count);
         var oversized = """{"tasks": [{"id": "a", "command": "x"}], "labels": {"pad": """ + "\"" + new string('x', (4 * 1024 * 1024) + 10) + "\"}}";

@@ -22,6 +22,7 @@ using Orchestration.Domain.Polling;
 using Orchestration.Durable;
 using Orchestration.Engine;
 using Orchestration.Fakes;
+using Orchestration.Tests.Waiting;
 using Orchestration.Workflows;
 using Orchestration.Workflows.Service;
 
@@ -151,18 +152,9 @@ public sealed class ApiHost : IAsyncDisposable
     /// <summary>Polls the batch's status document until <paramref name="done"/> holds for it (fails after <paramref name="seconds"/>).</summary>
     public async Task<JsonElement> WaitForDocumentAsync(string id, Func<JsonElement, bool> done, int seconds = 30)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (true)
-        {
-            var status = await Http.GetFromJsonAsync<JsonElement>($"/api/batches/{id}");
-            if (done(status))
-            {
-                return status;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"Batch {id}: {status}");
-            await Task.Delay(100);
-        }
+        var status = default(JsonElement);
+        await Eventually.HoldsAsync(async () => done(status = await Http.GetFromJsonAsync<JsonElement>($"/api/batches/{id}")), $"batch {id} reached the state the test waits for", TimeSpan.FromSeconds(seconds));
+        return status;
     }
 
     /// <summary>Every mapped route as (lowercase method, route template without constraints).</summary>

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orchestration.Domain.Schema;
+using Orchestration.Tests.Waiting;
 using Orchestration.Workflows.Service;
 
 namespace Orchestration.Api.Tests;
@@ -320,13 +321,5 @@ public sealed class BatchLifecycleTests
 
     private static string Key(JsonElement row) => $"{row.GetProperty("task").GetString()}/{row.GetProperty("runIndex").GetInt32()}";
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "Timed out");
-            await Task.Delay(100);
-        }
-    }
+    private static Task WaitUntilAsync(Func<Task<bool>> condition) => Eventually.HoldsAsync(condition, "condition", TimeSpan.FromSeconds(20));
 }

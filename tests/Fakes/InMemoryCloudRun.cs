@@ -26,6 +26,9 @@ public sealed class InMemoryCloudRun : ICloudRunJobsClient
     /// <summary>Every execution.</summary>
     public IReadOnlyCollection<CloudRunExecution> Executions => [.. _executions.Values];
 
+    /// <summary>The clock of execution and job timestamps (a test's fake clock, so they agree with its engine's).</summary>
+    public TimeProvider Time { get; set; } = TimeProvider.System;
+
     /// <summary><c>:run</c> calls that started an execution.</summary>
     public int Starts => _starts;
 
@@ -58,7 +61,7 @@ public sealed class InMemoryCloudRun : ICloudRunJobsClient
             FailedCount = state == CloudRunExecutionState.Failed ? 1 : 0,
             CancelledCount = state == CloudRunExecutionState.Cancelled ? 1 : 0,
             FailureReason = failureReason,
-            CompletionTime = state is CloudRunExecutionState.Succeeded or CloudRunExecutionState.Failed or CloudRunExecutionState.Cancelled ? DateTimeOffset.UtcNow : null,
+            CompletionTime = state is CloudRunExecutionState.Succeeded or CloudRunExecutionState.Failed or CloudRunExecutionState.Cancelled ? Time.GetUtcNow() : null,
         });
 
     /// <summary>Forgets an execution, as Cloud Run does after its retention.</summary>
@@ -70,7 +73,7 @@ public sealed class InMemoryCloudRun : ICloudRunJobsClient
     {
         ArgumentNullException.ThrowIfNull(spec);
         _jobs.TryAdd(spec.JobId, spec);
-        _created.TryAdd(spec.JobId, DateTimeOffset.UtcNow);
+        _created.TryAdd(spec.JobId, Time.GetUtcNow());
         return Task.FromResult(Job(spec));
     }
 
@@ -91,7 +94,7 @@ public sealed class InMemoryCloudRun : ICloudRunJobsClient
         Interlocked.Increment(ref _starts);
         var id = string.Create(CultureInfo.InvariantCulture, $"{jobId}-{number:x5}");
         var execution = new CloudRunExecution($"projects/p/locations/r/jobs/{jobId}/executions/{id}", id, jobId, CloudRunExecutionState.Pending,
-            1, 0, 0, 0, 0, 0, DateTimeOffset.UtcNow, null, null, null, new Dictionary<string, string>(environment, StringComparer.Ordinal));
+            1, 0, 0, 0, 0, 0, Time.GetUtcNow(), null, null, null, new Dictionary<string, string>(environment, StringComparer.Ordinal));
         _executions[execution.Name] = execution;
         if (OnStarted is { } callback)
         {

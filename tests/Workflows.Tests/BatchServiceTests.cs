@@ -8,6 +8,7 @@ using Orchestration.Domain.Normalization;
 using Orchestration.Domain.Specs;
 using Orchestration.Domain.Validation;
 using Orchestration.Durable;
+using Orchestration.Tests.Waiting;
 using Orchestration.Workflows.Service;
 using Orchestration.Workflows.Tests.Engines;
 
@@ -105,7 +106,7 @@ public sealed class BatchServiceTests
     {
         await using var h = await WorkflowHarness.StartAsync(engine);
         var intake = BatchIntake.Read(Doc("""{"id": "orphan", "tasks": [{"id": "a", "n": 2, "command": "x"}]}"""), new BatchLimits(), new BatchDefaults(), () => "x");
-        var now = DateTimeOffset.UtcNow;
+        var now = h.Time.GetUtcNow();
         await h.Batches.InsertIfAbsentAsync(new StoredBatch("orphan", intake.Hash!, "n0", BatchStatus.Pending, null, now, now, 2, CanonicalJson.Serialize(intake.Batch!)));
 
         var repaired = await h.Service.RepairAsync();
@@ -135,11 +136,7 @@ public sealed class BatchServiceTests
         await using var h = await WorkflowHarness.StartAsync(engine, call => call.RunIndex < 2 ? call.PassAsync() : call.ClaimAsync());
         await h.Service.SubmitAsync(Doc("""{"id": "live", "maxParallelRuns": 4, "tasks": [{"id": "a", "n": 8, "command": "x", "timeoutSeconds": 600}]}"""));
         BatchStatusDocument? status = null;
-        for (var i = 0; i < 300 && status?.Progress is not { Completed: 2, Running: > 0 }; i++)
-        {
-            await Task.Delay(50);
-            status = await h.Service.GetStatusAsync("live");
-        }
+        await Eventually.HoldsAsync(async () => (status = await h.Service.GetStatusAsync("live"))?.Progress is { Completed: 2, Running: > 0 }, "two runs completed and one running");
 
         var cancel = await h.Service.CancelAsync("live");
         await h.WaitAsync("live");
@@ -164,10 +161,7 @@ public sealed class BatchServiceTests
         var nonce = (await h.Batches.GetAsync("purge-me"))!.Nonce;
 
         var purge = await h.Service.PurgeAsync("purge-me");
-        for (var i = 0; i < 200 && await h.Batches.GetAsync("purge-me") is not null; i++)
-        {
-            await Task.Delay(25);
-        }
+        await Eventually.HoldsAsync(async () => await h.Batches.GetAsync("purge-me") is null, "the purge removed the batch row");
 
         Assert.Equal(BatchActionResult.Accepted, purge);
         Assert.Null(await h.Service.GetStatusAsync("purge-me"));

@@ -5,6 +5,7 @@ using Orchestration.Domain;
 using Orchestration.Domain.Aggregation;
 using Orchestration.Domain.Judging;
 using Orchestration.Durable;
+using Orchestration.Tests.Waiting;
 using Orchestration.Workflows.Tests.Engines;
 
 namespace Orchestration.Workflows.Tests;
@@ -93,7 +94,7 @@ public sealed class BatchWorkflowTests
     {
         await using var h = await WorkflowHarness.StartAsync(engine, async call =>
         {
-            await Task.Delay(150);
+            await call.DelayAsync(TimeSpan.FromMilliseconds(150));
             await call.PassAsync();
         });
         var id = await h.SubmitAsync($$"""{"id": "bounded", "maxParallelRuns": {{maxParallel}}, "tasks": [{"id": "a", "n": 15, "command": "x"}, {"id": "b", "n": 9, "command": "y"}]}""",
@@ -179,13 +180,5 @@ public sealed class BatchWorkflowTests
         }
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "Condition not met in time.");
-            await Task.Delay(20);
-        }
-    }
+    private static Task WaitUntilAsync(Func<bool> condition) => Eventually.HoldsAsync(condition, "condition");
 }

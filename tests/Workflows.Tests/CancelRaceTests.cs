@@ -3,6 +3,7 @@ using Orchestration.Activities.Contracts;
 using Orchestration.Activities.Stores;
 using Orchestration.Domain;
 using Orchestration.Domain.Judging;
+using Orchestration.Tests.Waiting;
 using Orchestration.Workflows.Tests.Engines;
 
 namespace Orchestration.Workflows.Tests;
@@ -38,10 +39,7 @@ public sealed class CancelRaceTests
         await using var h = await WorkflowHarness.StartAsync(engine);
         h.CloudRun.ThrottleNext(Enumerable.Repeat(TimeSpan.FromSeconds(30), 50).ToArray());
         var id = await h.SubmitAsync("""{"id": "throttled-cancel", "tasks": [{"id": "t", "n": 3, "command": "x"}]}""");
-        for (var i = 0; i < 200 && (await h.Client.GetInstanceAsync("throttled-cancel:t0:r2")) is null; i++)
-        {
-            await Task.Delay(25);
-        }
+        await Eventually.HoldsAsync(async () => await h.Client.GetInstanceAsync("throttled-cancel:t0:r2") is not null, "the third run started");
 
         await h.Client.RaiseEventAsync(id, Events.Cancel, "stop");
         var summary = (await h.WaitAsync(id)).ReadOutputAs<BatchSummary>()!;
@@ -95,10 +93,7 @@ public sealed class CancelRaceTests
         });
         var id = await h.SubmitAsync("""{"id": "poll-cancel", "tasks": [{"id": "t", "command": "sleep 600", "timeoutSeconds": 600}]}""");
         await claimed.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        for (var i = 0; i < 400 && h.CloudRun.Gets < 2; i++)
-        {
-            await Task.Delay(25); // polled, and the execution looked at, at least twice
-        }
+        await Eventually.HoldsAsync(() => h.CloudRun.Gets >= 2, "polled, and the execution looked at, at least twice");
 
         Assert.True(h.CloudRun.Gets >= 2, "the run never polled its execution");
         await h.Client.RaiseEventAsync(id, Events.Cancel, "stop");

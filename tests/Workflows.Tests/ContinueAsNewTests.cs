@@ -2,6 +2,7 @@ using Orchestration.Activities.CloudRun;
 using Orchestration.Activities.Contracts;
 using Orchestration.Domain;
 using Orchestration.Domain.Judging;
+using Orchestration.Tests.Waiting;
 using Orchestration.Workflows.Tests.Engines;
 
 namespace Orchestration.Workflows.Tests;
@@ -77,18 +78,10 @@ public sealed class ContinueAsNewTests
     // Cancel that lands before the new episode has run is queued for it, which is the same case for that engine.
     private static async Task WaitForContinuedEpisodeAsync(WorkflowHarness h, int polls)
     {
-        for (var i = 0; i < 1200; i++)
-        {
-            var input = (await h.Client.GetInstanceAsync(Run, getInputsAndOutputs: true))?.ReadInputAs<RunInput>();
-            if (input?.State?.Poll >= polls && (h.Engine != EngineKind.Embedded || WaitsOnTimer(await h.HistoryAsync(Run))))
-            {
-                return;
-            }
-
-            await Task.Delay(25);
-        }
-
-        Assert.Fail($"{Run} never continued as new after {polls} polls.");
+        await Eventually.HoldsAsync(
+            async () => (await h.Client.GetInstanceAsync(Run, getInputsAndOutputs: true))?.ReadInputAs<RunInput>()?.State?.Poll >= polls
+                && (h.Engine != EngineKind.Embedded || WaitsOnTimer(await h.HistoryAsync(Run))),
+            $"{Run} continued as new after {polls} polls");
     }
 
     private static bool WaitsOnTimer(IReadOnlyList<(string Kind, string? Name)> history)

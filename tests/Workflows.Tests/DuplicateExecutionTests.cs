@@ -3,6 +3,7 @@ using Orchestration.Activities.CloudRun;
 using Orchestration.Activities.Contracts;
 using Orchestration.Activities.Stores;
 using Orchestration.Domain.Judging;
+using Orchestration.Tests.Waiting;
 using Orchestration.Workflows.Tests.Engines;
 
 namespace Orchestration.Workflows.Tests;
@@ -23,7 +24,7 @@ public sealed class DuplicateExecutionTests
             engine,
             async call =>
             {
-                using var claim = new MemoryStream(Encoding.UTF8.GetBytes($$"""{"execution": "{{call.Execution.Id}}", "startedAt": "{{DateTimeOffset.UtcNow:O}}"}"""));
+                using var claim = new MemoryStream(Encoding.UTF8.GetBytes($$"""{"execution": "{{call.Execution.Id}}", "startedAt": "{{call.Harness.Time.GetUtcNow():O}}"}"""));
                 if (!(await call.Harness.Objects.PutIfAbsentAsync(call.Prefix + "claim", claim)).Created)
                 {
                     // What runner.sh does when the claim names another execution: exit 0, write nothing.
@@ -33,7 +34,7 @@ public sealed class DuplicateExecutionTests
                 }
 
                 Interlocked.Increment(ref worked);
-                await Task.Delay(300);
+                await call.DelayAsync(TimeSpan.FromMilliseconds(300));
                 await call.FinishAsync(0, "ran by " + call.Execution.Id);
             },
             jobs: _ => _ => duplicating = new DuplicatingJobsClient(harness!.CloudRun));
@@ -61,7 +62,7 @@ public sealed class DuplicateExecutionTests
         {
             var local = RealRunnerTests.LocalRunner(root);
             return sp => duplicating = new DuplicatingJobsClient(local(sp));
-        });
+        }, realTime: true);
         await h.Service.SubmitAsync(Encoding.UTF8.GetBytes("""
             {"id": "dup-real", "tasks": [{"id": "t", "command": "echo \"ran by $CLOUD_RUN_EXECUTION\"; sleep 1"}]}
             """));
@@ -89,16 +90,8 @@ public sealed class DuplicateExecutionTests
 
     private static async Task<CloudRunExecution?> TerminalAsync(WorkflowHarness h, string name)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            var execution = await h.Services.GetJobs().GetExecutionAsync(name);
-            if (execution is null || execution.IsTerminal || DateTime.UtcNow > deadline)
-            {
-                return execution;
-            }
-
-            await Task.Delay(100);
-        }
+        CloudRunExecution? execution = null;
+        await Eventually.HoldsAsync(async () => (execution = await h.Services.GetJobs().GetExecutionAsync(name)) is null || execution.IsTerminal, name + " ended");
+        return execution;
     }
 }

@@ -1,5 +1,6 @@
 using Orchestration.Activities.Contracts;
 using Orchestration.Durable;
+using Orchestration.Tests.Waiting;
 using Orchestration.Workflows.Tests.Engines;
 
 namespace Orchestration.Workflows.Tests;
@@ -34,7 +35,7 @@ public sealed class DurableClientTests
         Assert.True(done.IsCompleted);
         Assert.Equal(1, done.ReadOutputAs<BatchSummary>()!.Passed);
         Assert.Equal("qb-1", done.ReadInputAs<BatchInput>()!.BatchId);
-        Assert.InRange(done.LastUpdatedAt, done.CreatedAt, DateTimeOffset.UtcNow.AddMinutes(1));
+        Assert.InRange(done.LastUpdatedAt, done.CreatedAt, h.Time.GetUtcNow().AddMinutes(1));
         Assert.Equal((null, null), (bare.SerializedInput, bare.SerializedOutput));
         Assert.Null(await h.Client.GetInstanceAsync("nope"));
     }
@@ -51,7 +52,7 @@ public sealed class DurableClientTests
         var qa = await ListAsync(h, new OrchestrationQuery(InstanceIdPrefix: "qa-"));
         var running = await ListAsync(h, new OrchestrationQuery(Statuses: [OrchestrationRuntimeStatus.Running]));
         var none = await ListAsync(h, new OrchestrationQuery(Statuses: [OrchestrationRuntimeStatus.Completed], InstanceIdPrefix: "qb-"));
-        var future = await ListAsync(h, new OrchestrationQuery(CreatedFrom: DateTimeOffset.UtcNow.AddHours(1)));
+        var future = await ListAsync(h, new OrchestrationQuery(CreatedFrom: h.Time.GetUtcNow().AddHours(1)));
         var withData = await ListAsync(h, new OrchestrationQuery(InstanceIdPrefix: "qa-1", FetchInputsAndOutputs: true));
         var pages = new List<Page<OrchestrationMetadata>>();
         await foreach (var page in h.Client.GetAllInstancesAsync(new OrchestrationQuery(InstanceIdPrefix: "qa-", PageSize: 4)).AsPages())
@@ -114,7 +115,7 @@ public sealed class DurableClientTests
             if (call.TaskId == "held")
             {
                 await call.ClaimAsync();
-                await hold.Task;
+                await call.WaitForAsync(hold.Task);
             }
 
             await call.PassAsync();
@@ -148,11 +149,7 @@ public sealed class DurableClientTests
 
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
-        for (var i = 0; i < 1200 && !condition(); i++)
-        {
-            await Task.Delay(25);
-        }
-
+        await Eventually.HoldsAsync(condition, "condition", TimeSpan.FromSeconds(30));
         Assert.True(condition(), "Condition not met in time.");
     }
 }

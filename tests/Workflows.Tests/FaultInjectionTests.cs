@@ -3,7 +3,6 @@ using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orchestration.Activities.Contracts;
-using Orchestration.Activities.Storage;
 using Orchestration.Activities.Stores;
 using Orchestration.Adapters.Google;
 using Orchestration.Domain;
@@ -31,11 +30,21 @@ public sealed class FaultInjectionTests
         await gcs.StartAsync();
         await run.StartAsync();
         var worked = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
-        IServiceProvider? services = null;
-        run.ExecutionCreated += execution => _ = Task.Run(() => PlayRunnerAsync(services!, run, execution, worked));
+        WorkflowHarness? harness = null;
+        run.ExecutionCreated += execution =>
+        {
+            // Working from the :run call on, so the clock does not skip while the runner plays.
+            var working = harness!.RunnerWorking();
+            _ = Task.Run(async () =>
+            {
+                using (working)
+                {
+                    await PlayRunnerAsync(harness, run, execution, worked);
+                }
+            });
+        };
 
-        await using var h = await WorkflowHarness.StartAsync(EngineKind.Embedded, ports: s => Google(s, gcs, run));
-        services = h.Services;
+        await using var h = harness = await WorkflowHarness.StartAsync(EngineKind.Embedded, ports: s => Google(s, gcs, run));
         run.Faults.Seed = 7;
         run.Faults.UnavailableFraction = 0.1;
         run.Faults.ThrottleFraction = 0.05;
@@ -121,9 +130,9 @@ public sealed class FaultInjectionTests
 
     // The runner's part: claim (create-if-absent), then the work and result.json, or, for an execution the
     // fake marks as failing, end without a result. A duplicate that loses the claim ends quietly.
-    private static async Task PlayRunnerAsync(IServiceProvider services, FakeCloudRunServer run, FakeExecution execution, ConcurrentDictionary<string, int> worked)
+    private static async Task PlayRunnerAsync(WorkflowHarness h, FakeCloudRunServer run, FakeExecution execution, ConcurrentDictionary<string, int> worked)
     {
-        var store = services.GetRequiredService<IObjectStore>();
+        var store = h.Objects;
         var prefix = execution.Environment["RUN_PREFIX"]["gs://test-bucket/".Length..];
         var parts = prefix.TrimEnd('/').Split('/');
         var (task, index, attempt) = (parts[3], int.Parse(parts[4], System.Globalization.CultureInfo.InvariantCulture), parts[5]);
@@ -134,7 +143,7 @@ public sealed class FaultInjectionTests
             return;
         }
 
-        var claim = await store.PutIfAbsentAsync(prefix + "claim", Text($$"""{"execution": "{{execution.Id}}", "startedAt": "{{DateTimeOffset.UtcNow:O}}"}"""));
+        var claim = await store.PutIfAbsentAsync(prefix + "claim", Text($$"""{"execution": "{{execution.Id}}", "startedAt": "{{h.Time.GetUtcNow():O}}"}"""));
         if (!claim.Created)
         {
             await using var existing = await store.GetAsync(prefix + "claim");
@@ -148,7 +157,7 @@ public sealed class FaultInjectionTests
 
         worked.AddOrUpdate($"{task}/{index}/{attempt}", 1, (_, n) => n + 1);
         var exit = task == "odd-fails" && index % 2 == 1 ? 1 : 0;
-        var now = DateTimeOffset.UtcNow.ToString("O");
+        var now = h.Time.GetUtcNow().ToString("O");
         await store.PutAsync(prefix + "response.txt", Text("done"));
         await store.PutAsync(prefix + "result.json", Text($$"""{"exitCode": {{exit}}, "termination": "none", "startedAt": "{{now}}", "endedAt": "{{now}}", "runnerVersion": "1"}"""));
         run.Complete(execution.Name, succeeded: true);

@@ -1,5 +1,6 @@
 using System.Text;
 using Orchestration.Activities.CloudRun;
+using Orchestration.Tests.Waiting;
 using Orchestration.Workflows.Tests.Engines;
 
 namespace Orchestration.Workflows.Tests;
@@ -20,14 +21,11 @@ public sealed class OrphanReaperTests
             else
             {
                 await call.ClaimAsync();
-                await hold.Task;
+                await call.WaitForAsync(hold.Task);
             }
         });
         await h.Service.SubmitAsync(Encoding.UTF8.GetBytes("""{"id": "r1", "tasks": [{"id": "done", "n": 2, "command": "x"}, {"id": "live", "n": 1, "command": "y", "timeoutSeconds": 600}]}"""));
-        for (var i = 0; i < 200 && h.CloudRun.Starts < 3; i++)
-        {
-            await Task.Delay(25);
-        }
+        await Eventually.HoldsAsync(() => h.CloudRun.Starts >= 3, "all three runs started");
 
         // Both finished runs must be over, and their runners done (execution succeeded), before the test
         // turns their executions back to running: otherwise the runner's own last step, or a run still
@@ -35,16 +33,10 @@ public sealed class OrphanReaperTests
         var done = h.CloudRun.Executions.Where(e => e.Environment["RUN_PREFIX"].Contains("/done/", StringComparison.Ordinal)).Select(e => e.Name).ToList();
         foreach (var run in new[] { "r1:t0:r0", "r1:t0:r1" })
         {
-            for (var i = 0; i < 200 && (await h.Client.GetInstanceAsync(run))?.IsCompleted != true; i++)
-            {
-                await Task.Delay(25);
-            }
+            await Eventually.HoldsAsync(async () => (await h.Client.GetInstanceAsync(run))?.IsCompleted == true, run + " completed");
         }
 
-        for (var i = 0; i < 200 && !h.CloudRun.Executions.Where(e => done.Contains(e.Name)).All(e => e.IsTerminal); i++)
-        {
-            await Task.Delay(25);
-        }
+        await Eventually.HoldsAsync(() => h.CloudRun.Executions.Where(e => done.Contains(e.Name)).All(e => e.IsTerminal), "the finished runs' executions ended");
 
         // The runner of a finished run still reports running (a runner stuck after uploading): an orphan.
         foreach (var name in done)

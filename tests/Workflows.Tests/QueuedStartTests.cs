@@ -18,7 +18,7 @@ public sealed class QueuedStartTests
         // The harness's claim deadline is 2 s; these executions stay pending for 5 s before they run.
         await using var h = await WorkflowHarness.StartAsync(engine, async call =>
         {
-            await Task.Delay(TimeSpan.FromSeconds(5));
+            await call.DelayAsync(TimeSpan.FromSeconds(5));
             MarkRunning(call);
             await call.PassAsync();
         });

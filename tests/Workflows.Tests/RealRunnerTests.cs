@@ -47,7 +47,7 @@ public sealed class RealRunnerTests
     [Fact]
     public async Task Batch_RealRunnerProcesses_JudgedWithInputsFlagsAndArtifacts()
     {
-        await using var h = await WorkflowHarness.StartAsync(EngineKind.Embedded, jobs: LocalRunner, settings: WorkflowHarness.RealRunnerSettings);
+        await using var h = await WorkflowHarness.StartAsync(EngineKind.Embedded, jobs: LocalRunner, settings: WorkflowHarness.RealRunnerSettings, realTime: true);
         var submitted = await h.Service.SubmitAsync(Encoding.UTF8.GetBytes("""
             {"id": "real", "maxParallelRuns": 4, "tasks": [
               {"id": "reads-input", "n": 3, "command": "cat input/config.json; mkdir -p output; echo '{\"flagged\": true}' > output/verdict.json",
@@ -81,7 +81,7 @@ public sealed class RealRunnerTests
     [Fact]
     public async Task Batch_RealRunnerTimeout_TimedOutWithPartialOutput()
     {
-        await using var h = await WorkflowHarness.StartAsync(EngineKind.Embedded, jobs: LocalRunner, settings: WorkflowHarness.RealRunnerSettings);
+        await using var h = await WorkflowHarness.StartAsync(EngineKind.Embedded, jobs: LocalRunner, settings: WorkflowHarness.RealRunnerSettings, realTime: true);
         await h.Service.SubmitAsync(Encoding.UTF8.GetBytes("""{"id": "slow", "tasks": [{"id": "t", "command": "echo started; sleep 60", "timeoutSeconds": 3}]}"""));
 
         var summary = (await h.WaitAsync("slow", 120)).ReadOutputAs<Activities.Contracts.BatchSummary>()!;

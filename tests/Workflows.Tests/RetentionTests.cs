@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Orchestration.Domain;
+using Orchestration.Tests.Waiting;
 using Orchestration.Workflows.Service;
 using Orchestration.Workflows.Tests.Engines;
 
@@ -18,7 +19,7 @@ public sealed class RetentionTests
             if (call.TaskId == "slow")
             {
                 await call.ClaimAsync();
-                await hold.Task;
+                await call.WaitForAsync(hold.Task);
             }
 
             await call.PassAsync();
@@ -32,15 +33,12 @@ public sealed class RetentionTests
         await h.Service.SubmitAsync(Encoding.UTF8.GetBytes("""{"id": "live", "tasks": [{"id": "slow", "command": "y", "timeoutSeconds": 600}]}"""));
         var sweeper = h.Services.GetRequiredService<RetentionSweeper>();
 
-        var none = await sweeper.SweepAsync(DateTimeOffset.UtcNow.AddHours(-1));
-        var purged = await sweeper.SweepAsync(DateTimeOffset.UtcNow.AddMinutes(1));
+        var none = await sweeper.SweepAsync(h.Time.GetUtcNow().AddHours(-1));
+        var purged = await sweeper.SweepAsync(h.Time.GetUtcNow().AddMinutes(1));
 
         Assert.Equal(0, none);
         Assert.Equal(2, purged);
-        for (var i = 0; i < 200 && (await h.Batches.GetAsync("old-1") is not null || await h.Batches.GetAsync("old-2") is not null); i++)
-        {
-            await Task.Delay(25);
-        }
+        await Eventually.HoldsAsync(async () => await h.Batches.GetAsync("old-1") is null && await h.Batches.GetAsync("old-2") is null, "both old batches purged");
 
         Assert.Null(await h.Batches.GetAsync("old-1"));
         Assert.Null(await h.Batches.GetAsync("old-2"));
@@ -55,10 +53,7 @@ public sealed class RetentionTests
 
     private static async Task WaitForStatusAsync(WorkflowHarness h, string id, BatchStatus status)
     {
-        for (var i = 0; i < 400 && (await h.Batches.GetAsync(id))?.Status != status; i++)
-        {
-            await Task.Delay(25);
-        }
+        await Eventually.HoldsAsync(async () => (await h.Batches.GetAsync(id))?.Status == status, $"{id} is {status}");
 
         Assert.Equal(status, (await h.Batches.GetAsync(id))?.Status);
     }

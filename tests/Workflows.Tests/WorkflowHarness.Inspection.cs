@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
+using Orchestration.Tests.Waiting;
 using Orchestration.Workflows.Tests.Engines;
 
 namespace Orchestration.Workflows.Tests;
@@ -58,20 +59,11 @@ public sealed partial class WorkflowHarness
     {
         var before = Engine == EngineKind.Embedded ? default : (await Client.GetInstanceAsync(receiver))?.LastUpdatedAt ?? default;
         await Client.RaiseEventAsync(target, eventName, payload);
-        for (var i = 0; i < 600; i++)
-        {
-            var received = Engine == EngineKind.Embedded
+        await Eventually.HoldsAsync(
+            async () => Engine == EngineKind.Embedded
                 ? await HasEventAsync(receiver, eventName)
-                : (await Client.GetInstanceAsync(receiver))?.LastUpdatedAt > before;
-            if (received)
-            {
-                return;
-            }
-
-            await Task.Delay(25);
-        }
-
-        Assert.Fail($"The {eventName} never reached {receiver}.");
+                : (await Client.GetInstanceAsync(receiver))?.LastUpdatedAt > before,
+            $"the {eventName} reached {receiver}");
     }
 
     private async Task<bool> HasEventAsync(string instanceId, string eventName)

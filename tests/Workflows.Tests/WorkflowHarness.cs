@@ -35,15 +35,23 @@ public sealed partial class WorkflowHarness : IAsyncDisposable
     private ISdkBackend? _backend;
     private int _inFlight;
     private int _maxInFlight;
+    private int _busyRunners;
+    private int _waiters;
+    private int _pauses;
+    private CancellationTokenSource? _stopDriving;
+    private Task? _driver;
 
-    private WorkflowHarness(EngineKind engine, string root, Func<RunnerCall, Task>? runner, Func<IServiceProvider, ICloudRunJobsClient>? jobs, Action<IServiceCollection>? ports, WorkflowSettings? settings)
+    private WorkflowHarness(EngineKind engine, string root, Func<RunnerCall, Task>? runner, Func<IServiceProvider, ICloudRunJobsClient>? jobs, Action<IServiceCollection>? ports, WorkflowSettings? settings, bool realTime)
     {
         Engine = engine;
         Root = root;
         Runner = runner ?? (call => call.PassAsync());
+        // The SDK's in-process backend keeps its own (real) clock for orchestrations, so everything shares it there.
+        Clock = engine == EngineKind.Embedded && !realTime ? new SkippingClock(DateTimeOffset.UtcNow) : null;
+        Time = Clock ?? TimeProvider.System;
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));
-        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(Time);
         var database = new SqliteDatabase(Path.Combine(root, "stores.db"));
         services.AddSingleton<IBatchStore>(new SqliteBatchStore(database));
         services.AddSingleton<IResultStore>(new SqliteResultStore(database));
@@ -87,10 +95,22 @@ public sealed partial class WorkflowHarness : IAsyncDisposable
 
         _services = services.BuildServiceProvider();
         CloudRun.OnStarted = OnStartedAsync;
+        CloudRun.Time = Time;
         Services = _services;
     }
 
     public EngineKind Engine { get; }
+
+    /// <summary>The clock of the engine, the activities and the scripted runners. On the embedded engine a
+    /// <see cref="SkippingClock"/> that runs at least as fast as real time and, while a test waits for an
+    /// instance to complete (<see cref="WaitAsync"/>), skips to the next timer whenever the engine is idle and
+    /// no scripted runner is working: durable timers, deadlines, polling and throttling then cost no real time,
+    /// and a slow machine makes the test slower, never different. The system clock on the SDK backend (its
+    /// orchestrations keep the backend's own clock) or when asked for.</summary>
+    public TimeProvider Time { get; }
+
+    /// <summary>The skipping clock, when <see cref="Time"/> is one.</summary>
+    public SkippingClock? Clock { get; }
 
     public string Root { get; }
 
@@ -148,11 +168,11 @@ public sealed partial class WorkflowHarness : IAsyncDisposable
 
     public static async Task<WorkflowHarness> StartAsync(
         EngineKind engine, Func<RunnerCall, Task>? runner = null, Func<string, Func<IServiceProvider, ICloudRunJobsClient>>? jobs = null, Action<IServiceCollection>? ports = null,
-        WorkflowSettings? settings = null)
+        WorkflowSettings? settings = null, bool realTime = false)
     {
         var root = Directory.CreateTempSubdirectory("workflows-").FullName;
         Directory.CreateDirectory(ObjectRoot(root));
-        var harness = new WorkflowHarness(engine, root, runner, jobs?.Invoke(root), ports, settings);
+        var harness = new WorkflowHarness(engine, root, runner, jobs?.Invoke(root), ports, settings, realTime);
         try
         {
             foreach (var hosted in harness._services.GetServices<Microsoft.Extensions.Hosting.IHostedService>())
@@ -161,6 +181,13 @@ public sealed partial class WorkflowHarness : IAsyncDisposable
             }
 
             harness._backend = await StartBackendAsync(engine, harness._services);
+            if (harness.Clock is { } clock)
+            {
+                harness._stopDriving = new CancellationTokenSource();
+                var stop = harness._stopDriving.Token;
+                var durable = harness._services.GetRequiredService<DurableEngine>();
+                harness._driver = Task.Run(() => harness.DriveClockAsync(clock, durable, stop), CancellationToken.None);
+            }
         }
         catch
         {
@@ -185,13 +212,25 @@ public sealed partial class WorkflowHarness : IAsyncDisposable
     {
         var intake = BatchIntake.Read(Encoding.UTF8.GetBytes(json), new BatchLimits(), new BatchDefaults(), () => "generated");
         Assert.True(intake.IsValid, string.Join("\n", intake.Problems));
-        var now = DateTimeOffset.UtcNow;
+        var now = Time.GetUtcNow();
         await Batches.InsertIfAbsentAsync(new StoredBatch(intake.Batch.Id, intake.Hash, "n1", BatchStatus.Pending, null, now, now, intake.Batch.TotalRuns, CanonicalJson.Serialize(intake.Batch)));
         return await Client.ScheduleNewOrchestrationInstanceAsync(nameof(BatchOrchestrator), new BatchInput(intake.Batch.Id, settings ?? FastSettings), new StartOrchestrationOptions(intake.Batch.Id));
     }
 
-    public Task<OrchestrationMetadata> WaitAsync(string instanceId, int seconds = 60) =>
-        Client.WaitForInstanceCompletionAsync(instanceId, getInputsAndOutputs: true).WaitAsync(TimeSpan.FromSeconds(seconds));
+    /// <summary>Waits (at most <paramref name="seconds"/> of real time) for the instance to complete, skipping
+    /// time meanwhile on the skipping clock.</summary>
+    public async Task<OrchestrationMetadata> WaitAsync(string instanceId, int seconds = 60)
+    {
+        Interlocked.Increment(ref _waiters);
+        try
+        {
+            return await Client.WaitForInstanceCompletionAsync(instanceId, getInputsAndOutputs: true).WaitAsync(TimeSpan.FromSeconds(seconds));
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waiters);
+        }
+    }
 
     public int StartsOf(string taskId) => _perTaskStarts.GetValueOrDefault(taskId);
 
@@ -203,6 +242,8 @@ public sealed partial class WorkflowHarness : IAsyncDisposable
         _perTaskStarts.AddOrUpdate(call.TaskId, 1, (_, n) => n + 1);
         var now = Interlocked.Increment(ref _inFlight);
         InterlockedMax(ref _maxInFlight, now);
+        // Busy from the start request (the StartRun activity is still running) until the script ends or parks.
+        Interlocked.Increment(ref _busyRunners);
         _ = Task.Run(async () =>
         {
             try
@@ -212,9 +253,82 @@ public sealed partial class WorkflowHarness : IAsyncDisposable
             finally
             {
                 Interlocked.Decrement(ref _inFlight);
+                Interlocked.Decrement(ref _busyRunners);
             }
         });
         await Task.CompletedTask;
+    }
+
+    /// <summary>Stops the skipping clock until the result is disposed: for a test that must act (raise an
+    /// event, read a count) at a point of the workflow that later timers would carry it past. Real time still
+    /// passes on the system clock.</summary>
+    public IDisposable PauseClock()
+    {
+        Interlocked.Increment(ref _pauses);
+        return new ClockPause(this);
+    }
+
+    /// <summary>A runner the harness did not start (a test's own fake plays it) works until the result is
+    /// disposed: time does not skip meanwhile.</summary>
+    public IDisposable RunnerWorking()
+    {
+        Unpark();
+        return new Working(this);
+    }
+
+    /// <summary>A scripted runner stops working (it waits for the clock or for the test): time may skip.</summary>
+    internal void Park() => Interlocked.Decrement(ref _busyRunners);
+
+    /// <summary>A parked runner works again: time stands still until it ends or parks.</summary>
+    internal void Unpark() => Interlocked.Increment(ref _busyRunners);
+
+    // The clock follows real time (so a test that acts mid-run sees the pace it always did) unless paused; while
+    // a test waits for completion it also skips to the next timer when nothing works in real time: the engine
+    // idle (both dispatchers waiting, no activity running) and every scripted runner ended or parked, seen twice
+    // in a row with no commit, work item or timer change between the looks (a change means someone worked).
+    private async Task DriveClockAsync(SkippingClock clock, DurableEngine engine, CancellationToken stop)
+    {
+        (long, long, long)? quiet = null;
+        var last = System.Diagnostics.Stopwatch.GetTimestamp();
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(1, stop);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            var now = System.Diagnostics.Stopwatch.GetTimestamp();
+            var real = System.Diagnostics.Stopwatch.GetElapsedTime(last, now);
+            last = now;
+            if (Volatile.Read(ref _pauses) > 0)
+            {
+                quiet = null;
+                continue;
+            }
+
+            if (Volatile.Read(ref _waiters) > 0 && engine.IsIdle && Volatile.Read(ref _busyRunners) == 0 && clock.NextDue is { } due)
+            {
+                var mark = (engine.Commits, engine.WorkItems, clock.Version);
+                if (quiet == mark)
+                {
+                    clock.AdvanceTo(due);
+                    quiet = null;
+                    continue;
+                }
+
+                quiet = mark;
+            }
+            else
+            {
+                quiet = null;
+            }
+
+            clock.Advance(real);
+        }
     }
 
     private static void InterlockedMax(ref int target, int value)
@@ -227,6 +341,13 @@ public sealed partial class WorkflowHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_stopDriving is not null)
+        {
+            await _stopDriving.CancelAsync();
+            await _driver!;
+            _stopDriving.Dispose();
+        }
+
         if (_backend is not null)
         {
             await _backend.DisposeAsync();
@@ -251,6 +372,32 @@ public sealed partial class WorkflowHarness : IAsyncDisposable
 
     /// <summary>When set, git lookups (and so PrepareBatch of a batch with a git input) wait for it.</summary>
     public TaskCompletionSource? GitGate { get; set; }
+
+    private sealed class ClockPause(WorkflowHarness harness) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                Interlocked.Decrement(ref harness._pauses);
+            }
+        }
+    }
+
+    private sealed class Working(WorkflowHarness harness) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                harness.Park();
+            }
+        }
+    }
 
     private sealed class FixedGit(WorkflowHarness harness) : IGitResolver
     {
