@@ -1,5 +1,5 @@
-using Orchestration.Domain.Judging;
 using Orchestration.Domain;
+using Orchestration.Domain.Judging;
 
 namespace Orchestration.Activities.Contracts;
 

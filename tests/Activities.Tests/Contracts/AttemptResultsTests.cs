@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Orchestration.Activities.Contracts;
-using Orchestration.Domain.Judging;
 using Orchestration.Domain;
+using Orchestration.Domain.Judging;
 
 namespace Orchestration.Activities.Tests.Contracts;
 
