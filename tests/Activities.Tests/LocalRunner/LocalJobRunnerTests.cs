@@ -99,6 +99,10 @@ public sealed class LocalJobRunnerTests : IDisposable
         Assert.DoesNotContain(lines, l => l.StartsWith(hostOnly, StringComparison.Ordinal));
         Assert.Equal("override", done.Environment["B"]);
         Assert.False(done.Environment.ContainsKey("ANTHROPIC_API_KEY"));
+
+        // Each watcher pass holds state/scheduler.lock (flock); reading it during a pass is a sharing violation.
+        // Stop the watcher so every state file, the lock included, can be read.
+        runner.Dispose();
         var stateText = string.Concat(Directory.GetFiles(_sandbox.StateFolder, "*", SearchOption.AllDirectories).Select(File.ReadAllText));
         Assert.DoesNotContain("local-secret-value", stateText, StringComparison.Ordinal);
     }
