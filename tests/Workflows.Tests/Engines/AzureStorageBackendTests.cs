@@ -9,6 +9,7 @@ using Orchestration.Domain;
 using Orchestration.Domain.Aggregation;
 using Orchestration.Domain.Judging;
 using Orchestration.Tests.Azurite;
+using Orchestration.Tests.Waiting;
 using Xunit.Abstractions;
 
 namespace Orchestration.Workflows.Tests.Engines;
@@ -133,7 +134,7 @@ public sealed class AzureStorageBackendTests(AzuriteFixture azurite, ITestOutput
     {
         await using var h = await StorageWorkflowSetup.StartAsync(azurite.ConnectionString, NewHub("cancel"), call => call.ClaimAsync(), _logs);
         var id = await h.SubmitAsync("""{"id": "cancel-me", "maxParallelRuns": 3, "tasks": [{"id": "t", "n": 10, "command": "sleep 600", "timeoutSeconds": 600}]}""", Fast);
-        await WaitUntilAsync(() => h.CloudRun.Starts >= 3 && h.CloudRun.Gets >= 3, "three runs started and polled");
+        await Eventually.HoldsAsync(() => h.CloudRun.Starts >= 3 && h.CloudRun.Gets >= 3, "three runs started and polled");
 
         await h.Client.RaiseEventAsync(id, Events.Cancel, "stop");
         var done = await h.WaitAsync(id);
@@ -162,18 +163,20 @@ public sealed class AzureStorageBackendTests(AzuriteFixture azurite, ITestOutput
         {
             await call.ClaimAsync();
             var instances = new TableClient(azurite.ConnectionString, $"{setup!.Backend.TaskHub}Instances");
-            var deadline = DateTime.UtcNow.AddSeconds(120);
-            while (executions.Count < 3 && DateTime.UtcNow < deadline)
-            {
-                // The run's row names the execution that runs now: a new one for each episode.
-                var row = await instances.GetEntityIfExistsAsync<TableEntity>("long:t0:r0", "");
-                if (row.HasValue && row.Value!.GetString("ExecutionId") is { } execution)
+            await Eventually.HoldsAsync(
+                async () =>
                 {
-                    executions.Add(execution);
-                }
+                    // The run's row names the execution that runs now: a new one for each episode.
+                    var row = await instances.GetEntityIfExistsAsync<TableEntity>("long:t0:r0", "");
+                    if (row.HasValue && row.Value!.GetString("ExecutionId") is { } execution)
+                    {
+                        executions.Add(execution);
+                    }
 
-                await Task.Delay(50);
-            }
+                    return executions.Count >= 3;
+                },
+                "the run's poll loop continued as new twice",
+                TimeSpan.FromSeconds(120));
 
             await call.PassAsync();
         }, _logs);
@@ -214,7 +217,7 @@ public sealed class AzureStorageBackendTests(AzuriteFixture azurite, ITestOutput
             settings.WorkItemQueueVisibilityTimeout = TimeSpan.FromSeconds(20);
         });
         var id = await h.SubmitAsync("""{"id": "restart", "maxParallelRuns": 4, "tasks": [{"id": "a", "n": 8, "command": "x"}, {"id": "b", "n": 4, "command": "y"}]}""", Fast);
-        await WaitUntilAsync(() => Volatile.Read(ref runs) > 6, "more than six runs started");
+        await Eventually.HoldsAsync(() => Volatile.Read(ref runs) > 6, "more than six runs started");
 
         await h.Backend.StopWorkerAsync();
         var recordedBeforeRestart = (await h.Results.QueryRunsAsync(new RunQuery(id))).Items.Count;
@@ -240,14 +243,4 @@ public sealed class AzureStorageBackendTests(AzuriteFixture azurite, ITestOutput
 
     private static async Task<BatchAggregate> AggregateAsync(StorageWorkflowSetup h, string batchId) =>
         JsonSerializer.Deserialize<BatchAggregate>((await h.Results.GetAggregateAsync(batchId))!.Value.Span, BatchJson.Options)!;
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(120);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Not in time: {what}.");
-            await Task.Delay(50);
-        }
-    }
 }
