@@ -16,7 +16,9 @@ public static class DurableTaskRegistryExtensions
         AddOrchestrationWorkflows(registry, activityServices: null);
 
     /// <summary>Adds every orchestrator and activity of <see cref="WorkflowCatalog"/> under its catalog name,
-    /// with the activities resolving their classes from <paramref name="activityServices"/>.</summary>
+    /// with the activities resolving their classes from <paramref name="activityServices"/>, where the seam's
+    /// durable client is the SDK client of the worker's services unless one is registered
+    /// (<see cref="DurableClientServices"/>).</summary>
     /// <param name="registry">The worker's registry.</param>
     /// <param name="activityServices">Where the activity classes and their ports live when that is not the
     /// worker's own container (a worker hosted beside an application that owns them, a test harness); the
@@ -27,7 +29,7 @@ public static class DurableTaskRegistryExtensions
         ArgumentNullException.ThrowIfNull(registry);
         WorkflowCatalog.Register(
             (name, create) => registry.AddOrchestrator(name.Name, () => new SdkOrchestrator(create(EmptyServices.Instance))),
-            (name, create) => registry.AddActivity(name.Name, sp => new SdkActivity(create(activityServices ?? sp), Stopping(sp))));
+            (name, create) => registry.AddActivity(name.Name, sp => new SdkActivity(create(new DurableClientServices(activityServices ?? sp)), Stopping(sp))));
         return registry;
     }
 
