@@ -7,9 +7,10 @@ namespace Orchestration.DurableSdk;
 /// <summary>A host's services with the seam's durable client added, for the activities that take it.</summary>
 /// <remarks>An SDK host has the SDK's <c>DurableTaskClient</c> (a worker beside <c>AddDurableTaskClient</c>) or gets
 /// one per invocation (the <c>[DurableClient]</c> binding of an Azure Functions activity), never the seam's; the
-/// catalog builds those activities from these services. A seam client the host registered itself wins.</remarks>
+/// catalog builds those activities from these services. A seam client the host registered itself wins, then
+/// <paramref name="client"/>, then the SDK client of <paramref name="inner"/>.</remarks>
 /// <param name="inner">The host's services.</param>
-/// <param name="client">The bound client; when null, the SDK client of <paramref name="inner"/>, if any.</param>
+/// <param name="client">The bound client, or the worker's own when the activities' services are another container.</param>
 public sealed class DurableClientServices(IServiceProvider inner, RealClient.DurableTaskClient? client = null) : IServiceProvider
 {
     /// <inheritdoc/>
@@ -27,13 +28,8 @@ public sealed class DurableClientServices(IServiceProvider inner, RealClient.Dur
             return inner.GetService(serviceType);
         }
 
-        if (client is not null)
-        {
-            return new DurableClientAdapter(client);
-        }
-
         return inner.GetService(serviceType)
-            ?? (inner.GetService(typeof(RealClient.DurableTaskClient)) is RealClient.DurableTaskClient real ? new DurableClientAdapter(real) : null);
+            ?? ((client ?? inner.GetService(typeof(RealClient.DurableTaskClient))) is RealClient.DurableTaskClient real ? new DurableClientAdapter(real) : null);
     }
 
     private sealed class WithClient(IServiceProviderIsService inner) : IServiceProviderIsService
