@@ -130,6 +130,33 @@ public sealed class PurgeWorkflowTests
 
     [Theory]
     [Engines]
+    public async Task Purge_FailedStep_StaysPurgingAndRepairSchedulesItAgain(EngineKind engine)
+    {
+        // Arrange: a purge whose object step fails with an error retrying cannot fix.
+        await using var h = await WorkflowHarness.StartAsync(engine);
+        var nonce = await RunToEndAsync(h, "flaky", """{"id": "flaky", "tasks": [{"id": "a", "command": "x"}]}""");
+        h.BeforeDeleteByPrefix = (_, _) => throw new InvalidDataException("The store refused the delete.");
+        await h.Service.PurgeAsync("flaky");
+        var failed = await h.WaitAsync(PurgeOrchestrator.InstanceId("flaky", nonce));
+        var left = await h.Batches.GetAsync("flaky");
+        h.BeforeDeleteByPrefix = null;
+
+        // Act
+        var repaired = await h.Service.RepairAsync();
+        var done = await h.WaitAsync(PurgeOrchestrator.InstanceId("flaky", nonce));
+
+        // Assert: the failed purge left the batch purging (its id still answers conflict); the repair started it
+        // again under the same id, and it finished.
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, failed.RuntimeStatus);
+        Assert.Equal(BatchStatus.Purging, left?.Status);
+        Assert.Equal(1, repaired);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        Assert.Null(await h.Batches.GetAsync("flaky"));
+        Assert.Empty((await h.Objects.ListAsync(RunnerContract.SubmissionPrefix("flaky", nonce))).Items);
+    }
+
+    [Theory]
+    [Engines]
     public async Task Purge_RunningBatch_ConflictAndNothingDeleted(EngineKind engine)
     {
         // Arrange: a batch whose run is claimed and never finishes.

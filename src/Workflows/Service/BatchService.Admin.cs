@@ -86,21 +86,22 @@ public sealed partial class BatchService
             return false;
         }
 
-        if (existing is not null)
-        {
-            // Backends differ on scheduling an id that has ended (replace, or refuse); gone, it is new everywhere.
-            await client.PurgeInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
-        }
-
         try
         {
+            if (existing is not null)
+            {
+                // Backends differ on scheduling an id that has ended (replace, or refuse); gone, it is new everywhere.
+                await client.PurgeInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
+            }
+
             await client.ScheduleNewOrchestrationInstanceAsync(nameof(PurgeOrchestrator), new PurgeInput(stored.Id, stored.Nonce, options.Value.Workflow.ActivityAttempts),
                 new StartOrchestrationOptions(instanceId), cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidOperationException)
         {
-            // A concurrent purge request may have scheduled it first; anything else is a real error.
-            if (await client.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false) is null)
+            // A concurrent purge request (or the repair) may have scheduled it first; anything else is a real error.
+            if (await client.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false) is not { } now
+                || now.RuntimeStatus is OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated)
             {
                 throw;
             }
