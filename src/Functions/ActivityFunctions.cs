@@ -1,7 +1,9 @@
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
 using Orchestration.Activities.Contracts;
 using Orchestration.Activities.Steps;
 using Orchestration.Workflows;
+using Orchestration.Workflows.Purge;
 
 namespace Orchestration.Functions;
 
@@ -64,4 +66,47 @@ public static class ActivityFunctions
     [Function(nameof(NotifyWebhook))]
     public static Task<bool> NotifyWebhookActivity([ActivityTrigger] NotifyWebhookInput input, FunctionContext context) =>
         CatalogActivity.RunAsync<bool>(nameof(NotifyWebhook), input, context);
+
+    /// <summary>Purge step 1: deletes the batch's orchestration history. Takes the durable client: an activity
+    /// function may bind <c>[DurableClient]</c> like any other function.</summary>
+    /// <param name="input">The activity input.</param>
+    /// <param name="client">The durable client of this invocation.</param>
+    /// <param name="context">The invocation.</param>
+    /// <returns>Instances purged.</returns>
+    [Function(nameof(PurgeBatchHistory))]
+    public static Task<int> PurgeBatchHistoryActivity([ActivityTrigger] PurgeStepInput input, [DurableClient] DurableTaskClient client, FunctionContext context) =>
+        CatalogActivity.RunAsync<int>(nameof(PurgeBatchHistory), input, context, client);
+
+    /// <summary>Purge step 2: deletes the submission's objects.</summary>
+    /// <param name="input">The activity input.</param>
+    /// <param name="context">The invocation.</param>
+    /// <returns>Objects deleted.</returns>
+    [Function(nameof(PurgeBatchObjects))]
+    public static Task<int> PurgeBatchObjectsActivity([ActivityTrigger] PurgeStepInput input, FunctionContext context) =>
+        CatalogActivity.RunAsync<int>(nameof(PurgeBatchObjects), input, context);
+
+    /// <summary>Purge step 3: deletes the batch's rows and aggregate.</summary>
+    /// <param name="input">The activity input.</param>
+    /// <param name="context">The invocation.</param>
+    /// <returns>Whether the batch had an aggregate.</returns>
+    [Function(nameof(PurgeBatchResults))]
+    public static Task<bool> PurgeBatchResultsActivity([ActivityTrigger] PurgeStepInput input, FunctionContext context) =>
+        CatalogActivity.RunAsync<bool>(nameof(PurgeBatchResults), input, context);
+
+    /// <summary>Purge step 4: deletes the batch record.</summary>
+    /// <param name="input">The activity input.</param>
+    /// <param name="context">The invocation.</param>
+    /// <returns>Whether the record was deleted.</returns>
+    [Function(nameof(PurgeBatchRecord))]
+    public static Task<bool> PurgeBatchRecordActivity([ActivityTrigger] PurgeStepInput input, FunctionContext context) =>
+        CatalogActivity.RunAsync<bool>(nameof(PurgeBatchRecord), input, context);
+
+    /// <summary>Deletes the history of earlier completed purges. Takes the durable client.</summary>
+    /// <param name="input">The activity input.</param>
+    /// <param name="client">The durable client of this invocation.</param>
+    /// <param name="context">The invocation.</param>
+    /// <returns>Purge instances deleted.</returns>
+    [Function(nameof(PurgeFinishedPurges))]
+    public static Task<int> PurgeFinishedPurgesActivity([ActivityTrigger] PurgeCleanupInput input, [DurableClient] DurableTaskClient client, FunctionContext context) =>
+        CatalogActivity.RunAsync<int>(nameof(PurgeFinishedPurges), input, context, client);
 }

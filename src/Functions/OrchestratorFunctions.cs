@@ -37,4 +37,12 @@ public static class OrchestratorFunctions
     [Function(nameof(Workflows.RunOrchestrator))]
     public static Task<RunSummary> Run([OrchestrationTrigger] TaskOrchestrationContext context, RunInput input) =>
         new Workflows.RunOrchestrator().RunAsync(new DurableContextAdapter(context), input);
+
+    /// <summary>The purge orchestrator (instance id = <c>_purge:{batchId}:{nonce}</c>).</summary>
+    /// <param name="context">The SDK's orchestration context.</param>
+    /// <param name="input">The purge input.</param>
+    /// <returns>What was deleted.</returns>
+    [Function(nameof(Workflows.PurgeOrchestrator))]
+    public static Task<PurgeSummary> Purge([OrchestrationTrigger] TaskOrchestrationContext context, PurgeInput input) =>
+        new Workflows.PurgeOrchestrator().RunAsync(new DurableContextAdapter(context), input);
 }

@@ -5,6 +5,8 @@ using Orchestration.Durable;
 namespace Orchestration.Workflows;
 
 /// <summary>Runs an <see cref="IActivity{TInput, TOutput}"/> as a durable task activity.</summary>
+/// <remarks>The activity class comes from <paramref name="services"/>, or is built from them when it is not
+/// registered (the activities that take the durable client, which the Functions host has per invocation).</remarks>
 /// <typeparam name="TActivity">The activity class, resolved from the host's services.</typeparam>
 /// <typeparam name="TInput">Its input.</typeparam>
 /// <typeparam name="TOutput">Its output.</typeparam>
@@ -16,6 +18,6 @@ public sealed class ActivityAdapter<TActivity, TInput, TOutput>(IServiceProvider
     public override async Task<TOutput> RunAsync(TaskActivityContext context, TInput input)
     {
         using var span = OrchestrationTelemetry.Source.StartActivity(typeof(TActivity).Name);
-        return await services.GetRequiredService<TActivity>().RunAsync(input, context.CancellationToken).ConfigureAwait(false);
+        return await ActivatorUtilities.GetServiceOrCreateInstance<TActivity>(services).RunAsync(input, context.CancellationToken).ConfigureAwait(false);
     }
 }

@@ -14,8 +14,8 @@ internal static partial class Logs
     [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Batch {BatchId} purged")]
     public static partial void Purged(ILogger logger, string batchId);
 
-    [LoggerMessage(EventId = 2004, Level = LogLevel.Error, Message = "Purge of batch {BatchId} failed; it stays purging until the next start")]
-    public static partial void PurgeFailed(ILogger logger, string batchId, Exception exception);
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Debug, Message = "Purge of batch {BatchId} scheduled as {InstanceId}")]
+    public static partial void PurgeScheduled(ILogger logger, string batchId, string instanceId);
 
     [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Orphan reaper cancelled {Cancelled} executions and deleted {JobsDeleted} unused jobs")]
     public static partial void Reaped(ILogger logger, int cancelled, int jobsDeleted);

@@ -6,6 +6,7 @@ using Orchestration.Activities.Contracts;
 using Orchestration.Activities.Inputs;
 using Orchestration.Activities.Steps;
 using Orchestration.Durable;
+using Orchestration.Workflows.Purge;
 using Orchestration.Workflows.Service;
 
 namespace Orchestration.Workflows;
@@ -21,9 +22,14 @@ public static class WorkflowCatalog
         (nameof(BatchOrchestrator), _ => new BatchOrchestrator()),
         (nameof(ChunkOrchestrator), _ => new ChunkOrchestrator()),
         (nameof(RunOrchestrator), _ => new RunOrchestrator()),
+        (nameof(PurgeOrchestrator), _ => new PurgeOrchestrator()),
     ];
 
     /// <summary>The activities, each adapting an activity class resolved from the host's services.</summary>
+    /// <remarks><see cref="PurgeBatchHistory"/> and <see cref="PurgeFinishedPurges"/> take the durable client,
+    /// which the Functions host has per invocation only (the <c>[DurableClient]</c> binding), so they are not
+    /// registered in the container: each call builds them from the services the host hands the catalog, which
+    /// hold the client.</remarks>
     public static IReadOnlyList<(TaskName Name, Func<IServiceProvider, ITaskActivity> Create)> Activities { get; } =
     [
         (nameof(PrepareBatch), sp => new ActivityAdapter<PrepareBatch, PrepareBatchInput, BatchPlan>(sp)),
@@ -33,6 +39,11 @@ public static class WorkflowCatalog
         (nameof(CollectResult), sp => new ActivityAdapter<CollectResult, CollectResultInput, RunSummary>(sp)),
         (nameof(PersistAggregate), sp => new ActivityAdapter<PersistAggregate, PersistAggregateInput, BatchSummary>(sp)),
         (nameof(NotifyWebhook), sp => new ActivityAdapter<NotifyWebhook, NotifyWebhookInput, bool>(sp)),
+        (nameof(PurgeBatchHistory), sp => new ActivityAdapter<PurgeBatchHistory, PurgeStepInput, int>(sp)),
+        (nameof(PurgeBatchObjects), sp => new ActivityAdapter<PurgeBatchObjects, PurgeStepInput, int>(sp)),
+        (nameof(PurgeBatchResults), sp => new ActivityAdapter<PurgeBatchResults, PurgeStepInput, bool>(sp)),
+        (nameof(PurgeBatchRecord), sp => new ActivityAdapter<PurgeBatchRecord, PurgeStepInput, bool>(sp)),
+        (nameof(PurgeFinishedPurges), sp => new ActivityAdapter<PurgeFinishedPurges, PurgeCleanupInput, int>(sp)),
     ];
 
     /// <summary>Hands every orchestrator and activity to a host's registration calls, so each host
@@ -57,7 +68,7 @@ public static class WorkflowCatalog
     }
 
     /// <summary>Registers the activity classes and what they share (the batch catalog, the bundler); the
-    /// host registers the ports (object store, Cloud Run, stores, git, webhooks).</summary>
+    /// host registers the ports (object store, Cloud Run, stores, git, webhooks) and the durable client.</summary>
     /// <param name="services">The host's services.</param>
     /// <returns>The services.</returns>
     public static IServiceCollection AddBatchActivities(this IServiceCollection services)
@@ -73,6 +84,9 @@ public static class WorkflowCatalog
         services.AddTransient<CollectResult>();
         services.AddTransient<PersistAggregate>();
         services.AddTransient<NotifyWebhook>();
+        services.AddTransient<PurgeBatchObjects>();
+        services.AddTransient<PurgeBatchResults>();
+        services.AddTransient<PurgeBatchRecord>();
         return services;
     }
 

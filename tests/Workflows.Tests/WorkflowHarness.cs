@@ -40,6 +40,8 @@ public sealed partial class WorkflowHarness : IAsyncDisposable
     private int _pauses;
     private CancellationTokenSource? _stopDriving;
     private Task? _driver;
+    private bool _keepRoot;
+    private int _disposed;
 
     private WorkflowHarness(EngineKind engine, string root, Func<RunnerCall, Task>? runner, Func<IServiceProvider, ICloudRunJobsClient>? jobs, Action<IServiceCollection>? ports, WorkflowSettings? settings, bool realTime)
     {
@@ -61,7 +63,9 @@ public sealed partial class WorkflowHarness : IAsyncDisposable
         }
         else
         {
-            services.AddSingleton<IObjectStore>(sp => new LocalFolderObjectStore(Options.Create(new LocalFolderObjectStoreOptions { Root = ObjectRoot(root) })));
+            services.AddSingleton<IObjectStore>(sp => new HookedObjectStore(
+                new LocalFolderObjectStore(Options.Create(new LocalFolderObjectStoreOptions { Root = ObjectRoot(root) })),
+                (prefix, cancellationToken) => BeforeDeleteByPrefix?.Invoke(prefix, cancellationToken) ?? Task.CompletedTask));
             services.AddSingleton(jobs ?? (_ => CloudRun));
         }
 
@@ -125,6 +129,9 @@ public sealed partial class WorkflowHarness : IAsyncDisposable
 
     public Func<RunnerCall, Task> Runner { get; set; }
 
+    /// <summary>When set, the object store runs it before each delete by prefix (the purge's object step).</summary>
+    public Func<string, CancellationToken, Task>? BeforeDeleteByPrefix { get; set; }
+
     public int MaxInFlight => _maxInFlight;
 
     public DurableTaskClient Client => _services.GetRequiredService<DurableTaskClient>();
@@ -168,9 +175,10 @@ public sealed partial class WorkflowHarness : IAsyncDisposable
 
     public static async Task<WorkflowHarness> StartAsync(
         EngineKind engine, Func<RunnerCall, Task>? runner = null, Func<string, Func<IServiceProvider, ICloudRunJobsClient>>? jobs = null, Action<IServiceCollection>? ports = null,
-        WorkflowSettings? settings = null, bool realTime = false)
+        WorkflowSettings? settings = null, bool realTime = false, string? root = null)
     {
-        var root = Directory.CreateTempSubdirectory("workflows-").FullName;
+        // A root left by StopAsync: the same SQLite files and objects, as a host restarted on its data folder.
+        root ??= Directory.CreateTempSubdirectory("workflows-").FullName;
         Directory.CreateDirectory(ObjectRoot(root));
         var harness = new WorkflowHarness(engine, root, runner, jobs?.Invoke(root), ports, settings, realTime);
         try
@@ -339,8 +347,21 @@ public sealed partial class WorkflowHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the host as a process stop would (the engine signals its running activities, which are then
+    /// not acknowledged) and keeps <see cref="Root"/>, for a harness started on it again (<c>root:</c>).</summary>
+    public ValueTask StopAsync()
+    {
+        _keepRoot = true;
+        return DisposeAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         if (_stopDriving is not null)
         {
             await _stopDriving.CancelAsync();
@@ -360,6 +381,11 @@ public sealed partial class WorkflowHarness : IAsyncDisposable
 
         await _services.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (_keepRoot)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(Root, recursive: true);

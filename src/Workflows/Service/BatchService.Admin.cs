@@ -1,6 +1,5 @@
 using Orchestration.Activities.Stores;
 using Orchestration.Domain;
-using Orchestration.Domain.Specs;
 using Orchestration.Durable;
 
 namespace Orchestration.Workflows.Service;
@@ -37,10 +36,14 @@ public sealed partial class BatchService
         return BatchActionResult.Accepted;
     }
 
-    /// <summary>Purges a finished batch: its orchestrations' history, its rows and aggregate, its objects
-    /// under <c>runs/{batchId}/{nonce}/</c>, and finally its record. The id answers conflict until done.</summary>
+    /// <summary>Purges a finished batch: marks it purging and schedules its <see cref="PurgeOrchestrator"/>, which
+    /// deletes its orchestrations' history, its objects under <c>runs/{batchId}/{nonce}/</c>, its rows and
+    /// aggregate, and finally its record. The id answers conflict until done.</summary>
+    /// <remarks>The purge is a durable workflow: it runs to the end on the host's durable engine whatever happens
+    /// to the caller or the process. A repeat while it runs (or once it has completed) changes nothing; a repeat
+    /// after it failed schedules it again.</remarks>
     /// <param name="batchId">The batch id.</param>
-    /// <param name="cancellationToken">Cancels the call (not the purge once started).</param>
+    /// <param name="cancellationToken">Cancels the call (not the purge once scheduled).</param>
     /// <returns>Accepted, not found, or conflict for an unfinished batch.</returns>
     public async Task<BatchActionResult> PurgeAsync(string batchId, CancellationToken cancellationToken = default)
     {
@@ -57,8 +60,12 @@ public sealed partial class BatchService
             return BatchActionResult.Conflict;
         }
 
-        await batches.SetStatusAsync(batchId, BatchStatus.Purging, stored.Reason, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        _ = Task.Run(() => PurgeNowAsync(stored, CancellationToken.None), CancellationToken.None);
+        if (stored.Status != BatchStatus.Purging)
+        {
+            await batches.SetStatusAsync(batchId, BatchStatus.Purging, stored.Reason, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        }
+
+        await EnsurePurgeScheduledAsync(stored, cancellationToken).ConfigureAwait(false);
         return BatchActionResult.Accepted;
     }
 
@@ -68,25 +75,41 @@ public sealed partial class BatchService
     /// <returns>One page.</returns>
     public Task<BatchPage> ListAsync(BatchQuery query, CancellationToken cancellationToken = default) => batches.ListAsync(query, cancellationToken);
 
-    private async Task PurgeNowAsync(StoredBatch stored, CancellationToken cancellationToken)
+    /// <summary>Schedules the purge of <paramref name="stored"/> unless its purge instance exists and has not
+    /// failed: at most one purge per submission runs, and one that failed (or was terminated) starts again.</summary>
+    private async Task<bool> EnsurePurgeScheduledAsync(StoredBatch stored, CancellationToken cancellationToken)
     {
+        var instanceId = PurgeOrchestrator.InstanceId(stored.Id, stored.Nonce);
+        var existing = await client.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        if (existing is not null && existing.RuntimeStatus is not (OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated))
+        {
+            return false;
+        }
+
         try
         {
-            if (await client.GetInstanceAsync(stored.Id, cancellationToken).ConfigureAwait(false) is not null)
+            if (existing is not null)
             {
-                await client.PurgeInstanceAsync(stored.Id, new PurgeInstanceOptions(Recursive: true), cancellationToken).ConfigureAwait(false);
+                // Backends differ on scheduling an id that has ended (replace, or refuse); gone, it is new everywhere.
+                await client.PurgeInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
             }
 
-            await objects.DeleteByPrefixAsync(RunnerContract.SubmissionPrefix(stored.Id, stored.Nonce), cancellationToken).ConfigureAwait(false);
-            await results.DeleteBatchAsync(stored.Id, cancellationToken).ConfigureAwait(false);
-            await batches.DeleteAsync(stored.Id, cancellationToken).ConfigureAwait(false);
-            Logs.Purged(logger, stored.Id);
+            await client.ScheduleNewOrchestrationInstanceAsync(nameof(PurgeOrchestrator), new PurgeInput(stored.Id, stored.Nonce, options.Value.Workflow.ActivityAttempts),
+                new StartOrchestrationOptions(instanceId), cancellationToken).ConfigureAwait(false);
         }
-#pragma warning disable CA1031 // Background work: the batch stays "purging" and RepairAsync finishes it at the next start.
-        catch (Exception ex)
-#pragma warning restore CA1031
+        catch (InvalidOperationException)
         {
-            Logs.PurgeFailed(logger, stored.Id, ex);
+            // A concurrent purge request (or the repair) may have scheduled it first; anything else is a real error.
+            if (await client.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false) is not { } now
+                || now.RuntimeStatus is OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated)
+            {
+                throw;
+            }
+
+            return false;
         }
+
+        Logs.PurgeScheduled(logger, stored.Id, instanceId);
+        return true;
     }
 }

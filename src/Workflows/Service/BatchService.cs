@@ -68,9 +68,10 @@ public sealed partial class BatchService(
     }
 
     /// <summary>Schedules every stored batch that has no orchestration yet (a crash between store and
-    /// schedule), and finishes purges a crash interrupted. Hosts call it at start-up.</summary>
+    /// schedule), and the purge of every batch left purging whose purge orchestration is missing (a crash
+    /// between marking and scheduling) or failed. Hosts call it at start-up (Functions: on a timer).</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>How many batches were scheduled or purged.</returns>
+    /// <returns>How many batches or purges were scheduled.</returns>
     public async Task<int> RepairAsync(CancellationToken cancellationToken = default)
     {
         var repaired = 0;
@@ -82,8 +83,8 @@ public sealed partial class BatchService(
             {
                 if (batch.Status == BatchStatus.Purging)
                 {
-                    await PurgeNowAsync(batch, cancellationToken).ConfigureAwait(false);
-                    repaired++;
+                    // A purge that is running or has completed is left alone: the durable engine finishes it.
+                    repaired += await EnsurePurgeScheduledAsync(batch, cancellationToken).ConfigureAwait(false) ? 1 : 0;
                 }
                 else if (await EnsureScheduledAsync(batch.Id, cancellationToken).ConfigureAwait(false))
                 {

@@ -141,6 +141,18 @@ public sealed class FunctionMetadataTests
     }
 
     [Fact]
+    public void ActivityFunctions_Bindings_DurableClientOnlyForThePurgeStepsThatTakeIt()
+    {
+        // The history purge and the purge housekeeping take the durable client (the isolated worker has it per
+        // invocation only, through the binding); no other activity touches the task hub.
+        var activities = Metadata.Functions.Where(f => f.Trigger.Type == "activityTrigger").ToList();
+        var withClient = activities.Where(f => f.Bindings.Any(b => b is { Type: "durableClient", Direction: "In" })).Select(f => f.Name).Order().ToList();
+
+        Assert.Equal([nameof(Workflows.Purge.PurgeBatchHistory), nameof(Workflows.Purge.PurgeFinishedPurges)], withClient);
+        Assert.All(activities, f => Assert.Equal(withClient.Contains(f.Name) ? 2 : 1, f.Bindings.Count(b => b.Direction == "In")));
+    }
+
+    [Fact]
     public void ActivityFunctions_ParameterTypes_AreTheCatalogActivitiesInputAndOutputTypes()
     {
         // The activity trigger binds the input by the parameter's type and the result by the return type, so they

@@ -117,14 +117,18 @@ public sealed class TimerFunctionTests(HostsFixture hosts)
         await store.InsertIfAbsentAsync(new StoredBatch("rep-orphan", intake.Hash!, "n0", BatchStatus.Pending, null, now, now, 1, CanonicalJson.Serialize(intake.Batch!)));
         await RunToEndAsync("rep-purge");
         await store.SetStatusAsync("rep-purge", BatchStatus.Purging, null, now);
+        var nonce = (await store.GetAsync("rep-purge"))!.Nonce;
         Assert.Null(await hosts.Functions.Client.GetInstanceAsync("rep-orphan"));
         var function = Timers(new RetentionOptions(), TimeProvider.System);
 
         // Act
         await function.RepairAsync(new Microsoft.Azure.Functions.Worker.TimerInfo(), hosts.Functions.Client, Context());
 
-        // Assert: the orphan runs to completion on the real SDK; the purge is finished, record and instances gone.
+        // Assert: the orphan runs to completion on the real SDK; the repair scheduled the purge orchestration, which
+        // finishes the purge: record and instances gone.
         await WaitUntilAsync(async () => (await hosts.Functions.SendAsync("GET", "/api/batches/rep-orphan")).Element.GetProperty("status").GetString() == "completed");
+        var purge = await hosts.Functions.Client.WaitForInstanceCompletionAsync(Workflows.PurgeOrchestrator.InstanceId("rep-purge", nonce)).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Completed, purge.RuntimeStatus);
         Assert.False(await BatchRowExistsAsync("rep-purge"));
         Assert.Null(await hosts.Functions.Client.GetInstanceAsync("rep-purge"));
         Assert.Equal(404, (await hosts.Functions.SendAsync("GET", "/api/batches/rep-purge")).Status);

@@ -93,6 +93,34 @@ public sealed class AzureStorageBackendTests(AzuriteFixture azurite, ITestOutput
     }
 
     [Fact]
+    public async Task PurgeInstanceIds_OnAzureStorage_ScheduledFoundByPrefixAndPurged()
+    {
+        // The purge orchestrator's ids (_purge:{batchId}:{nonce}) as Azure Storage keys: scheduled, listed by the
+        // purge prefix (and not by a batch's), and purged, as the batch service and PurgeFinishedPurges do.
+        using var services = Services();
+        await using var backend = await AzureStorageBackend.StartAsync(azurite.ConnectionString, NewHub("pid"), services, tasks: FanOutTasks);
+        var ids = new[] { PurgeOrchestrator.InstanceId("b-1", "0a1b2c3d4e5f"), PurgeOrchestrator.InstanceId("purge", "n1") };
+        foreach (var id in ids)
+        {
+            await backend.Client.ScheduleNewOrchestrationInstanceAsync("FanOut", 2, new StartOrchestrationOptions(id));
+            await backend.Client.WaitForInstanceCompletionAsync(id).WaitAsync(TimeSpan.FromSeconds(120));
+        }
+
+        var byPrefix = await backend.Client.GetAllInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = PurgeOrchestrator.InstanceIdPrefix }).Select(i => i.InstanceId).ToListAsync();
+        var underBatchPurge = await backend.Client.GetAllInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = "purge:" }).ToListAsync();
+        var purged = 0;
+        foreach (var id in ids)
+        {
+            purged += (await backend.Client.PurgeInstanceAsync(id)).PurgedInstanceCount;
+        }
+
+        Assert.Equal(ids.Order(StringComparer.Ordinal), byPrefix.Order(StringComparer.Ordinal));
+        Assert.Empty(underBatchPurge);
+        Assert.Equal(2, purged);
+        Assert.Null(await backend.Client.GetInstanceAsync(ids[0]));
+    }
+
+    [Fact]
     public async Task Batch_MixedOutcomes_ExactAggregateAndOneRowPerRun()
     {
         await using var h = await StorageWorkflowSetup.StartAsync(azurite.ConnectionString, NewHub("mixed"), call => (call.TaskId, call.RunIndex) switch
