@@ -5,6 +5,7 @@ using Orchestration.Activities.Storage;
 using Orchestration.Activities.Stores;
 using Orchestration.Domain.Specs;
 using Orchestration.Functions.Tests.Support;
+using Orchestration.Tests.Waiting;
 using Orchestration.Workflows;
 using Orchestration.Workflows.Purge;
 
@@ -68,12 +69,10 @@ public sealed class PurgeFunctionTests(HostsFixture hosts)
     private async Task<string> RunToEndAsync(string id)
     {
         Assert.Equal(202, (await hosts.Functions.SendAsync("POST", "/api/batches", $$"""{"id": "{{id}}", "tasks": [{"id": "a", "n": 1, "command": "make test"}]}""")).Status);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while ((await hosts.Functions.SendAsync("GET", "/api/batches/" + id)).Element.GetProperty("status").GetString() != "completed")
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{id} did not complete within 60 s.");
-            await Task.Delay(100);
-        }
+        await Eventually.HoldsAsync(
+            async () => (await hosts.Functions.SendAsync("GET", "/api/batches/" + id)).Element.GetProperty("status").GetString() == "completed",
+            $"{id} completed",
+            TimeSpan.FromSeconds(60));
 
         await hosts.Functions.Client.WaitForInstanceCompletionAsync(id).WaitAsync(TimeSpan.FromSeconds(60));
         return (await hosts.Functions.Services.GetRequiredService<IBatchStore>().GetAsync(id))!.Nonce;
