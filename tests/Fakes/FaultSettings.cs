@@ -25,6 +25,10 @@ public sealed class FaultSettings
     /// <summary>Retry-After seconds put on 429 and 503 answers, or null for none.</summary>
     public int? RetryAfterSeconds { get; set; }
 
+    /// <summary>Awaited before serving each request the faults apply to, after it was counted and before the
+    /// other faults are rolled (e.g. <see cref="ArrivalGate.ArriveAsync"/> to hold requests until they overlap); null for none.</summary>
+    public Func<string, CancellationToken, Task>? Hold { get; set; }
+
     /// <summary>Which endpoints (e.g. <c>jobs.run</c>, <c>objects.insert</c>) the faults apply to; null = all.</summary>
     public Func<string, bool>? AppliesTo { get; set; }
 
@@ -35,5 +39,6 @@ public sealed class FaultSettings
         UnavailableFraction = 0;
         HangFraction = 0;
         SlowFraction = 0;
+        Hold = null;
     }
 }

@@ -110,6 +110,11 @@ public abstract class LoopbackServer : IAsyncDisposable
             return true;
         }
 
+        if (Faults.Hold is { } hold)
+        {
+            await hold(endpoint, context.RequestAborted);
+        }
+
         var roll = Roll();
         var threshold = Faults.ThrottleFraction;
         if (roll < threshold)

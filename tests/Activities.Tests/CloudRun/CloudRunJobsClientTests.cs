@@ -68,15 +68,20 @@ public sealed class CloudRunJobsClientTests
     [Fact]
     public async Task EnsureJob_ConcurrentCreators_409IsFineAndOneJobExists()
     {
-        await using var host = await GoogleTestHost.StartAsync();
-        // Both first lookups are held long enough that both callers see 404 even on a loaded machine, where
-        // the second caller's request can leave well after the first's.
-        host.Run.Faults.SlowFraction = 1;
-        host.Run.Faults.SlowDelay = TimeSpan.FromMilliseconds(1500); // under Google:Http:AttemptTimeout (2 s)
+        // A held lookup must not time out and be retried: the attempt timeout is above the gate's upper bound.
+        await using var host = await GoogleTestHost.StartAsync(new()
+        {
+            ["Google:Http:AttemptTimeout"] = "00:00:30",
+            ["Google:Http:TotalTimeout"] = "00:01:00",
+        });
+        // Both first lookups are held until both have arrived, so both callers see 404 however loaded the machine.
+        var bothLookups = new ArrivalGate(2, TimeSpan.FromSeconds(20));
         host.Run.Faults.AppliesTo = e => e == "jobs.get" && host.Run.Calls("jobs.get") <= 2;
+        host.Run.Faults.Hold = (_, ct) => bothLookups.ArriveAsync(ct);
 
         var jobs = await Task.WhenAll(host.Jobs.EnsureJobAsync(Spec()), host.Jobs.EnsureJobAsync(Spec()));
 
+        Assert.True(bothLookups.Opened, $"the two first jobs.get lookups did not overlap within 20 s ({bothLookups.Arrived} arrived)");
         Assert.All(jobs, j => Assert.True(j.Ready));
         Assert.Equal(["orch-0123456789ab"], host.Run.JobIds);
         Assert.Equal(2, host.Run.Calls("jobs.create"));
