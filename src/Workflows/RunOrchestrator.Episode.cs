@@ -116,7 +116,8 @@ public sealed partial class RunOrchestrator
                 switch (check.State)
                 {
                     case AttemptState.ResultReady:
-                        return await JudgeAsync(state);
+                        // The result came before the claim was seen: the row names the claimant, not the execution started last.
+                        return await JudgeAsync(state.ClaimedAt is null ? Claimed(state, check) : state);
                     case AttemptState.Lost:
                         return Lost(state, check.Reason);
                     case AttemptState.Running when state.ClaimedAt is null:

@@ -52,6 +52,53 @@ public sealed class DuplicateExecutionTests
         Assert.Equal(0, (await h.Reaper.ReapAsync()).Cancelled);
     }
 
+    // As after a host restart that started the attempt again: the execution started last loses the claim, and the
+    // first poll already finds the result, before the orchestrator ever saw the claim.
+    [Theory]
+    [Engines]
+    public async Task Run_DuplicateStartedLastLosesTheClaimAndResultIsSeenFirst_RowNamesTheClaimant(EngineKind engine)
+    {
+        var claimTaken = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var duplicates = 0;
+        WorkflowHarness? harness = null;
+        DuplicatingJobsClient? duplicating = null;
+        await using var h = harness = await WorkflowHarness.StartAsync(
+            engine,
+            async call =>
+            {
+                // Both executions' runners come after the claimant's work, find the claim taken and end as no-ops.
+                await call.WaitForAsync(claimTaken.Task);
+                using var claim = new MemoryStream(Encoding.UTF8.GetBytes($$"""{"execution": "{{call.Execution.Id}}"}"""));
+                if (!(await call.Harness.Objects.PutIfAbsentAsync(call.Prefix + "claim", claim)).Created)
+                {
+                    Interlocked.Increment(ref duplicates);
+                    call.Harness.CloudRun.Set(call.Execution.Name, CloudRunExecutionState.Succeeded);
+                }
+            },
+            jobs: _ => _ => duplicating = new DuplicatingJobsClient(harness!.CloudRun)
+            {
+                // The first execution claims and finishes before StartRun hands back the second one's name.
+                BeforeAnswer = async (first, environment) =>
+                {
+                    var execution = harness!.CloudRun.Executions.Single(e => e.Name == first);
+                    var prefix = environment["RUN_PREFIX"]["gs://test-bucket/".Length..];
+                    await new RunnerCall(harness, execution, prefix, "t", 0, 1).FinishAsync(0, "ran by " + execution.Id);
+                    claimTaken.TrySetResult();
+                },
+            });
+        var id = await h.SubmitAsync("""{"id": "dup-first", "tasks": [{"id": "t", "command": "x"}]}""");
+
+        var summary = (await h.WaitAsync(id)).ReadOutputAs<BatchSummary>()!;
+        var row = (await h.Results.GetRunAsync(id, 0, 0))!;
+
+        Assert.Equal((1, 1), (summary.Runs, summary.Passed));
+        Assert.Equal(2, duplicating!.Started.Count);
+        Assert.Equal(2, duplicates);
+        Assert.Equal((RunOutcome.Passed, 1), (row.Outcome, row.Attempts));
+        Assert.Equal(duplicating.Started[0], row.Execution);
+        Assert.NotEqual(duplicating.Started[1], row.Execution);
+    }
+
     // Embedded engine only: about runner.sh's claim in real processes; the engine side of a duplicated start
     // runs on every engine in the scripted case above.
     [Fact]

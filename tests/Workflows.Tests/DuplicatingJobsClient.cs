@@ -21,6 +21,10 @@ public sealed class DuplicatingJobsClient(ICloudRunJobsClient inner) : ICloudRun
         }
     }
 
+    /// <summary>Awaited with the first (unanswered) execution's name and the start's environment once both
+    /// executions started and before the caller learns the second: a test plays the first one's runner here.</summary>
+    public Func<string, IReadOnlyDictionary<string, string>, Task>? BeforeAnswer { get; set; }
+
     public Task<CloudRunJob> EnsureJobAsync(CloudRunJobSpec spec, CancellationToken cancellationToken = default) => inner.EnsureJobAsync(spec, cancellationToken);
 
     public async Task<RunExecutionResult> RunExecutionAsync(string jobId, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, CancellationToken cancellationToken = default)
@@ -39,6 +43,11 @@ public sealed class DuplicatingJobsClient(ICloudRunJobsClient inner) : ICloudRun
             {
                 _started.Add(name);
             }
+        }
+
+        if (BeforeAnswer is { } hook)
+        {
+            await hook(lost.ExecutionName!, environment);
         }
 
         return answered;

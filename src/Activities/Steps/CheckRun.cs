@@ -6,8 +6,8 @@ using Orchestration.Domain.Specs;
 
 namespace Orchestration.Activities.Steps;
 
-/// <summary>Looks at an attempt: result.json first (one GCS call), the claim until it is known, and the
-/// execution only when due.</summary>
+/// <summary>Looks at an attempt: result.json first (one GCS call), the claim until it is known (also when
+/// the result is there: the claimant is the execution the run's row names), and the execution only when due.</summary>
 /// <remarks>Read-only, so safe to repeat. An execution that ended or vanished without a result is
 /// looked at once more for a result that landed just before the end.</remarks>
 /// <param name="objects">The object store.</param>
@@ -20,11 +20,14 @@ public sealed class CheckRun(IObjectStore objects, ICloudRunJobsClient jobs) : I
         ArgumentNullException.ThrowIfNull(input);
         var attempt = input.Attempt;
         var prefix = RunnerContract.AttemptPrefix(attempt.BatchId, attempt.Nonce, attempt.TaskId, attempt.RunIndex, attempt.Attempt);
-        if (await HasResultAsync(prefix, cancellationToken).ConfigureAwait(false))
+        var result = await HasResultAsync(prefix, cancellationToken).ConfigureAwait(false);
+        if (result && input.ClaimKnown)
         {
-            return new CheckRunResult(AttemptState.ResultReady, null, null, null);
+            return new CheckRunResult(AttemptState.ResultReady, null, input.Execution, null);
         }
 
+        // A result seen before the claim: the claim still names who did the work, which after an ambiguous
+        // start (or a host restart that started the attempt again) need not be the execution started last.
         var claimed = input.ClaimKnown;
         DateTime? claimedAt = null;
         var execution = input.Execution;
@@ -32,6 +35,11 @@ public sealed class CheckRun(IObjectStore objects, ICloudRunJobsClient jobs) : I
         {
             claimed = true;
             (execution, claimedAt) = ParseClaim(claimJson, input.Execution);
+        }
+
+        if (result)
+        {
+            return new CheckRunResult(AttemptState.ResultReady, claimedAt, execution, null);
         }
 
         var state = claimed ? AttemptState.Running : AttemptState.Waiting;
@@ -49,6 +57,12 @@ public sealed class CheckRun(IObjectStore objects, ICloudRunJobsClient jobs) : I
 
         if (await HasResultAsync(prefix, cancellationToken).ConfigureAwait(false))
         {
+            // The result landed after the claim was read above: read the claim that must precede it.
+            if (!claimed && await StartRun.ReadTextAsync(objects, prefix + RunnerContract.ClaimObject, cancellationToken).ConfigureAwait(false) is { } claimBeforeResult)
+            {
+                (execution, claimedAt) = ParseClaim(claimBeforeResult, input.Execution);
+            }
+
             return new CheckRunResult(AttemptState.ResultReady, claimedAt, execution, null);
         }
 

@@ -159,6 +159,25 @@ public sealed class RunStepsTests : IDisposable
     }
 
     [Fact]
+    public async Task CheckRun_ResultSeenBeforeClaimKnown_ReportsTheClaimant()
+    {
+        await PrepareAsync();
+        var attempt = Attempt(0, "unit", 0);
+        var duplicate = await StartAsync(attempt);
+        var claimant = duplicate[..duplicate.LastIndexOf('/')] + "/claimant-exec";
+        await RunnerWritesAsync(attempt, claimant, 0, "ok");
+
+        var ready = await Check().RunAsync(new CheckRunInput(attempt, duplicate, CheckExecution: false));
+        var checkedReady = await Check().RunAsync(new CheckRunInput(attempt, duplicate, CheckExecution: true));
+        var known = await Check().RunAsync(new CheckRunInput(attempt, duplicate, CheckExecution: false, ClaimKnown: true));
+
+        Assert.Equal((AttemptState.ResultReady, claimant), (ready.State, ready.Execution));
+        Assert.Equal(new DateTime(2026, 11, 23, 12, 0, 0, DateTimeKind.Utc), ready.ClaimedAt);
+        Assert.Equal((AttemptState.ResultReady, claimant), (checkedReady.State, checkedReady.Execution));
+        Assert.Equal((AttemptState.ResultReady, duplicate, null), (known.State, known.Execution, known.ClaimedAt));
+    }
+
+    [Fact]
     public async Task CheckRun_ExecutionEndedWithoutResult_Lost()
     {
         await PrepareAsync();
