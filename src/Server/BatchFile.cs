@@ -39,4 +39,28 @@ internal static class BatchFile
 
         return (content, derived);
     }
+
+    /// <summary>The document with <c>maxParallelRuns</c> set to <paramref name="parallel"/> (<c>run --parallel</c>).</summary>
+    /// <remarks>Set in the document, so the batch is validated, stored and resumed with it like any field; a
+    /// derived id then hashes the changed document, so another <c>--parallel</c> is another batch, not a conflict.</remarks>
+    /// <param name="content">The file's bytes.</param>
+    /// <param name="parallel">Runs in flight at most.</param>
+    /// <returns>The changed document, or the content itself when it is no JSON object (the intake reports it).</returns>
+    public static byte[] WithParallel(byte[] content, int parallel)
+    {
+        try
+        {
+            if (JsonNode.Parse(content) is JsonObject root)
+            {
+                root["maxParallelRuns"] = parallel;
+                return JsonSerializer.SerializeToUtf8Bytes(root);
+            }
+        }
+        catch (JsonException)
+        {
+            // Broken JSON: the intake reports it with its position.
+        }
+
+        return content;
+    }
 }

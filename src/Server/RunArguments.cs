@@ -6,4 +6,5 @@ namespace Orchestration.Server;
 /// <param name="Cancel">Cancel the file's batch and wait for its cancelled aggregate.</param>
 /// <param name="DataFolder">The data folder.</param>
 /// <param name="AllowLocalClaude">Allow Claude tasks to run on this machine.</param>
-public sealed record RunArguments(FileInfo File, bool Json, bool Cancel, string DataFolder, bool AllowLocalClaude);
+/// <param name="Parallel">Runs in flight at most, over the file's <c>maxParallelRuns</c> (and its default); null to keep them.</param>
+public sealed record RunArguments(FileInfo File, bool Json, bool Cancel, string DataFolder, bool AllowLocalClaude, int? Parallel = null);

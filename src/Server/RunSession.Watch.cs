@@ -69,6 +69,7 @@ public sealed partial class RunSession
         var data = Path.GetFullPath(arguments.DataFolder) == Path.GetFullPath(DataFolder.Default) ? "" : $" --data {arguments.DataFolder}";
         var json = arguments.Json ? " --json" : "";
         var claude = arguments.AllowLocalClaude ? " --allow-local-claude" : "";
-        return $"orchestration run {Path.GetRelativePath(Environment.CurrentDirectory, arguments.File.FullName)}{data}{json}{claude}";
+        var parallel = arguments.Parallel is { } n ? $" --parallel {n}" : "";
+        return $"orchestration run {Path.GetRelativePath(Environment.CurrentDirectory, arguments.File.FullName)}{data}{json}{claude}{parallel}";
     }
 }

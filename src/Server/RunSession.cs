@@ -1,4 +1,6 @@
+using System.Globalization;
 using Microsoft.Extensions.Options;
+using Orchestration.Adapters.LocalRunner;
 using Orchestration.Domain.Documents;
 using Orchestration.Domain.Validation;
 using Orchestration.Workflows.Service;
@@ -42,9 +44,20 @@ public sealed partial class RunSession(RunArguments arguments)
         }
 
         var content = await File.ReadAllBytesAsync(arguments.File.FullName).ConfigureAwait(false);
-        var (document, id) = BatchFile.WithId(content, arguments.File.Name);
         using var host = BuildHost();
         var options = host.Services.GetRequiredService<IOptions<BatchServiceOptions>>().Value;
+        if (arguments.Parallel is { } parallel)
+        {
+            if (parallel < 1 || parallel > options.Limits.MaxParallelRuns)
+            {
+                await _err.WriteLineAsync($"--parallel {parallel}: must be between 1 and {options.Limits.MaxParallelRuns} (the limit of maxParallelRuns); nothing was started.").ConfigureAwait(false);
+                return ExitCodes.Refused;
+            }
+
+            content = BatchFile.WithParallel(content, parallel);
+        }
+
+        var (document, id) = BatchFile.WithId(content, arguments.File.Name);
         var intake = BatchIntake.Read(document, options.Limits, options.Defaults, () => id);
         if (!intake.IsValid)
         {
@@ -115,6 +128,13 @@ public sealed partial class RunSession(RunArguments arguments)
             // Path inputs are relative to the batch file's folder, and may not leave it.
             ["Orchestration:Runs:PathInputRoot"] = arguments.File.DirectoryName,
         });
+        // --parallel N above the local runner's own cap (cores x 4) raises the cap for this command, unless it is configured.
+        const string runnerCap = LocalRunnerOptions.Section + ":" + nameof(LocalRunnerOptions.MaxParallelExecutions);
+        if (arguments.Parallel > StandaloneServiceCollectionExtensions.LocalMaxParallelRuns && string.IsNullOrWhiteSpace(builder.Configuration[runnerCap]))
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [runnerCap] = arguments.Parallel.Value.ToString(CultureInfo.InvariantCulture) });
+        }
+
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.AddFilter(level => level >= LogLevel.Warning);

@@ -53,7 +53,15 @@ public static class StandaloneServiceCollectionExtensions
                 o.Workflow = cloud ? WorkflowSettings.Cloud : WorkflowSettings.Local;
                 o.Limits = o.Limits with { AllowHttpLoopbackWebhook = !cloud, AllowPathInputs = true };
             })
-            .BindConfiguration(BatchServiceOptions.Section);
+            .BindConfiguration(BatchServiceOptions.Section)
+            .PostConfigure(o =>
+            {
+                // Local runs are local processes: as many in flight as the machine carries, unless configured.
+                if (!cloud && string.IsNullOrWhiteSpace(configuration[DefaultMaxParallelRunsKey]))
+                {
+                    o.Defaults = o.Defaults with { MaxParallelRuns = Math.Min(LocalMaxParallelRuns, o.Limits.MaxParallelRuns) };
+                }
+            });
 
         var database = new SqliteDatabase(data.StoresDatabase);
         services.AddSingleton(database);
@@ -95,6 +103,15 @@ public static class StandaloneServiceCollectionExtensions
         services.AddHostedService<RetentionTimer>();
         return services;
     }
+
+    /// <summary>The <c>maxParallelRuns</c> of a local batch that does not give one: cores x 4 (capped by
+    /// <c>Orchestration:Batches:Limits:MaxParallelRuns</c>), unless <c>Orchestration:Batches:Defaults:MaxParallelRuns</c> is set.</summary>
+    /// <remarks>Cloud mode keeps <see cref="BatchDefaults.MaxParallelRuns"/>: there each run is a Cloud Run execution, not a
+    /// process of this machine. The local runner's own cap (<see cref="LocalRunnerOptions.MaxParallelExecutions"/>) defaults to
+    /// the same figure, so it does not hold such a batch below it.</remarks>
+    public static int LocalMaxParallelRuns => Environment.ProcessorCount * 4;
+
+    private const string DefaultMaxParallelRunsKey = BatchServiceOptions.Section + ":" + nameof(BatchServiceOptions.Defaults) + ":" + nameof(BatchDefaults.MaxParallelRuns);
 
     /// <summary>Whether runs go to Cloud Run and objects to GCS: <c>Google:CloudRun:Project</c> is set.</summary>
     /// <param name="configuration">The host's configuration.</param>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Orchestration.Tests.Waiting;
 
 namespace Orchestration.Server.Tests;
 
@@ -107,6 +108,57 @@ public sealed partial class RunCommandTests : IDisposable
         Assert.Contains("LocalRunner:MaxParallelExecutions (LocalRunner__MaxParallelExecutions): The field MaxParallelExecutions must be between 1 and 10000.", stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(Data, "stores.db")));
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("1001")]
+    public async Task Run_ParallelOutsideTheLimit_RefusedAndStartsNothing(string parallel)
+    {
+        var (code, stdout, stderr) = await ServerProcess.RunAsync("run", "samples/quickstart.json", "--data", Data, "--parallel", parallel);
+
+        Assert.True(code == 2, $"exit {code}\n{stdout}\n{stderr}");
+        Assert.Contains($"--parallel {parallel}: must be between 1 and 1000 (the limit of maxParallelRuns); nothing was started.", stderr, StringComparison.Ordinal);
+        Assert.Equal("", stdout);
+        Assert.False(Directory.Exists(Data));
+    }
+
+    [Fact]
+    public async Task Run_ParallelGivenOrNot_BatchRunsWithItOrWithCoresTimesFour()
+    {
+        var file = Write("bare.json", """{"tasks": [{"id": "bare", "n": 2, "command": "true"}]}""");
+
+        var plain = await ServerProcess.RunAsync("run", file, "--data", Data, "--json");
+        var given = await ServerProcess.RunAsync("run", file, "--data", Data, "--json", "--parallel", "3");
+
+        Assert.True(plain.ExitCode == 0, $"exit {plain.ExitCode}\n{plain.Stdout}\n{plain.Stderr}");
+        Assert.True(given.ExitCode == 0, $"exit {given.ExitCode}\n{given.Stdout}\n{given.Stderr}");
+        var plainId = BatchId().Match(plain.Stderr).Groups[1].Value;
+        var givenId = BatchId().Match(given.Stderr).Groups[1].Value;
+        Assert.NotEqual(plainId, givenId);
+        Assert.Equal(Environment.ProcessorCount * 4, StoredMaxParallelRuns(plainId));
+        Assert.Equal(3, StoredMaxParallelRuns(givenId));
+        using var json = JsonDocument.Parse(given.Stdout);
+        Assert.Equal(2, json.RootElement.GetProperty("total").GetProperty("passed").GetInt32());
+    }
+
+    [Fact]
+    public async Task Run_ParallelAboveTheLocalRunnersDefaultCap_ThatManyCommandsRunAtOnce()
+    {
+        // Above cores x 4, the local runner's default cap: --parallel raises it for the command.
+        var parallel = (Environment.ProcessorCount * 4) + 2;
+        var started = Directory.CreateDirectory(Path.Combine(_temp, "started")).FullName;
+        var file = Write("wide.json", $$"""{"tasks": [{"id": "wide", "n": {{parallel}}, "command": "touch {{started}}/$CLOUD_RUN_EXECUTION; sleep 120"}]}""");
+        using var server = ServerProcess.Start("run", file, "--data", Data, "--parallel", parallel.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        await Eventually.HoldsAsync(() => Directory.GetFiles(started).Length == parallel, $"{parallel} commands running at once", TimeSpan.FromSeconds(90));
+        server.Interrupt();
+        await server.WaitForOutputAsync("Press Ctrl-C again", Timeout);
+        server.Interrupt();
+        var code = await server.WaitAsync(Timeout);
+
+        Assert.True(code == 1, $"exit {code}\n{server.Stdout}\n{server.Stderr}");
+        Assert.Equal(parallel, Directory.GetFiles(started).Length);
     }
 
     [Fact]
@@ -273,6 +325,12 @@ public sealed partial class RunCommandTests : IDisposable
         File.Exists(Path.Combine(Data, "stores.db"))
             ? SqliteScalar(Path.Combine(Data, "stores.db"), $"SELECT status FROM batches WHERE id LIKE '{batchPrefix}%'")
             : null;
+
+    private int StoredMaxParallelRuns(string batchId)
+    {
+        using var document = JsonDocument.Parse(SqliteScalar(Path.Combine(Data, "stores.db"), $"SELECT document FROM batches WHERE id = '{batchId}'")!);
+        return document.RootElement.GetProperty("maxParallelRuns").GetInt32();
+    }
 
     private static string? SqliteScalar(string path, string sql)
     {

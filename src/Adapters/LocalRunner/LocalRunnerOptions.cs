@@ -40,9 +40,11 @@ public sealed class LocalRunnerOptions : IValidatableObject
     /// </remarks>
     public IDictionary<string, string> SecretValues { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
-    /// <summary>Executions running at once; further ones stay pending until a slot frees. Default: cores x 2.</summary>
+    /// <summary>Executions running at once; further ones stay pending until a slot frees. Default: cores x 4.</summary>
+    /// <remarks>The same figure as the default <c>maxParallelRuns</c> of local batches, so a batch that takes that
+    /// default is not held below it here; a batch that asks for more still waits for slots.</remarks>
     [Range(1, 10_000)]
-    public int MaxParallelExecutions { get; set; } = Environment.ProcessorCount * 2;
+    public int MaxParallelExecutions { get; set; } = Environment.ProcessorCount * 4;
 
     /// <summary>Execution starts per minute; 0 = unlimited.</summary>
     [Range(0, 100_000)]
