@@ -26,7 +26,14 @@ public sealed partial class RunnerHarness
         {
             if (whileRunning is not null)
             {
-                await whileRunning(new RunnerHandle(terminate.CancelAsync, null));
+                // An executor that fails early fails the test with its own error, not with what the test waited for.
+                var acting = whileRunning(new RunnerHandle(terminate.CancelAsync, null));
+                if (await Task.WhenAny(acting, run) == run && run.IsFaulted)
+                {
+                    await run;
+                }
+
+                await acting;
             }
 
             var exitCode = await run.WaitAsync(limit);
