@@ -55,6 +55,10 @@ public sealed partial class ConformanceTests
     /// <item>stderr.txt and result.json: the size in the runner's note "output.tar.gz is N bytes, over the cap" (the
     /// same archive size, quoted).</item>
     /// <item>result.json and transcript.jsonl: <c>session_id</c>, a random id the Claude stand-in draws per run.</item>
+    /// <item>stderr.txt: whole lines written by the tools runner.sh runs and the native executor does not — GNU tar's
+    /// warnings (<c>tar: ...</c>), the gcloud stand-in's <c>ERROR: (gcloud....)</c> and <c>WARNING: ...</c> lines, and
+    /// runner.sh's "gcloud storage cp of ... failed; checking what was stored" (its note on such a gcloud error). Every
+    /// other "[runner]" and "runner-lib:" line stays compared.</item>
     /// </list>
     /// A string value cannot be taken for a key: inside a JSON string a quote is always escaped.
     /// </remarks>
@@ -71,6 +75,11 @@ public sealed partial class ConformanceTests
             text = ExecutionField().Replace(text, "\"execution\":\"<id>\"");
             text = AttemptField().Replace(text, "\"attempt\":<id>");
             text = OutputBytesField().Replace(text, "\"output\":{\"bytes\":<bytes>");
+        }
+
+        if (objectName == RunnerContract.StderrObject)
+        {
+            text = ToolLine().Replace(text, string.Empty);
         }
 
         if (objectName is RunnerContract.ResultObject or RunnerContract.StderrObject)
@@ -145,6 +154,9 @@ public sealed partial class ConformanceTests
 
     [GeneratedRegex("output\\.tar\\.gz is [0-9]+ bytes, over the")]
     private static partial Regex OutputCapNote();
+
+    [GeneratedRegex("^(tar: |ERROR: \\(gcloud\\.|WARNING: |\\[runner\\] gcloud storage cp of ).*\n", RegexOptions.Multiline)]
+    private static partial Regex ToolLine();
 
     [GeneratedRegex("\"session_id\":\"[^\"]*\"")]
     private static partial Regex SessionField();

@@ -289,6 +289,8 @@ public sealed partial class RunnerHarness : IDisposable
         {
             foreach (var entry in entries)
             {
+                // A fixed time: the same bundle has the same bytes (and tar listing) in every harness.
+                entry.ModificationTime = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
                 writer.WriteEntry(entry);
             }
         }
