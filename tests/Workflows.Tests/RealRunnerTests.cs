@@ -34,6 +34,7 @@ public sealed class RealRunnerTests
         var options = new LocalRunnerOptions
         {
             StateFolder = Path.Combine(root, "executions"),
+            Executor = LocalExecutor.Script,
             RunnerCommand = ["bash", Path.Combine(repo, "runner", "runner.sh")],
             ShimFolder = Path.Combine(repo, "runner", "local"),
             ExtraEnvironment = new Dictionary<string, string>(StringComparer.Ordinal) { ["GCS_LOCAL_ROOT"] = Path.Combine(root, "gcs") },
