@@ -67,8 +67,9 @@ public sealed partial class LocalJobRunner
         {
             // The host is going away: the journal lets the next host resume.
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or System.Text.Json.JsonException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // Whatever broke the driver, the execution must end rather than read as running forever.
             _logger.NativeDriverFailed(record.Name, ex);
             if (!_stop.IsCancellationRequested)
             {

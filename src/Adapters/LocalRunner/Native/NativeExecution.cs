@@ -215,18 +215,31 @@ internal sealed partial class NativeExecution
         }
     }
 
+    /// <summary>Writes <c>exit</c>, then removes the rest of the state folder: the raw captures are unscrubbed, and nothing reads them once <c>exit</c> exists (runner.sh removes its state at exit too).</summary>
     private int Finish(int code)
     {
         NativeJournal.Write(At("exit"), code.ToString(CultureInfo.InvariantCulture) + "\n");
-        foreach (var bulky in (string[])[At("bundle.tar.gz"), Path.Combine(UploadFolder, RunnerContract.OutputObject)])
+        foreach (var entry in new DirectoryInfo(_state).EnumerateFileSystemInfos())
         {
+            if (entry.Name == "exit")
+            {
+                continue;
+            }
+
             try
             {
-                File.Delete(bulky);
+                if (entry is DirectoryInfo folder && folder.LinkTarget is null)
+                {
+                    folder.Delete(recursive: true);
+                }
+                else
+                {
+                    entry.Delete();
+                }
             }
-            catch (IOException)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                // Left for the state folder's removal.
+                // Left for the execution folder's removal.
             }
         }
 
