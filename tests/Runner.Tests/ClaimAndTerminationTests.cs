@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Orchestration.Domain.Judging;
@@ -110,6 +111,36 @@ public abstract class ClaimAndTerminationTests(RunnerImplementation implementati
         Assert.Equal(Termination.Cancel, result.Termination);
         Assert.Equal("started\n", _harness.ReadAttemptObject(RunnerContract.StdoutObject));
         Assert.False(File.Exists(Path.Combine(_harness.Workspace, "post-ran")));
+    }
+
+    [Fact]
+    public async Task Run_SigtermWhileFetchingAGitInput_SkipsTheWorkAndRecordsCancel()
+    {
+        // Arrange: the git fetch hangs for 60 s; the runner must stop it rather than wait.
+        var fetching = Path.Combine(_harness.Root, "fetch-started");
+        _harness.InstallHangingGitFetch(fetching);
+        _harness.WriteSpec(RunnerHarness.CommandSpec("touch ran") with
+        {
+            Inputs = [new SpecInput("repo", Git: new SpecGit("https://git.example.invalid/repo.git", "main", new string('a', 40)))],
+        });
+        var sinceTerm = new Stopwatch();
+
+        // Act
+        var outcome = await _harness.RunAsync(TimeSpan.FromSeconds(90), async runner =>
+        {
+            await RunnerHarness.WaitForFileAsync(fetching, TimeSpan.FromSeconds(30));
+            sinceTerm.Start();
+            await runner.TerminateAsync();
+        });
+        sinceTerm.Stop();
+
+        // Assert
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.True(sinceTerm.Elapsed < TimeSpan.FromSeconds(30), $"ended {sinceTerm.Elapsed.TotalSeconds:0.0} s after SIGTERM");
+        var result = _harness.ReadResult();
+        Assert.Equal(Termination.Cancel, result.Termination);
+        Assert.Null(result.ExitCode);
+        Assert.False(File.Exists(Path.Combine(_harness.Workspace, "ran")));
     }
 
     [Fact]

@@ -46,6 +46,21 @@ internal static class ConformanceCases
                 await RunnerHarness.WaitForFileAsync(Path.Combine(h.Workspace, "started"), TimeSpan.FromSeconds(20));
                 await runner.TerminateAsync();
             }),
+        ConformanceCase.Of(
+            "sigterm-while-fetching-a-git-input",
+            h =>
+            {
+                h.InstallHangingGitFetch(Path.Combine(h.Root, "fetch-started"));
+                h.WriteSpec(RunnerHarness.CommandSpec("touch ran") with
+                {
+                    Inputs = [new SpecInput("repo", Git: new SpecGit("https://git.example.invalid/repo.git", "main", new string('a', 40)))],
+                });
+            },
+            async (h, runner) =>
+            {
+                await RunnerHarness.WaitForFileAsync(Path.Combine(h.Root, "fetch-started"), TimeSpan.FromSeconds(30));
+                await runner.TerminateAsync();
+            }),
         ConformanceCase.Of("claim-held-by-another-execution", h =>
         {
             h.PutObject("runs/b1/n1/t1/0/a1/claim", Encoding.UTF8.GetBytes("{\"execution\":\"jobs/runner-abc/executions/other\",\"startedAt\":\"2026-01-01T00:00:00Z\"}"));

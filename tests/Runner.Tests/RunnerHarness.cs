@@ -301,6 +301,33 @@ public sealed partial class RunnerHarness : IDisposable
     public static TarEntry FileEntry(string name, string content) =>
         new GnuTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(Encoding.UTF8.GetBytes(content)) };
 
+    /// <summary>Puts first on the runner's PATH a git whose <c>fetch</c> hangs (as a stalled remote would) after
+    /// creating <paramref name="marker"/>; every other git command is the real git's.</summary>
+    public void InstallHangingGitFetch(string marker)
+    {
+        var folder = Path.Combine(Root, "hanging-git");
+        Directory.CreateDirectory(folder);
+        var realGit = System.Environment.GetEnvironmentVariable("PATH")!.Split(':')
+            .Select(p => Path.Combine(p, "git"))
+            .First(File.Exists);
+        var script = Path.Combine(folder, "git");
+        File.WriteAllText(script, $$"""
+            #!/bin/sh
+            for argument in "$@"; do
+              if [ "$argument" = fetch ]; then touch '{{marker}}'; exec sleep 60; fi
+            done
+            exec '{{realGit}}' "$@"
+
+            """);
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("the runner contract needs a Unix host");
+        }
+
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Environment["PATH"] = folder + ":" + Environment["PATH"];
+    }
+
     public static async Task<string> GitAsync(string workingDirectory, params string[] arguments)
     {
         var info = new ProcessStartInfo("git", ["-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "init.defaultBranch=main", .. arguments])
