@@ -303,18 +303,27 @@ public sealed partial class RunnerHarness : IDisposable
 
     /// <summary>Puts first on the runner's PATH a git whose <c>fetch</c> hangs (as a stalled remote would) after
     /// creating <paramref name="marker"/>; every other git command is the real git's.</summary>
-    public void InstallHangingGitFetch(string marker)
+    public void InstallHangingGitFetch(string marker) => InstallGitWithFetch($"touch '{marker}'; exec sleep 60");
+
+    /// <summary>Puts first on the runner's PATH a git whose <c>fetch</c> starts <paramref name="seconds"/> late (a slow
+    /// remote), then is the real git's, as is every other git command.</summary>
+    public void InstallSlowGitFetch(int seconds) =>
+        InstallGitWithFetch(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"sleep {seconds}; exec '{RealGit()}' \"$@\""));
+
+    private static string RealGit() => System.Environment.GetEnvironmentVariable("PATH")!.Split(':')
+        .Select(p => Path.Combine(p, "git"))
+        .First(File.Exists);
+
+    private void InstallGitWithFetch(string fetch)
     {
         var folder = Path.Combine(Root, "hanging-git");
         Directory.CreateDirectory(folder);
-        var realGit = System.Environment.GetEnvironmentVariable("PATH")!.Split(':')
-            .Select(p => Path.Combine(p, "git"))
-            .First(File.Exists);
+        var realGit = RealGit();
         var script = Path.Combine(folder, "git");
         File.WriteAllText(script, $$"""
             #!/bin/sh
             for argument in "$@"; do
-              if [ "$argument" = fetch ]; then touch '{{marker}}'; exec sleep 60; fi
+              if [ "$argument" = fetch ]; then {{fetch}}; fi
             done
             exec '{{realGit}}' "$@"
 

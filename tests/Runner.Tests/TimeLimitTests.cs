@@ -76,6 +76,38 @@ public abstract class TimeLimitTests(RunnerImplementation implementation, ITestO
         });
     }
 
+    [Fact]
+    public async Task Run_SetupPastItsAllowanceFetchingAGitInput_WorkLimitShortenedByTheOverrunAndRecorded()
+    {
+        // Arrange: the git input's fetch starts 4 s late against a setup allowance of 1 s: the work loses the
+        // overrun (at least 3 s) of its 10 s, but never all of it.
+        using var harness = new RunnerHarness(implementation);
+        var source = Path.Combine(harness.Root, "source");
+        Directory.CreateDirectory(source);
+        await RunnerHarness.GitAsync(source, "init", "-q");
+        await File.WriteAllTextAsync(Path.Combine(source, "f.txt"), "f\n");
+        await RunnerHarness.GitAsync(source, "add", ".");
+        await RunnerHarness.GitAsync(source, "commit", "-q", "-m", "first");
+        var commit = await RunnerHarness.GitAsync(source, "rev-parse", "HEAD");
+        harness.Environment["RUNNER_ALLOW_FILE_GIT"] = "1";
+        harness.InstallSlowGitFetch(4);
+        harness.WriteSpec(RunnerHarness.CommandSpec("sleep 30", timeoutSeconds: 10, limits: new SpecLimits(SetupSeconds: 1)) with
+        {
+            Inputs = [new SpecInput("repo", Git: new SpecGit(new Uri(source).AbsoluteUri, "main", commit))],
+        });
+
+        // Act
+        var outcome = await harness.RunAsync(TimeSpan.FromSeconds(90));
+
+        // Assert
+        Assert.Equal(0, outcome.ExitCode);
+        var result = harness.ReadResult();
+        Assert.Equal(Termination.Timeout, result.Termination);
+        Assert.InRange(result.WorkLimitSeconds!.Value, 1, 7);
+        Assert.InRange(result.DurationSeconds!.Value, result.WorkLimitSeconds.Value - 0.05, result.WorkLimitSeconds.Value + 3);
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"past its allowance of 1s: the work gets {result.WorkLimitSeconds}s of its 10s"), harness.ReadAttemptObject(RunnerContract.StderrObject), StringComparison.Ordinal);
+    }
+
     private async Task<Measured> RunCaseAsync(TimeCase timeCase)
     {
         using var harness = new RunnerHarness(implementation);
