@@ -176,6 +176,7 @@ public abstract class ClaimAndTerminationTests(RunnerImplementation implementati
             Assert.Empty(_harness.AttemptObjectNames());
             Assert.False(File.Exists(Path.Combine(_harness.Workspace, "ran")));
         }
+
         [Fact]
         public async Task Run_SigtermWhileFetchingInputs_SkipsTheWorkAndRecordsCancel()
         {

@@ -68,6 +68,7 @@ public abstract class UploadTests(RunnerImplementation implementation) : IDispos
             Assert.Equal(bytes, _harness.OutputTarEntryLengths()["blob"]);
             Assert.DoesNotContain(_harness.BucketObjectNames(), name => name.StartsWith("gcloud/", StringComparison.Ordinal));
         }
+
         [Fact]
         public async Task Run_UploadsWhoseResponseWasLost_CountAsStoredWhenTheBytesAreTheirs()
         {
