@@ -86,4 +86,22 @@ internal static partial class Logs
 
     [LoggerMessage(EventId = 1414, Level = LogLevel.Warning, Message = "Workspace of local execution {ExecutionName} not deleted: {ErrorType}")]
     public static partial void LocalWorkspaceNotDeleted(this ILogger logger, string executionName, string errorType);
+
+    [LoggerMessage(EventId = 1415, Level = LogLevel.Information, Message = "runner: [{Execution}] {Message}")]
+    public static partial void NativeRunnerNote(this ILogger logger, string execution, string message);
+
+    [LoggerMessage(EventId = 1416, Level = LogLevel.Information, Message = "runner: duplicate execution: the attempt is claimed by {Owner}; exiting ({Execution})")]
+    public static partial void NativeDuplicate(this ILogger logger, string execution, string owner);
+
+    [LoggerMessage(EventId = 1417, Level = LogLevel.Debug, Message = "Native execution {Execution}: work launched (wrapper pid {Pid})")]
+    public static partial void NativeWorkLaunched(this ILogger logger, string execution, int pid);
+
+    [LoggerMessage(EventId = 1418, Level = LogLevel.Error, Message = "Native execution {Execution}: the work could not be launched")]
+    public static partial void NativeWorkNotLaunched(this ILogger logger, string execution, Exception exception);
+
+    [LoggerMessage(EventId = 1419, Level = LogLevel.Error, Message = "Native driver of local execution {ExecutionName} failed")]
+    public static partial void NativeDriverFailed(this ILogger logger, string executionName, Exception exception);
+
+    [LoggerMessage(EventId = 1420, Level = LogLevel.Debug, Message = "Native driver of local execution {ExecutionName} started (resumed: {Resumed})")]
+    public static partial void NativeDriverStarted(this ILogger logger, string executionName, bool resumed);
 }

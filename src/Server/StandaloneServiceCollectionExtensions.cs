@@ -129,6 +129,7 @@ public static class StandaloneServiceCollectionExtensions
             .Configure<IOptions<StandaloneOptions>>((o, standalone) =>
             {
                 o.StateFolder = data.Executions;
+                o.ObjectsRoot = data.ObjectsRoot;
                 var script = RunnerScriptLocator.Find(standalone.Value.RunnerScript);
                 o.RunnerCommand = script is null ? [] : ["bash", script];
                 o.ShimFolder = script is null ? null : Path.Combine(Path.GetDirectoryName(script)!, "local");
@@ -139,7 +140,7 @@ public static class StandaloneServiceCollectionExtensions
 
                 o.ExtraEnvironment["GCS_LOCAL_ROOT"] = data.ObjectsRoot;
             })
-            .Validate(o => o.RunnerCommand.Count > 0, SectionValidator<LocalRunnerOptions>.Marker + "Standalone:RunnerScript (Standalone__RunnerScript): runner/runner.sh was not found above the executable or the current folder; set it to the runner script's path.");
+            .Validate(o => o.Executor != LocalExecutor.Script || o.RunnerCommand.Count > 0, SectionValidator<LocalRunnerOptions>.Marker + "Standalone:RunnerScript (Standalone__RunnerScript): runner/runner.sh was not found above the executable or the current folder; set it to the runner script's path (LocalRunner:Executor is Script).");
         services.AddLocalJobRunner();
         services.AddSingleton<IValidateOptions<LocalRunnerOptions>>(new SectionValidator<LocalRunnerOptions>(LocalRunnerOptions.Section));
         services.AddSingleton<IValidateOptions<LocalFolderObjectStoreOptions>>(new SectionValidator<LocalFolderObjectStoreOptions>(LocalFolderObjectStoreOptions.Section));

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Orchestration.Domain.Judging;
@@ -5,9 +6,9 @@ using Orchestration.Domain.Specs;
 
 namespace Orchestration.Runner.Tests;
 
-public sealed class ClaimAndTerminationTests : IDisposable
+public abstract class ClaimAndTerminationTests(RunnerImplementation implementation) : IDisposable
 {
-    private readonly RunnerHarness _harness = new();
+    private readonly RunnerHarness _harness = new(implementation);
 
     [Fact]
     public async Task Run_FreshAttempt_ClaimNamesThisExecution()
@@ -73,19 +74,6 @@ public sealed class ClaimAndTerminationTests : IDisposable
     }
 
     [Fact]
-    public async Task Run_ClaimStorageUnavailable_ExitsNonZeroWithoutRunning()
-    {
-        _harness.WriteSpec(RunnerHarness.CommandSpec("touch ran"));
-        _harness.Environment["GCLOUD_STANDIN_FAIL_MATCH"] = "/claim$";
-
-        var outcome = await _harness.RunAsync();
-
-        Assert.NotEqual(0, outcome.ExitCode);
-        Assert.Empty(_harness.AttemptObjectNames());
-        Assert.False(File.Exists(Path.Combine(_harness.Workspace, "ran")));
-    }
-
-    [Fact]
     public async Task Run_CommandPastItsDeadline_UploadsPartialOutputAsTimeout()
     {
         _harness.WriteSpec(RunnerHarness.CommandSpec(
@@ -111,10 +99,10 @@ public sealed class ClaimAndTerminationTests : IDisposable
             PostCommand = "touch post-ran",
         });
 
-        var outcome = await _harness.RunAsync(TimeSpan.FromSeconds(30), async pid =>
+        var outcome = await _harness.RunAsync(TimeSpan.FromSeconds(30), async runner =>
         {
             await RunnerHarness.WaitForFileAsync(Path.Combine(_harness.Workspace, "started"), TimeSpan.FromSeconds(20));
-            await RunnerHarness.SendTermAsync(pid);
+            await runner.TerminateAsync();
         });
 
         Assert.Equal(0, outcome.ExitCode);
@@ -126,27 +114,93 @@ public sealed class ClaimAndTerminationTests : IDisposable
     }
 
     [Fact]
-    public async Task Run_SigtermWhileFetchingInputs_SkipsTheWorkAndRecordsCancel()
+    public async Task Run_SigtermWhileFetchingAGitInput_SkipsTheWorkAndRecordsCancel()
     {
-        _harness.PutObject("inputs/slow.tar.gz", RunnerHarness.TarGz(RunnerHarness.FileEntry("f.txt", "f")));
-        _harness.Environment["GCLOUD_STANDIN_SLOW_MATCH"] = "slow\\.tar\\.gz$";
+        // Arrange: the git fetch hangs for 60 s; the runner must stop it rather than wait.
+        var fetching = Path.Combine(_harness.Root, "fetch-started");
+        _harness.InstallHangingGitFetch(fetching);
         _harness.WriteSpec(RunnerHarness.CommandSpec("touch ran") with
         {
-            Inputs = [new SpecInput("data", Bundle: _harness.GsUri("inputs/slow.tar.gz"))],
+            Inputs = [new SpecInput("repo", Git: new SpecGit("https://git.example.invalid/repo.git", "main", new string('a', 40)))],
         });
+        var sinceTerm = new Stopwatch();
 
-        var outcome = await _harness.RunAsync(TimeSpan.FromSeconds(30), async pid =>
+        // Act
+        var outcome = await _harness.RunAsync(TimeSpan.FromSeconds(90), async runner =>
         {
-            await RunnerHarness.WaitForFileAsync(_harness.AttemptObjectPath(RunnerContract.ClaimObject), TimeSpan.FromSeconds(20));
-            await RunnerHarness.SendTermAsync(pid);
+            await RunnerHarness.WaitForFileAsync(fetching, TimeSpan.FromSeconds(30));
+            sinceTerm.Start();
+            await runner.TerminateAsync();
         });
+        sinceTerm.Stop();
 
+        // Assert
         Assert.Equal(0, outcome.ExitCode);
+        Assert.True(sinceTerm.Elapsed < TimeSpan.FromSeconds(30), $"ended {sinceTerm.Elapsed.TotalSeconds:0.0} s after SIGTERM");
         var result = _harness.ReadResult();
         Assert.Equal(Termination.Cancel, result.Termination);
         Assert.Null(result.ExitCode);
         Assert.False(File.Exists(Path.Combine(_harness.Workspace, "ran")));
     }
 
+    [Fact]
+    public async Task Run_ClaimOutsideTheWritableGrant_ExitsNonZeroWithoutRunning()
+    {
+        // Arrange: the runner account may create objects elsewhere only, so the claim cannot be stored.
+        _harness.WriteSpec(RunnerHarness.CommandSpec("touch ran"));
+        _harness.Environment["GCLOUD_STANDIN_WRITE_PREFIXES"] = "elsewhere/";
+
+        // Act
+        var outcome = await _harness.RunAsync();
+
+        // Assert
+        Assert.NotEqual(0, outcome.ExitCode);
+        Assert.Empty(_harness.AttemptObjectNames());
+        Assert.False(File.Exists(Path.Combine(_harness.Workspace, "ran")));
+    }
+
     public void Dispose() => _harness.Dispose();
+
+    /// <summary>The cases against runner/runner.sh, and the cases about the gcloud stand-in (its fault injection) that have no native counterpart.</summary>
+    public sealed class Script() : ClaimAndTerminationTests(RunnerImplementation.Script)
+    {
+        [Fact]
+        public async Task Run_ClaimStorageUnavailable_ExitsNonZeroWithoutRunning()
+        {
+            _harness.WriteSpec(RunnerHarness.CommandSpec("touch ran"));
+            _harness.Environment["GCLOUD_STANDIN_FAIL_MATCH"] = "/claim$";
+
+            var outcome = await _harness.RunAsync();
+
+            Assert.NotEqual(0, outcome.ExitCode);
+            Assert.Empty(_harness.AttemptObjectNames());
+            Assert.False(File.Exists(Path.Combine(_harness.Workspace, "ran")));
+        }
+
+        [Fact]
+        public async Task Run_SigtermWhileFetchingInputs_SkipsTheWorkAndRecordsCancel()
+        {
+            _harness.PutObject("inputs/slow.tar.gz", RunnerHarness.TarGz(RunnerHarness.FileEntry("f.txt", "f")));
+            _harness.Environment["GCLOUD_STANDIN_SLOW_MATCH"] = "slow\\.tar\\.gz$";
+            _harness.WriteSpec(RunnerHarness.CommandSpec("touch ran") with
+            {
+                Inputs = [new SpecInput("data", Bundle: _harness.GsUri("inputs/slow.tar.gz"))],
+            });
+
+            var outcome = await _harness.RunAsync(TimeSpan.FromSeconds(30), async runner =>
+            {
+                await RunnerHarness.WaitForFileAsync(_harness.AttemptObjectPath(RunnerContract.ClaimObject), TimeSpan.FromSeconds(20));
+                await runner.TerminateAsync();
+            });
+
+            Assert.Equal(0, outcome.ExitCode);
+            var result = _harness.ReadResult();
+            Assert.Equal(Termination.Cancel, result.Termination);
+            Assert.Null(result.ExitCode);
+            Assert.False(File.Exists(Path.Combine(_harness.Workspace, "ran")));
+        }
+    }
+
+    /// <summary>The cases against the native executor.</summary>
+    public sealed class Native() : ClaimAndTerminationTests(RunnerImplementation.Native);
 }

@@ -7,9 +7,9 @@ using Orchestration.Domain.Specs;
 
 namespace Orchestration.Runner.Tests;
 
-public sealed class ClaudeRunTests : IDisposable
+public abstract class ClaudeRunTests(RunnerImplementation implementation) : IDisposable
 {
-    private readonly RunnerHarness _harness = new();
+    private readonly RunnerHarness _harness = new(implementation);
 
     private string ArgsFile => Path.Combine(_harness.Root, "claude-args.json");
 
@@ -215,4 +215,10 @@ public sealed class ClaudeRunTests : IDisposable
     }
 
     public void Dispose() => _harness.Dispose();
+
+    /// <summary>The cases against runner/runner.sh.</summary>
+    public sealed class Script() : ClaudeRunTests(RunnerImplementation.Script);
+
+    /// <summary>The cases against the native executor.</summary>
+    public sealed class Native() : ClaudeRunTests(RunnerImplementation.Native);
 }

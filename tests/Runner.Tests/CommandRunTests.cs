@@ -1,11 +1,12 @@
+using System.Text;
 using Orchestration.Domain.Judging;
 using Orchestration.Domain.Specs;
 
 namespace Orchestration.Runner.Tests;
 
-public sealed class CommandRunTests : IDisposable
+public abstract class CommandRunTests(RunnerImplementation implementation) : IDisposable
 {
-    private readonly RunnerHarness _harness = new();
+    private readonly RunnerHarness _harness = new(implementation);
 
     [Fact]
     public async Task Run_CommandWritingOutputs_UploadsCapturesTarballAndResultLast()
@@ -146,19 +147,6 @@ public sealed class CommandRunTests : IDisposable
     }
 
     [Fact]
-    public async Task Run_ResultUploadFails_ExitsNonZeroWithoutResult()
-    {
-        _harness.WriteSpec(RunnerHarness.CommandSpec("echo ok"));
-        _harness.Environment["GCLOUD_STANDIN_FAIL_MATCH"] = "result\\.json$";
-
-        var outcome = await _harness.RunAsync();
-
-        Assert.NotEqual(0, outcome.ExitCode);
-        Assert.False(_harness.AttemptObjectExists(RunnerContract.ResultObject));
-        Assert.Contains("could not upload result.json", outcome.Stderr, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task Run_SpecMissing_ExitsNonZero()
     {
         var outcome = await _harness.RunAsync();
@@ -168,5 +156,42 @@ public sealed class CommandRunTests : IDisposable
         Assert.Contains("could not download", _harness.ReadAttemptObject(RunnerContract.StderrObject), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Run_ResultAlreadyStoredWithOtherBytes_ExitsNonZeroAndKeepsIt()
+    {
+        // Arrange: another writer's result.json in this attempt's prefix; it cannot be replaced, nor be taken for ours.
+        _harness.PutObject("runs/b1/n1/t1/0/a1/result.json", Encoding.UTF8.GetBytes("{\"exitCode\":99}\n"));
+        _harness.WriteSpec(RunnerHarness.CommandSpec("echo ok"));
+
+        // Act
+        var outcome = await _harness.RunAsync();
+
+        // Assert
+        Assert.NotEqual(0, outcome.ExitCode);
+        Assert.Equal("{\"exitCode\":99}\n", _harness.ReadAttemptObject(RunnerContract.ResultObject));
+        Assert.Equal("ok\n", _harness.ReadAttemptObject(RunnerContract.StdoutObject));
+        Assert.Contains("could not upload result.json", outcome.Stderr, StringComparison.Ordinal);
+    }
+
     public void Dispose() => _harness.Dispose();
+
+    /// <summary>The cases against runner/runner.sh, and the cases about the gcloud stand-in (its fault injection) that have no native counterpart.</summary>
+    public sealed class Script() : CommandRunTests(RunnerImplementation.Script)
+    {
+        [Fact]
+        public async Task Run_ResultUploadFails_ExitsNonZeroWithoutResult()
+        {
+            _harness.WriteSpec(RunnerHarness.CommandSpec("echo ok"));
+            _harness.Environment["GCLOUD_STANDIN_FAIL_MATCH"] = "result\\.json$";
+
+            var outcome = await _harness.RunAsync();
+
+            Assert.NotEqual(0, outcome.ExitCode);
+            Assert.False(_harness.AttemptObjectExists(RunnerContract.ResultObject));
+            Assert.Contains("could not upload result.json", outcome.Stderr, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>The cases against the native executor.</summary>
+    public sealed class Native() : CommandRunTests(RunnerImplementation.Native);
 }

@@ -4,9 +4,9 @@ using Orchestration.Domain.Specs;
 
 namespace Orchestration.Runner.Tests;
 
-public sealed class InputTests : IDisposable
+public abstract class InputTests(RunnerImplementation implementation) : IDisposable
 {
-    private readonly RunnerHarness _harness = new();
+    private readonly RunnerHarness _harness = new(implementation);
 
     [Fact]
     public async Task Run_BundleInput_UnpacksNestedFilesUnderItsName()
@@ -180,4 +180,10 @@ public sealed class InputTests : IDisposable
     }
 
     public void Dispose() => _harness.Dispose();
+
+    /// <summary>The cases against runner/runner.sh.</summary>
+    public sealed class Script() : InputTests(RunnerImplementation.Script);
+
+    /// <summary>The cases against the native executor.</summary>
+    public sealed class Native() : InputTests(RunnerImplementation.Native);
 }

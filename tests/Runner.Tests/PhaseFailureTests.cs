@@ -7,9 +7,9 @@ namespace Orchestration.Runner.Tests;
 /// <summary>preCommand and postCommand failures are recorded in result.json and judged alike for command
 /// and Claude tasks: a failing preCommand fails the run (not errored, so never retried), a failing
 /// postCommand fails a run that would have passed (issue 22, section 5).</summary>
-public sealed class PhaseFailureTests : IDisposable
+public abstract class PhaseFailureTests(RunnerImplementation implementation) : IDisposable
 {
-    private readonly RunnerHarness _harness = new();
+    private readonly RunnerHarness _harness = new(implementation);
 
     public static TheoryData<TaskKind> Kinds => new() { TaskKind.Command, TaskKind.Claude };
 
@@ -98,4 +98,10 @@ public sealed class PhaseFailureTests : IDisposable
     private static RunSpec Spec(TaskKind kind) => kind == TaskKind.Claude
         ? RunnerHarness.ClaudeSpec("Say hello.")
         : RunnerHarness.CommandSpec("touch main-ran; echo hello");
+
+    /// <summary>The cases against runner/runner.sh.</summary>
+    public sealed class Script() : PhaseFailureTests(RunnerImplementation.Script);
+
+    /// <summary>The cases against the native executor.</summary>
+    public sealed class Native() : PhaseFailureTests(RunnerImplementation.Native);
 }

@@ -7,12 +7,14 @@ using Orchestration.Domain;
 using Orchestration.Domain.Documents;
 using Orchestration.Domain.Judging;
 using Orchestration.Domain.Specs;
+using Orchestration.Tests.Waiting;
 
 namespace Orchestration.Runner.Tests;
 
-/// <summary>One runner execution in its own temp folders: a local bucket behind the gcloud stand-in,
-/// a workspace, a HOME and a TMPDIR; runner/runner.sh started with bash as Cloud Run would.</summary>
-public sealed class RunnerHarness : IDisposable
+/// <summary>One runner execution in its own temp folders: a local bucket (behind the gcloud stand-in for the
+/// script), a workspace, a HOME and a TMPDIR; runner/runner.sh started with bash as Cloud Run would, or the
+/// native executor called with the same environment.</summary>
+public sealed partial class RunnerHarness : IDisposable
 {
     public const string Bucket = "bkt";
     public const string Execution = "jobs/runner-abc/executions/exec-1";
@@ -22,11 +24,19 @@ public sealed class RunnerHarness : IDisposable
     private const string SpecObjectName = "runs/b1/n1/t1/spec.json";
     private const string PrefixName = "runs/b1/n1/t1/0/a1/";
 
+    /// <summary>The folder under a bucket where the local object store keeps temp files and sidecars: not objects.</summary>
+    private const string StoreFolder = ".orchestration";
+
     private static readonly Lazy<string> RepositoryRootValue = new(FindRepositoryRoot);
 
-    public RunnerHarness()
+    public static string RepositoryRoot => RepositoryRootValue.Value;
+
+    /// <param name="implementation">Which implementation of the runner contract <see cref="RunAsync"/> runs.</param>
+    /// <param name="root">The folder holding everything; a fresh temp folder when null.</param>
+    public RunnerHarness(RunnerImplementation implementation = RunnerImplementation.Script, string? root = null)
     {
-        Root = Path.Combine(Path.GetTempPath(), "runner-tests", Guid.NewGuid().ToString("N"));
+        Implementation = implementation;
+        Root = root ?? NewRoot();
         foreach (var folder in new[] { GcsRoot, Workspace, Home, Temp })
         {
             Directory.CreateDirectory(folder);
@@ -65,7 +75,7 @@ public sealed class RunnerHarness : IDisposable
         };
     }
 
-    public static string RepositoryRoot => RepositoryRootValue.Value;
+    public RunnerImplementation Implementation { get; }
 
     public string Root { get; }
 
@@ -79,6 +89,9 @@ public sealed class RunnerHarness : IDisposable
 
     /// <summary>Environment changes for the runner process; null removes a variable.</summary>
     public Dictionary<string, string?> Environment { get; }
+
+    /// <summary>A fresh temp folder for one harness.</summary>
+    public static string NewRoot() => Path.Combine(Path.GetTempPath(), "runner-tests", Guid.NewGuid().ToString("N"));
 
     public static RunSpec CommandSpec(string command, int timeoutSeconds = 60, SpecLimits? limits = null) => new()
     {
@@ -134,7 +147,7 @@ public sealed class RunnerHarness : IDisposable
     {
         var folder = Path.Combine(GcsRoot, Bucket, PrefixName);
         return Directory.Exists(folder)
-            ? [.. Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(folder, f)).Order(StringComparer.Ordinal)]
+            ? ObjectNamesUnder(folder)
             : [];
     }
 
@@ -142,9 +155,7 @@ public sealed class RunnerHarness : IDisposable
     public IReadOnlyList<string> BucketObjectNames()
     {
         var folder = Path.Combine(GcsRoot, Bucket);
-        return !Directory.Exists(folder) ? [] : [.. Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
-            .Select(f => Path.GetRelativePath(folder, f))
-            .Order(StringComparer.Ordinal)];
+        return !Directory.Exists(folder) ? [] : ObjectNamesUnder(folder);
     }
 
     /// <summary>Reads result.json through the Domain parser the orchestrator uses.</summary>
@@ -193,12 +204,25 @@ public sealed class RunnerHarness : IDisposable
         return entries;
     }
 
-    /// <summary>Runs the runner to its end (or kills it after <paramref name="limit"/>).</summary>
+    /// <summary>Runs the runner to its end (or stops it after <paramref name="limit"/>).</summary>
     /// <param name="limit">How long the test waits at most.</param>
-    /// <param name="whileRunning">Called with the process id once started, e.g. to send a signal.</param>
-    /// <param name="overrides">Environment changes for this process only.</param>
-    public async Task<RunnerOutcome> RunAsync(
-        TimeSpan? limit = null, Func<int, Task>? whileRunning = null, IReadOnlyDictionary<string, string?>? overrides = null)
+    /// <param name="whileRunning">Called once started, e.g. to send SIGTERM through the handle.</param>
+    /// <param name="overrides">Environment changes for this run only.</param>
+    public Task<RunnerOutcome> RunAsync(
+        TimeSpan? limit = null, Func<RunnerHandle, Task>? whileRunning = null, IReadOnlyDictionary<string, string?>? overrides = null) =>
+        Implementation switch
+        {
+            RunnerImplementation.Script => RunScriptAsync(limit ?? TimeSpan.FromSeconds(60), whileRunning, overrides),
+            RunnerImplementation.Native => RunNativeAsync(limit ?? TimeSpan.FromSeconds(60), whileRunning, overrides),
+            _ => throw new ArgumentOutOfRangeException(nameof(Implementation), Implementation, "no such runner implementation"),
+        };
+
+    /// <summary>The harness environment with <paramref name="overrides"/> applied; null removes a variable.</summary>
+    private IEnumerable<KeyValuePair<string, string?>> ChangesWith(IReadOnlyDictionary<string, string?>? overrides) =>
+        Environment.Concat(overrides ?? new Dictionary<string, string?>());
+
+    private async Task<RunnerOutcome> RunScriptAsync(
+        TimeSpan limit, Func<RunnerHandle, Task>? whileRunning, IReadOnlyDictionary<string, string?>? overrides)
     {
         var info = new ProcessStartInfo("bash", [Path.Combine(RepositoryRoot, "runner", "runner.sh")])
         {
@@ -208,7 +232,7 @@ public sealed class RunnerHarness : IDisposable
             UseShellExecute = false,
             WorkingDirectory = Root,
         };
-        foreach (var (key, value) in Environment.Concat(overrides ?? new Dictionary<string, string?>()))
+        foreach (var (key, value) in ChangesWith(overrides))
         {
             if (value is null)
             {
@@ -227,10 +251,10 @@ public sealed class RunnerHarness : IDisposable
         var stderr = process.StandardError.ReadToEndAsync();
         if (whileRunning is not null)
         {
-            await whileRunning(process.Id);
+            await whileRunning(new RunnerHandle(() => SendTermAsync(process.Id), process.Id));
         }
 
-        using var timeout = new CancellationTokenSource(limit ?? TimeSpan.FromSeconds(60));
+        using var timeout = new CancellationTokenSource(limit);
         try
         {
             await process.WaitForExitAsync(timeout.Token);
@@ -246,22 +270,15 @@ public sealed class RunnerHarness : IDisposable
     }
 
     /// <summary>Sends SIGTERM, as Cloud Run does on cancel.</summary>
-    public static async Task SendTermAsync(int processId)
+    private static async Task SendTermAsync(int processId)
     {
         using var kill = Process.Start("kill", ["-TERM", processId.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         await kill.WaitForExitAsync();
     }
 
     /// <summary>Waits until <paramref name="path"/> exists (the work has started).</summary>
-    public static async Task WaitForFileAsync(string path, TimeSpan limit)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!File.Exists(path))
-        {
-            Assert.True(watch.Elapsed < limit, $"{path} did not appear within {limit}");
-            await Task.Delay(50);
-        }
-    }
+    public static Task WaitForFileAsync(string path, TimeSpan limit) =>
+        Eventually.HoldsAsync(() => File.Exists(path), $"{path} appears", limit);
 
     /// <summary>A gzipped tar built entry by entry, so tests can also write links and hostile names.</summary>
     public static byte[] TarGz(params TarEntry[] entries)
@@ -272,6 +289,8 @@ public sealed class RunnerHarness : IDisposable
         {
             foreach (var entry in entries)
             {
+                // A fixed time: the same bundle has the same bytes (and tar listing) in every harness.
+                entry.ModificationTime = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
                 writer.WriteEntry(entry);
             }
         }
@@ -282,6 +301,42 @@ public sealed class RunnerHarness : IDisposable
     public static TarEntry FileEntry(string name, string content) =>
         new GnuTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(Encoding.UTF8.GetBytes(content)) };
 
+    /// <summary>Puts first on the runner's PATH a git whose <c>fetch</c> hangs (as a stalled remote would) after
+    /// creating <paramref name="marker"/>; every other git command is the real git's.</summary>
+    public void InstallHangingGitFetch(string marker) => InstallGitWithFetch($"touch '{marker}'; exec sleep 60");
+
+    /// <summary>Puts first on the runner's PATH a git whose <c>fetch</c> starts <paramref name="seconds"/> late (a slow
+    /// remote), then is the real git's, as is every other git command.</summary>
+    public void InstallSlowGitFetch(int seconds) =>
+        InstallGitWithFetch(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"sleep {seconds}; exec '{RealGit()}' \"$@\""));
+
+    private static string RealGit() => System.Environment.GetEnvironmentVariable("PATH")!.Split(':')
+        .Select(p => Path.Combine(p, "git"))
+        .First(File.Exists);
+
+    private void InstallGitWithFetch(string fetch)
+    {
+        var folder = Path.Combine(Root, "hanging-git");
+        Directory.CreateDirectory(folder);
+        var realGit = RealGit();
+        var script = Path.Combine(folder, "git");
+        File.WriteAllText(script, $$"""
+            #!/bin/sh
+            for argument in "$@"; do
+              if [ "$argument" = fetch ]; then {{fetch}}; fi
+            done
+            exec '{{realGit}}' "$@"
+
+            """);
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("the runner contract needs a Unix host");
+        }
+
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Environment["PATH"] = folder + ":" + Environment["PATH"];
+    }
+
     public static async Task<string> GitAsync(string workingDirectory, params string[] arguments)
     {
         var info = new ProcessStartInfo("git", ["-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "init.defaultBranch=main", .. arguments])
@@ -291,6 +346,9 @@ public sealed class RunnerHarness : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // Fixed dates: the same commits get the same ids in every harness, so two runs can be compared byte for byte.
+        info.Environment["GIT_AUTHOR_DATE"] = "2026-01-01T00:00:00Z";
+        info.Environment["GIT_COMMITTER_DATE"] = "2026-01-01T00:00:00Z";
         using var process = Process.Start(info)!;
         var output = await process.StandardOutput.ReadToEndAsync();
         var error = await process.StandardError.ReadToEndAsync();
@@ -314,6 +372,15 @@ public sealed class RunnerHarness : IDisposable
             // As above.
         }
     }
+
+    /// <summary>The objects under <paramref name="folder"/> by name, without the local object store's own folder.</summary>
+    private static string[] ObjectNamesUnder(string folder) =>
+    [
+        .. Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(folder, f))
+            .Where(name => !name.Split('/').Contains(StoreFolder, StringComparer.Ordinal))
+            .Order(StringComparer.Ordinal),
+    ];
 
     private static string FindRepositoryRoot()
     {

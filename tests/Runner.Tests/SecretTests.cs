@@ -2,13 +2,13 @@ using Orchestration.Domain.Specs;
 
 namespace Orchestration.Runner.Tests;
 
-public sealed class SecretTests : IDisposable
+public abstract class SecretTests(RunnerImplementation implementation) : IDisposable
 {
     private const string AnthropicKey = "sk-ant-api03-test-SECRET-value-0123456789";
     private const string GitHubToken = "ghp_testTOKENvalue0123456789abcdef";
     private const string CustomSecret = "custom-secret-\"quoted\"-value";
 
-    private readonly RunnerHarness _harness = new();
+    private readonly RunnerHarness _harness = new(implementation);
 
     [Fact]
     public async Task Run_CommandTask_NeverSeesTheAnthropicKey()
@@ -96,4 +96,10 @@ public sealed class SecretTests : IDisposable
     }
 
     public void Dispose() => _harness.Dispose();
+
+    /// <summary>The cases against runner/runner.sh.</summary>
+    public sealed class Script() : SecretTests(RunnerImplementation.Script);
+
+    /// <summary>The cases against the native executor.</summary>
+    public sealed class Native() : SecretTests(RunnerImplementation.Native);
 }

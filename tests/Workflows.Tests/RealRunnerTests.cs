@@ -11,7 +11,8 @@ using Orchestration.Workflows.Tests.Engines;
 namespace Orchestration.Workflows.Tests;
 
 /// <summary>Whole batches through the real runner script (runner/runner.sh), run by the local job runner
-/// as detached processes, with the gcloud stand-in mapping gs:// onto the local object store. Embedded engine
+/// as detached processes, with the gcloud stand-in mapping gs:// onto the local object store, and through
+/// the native executor over the same store. Embedded engine
 /// only: they test the runner script and the local job runner, not the engine.</summary>
 public sealed class RealRunnerTests
 {
@@ -28,12 +29,17 @@ public sealed class RealRunnerTests
         throw new InvalidOperationException("Orchestration.sln not found.");
     }
 
-    internal static Func<IServiceProvider, ICloudRunJobsClient> LocalRunner(string root)
+    internal static Func<IServiceProvider, ICloudRunJobsClient> LocalRunner(string root) => LocalRunner(root, LocalExecutor.Script);
+
+    /// <summary>The local job runner over <paramref name="root"/> with either executor (the native one needs no script, stand-in or Node per run).</summary>
+    internal static Func<IServiceProvider, ICloudRunJobsClient> LocalRunner(string root, LocalExecutor executor)
     {
         var repo = RepositoryRoot();
         var options = new LocalRunnerOptions
         {
             StateFolder = Path.Combine(root, "executions"),
+            Executor = executor,
+            ObjectsRoot = Path.Combine(root, "gcs"),
             RunnerCommand = ["bash", Path.Combine(repo, "runner", "runner.sh")],
             ShimFolder = Path.Combine(repo, "runner", "local"),
             ExtraEnvironment = new Dictionary<string, string>(StringComparer.Ordinal) { ["GCS_LOCAL_ROOT"] = Path.Combine(root, "gcs") },
@@ -44,10 +50,12 @@ public sealed class RealRunnerTests
         return _ => new LocalJobRunner(Options.Create(options), TimeProvider.System, NullLogger<LocalJobRunner>.Instance);
     }
 
-    [Fact]
-    public async Task Batch_RealRunnerProcesses_JudgedWithInputsFlagsAndArtifacts()
+    [Theory]
+    [InlineData(LocalExecutor.Script)]
+    [InlineData(LocalExecutor.Native)]
+    public async Task Batch_RealRunnerProcesses_JudgedWithInputsFlagsAndArtifacts(LocalExecutor executor)
     {
-        await using var h = await WorkflowHarness.StartAsync(EngineKind.Embedded, jobs: LocalRunner, settings: WorkflowHarness.RealRunnerSettings, realTime: true);
+        await using var h = await WorkflowHarness.StartAsync(EngineKind.Embedded, jobs: root => LocalRunner(root, executor), settings: WorkflowHarness.RealRunnerSettings, realTime: true);
         var submitted = await h.Service.SubmitAsync(Encoding.UTF8.GetBytes("""
             {"id": "real", "maxParallelRuns": 4, "tasks": [
               {"id": "reads-input", "n": 3, "command": "cat input/config.json; mkdir -p output; echo '{\"flagged\": true}' > output/verdict.json",
@@ -78,10 +86,12 @@ public sealed class RealRunnerTests
         }
     }
 
-    [Fact]
-    public async Task Batch_RealRunnerTimeout_TimedOutWithPartialOutput()
+    [Theory]
+    [InlineData(LocalExecutor.Script)]
+    [InlineData(LocalExecutor.Native)]
+    public async Task Batch_RealRunnerTimeout_TimedOutWithPartialOutput(LocalExecutor executor)
     {
-        await using var h = await WorkflowHarness.StartAsync(EngineKind.Embedded, jobs: LocalRunner, settings: WorkflowHarness.RealRunnerSettings, realTime: true);
+        await using var h = await WorkflowHarness.StartAsync(EngineKind.Embedded, jobs: root => LocalRunner(root, executor), settings: WorkflowHarness.RealRunnerSettings, realTime: true);
         await h.Service.SubmitAsync(Encoding.UTF8.GetBytes("""{"id": "slow", "tasks": [{"id": "t", "command": "echo started; sleep 60", "timeoutSeconds": 3}]}"""));
 
         var summary = (await h.WaitAsync("slow", 120)).ReadOutputAs<Activities.Contracts.BatchSummary>()!;

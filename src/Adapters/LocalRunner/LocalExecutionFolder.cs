@@ -10,7 +10,8 @@ namespace Orchestration.Adapters.LocalRunner;
 /// ("pid starttime", by the wrapper itself before the runner starts), <c>exit</c> (exit code, by the
 /// wrapper when the runner ends), <c>cancelled</c> / <c>timedout</c> (time the SIGTERM was decided),
 /// <c>outcome.json</c> (the terminal state, frozen when first seen), <c>stdout.log</c>,
-/// <c>stderr.log</c> and the <c>workspace/</c> folder.
+/// <c>stderr.log</c> and the <c>workspace/</c> folder. A native execution has no <c>pid</c>: its driver
+/// keeps its journal in <c>native/</c>, holds <c>driver.lock</c> while it drives, and writes <c>exit</c>.
 /// </remarks>
 /// <param name="path">The execution's folder.</param>
 internal sealed class LocalExecutionFolder(string path)
@@ -44,6 +45,12 @@ internal sealed class LocalExecutionFolder(string path)
 
     /// <summary>The runner's standard error.</summary>
     public string StderrFile => Combine("stderr.log");
+
+    /// <summary>The native executor's journal folder.</summary>
+    public string NativeFolder => Combine("native");
+
+    /// <summary>Held (flock) by the host driving a native execution.</summary>
+    public string DriverLockFile => Combine("driver.lock");
 
     /// <summary>The execution's fresh workspace (<c>RUNNER_WORKSPACE</c>).</summary>
     public string Workspace => Combine("workspace");
@@ -104,6 +111,12 @@ internal sealed class LocalExecutionFolder(string path)
         if (Finished(record, launched.Value, cancelled) is { } finished)
         {
             return finished;
+        }
+
+        if (record.IsNative)
+        {
+            // The driver owns the work's pid and launch rules; until it writes the exit file the execution runs.
+            return new LocalObservation(CloudRunExecutionState.Running, true, launched, null, null, null);
         }
 
         var pid = ReadPid();

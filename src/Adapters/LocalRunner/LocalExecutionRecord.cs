@@ -11,6 +11,7 @@ namespace Orchestration.Adapters.LocalRunner;
 /// <param name="Secrets">Secret env references of the job, resolved from local settings at start.</param>
 /// <param name="Timeout">Task timeout.</param>
 /// <param name="CreateTime">When it was accepted.</param>
+/// <param name="Executor">How it is carried out; absent in records written before the native executor (script).</param>
 internal sealed record LocalExecutionRecord(
     string Name,
     string Id,
@@ -18,4 +19,9 @@ internal sealed record LocalExecutionRecord(
     IReadOnlyDictionary<string, string> Environment,
     IReadOnlyDictionary<string, CloudRunSecretRef> Secrets,
     TimeSpan Timeout,
-    DateTimeOffset CreateTime);
+    DateTimeOffset CreateTime,
+    LocalExecutor? Executor = null)
+{
+    /// <summary>True when the native executor drives it.</summary>
+    public bool IsNative => Executor == LocalExecutor.Native;
+}

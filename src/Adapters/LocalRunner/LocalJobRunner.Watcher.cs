@@ -62,6 +62,8 @@ public sealed partial class LocalJobRunner
             // The loop ends by cancellation; nothing else to report at disposal.
         }
 
+        AbandonDrivers();
+
         _stop.Dispose();
         _wake.Dispose();
     }
@@ -178,6 +180,12 @@ public sealed partial class LocalJobRunner
 
     private void Enforce(LocalExecutionFolder folder, LocalExecutionRecord record, LocalObservation observation)
     {
+        if (record.IsNative)
+        {
+            EnforceNative(folder, record, observation);
+            return;
+        }
+
         if (_watched.Add(record.Id) && !_launchedHere.Contains(record.Id))
         {
             _logger.LocalExecutionAdopted(record.Name, observation.ProcessGroup ?? 0);
@@ -206,6 +214,23 @@ public sealed partial class LocalJobRunner
         }
     }
 
+    /// <summary>A native execution: a driver here (re-adopted after a restart), and its timeout fires the driver's terminate.</summary>
+    private void EnforceNative(LocalExecutionFolder folder, LocalExecutionRecord record, LocalObservation observation)
+    {
+        if (!_drivers.ContainsKey(record.Id))
+        {
+            StartDriver(folder, record, resumed: !_launchedHere.Contains(record.Id));
+        }
+
+        var now = _time.GetUtcNow();
+        if (observation.StartTime is { } started && now - started > record.Timeout
+            && !File.Exists(folder.CancelledFile) && LocalStateFiles.TryCreateMarker(folder.TimedOutFile, now))
+        {
+            _logger.LocalExecutionTimedOut(record.Name, record.Timeout);
+            TerminateDriver(record.Id);
+        }
+    }
+
     private bool Launch(LocalExecutionFolder folder, LocalExecutionRecord record)
     {
         if (File.Exists(folder.CancelledFile))
@@ -220,6 +245,12 @@ public sealed partial class LocalJobRunner
         }
 
         _launchedHere.Add(record.Id);
+        if (record.IsNative)
+        {
+            StartDriver(folder, record, resumed: false);
+            return true;
+        }
+
         var start = new ProcessStartInfo(_options.SetsidPath)
         {
             UseShellExecute = false,

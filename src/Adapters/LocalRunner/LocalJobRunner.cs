@@ -40,6 +40,13 @@ namespace Orchestration.Adapters.LocalRunner;
 /// executions with the host: use <c>KillMode=process</c> there.
 /// </para>
 /// <para>
+/// With the native executor (<see cref="LocalRunnerOptions.Executor"/>, the default) there is no runner
+/// process: a driver task in this host runs <see cref="Native.NativeExecutor"/> for the execution, which
+/// spawns only the work (detached as above) and keeps its journal in the execution's folder. A host that
+/// finds a launched native execution with no driver (after a restart) starts one, under the execution's
+/// <c>driver.lock</c>, and it resumes from the journal; cancel and timeout fire the driver's terminate.
+/// </para>
+/// <para>
 /// Secrets: the job's Secret Manager references resolve from
 /// <see cref="LocalRunnerOptions.SecretValues"/> at start (omitted when absent, with a warning); they
 /// reach the process environment only, never the state folder. Jobs are always Ready; the image,
@@ -82,9 +89,14 @@ public sealed partial class LocalJobRunner : ICloudRunJobsClient, IDisposable
         _logger = logger;
         _stateFolder = Path.GetFullPath(_options.StateFolder);
         _runnerCommand = ResolveCommand(_options.RunnerCommand);
-        if (_runnerCommand.Count == 0)
+        if (_options.Executor == LocalExecutor.Script && _runnerCommand.Count == 0)
         {
             throw new ArgumentException("LocalRunner:RunnerCommand is empty.", nameof(options));
+        }
+
+        if (_options.Executor == LocalExecutor.Native && string.IsNullOrWhiteSpace(_options.ObjectsRoot))
+        {
+            throw new ArgumentException("LocalRunner:ObjectsRoot is required for the native executor.", nameof(options));
         }
 
         if (_options.StartsPerMinute > 0)
@@ -193,7 +205,11 @@ public sealed partial class LocalJobRunner : ICloudRunJobsClient, IDisposable
         if (LocalStateFiles.TryCreateMarker(folder.CancelledFile, _time.GetUtcNow()))
         {
             _logger.LocalCancelRequested(executionName);
-            if (folder.LivePid() is { } group)
+            if (record.IsNative)
+            {
+                TerminateDriver(id);
+            }
+            else if (folder.LivePid() is { } group)
             {
                 LocalProcess.SignalGroup(group, LocalProcess.SigTerm);
             }
@@ -316,7 +332,7 @@ public sealed partial class LocalJobRunner : ICloudRunJobsClient, IDisposable
             }
 
             Directory.CreateDirectory(folder.Path);
-            var record = new LocalExecutionRecord($"{job.Name}/executions/{id}", id, job.Id, env, job.Secrets, timeout, _time.GetUtcNow());
+            var record = new LocalExecutionRecord($"{job.Name}/executions/{id}", id, job.Id, env, job.Secrets, timeout, _time.GetUtcNow(), _options.Executor);
             if (LocalStateFiles.TryCreateJson(folder.RecordFile, record))
             {
                 _records[id] = record;

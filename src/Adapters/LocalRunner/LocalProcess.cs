@@ -31,6 +31,12 @@ internal static class LocalProcess
     public static bool SignalGroup(int processGroup, int signal) =>
         processGroup > 1 && Kill(-processGroup, signal) == 0;
 
+    /// <summary>Sends <paramref name="signal"/> to the one process <paramref name="pid"/>.</summary>
+    /// <param name="pid">Process id (check its identity first).</param>
+    /// <param name="signal">Signal number.</param>
+    /// <returns>True when it existed.</returns>
+    public static bool Signal(int pid, int signal) => pid > 1 && Kill(pid, signal) == 0;
+
     /// <summary>Reads the state letter and start ticks of a process from <c>/proc/{pid}/stat</c>.</summary>
     private static bool TryReadStat(int pid, out char state, out long startTicks)
     {

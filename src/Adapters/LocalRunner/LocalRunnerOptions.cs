@@ -4,8 +4,11 @@ namespace Orchestration.Adapters.LocalRunner;
 
 /// <summary>Settings of the local job runner (section <c>LocalRunner</c>).</summary>
 /// <remarks>
-/// The local runner stands in for Cloud Run Jobs in the standalone host: each execution is a detached
-/// local process running <see cref="RunnerCommand"/> (the same runner script as the container).
+/// The local runner stands in for Cloud Run Jobs in the standalone host. With <see cref="Executor"/>
+/// <c>Native</c> (the default) each execution is driven in the host process by the runner contract's C#
+/// implementation over the local object store under <see cref="ObjectsRoot"/>, spawning only the work;
+/// with <c>Script</c> each execution is a detached local process running <see cref="RunnerCommand"/>
+/// (the same runner script as the container).
 /// </remarks>
 public sealed class LocalRunnerOptions : IValidatableObject
 {
@@ -17,9 +20,15 @@ public sealed class LocalRunnerOptions : IValidatableObject
     [Required]
     public string StateFolder { get; set; } = string.Empty;
 
-    /// <summary>The command each execution runs, program first, e.g. <c>["bash", "runner/runner.sh"]</c>.</summary>
-    [Required]
-    [MinLength(1)]
+    /// <summary>How executions are carried out: <c>Native</c> (default) or <c>Script</c>.</summary>
+    /// <remarks>Recorded per execution when it is accepted, so an execution keeps its executor across restarts and setting changes.</remarks>
+    public LocalExecutor Executor { get; set; } = LocalExecutor.Native;
+
+    /// <summary>The local object store's root for <c>Native</c>: <c>gs://B/O</c> is the file <c>{ObjectsRoot}/B/O</c> (what <c>GCS_LOCAL_ROOT</c> is to the gcloud stand-in).</summary>
+    public string? ObjectsRoot { get; set; }
+
+    /// <summary>The command each execution runs with <c>Script</c>, program first, e.g. <c>["bash", "runner/runner.sh"]</c>.</summary>
+    /// <remarks>Required only when <see cref="Executor"/> is <c>Script</c>.</remarks>
     public IList<string> RunnerCommand { get; set; } = [];
 
     /// <summary>A folder put first on the runner's <c>PATH</c>, e.g. the one holding the <c>gcloud</c> storage stand-in.</summary>
@@ -83,12 +92,22 @@ public sealed class LocalRunnerOptions : IValidatableObject
     public string BashPath { get; set; } = "/bin/bash";
 
     /// <inheritdoc />
-    /// <remarks>Checks what attributes cannot: a program to run, and durations that make sense.</remarks>
+    /// <remarks>Checks what attributes cannot: a known executor with what it needs (a program to run, an object root), and durations that make sense.</remarks>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (RunnerCommand is not { Count: > 0 } || string.IsNullOrWhiteSpace(RunnerCommand[0]))
+        if (!Enum.IsDefined(Executor))
         {
-            yield return new ValidationResult("LocalRunner:RunnerCommand needs a program as its first item.", [nameof(RunnerCommand)]);
+            yield return new ValidationResult("LocalRunner:Executor must be Native or Script.", [nameof(Executor)]);
+        }
+
+        if (Executor == LocalExecutor.Script && (RunnerCommand is not { Count: > 0 } || string.IsNullOrWhiteSpace(RunnerCommand[0])))
+        {
+            yield return new ValidationResult("LocalRunner:RunnerCommand needs a program as its first item (Executor is Script).", [nameof(RunnerCommand)]);
+        }
+
+        if (Executor == LocalExecutor.Native && string.IsNullOrWhiteSpace(ObjectsRoot))
+        {
+            yield return new ValidationResult("LocalRunner:ObjectsRoot is required when Executor is Native (the local object store's root).", [nameof(ObjectsRoot)]);
         }
 
         if (PollInterval <= TimeSpan.Zero || KillGrace < TimeSpan.Zero || LaunchGrace <= TimeSpan.Zero || MaxStartWait < TimeSpan.Zero)

@@ -43,6 +43,10 @@ internal static class LocalStateFiles
     public static bool TryCreateMarker(string path, DateTimeOffset time) =>
         WriteAtomic(path, Encoding.UTF8.GetBytes(time.ToString("O", CultureInfo.InvariantCulture)), overwrite: false);
 
+    /// <summary>Writes a text file atomically, replacing any previous one.</summary>
+    public static void WriteText(string path, string text) =>
+        WriteAtomic(path, Encoding.UTF8.GetBytes(text), overwrite: true);
+
     /// <summary>Reads a marker's time, or null when absent.</summary>
     public static DateTimeOffset? ReadMarker(string path) =>
         ReadText(path) is { } text && DateTimeOffset.TryParse(text.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var time)

@@ -29,6 +29,7 @@ public sealed class LocalRunnerCompositionTests : IDisposable
         await using var provider = Build(new()
         {
             ["LocalRunner:StateFolder"] = _sandbox.StateFolder,
+            ["LocalRunner:Executor"] = "Script",
             ["LocalRunner:RunnerCommand:0"] = "bash",
             ["LocalRunner:RunnerCommand:1"] = script,
             ["LocalRunner:RunnerCommand:2"] = "first-arg",
@@ -52,11 +53,30 @@ public sealed class LocalRunnerCompositionTests : IDisposable
     [InlineData("/tmp/x", null, "RunnerCommand")]
     public void AddLocalJobRunner_MissingSetting_FailsAtStartNamingIt(string? stateFolder, string? command, string named)
     {
-        using var provider = Build(new() { ["LocalRunner:StateFolder"] = stateFolder, ["LocalRunner:RunnerCommand:0"] = command });
+        using var provider = Build(new() { ["LocalRunner:StateFolder"] = stateFolder, ["LocalRunner:Executor"] = "Script", ["LocalRunner:RunnerCommand:0"] = command });
 
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
 
         Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddLocalJobRunner_NativeByDefaultWithoutObjectsRoot_FailsAtStartNamingItButNeedsNoRunnerCommand()
+    {
+        using var provider = Build(new() { ["LocalRunner:StateFolder"] = "/tmp/x" });
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains("ObjectsRoot", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("RunnerCommand", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddLocalJobRunner_UnknownExecutor_FailsAtStart()
+    {
+        using var provider = Build(new() { ["LocalRunner:StateFolder"] = "/tmp/x", ["LocalRunner:Executor"] = "Container", ["LocalRunner:ObjectsRoot"] = "/tmp/o" });
+
+        Assert.ThrowsAny<Exception>(() => provider.GetRequiredService<IStartupValidator>().Validate());
     }
 
     [Fact]

@@ -45,6 +45,7 @@ internal sealed class LocalRunnerSandbox : IDisposable
         var options = new LocalRunnerOptions
         {
             StateFolder = StateFolder,
+            Executor = LocalExecutor.Script,
             RunnerCommand = ["bash", script],
             PollInterval = TimeSpan.FromMilliseconds(50),
             KillGrace = TimeSpan.FromSeconds(1),
@@ -54,6 +55,46 @@ internal sealed class LocalRunnerSandbox : IDisposable
         var runner = new LocalJobRunner(Options.Create(options), TimeProvider.System, NullLogger<LocalJobRunner>.Instance);
         _runners.Add(runner);
         return runner;
+    }
+
+    /// <summary>The local object store root of native runners.</summary>
+    public string ObjectsRoot => Path.Combine(Root, "gcs");
+
+    /// <summary>A runner over this sandbox's state folder with the native executor.</summary>
+    public LocalJobRunner NativeRunner(Action<LocalRunnerOptions>? configure = null) =>
+        Runner(string.Empty, o =>
+        {
+            o.Executor = LocalExecutor.Native;
+            o.RunnerCommand = [];
+            o.ObjectsRoot = ObjectsRoot;
+            o.InheritedVariables = ["PATH", "HOME"];
+            configure?.Invoke(o);
+        });
+
+    /// <summary>
+    /// Writes spec.json of a command task into the object store and returns the execution overrides naming it
+    /// and a fresh attempt prefix, as StartRun would (what a native execution needs).
+    /// </summary>
+    public Dictionary<string, string> NativeTask(string command, int timeoutSeconds = 60)
+    {
+        var task = Guid.NewGuid().ToString("N")[..8];
+        var specName = $"runs/b/n/{task}/spec.json";
+        var path = Path.Combine(ObjectsRoot, "bkt", specName);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, System.Text.Json.JsonSerializer.Serialize(new { kind = "command", command, timeoutSeconds, runnerVersion = "1" }));
+        return new Dictionary<string, string>
+        {
+            ["RUN_SPEC_URI"] = $"gs://bkt/{specName}",
+            ["RUN_PREFIX"] = $"gs://bkt/runs/b/n/{task}/0/a1/",
+            ["RUN_ATTEMPT"] = "1",
+        };
+    }
+
+    /// <summary>An object of a native execution's attempt prefix, or null.</summary>
+    public string? AttemptObject(IReadOnlyDictionary<string, string> task, string name)
+    {
+        var path = Path.Combine(ObjectsRoot, "bkt", task["RUN_PREFIX"]["gs://bkt/".Length..], name);
+        return File.Exists(path) ? File.ReadAllText(path) : null;
     }
 
     public static CloudRunJobSpec Job(string id, IReadOnlyDictionary<string, string>? env = null, IReadOnlyDictionary<string, CloudRunSecretRef>? secrets = null) =>
@@ -131,12 +172,13 @@ internal sealed class LocalRunnerSandbox : IDisposable
         var unsettled = false;
         foreach (var folder in Directory.GetDirectories(executions))
         {
-            if (!File.Exists(Path.Combine(folder, "launched")) || File.Exists(Path.Combine(folder, "exit")) || File.Exists(Path.Combine(folder, "outcome.json")))
+            if (!File.Exists(Path.Combine(folder, "launched")) || File.Exists(Path.Combine(folder, "exit")) || File.Exists(Path.Combine(folder, "outcome.json"))
+                || (Directory.Exists(Path.Combine(folder, "native")) && File.Exists(Path.Combine(folder, "native", "work.exit"))))
             {
                 continue;
             }
 
-            var pidFile = Path.Combine(folder, "pid");
+            var pidFile = File.Exists(Path.Combine(folder, "native", "work.pid")) ? Path.Combine(folder, "native", "work.pid") : Path.Combine(folder, "pid");
             var parts = File.Exists(pidFile) ? File.ReadAllText(pidFile).Split(' ', StringSplitOptions.TrimEntries) : [];
             if (parts.Length != 2)
             {

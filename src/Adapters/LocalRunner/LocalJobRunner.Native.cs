@@ -1,0 +1,129 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Orchestration.Adapters.LocalRunner.Native;
+
+namespace Orchestration.Adapters.LocalRunner;
+
+/// <summary>Native executions: one driver task per execution in this host, re-adopted by whichever host holds its lock.</summary>
+public sealed partial class LocalJobRunner
+{
+    private readonly ConcurrentDictionary<string, NativeDriver> _drivers = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Starts a driver for a launched native execution unless one runs here already or another host holds
+    /// its <c>driver.lock</c> (flock, held for the driver's life). A driver resumed after a restart fires
+    /// its terminate at once when the execution was cancelled or timed out meanwhile.
+    /// </summary>
+    private void StartDriver(LocalExecutionFolder folder, LocalExecutionRecord record, bool resumed)
+    {
+        if (_drivers.ContainsKey(record.Id) || _stop.IsCancellationRequested)
+        {
+            return;
+        }
+
+        FileStream driverLock;
+        try
+        {
+            driverLock = new FileStream(folder.DriverLockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            return; // Another host drives it.
+        }
+
+        // Read after taking the lock: a driver that just ended has written it.
+        if (File.Exists(folder.ExitFile))
+        {
+            driverLock.Dispose();
+            return;
+        }
+
+        var driver = new NativeDriver(driverLock);
+        if (File.Exists(folder.CancelledFile) || File.Exists(folder.TimedOutFile))
+        {
+            driver.Terminate.Cancel();
+        }
+
+        if (!_drivers.TryAdd(record.Id, driver))
+        {
+            driver.Dispose();
+            return;
+        }
+
+        _logger.NativeDriverStarted(record.Name, resumed);
+        driver.Run = Task.Run(() => DriveAsync(folder, record, driver));
+    }
+
+    private async Task DriveAsync(LocalExecutionFolder folder, LocalExecutionRecord record, NativeDriver driver)
+    {
+        try
+        {
+            var request = new NativeExecutionRequest(EnvironmentOf(folder, record), _options.ObjectsRoot!, folder.NativeFolder);
+            var settings = NativeExecutorSettings.Default with { SetsidPath = _options.SetsidPath, BashPath = _options.BashPath, LaunchGrace = _options.LaunchGrace };
+            var code = await NativeExecutor.RunAsync(request, _logger, settings, driver.Terminate.Token, _stop.Token).ConfigureAwait(false);
+            LocalStateFiles.WriteText(folder.ExitFile, code.ToString(CultureInfo.InvariantCulture) + "\n");
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            // The host is going away: the journal lets the next host resume.
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Whatever broke the driver, the execution must end rather than read as running forever.
+            _logger.NativeDriverFailed(record.Name, ex);
+            if (!_stop.IsCancellationRequested)
+            {
+                LocalStateFiles.WriteText(folder.ExitFile, "1\n");
+            }
+        }
+        finally
+        {
+            _drivers.TryRemove(record.Id, out _);
+            driver.Dispose();
+            Wake();
+        }
+    }
+
+    /// <summary>Fires the terminate of this host's driver of the execution (cancel, timeout), if it has one.</summary>
+    private void TerminateDriver(string id)
+    {
+        if (_drivers.TryGetValue(id, out var driver))
+        {
+            try
+            {
+                driver.Terminate.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // It ended meanwhile.
+            }
+        }
+    }
+
+    /// <summary>Waits (briefly) for the drivers to notice the abandon; their work runs on, detached.</summary>
+    private void AbandonDrivers()
+    {
+        var running = _drivers.Values.Select(d => d.Run).OfType<Task>().ToArray();
+        try
+        {
+            Task.WaitAll(running, TimeSpan.FromSeconds(5));
+        }
+        catch (AggregateException)
+        {
+            // Drivers end by cancellation; nothing else to report at disposal.
+        }
+    }
+
+    private sealed class NativeDriver(FileStream driverLock) : IDisposable
+    {
+        public CancellationTokenSource Terminate { get; } = new();
+
+        public Task? Run { get; set; }
+
+        public void Dispose()
+        {
+            Terminate.Dispose();
+            driverLock.Dispose();
+        }
+    }
+}

@@ -1,0 +1,220 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Orchestration.Adapters.LocalRunner.Native;
+
+/// <summary>The work: launched once, detached, watched (runner.sh's run_work, crash-safe).</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+internal sealed partial class NativeExecution
+{
+    /// <summary>
+    /// Runs as <c>setsid bash -c WRAPPER name STATE WORKSPACE LIMIT KILL_AFTER GRACE</c>. It records
+    /// "pid starttime" in <c>work.pid</c> before anything runs (without it the work never runs: nobody
+    /// could watch it), handles TERM as runner.sh's on_term does (TERM to the work's process group, KILL
+    /// after GRACE; deferred, not ignored, so the work does not inherit an ignored signal), runs phases.sh
+    /// under <c>timeout</c> (its own process group), writes the work's status to <c>work.exit</c> (temp +
+    /// rename), then kills whatever is left in its groups.
+    /// </summary>
+    private const string WrapperScript = """
+        state=$1 workspace=$2 limit=$3 kill_after=$4 grace=$5
+        exec </dev/null >>"$state/work.log" 2>&1
+        term= child= sent=
+        on_term() {
+          term=1
+          if [ -n "$child" ] && [ -z "$sent" ]; then
+            sent=1
+            kill -TERM -- "-$child" 2>/dev/null || kill -TERM "$child" 2>/dev/null
+            (sleep "$grace" && kill -KILL -- "-$child") >/dev/null 2>&1 &
+          fi
+        }
+        trap on_term TERM
+        stat=$(<"/proc/$$/stat")
+        read -r -a fields <<< "${stat##*) }"
+        printf '%s %s\n' "$$" "${fields[19]}" > "$state/work.pid.tmp" && mv -f "$state/work.pid.tmp" "$state/work.pid" || exit 125
+        if [ -n "$term" ]; then
+          code=143
+        else
+          timeout --signal=TERM --kill-after="$kill_after" "$limit" bash "$state/phases.sh" "$state" "$workspace" &
+          child=$!
+          if [ -n "$term" ]; then on_term; fi
+          while :; do
+            wait "$child"
+            code=$?
+            kill -0 "$child" 2>/dev/null || break
+          done
+          kill -KILL -- "-$child" 2>/dev/null
+        fi
+        printf '%s\n' "$code" > "$state/work.exit.tmp" && mv -f "$state/work.exit.tmp" "$state/work.exit"
+        trap - TERM
+        kill -KILL -- -$$ 2>/dev/null
+        exit "$code"
+        """;
+
+    private Process? _process;
+
+    private void Launch(NativeSpec spec)
+    {
+        var started = long.Parse(NativeJournal.ReadText(At("setup.started"))!.Trim(), CultureInfo.InvariantCulture);
+        var elapsed = _settings.Time.GetUtcNow().ToUnixTimeSeconds() - started;
+        var limit = spec.TimeoutSeconds;
+        if (elapsed > spec.SetupSeconds)
+        {
+            limit = Math.Max(1, spec.TimeoutSeconds - (elapsed - spec.SetupSeconds));
+            Log($"the setup took {elapsed}s, past its allowance of {spec.SetupSeconds}s: the work gets {limit}s of its {spec.TimeoutSeconds}s");
+        }
+
+        NativeJournal.Write(At("phases.sh"), NativeExecutor.PhasesScript);
+        var env = new Dictionary<string, string>(_env, StringComparer.Ordinal)
+        {
+            ["CLOUDSDK_STORAGE_PARALLEL_COMPOSITE_UPLOAD_ENABLED"] = "False",
+        };
+        if (spec.Kind == "command")
+        {
+            // Command tasks never see the Anthropic credentials (the job does not mount them either).
+            env.Remove("ANTHROPIC_API_KEY");
+            env.Remove("ANTHROPIC_AUTH_TOKEN");
+            env.Remove("CLAUDE_CODE_OAUTH_TOKEN");
+        }
+
+        var start = new ProcessStartInfo(_settings.SetsidPath)
+        {
+            UseShellExecute = false,
+            WorkingDirectory = _workspace,
+        };
+        var killAfter = _env.GetValueOrDefault("RUNNER_KILL_AFTER_SECONDS", "5");
+        var grace = _env.GetValueOrDefault("RUNNER_CANCEL_GRACE_SECONDS", "2");
+        foreach (var arg in (string[])[_settings.BashPath, "-c", WrapperScript, "orchestration-native-work", _state, _workspace, limit.ToString(CultureInfo.InvariantCulture), killAfter, grace])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment.Clear();
+        foreach (var (name, value) in env)
+        {
+            start.Environment[name] = value;
+        }
+
+        // The one launch: once this marker exists no driver spawns the work again, whatever happens next.
+        var startedAt = NowIso(_settings.Time.GetUtcNow());
+        if (!NativeJournal.TryCreate(At("work.launched"), $"{startedAt}\n{limit.ToString(CultureInfo.InvariantCulture)}\n"))
+        {
+            return;
+        }
+
+        // No abandon check between the marker and the spawn: the marker promises the work a launch.
+        try
+        {
+            _process = Process.Start(start);
+            _logger.NativeWorkLaunched(_execution, _process?.Id ?? 0);
+        }
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
+        {
+            // Never started: the watch below finds no pid and reports the work lost.
+            _logger.NativeWorkNotLaunched(_execution, ex);
+        }
+
+        Step("launched");
+    }
+
+    /// <summary>Waits for <c>work.exit</c>, terminating the work on request; throws <see cref="NativeDie"/> when the work is lost.</summary>
+    private async Task<WorkOutcome> WaitWorkAsync(NativeSpec spec)
+    {
+        var launched = (NativeJournal.ReadText(At("work.launched")) ?? string.Empty).Split('\n');
+        var startedAt = launched[0];
+        var limit = launched.Length > 1 ? launched[1] : spec.TimeoutSeconds.ToString(CultureInfo.InvariantCulture);
+        var launchedAt = DateTimeOffset.TryParse(startedAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : new DateTimeOffset(File.GetLastWriteTimeUtc(At("work.launched")), TimeSpan.Zero);
+        var signalled = false;
+        var marked = false;
+        Step("running");
+        while (true)
+        {
+            if (Terminated && !marked)
+            {
+                // So a resumed driver knows the work's end was a cancel.
+                NativeJournal.TryCreate(At("terminate.requested"), NowIso(_settings.Time.GetUtcNow()));
+                marked = true;
+            }
+
+            if (ReadWorkExit() is { } code)
+            {
+                _process?.Dispose();
+                return Judge(startedAt, limit, code);
+            }
+
+            var pid = ReadPid();
+            if (marked && !signalled && pid is { } id && LocalProcess.IsAlive(id.Pid, id.StartTicks))
+            {
+                LocalProcess.Signal(id.Pid, LocalProcess.SigTerm);
+                signalled = true;
+            }
+
+            var lost = pid switch
+            {
+                null when _settings.Time.GetUtcNow() - launchedAt > _settings.LaunchGrace => "the work never recorded its pid",
+                null when _process is { HasExited: true } => "the work's wrapper ended before recording its pid",
+                { } gone when !LocalProcess.IsAlive(gone.Pid, gone.StartTicks) => "the work's process disappeared without an exit status",
+                _ => null,
+            };
+            if (lost is not null && ReadWorkExit() is null)
+            {
+                throw new NativeDie($"the work was lost ({lost}); it is not run again");
+            }
+
+            await WaitAsync();
+        }
+    }
+
+    private async Task WaitAsync()
+    {
+        using var wake = CancellationTokenSource.CreateLinkedTokenSource(_abandon, Terminated ? CancellationToken.None : _terminate);
+        try
+        {
+            if (_process is { HasExited: false } process)
+            {
+                await process.WaitForExitAsync(wake.Token).WaitAsync(_settings.PollInterval, _settings.Time, wake.Token);
+            }
+            else
+            {
+                await Task.Delay(_settings.PollInterval, _settings.Time, wake.Token);
+            }
+        }
+        catch (TimeoutException)
+        {
+            // Poll again.
+        }
+        catch (OperationCanceledException)
+        {
+            _abandon.ThrowIfCancellationRequested();
+        }
+    }
+
+    private WorkOutcome Judge(string startedAt, string limit, int code)
+    {
+        if (NativeJournal.ReadText(At("work.judged")) is not { } judged)
+        {
+            var termination = File.Exists(At("terminate.requested")) ? "cancel" : code is 124 or 137 ? "timeout" : "none";
+            var ended = NowIso(new DateTimeOffset(File.GetLastWriteTimeUtc(At("work.exit")), TimeSpan.Zero));
+            NativeJournal.TryCreate(At("work.judged"), $"{termination}\n{ended}\n");
+            judged = NativeJournal.ReadText(At("work.judged"))!;
+        }
+
+        var lines = judged.Split('\n');
+        return new WorkOutcome(code, lines[0], startedAt, lines[1], limit);
+    }
+
+    private int? ReadWorkExit() =>
+        NativeJournal.ReadText(At("work.exit")) is { } text && int.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var code) ? code : null;
+
+    private (int Pid, long StartTicks)? ReadPid()
+    {
+        var parts = NativeJournal.ReadText(At("work.pid"))?.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return parts is [var pid, var ticks]
+            && int.TryParse(pid, NumberStyles.None, CultureInfo.InvariantCulture, out var p)
+            && long.TryParse(ticks, NumberStyles.None, CultureInfo.InvariantCulture, out var s)
+            ? (p, s)
+            : null;
+    }
+
+    /// <summary>What the work did: its wrapper's status, the termination, its times and limit.</summary>
+    private sealed record WorkOutcome(int Code, string Termination, string StartedAt, string EndedAt, string WorkLimit);
+}

@@ -1,0 +1,205 @@
+using System.Text.Json;
+using Orchestration.Tests.Waiting;
+
+namespace Orchestration.Activities.Tests.LocalRunner.Native;
+
+public sealed class NativeExecutorTests : IDisposable
+{
+    private readonly NativeSandbox _sandbox = new();
+
+    public void Dispose() => _sandbox.Dispose();
+
+    [Fact]
+    public async Task RunAsync_CommandTask_RunsOnceAndUploadsCapturesAndResultJson()
+    {
+        _sandbox.PutObject("inputs/data.txt", "input-bytes");
+        _sandbox.CommandSpec("cat input/data.txt; echo \"$RUN_ATTEMPT\" >> \"$EFFECT\"; echo oops >&2; echo out > output/f.txt; exit 3", extra: new
+        {
+            inputs = new[] { new { name = "data.txt", gcs = new { uri = $"gs://{NativeSandbox.Bucket}/inputs/data.txt" } } },
+            flagFiles = new[] { "f.txt" },
+        });
+
+        var code = await _sandbox.RunAsync(_sandbox.Request());
+
+        Assert.Equal(0, code);
+        Assert.Equal(1, _sandbox.EffectCount);
+        Assert.Equal("input-bytes", _sandbox.ReadObject(NativeSandbox.Prefix + "stdout.txt"));
+        Assert.Equal("oops\n", _sandbox.ReadObject(NativeSandbox.Prefix + "stderr.txt"));
+        Assert.Equal("input-bytes", _sandbox.ReadObject(NativeSandbox.Prefix + "response.txt"));
+        Assert.NotNull(_sandbox.ReadObject(NativeSandbox.Prefix + "output.tar.gz"));
+        using var result = JsonDocument.Parse(_sandbox.ReadObject(NativeSandbox.Prefix + "result.json")!);
+        var root = result.RootElement;
+        Assert.Equal(3, root.GetProperty("exitCode").GetInt32());
+        Assert.Equal("none", root.GetProperty("termination").GetString());
+        Assert.Equal("exec-1", root.GetProperty("execution").GetString());
+        Assert.Equal(1, root.GetProperty("attempt").GetInt32());
+        Assert.Equal(60, root.GetProperty("workLimitSeconds").GetInt32());
+        Assert.Equal("out\n", root.GetProperty("files").GetProperty("f.txt").GetProperty("content").GetString());
+        Assert.True(root.GetProperty("output").GetProperty("uploaded").GetBoolean());
+        Assert.Equal(
+            ["exitCode", "termination", "startedAt", "endedAt", "runnerVersion", "execution", "attempt", "workLimitSeconds", "preCommandExitCode", "postCommandExitCode", "stdout", "stderr", "response", "files", "output"],
+            root.EnumerateObject().Select(p => p.Name));
+    }
+
+    [Fact]
+    public async Task RunAsync_ClaimNamesAnotherExecution_DuplicateExitsZeroAndUploadsNothing()
+    {
+        _sandbox.CommandSpec("echo x >> \"$EFFECT\"");
+        _sandbox.PutObject(NativeSandbox.Prefix + "claim", "{\"execution\":\"someone-else\",\"startedAt\":\"2026-01-01T00:00:00.000Z\"}\n");
+
+        var code = await _sandbox.RunAsync(_sandbox.Request());
+
+        Assert.Equal(0, code);
+        Assert.Equal(0, _sandbox.EffectCount);
+        Assert.Null(_sandbox.ReadObject(NativeSandbox.Prefix + "result.json"));
+        Assert.Null(_sandbox.ReadObject(NativeSandbox.Prefix + "stderr.txt"));
+    }
+
+    [Fact]
+    public async Task RunAsync_SecretInOutput_IsRedactedEverywhere()
+    {
+        var env = _sandbox.Environment();
+        env["MY_TOKEN"] = "s3cr3t-value-\"quoted\"";
+        env["RUNNER_SECRET_ENV_NAMES"] = "MY_TOKEN";
+        _sandbox.CommandSpec("printf '%s' \"$MY_TOKEN\"; printf '%s' \"$MY_TOKEN\" >&2; printf '%s' \"$MY_TOKEN\" > output/flag", extra: new { flagFiles = new[] { "flag" } });
+
+        var code = await _sandbox.RunAsync(_sandbox.Request(env));
+
+        Assert.Equal(0, code);
+        Assert.Equal("[REDACTED]", _sandbox.ReadObject(NativeSandbox.Prefix + "stdout.txt"));
+        Assert.Equal("[REDACTED]", _sandbox.ReadObject(NativeSandbox.Prefix + "stderr.txt"));
+        var result = _sandbox.ReadObject(NativeSandbox.Prefix + "result.json")!;
+        Assert.DoesNotContain("s3cr3t", result, StringComparison.Ordinal);
+        Assert.Contains("\"content\":\"[REDACTED]\"", result, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_WorkPassesItsLimit_TimeoutTermination()
+    {
+        var env = _sandbox.Environment();
+        env["RUNNER_KILL_AFTER_SECONDS"] = "1";
+        _sandbox.CommandSpec("sleep 30", timeoutSeconds: 1);
+
+        var code = await _sandbox.RunAsync(_sandbox.Request(env));
+
+        Assert.Equal(0, code);
+        using var result = JsonDocument.Parse(_sandbox.ReadObject(NativeSandbox.Prefix + "result.json")!);
+        Assert.Equal("timeout", result.RootElement.GetProperty("termination").GetString());
+        Assert.Equal(143, result.RootElement.GetProperty("exitCode").GetInt32());
+        Assert.Contains("the work passed its time limit (1s) and was stopped", _sandbox.ReadObject(NativeSandbox.Prefix + "stderr.txt"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_TerminateWhileWorkRuns_CancelTerminationAndOutputAfterResult()
+    {
+        _sandbox.CommandSpec("echo started >> \"$EFFECT\"; sleep 30");
+        using var terminate = new CancellationTokenSource();
+
+        var run = _sandbox.RunAsync(_sandbox.Request(), terminate: terminate.Token);
+        await Eventually.HoldsAsync(() => _sandbox.EffectCount == 1, "the work started");
+        await terminate.CancelAsync();
+        var code = await run;
+
+        Assert.Equal(0, code);
+        using var result = JsonDocument.Parse(_sandbox.ReadObject(NativeSandbox.Prefix + "result.json")!);
+        Assert.Equal("cancel", result.RootElement.GetProperty("termination").GetString());
+        Assert.Equal(143, result.RootElement.GetProperty("exitCode").GetInt32());
+        Assert.True(result.RootElement.GetProperty("output").GetProperty("afterResult").GetBoolean());
+    }
+
+    [Fact]
+    public async Task RunAsync_TerminateBeforeTheWork_NoWorkAndCancelWithNullExitCode()
+    {
+        _sandbox.CommandSpec("echo x >> \"$EFFECT\"");
+        using var terminate = new CancellationTokenSource();
+        await terminate.CancelAsync();
+
+        var code = await _sandbox.RunAsync(_sandbox.Request(), terminate: terminate.Token);
+
+        Assert.Equal(0, code);
+        Assert.Equal(0, _sandbox.EffectCount);
+        using var result = JsonDocument.Parse(_sandbox.ReadObject(NativeSandbox.Prefix + "result.json")!);
+        Assert.Equal("cancel", result.RootElement.GetProperty("termination").GetString());
+        Assert.Equal(JsonValueKind.Null, result.RootElement.GetProperty("exitCode").ValueKind);
+        Assert.Equal(JsonValueKind.Null, result.RootElement.GetProperty("workLimitSeconds").ValueKind);
+    }
+
+    [Fact]
+    public async Task RunAsync_InvalidSpec_InfrastructureFailureWithReasonInStderr()
+    {
+        _sandbox.PutObject("runs/b1/n1/t1/spec.json", "{\"kind\":\"command\",\"command\":\"true\"}");
+
+        var code = await _sandbox.RunAsync(_sandbox.Request());
+
+        Assert.Equal(1, code);
+        Assert.Null(_sandbox.ReadObject(NativeSandbox.Prefix + "result.json"));
+        Assert.Equal("runner-lib: spec.timeoutSeconds must be positive\n[runner] spec.json is not valid\n", _sandbox.ReadObject(NativeSandbox.Prefix + "stderr.txt"));
+    }
+
+    [Theory]
+    [InlineData("claimed")]
+    [InlineData("setup")]
+    [InlineData("launched")]
+    [InlineData("running")]
+    [InlineData("built")]
+    [InlineData("uploaded stderr.txt")]
+    [InlineData("uploaded stdout.txt")]
+    [InlineData("uploaded response.txt")]
+    [InlineData("uploaded output.tar.gz")]
+    [InlineData("uploaded result.json")]
+    public async Task RunAsync_AbandonedAtAStepThenResumed_WorkRunsOnceAndResultUploadedOnceWithTheSameBytes(string step)
+    {
+        _sandbox.PutObject("inputs/data.txt", "input-bytes");
+        _sandbox.CommandSpec("sleep 0.3; echo once >> \"$EFFECT\"; echo done > output/out.txt; echo stdout", extra: new
+        {
+            inputs = new[] { new { name = "data.txt", gcs = new { uri = $"gs://{NativeSandbox.Bucket}/inputs/data.txt" } } },
+        });
+        using var abandon = new CancellationTokenSource();
+        var request = _sandbox.Request();
+
+        var first = await Record.ExceptionAsync(() => _sandbox.RunAsync(request, s => { if (s == step) { abandon.Cancel(); } }, abandon: abandon.Token));
+        var localResultAfterFirst = File.Exists(Path.Combine(_sandbox.StateFolder, "upload", "result.json"))
+            ? File.ReadAllBytes(Path.Combine(_sandbox.StateFolder, "upload", "result.json"))
+            : null;
+        var code = await _sandbox.RunAsync(request);
+        var again = await _sandbox.RunAsync(request);
+
+        Assert.IsAssignableFrom<OperationCanceledException>(first);
+        Assert.Equal(0, code);
+        Assert.Equal(0, again);
+        Assert.Equal(1, _sandbox.EffectCount);
+        var stored = _sandbox.ReadObjectBytes(NativeSandbox.Prefix + "result.json");
+        Assert.NotNull(stored);
+        if (localResultAfterFirst is not null)
+        {
+            // Built before the abandon: the resumed driver uploaded those very bytes.
+            Assert.Equal(localResultAfterFirst, stored);
+        }
+
+        Assert.Equal("stdout\n", _sandbox.ReadObject(NativeSandbox.Prefix + "stdout.txt"));
+        Assert.Equal("0\n", File.ReadAllText(Path.Combine(_sandbox.StateFolder, "exit")));
+        Assert.Equal(["exit"], Directory.EnumerateFileSystemEntries(_sandbox.StateFolder).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public async Task RunAsync_WorkKilledWhileTheHostIsAway_InfrastructureFailureAndNeverASecondRun()
+    {
+        _sandbox.CommandSpec("echo started >> \"$EFFECT\"; sleep 30; echo finished >> \"$EFFECT\"");
+        using var abandon = new CancellationTokenSource();
+        var request = _sandbox.Request();
+        var first = await Record.ExceptionAsync(() => _sandbox.RunAsync(request, s => { if (s == "running") { abandon.Cancel(); } }, abandon: abandon.Token));
+        await Eventually.HoldsAsync(() => _sandbox.EffectCount == 1, "the work started");
+        var pid = int.Parse(File.ReadAllText(Path.Combine(_sandbox.StateFolder, "work.pid")).Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        NativeSandbox.KillSession(pid);
+        await Eventually.HoldsAsync(() => !LocalRunnerSandbox.ProcessExists(pid), "the wrapper is gone");
+
+        var code = await _sandbox.RunAsync(request);
+
+        Assert.IsAssignableFrom<OperationCanceledException>(first);
+        Assert.Equal(1, code);
+        Assert.Equal(["started"], File.ReadAllLines(_sandbox.EffectFile));
+        Assert.Null(_sandbox.ReadObject(NativeSandbox.Prefix + "result.json"));
+        Assert.Contains("the work was lost", _sandbox.ReadObject(NativeSandbox.Prefix + "stderr.txt"), StringComparison.Ordinal);
+        Assert.Equal(1, await _sandbox.RunAsync(request));
+    }
+}

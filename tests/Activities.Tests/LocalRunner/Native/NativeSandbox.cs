@@ -1,0 +1,144 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Orchestration.Adapters.LocalRunner;
+using Orchestration.Adapters.LocalRunner.Native;
+
+namespace Orchestration.Activities.Tests.LocalRunner.Native;
+
+/// <summary>An object store folder, a spec.json in it and one execution's environment and state folder, for driving <see cref="NativeExecutor"/>.</summary>
+internal sealed class NativeSandbox : IDisposable
+{
+    public const string Bucket = "bkt";
+    public const string Prefix = "runs/b1/n1/t1/0/a1/";
+
+    public NativeSandbox()
+    {
+        Directory.CreateDirectory(ObjectsRoot);
+        Directory.CreateDirectory(Workspace);
+    }
+
+    public string Root { get; } = Path.Combine(Path.GetTempPath(), "orch-native-" + Guid.NewGuid().ToString("N"));
+
+    public string ObjectsRoot => Path.Combine(Root, "gcs");
+
+    public string StateFolder => Path.Combine(Root, "state");
+
+    public string Workspace => Path.Combine(Root, "workspace");
+
+    /// <summary>A file outside the workspace that the test commands append to: their observable effect.</summary>
+    public string EffectFile => Path.Combine(Root, "effect.txt");
+
+    public int EffectCount => File.Exists(EffectFile) ? File.ReadAllLines(EffectFile).Length : 0;
+
+    /// <summary>Writes an object of the local store.</summary>
+    public void PutObject(string name, string content)
+    {
+        var path = Path.Combine(ObjectsRoot, Bucket, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, content);
+    }
+
+    public string? ReadObject(string name)
+    {
+        var path = Path.Combine(ObjectsRoot, Bucket, name);
+        return File.Exists(path) ? File.ReadAllText(path) : null;
+    }
+
+    public byte[]? ReadObjectBytes(string name)
+    {
+        var path = Path.Combine(ObjectsRoot, Bucket, name);
+        return File.Exists(path) ? File.ReadAllBytes(path) : null;
+    }
+
+    /// <summary>Writes spec.json of a command task.</summary>
+    public void CommandSpec(string command, int timeoutSeconds = 60, object? extra = null)
+    {
+        var spec = new Dictionary<string, object?>
+        {
+            ["kind"] = "command",
+            ["command"] = command,
+            ["timeoutSeconds"] = timeoutSeconds,
+            ["runnerVersion"] = "1",
+            ["limits"] = new { setupSeconds = 600 },
+        };
+        if (extra is not null)
+        {
+            foreach (var property in JsonSerializer.SerializeToElement(extra).EnumerateObject())
+            {
+                spec[property.Name] = property.Value;
+            }
+        }
+
+        PutObject("runs/b1/n1/t1/spec.json", JsonSerializer.Serialize(spec));
+    }
+
+    public Dictionary<string, string> Environment(string execution = "exec-1") => new(StringComparer.Ordinal)
+    {
+        ["RUN_SPEC_URI"] = $"gs://{Bucket}/runs/b1/n1/t1/spec.json",
+        ["RUN_PREFIX"] = $"gs://{Bucket}/{Prefix}",
+        ["RUN_ATTEMPT"] = "1",
+        ["CLOUD_RUN_EXECUTION"] = execution,
+        [LocalJobRunner.WorkspaceVariable] = Workspace,
+        ["PATH"] = System.Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin",
+        ["HOME"] = Root,
+        ["EFFECT"] = EffectFile,
+        ["RUNNER_CANCEL_GRACE_SECONDS"] = "1",
+    };
+
+    public NativeExecutionRequest Request(Dictionary<string, string>? env = null) => new(env ?? Environment(), ObjectsRoot, StateFolder);
+
+    /// <summary>Runs the executor with test settings (fast polling, optional step hook).</summary>
+    public Task<int> RunAsync(NativeExecutionRequest request, Action<string>? onStep = null, CancellationToken terminate = default, CancellationToken abandon = default, TimeSpan? launchGrace = null)
+    {
+        var settings = NativeExecutorSettings.Default with { PollInterval = TimeSpan.FromMilliseconds(30), OnStep = onStep, LaunchGrace = launchGrace ?? TimeSpan.FromSeconds(30) };
+        return NativeExecutor.RunAsync(request, NullLogger.Instance, settings, terminate, abandon);
+    }
+
+    public static string Text(byte[]? bytes) => bytes is null ? string.Empty : Encoding.UTF8.GetString(bytes);
+
+    public void Dispose()
+    {
+        // Whatever a test left running in the work's session ends with it.
+        var pidFile = Path.Combine(StateFolder, "work.pid");
+        if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Split(' ')[0], out var pid))
+        {
+            KillSession(pid);
+        }
+
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Litter in the temp folder only.
+        }
+    }
+
+    /// <summary>SIGKILLs every process of the session <paramref name="sid"/> (the wrapper's, which holds the work's groups).</summary>
+    public static void KillSession(int sid)
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                if (int.TryParse(fields[3], out var session) && session == sid)
+                {
+                    LocalProcess.Signal(pid, LocalProcess.SigKill);
+                }
+            }
+            catch (IOException)
+            {
+                // Gone meanwhile.
+            }
+        }
+    }
+}
