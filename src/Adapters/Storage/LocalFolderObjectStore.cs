@@ -91,7 +91,9 @@ public sealed class LocalFolderObjectStore(IOptions<LocalFolderObjectStoreOption
         FileStream stream;
         try
         {
-            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 81920, useAsync: true);
+            // Unbuffered: readers take whole objects in large reads, and a FileStream buffer (80 KiB) per
+            // read allocated most of a large batch's memory traffic.
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0, useAsync: true);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -290,7 +292,8 @@ public sealed class LocalFolderObjectStore(IOptions<LocalFolderObjectStoreOption
         var temp = Path.Combine(TempFolder, Guid.NewGuid().ToString("N"));
         try
         {
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+            // Unbuffered: CopyToAsync writes in large chunks already (see GetAsync on the buffer's cost).
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, useAsync: true))
             {
                 await content.CopyToAsync(file, cancellationToken);
                 await file.FlushAsync(cancellationToken);
