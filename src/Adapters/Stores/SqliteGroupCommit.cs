@@ -20,6 +20,13 @@ internal sealed class SqliteGroupCommit(SqliteDatabase database, string schema)
 
     private readonly ConcurrentQueue<Write> _queue = new();
     private int _writing;
+    private long _commits;
+
+    /// <summary>Transactions committed so far.</summary>
+    public long Commits => Interlocked.Read(ref _commits);
+
+    /// <summary>Writes queued and not yet taken by a commit round.</summary>
+    public int Pending => _queue.Count;
 
     /// <summary>Queues one write and waits until the transaction holding it has committed.</summary>
     /// <param name="prepare">Sets the command's text and parameters; runs on the writer.</param>
@@ -88,6 +95,7 @@ internal sealed class SqliteGroupCommit(SqliteDatabase database, string schema)
             }
 
             await transaction.CommitAsync().ConfigureAwait(false);
+            Interlocked.Increment(ref _commits);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
