@@ -86,6 +86,8 @@ Console.WriteLine($"wall time            {clock.Elapsed.TotalSeconds:F1} s");
 Console.WriteLine($"runs/s               {runs / clock.Elapsed.TotalSeconds:F0}");
 Console.WriteLine($"executions started   {cloudRun.Starts}");
 Console.WriteLine($"peak RSS             {PeakRssMb():F0} MB");
+Console.WriteLine($"process CPU          {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F1} s (user {Process.GetCurrentProcess().UserProcessorTime.TotalSeconds:F1} s), load average {(await File.ReadAllTextAsync("/proc/loadavg")).Split(' ')[0]}");
+Console.WriteLine($"allocated            {GC.GetTotalAllocatedBytes() / 1024.0 / 1024.0:F0} MB, GCs gen0/1/2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}");
 Console.WriteLine($"engine file          {FileMb(Path.Combine(root, "engine.db")):F1} MB (db + wal)");
 Console.WriteLine($"stores file          {FileMb(Path.Combine(root, "stores.db")):F1} MB (db + wal)");
 

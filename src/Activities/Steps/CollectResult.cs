@@ -109,6 +109,12 @@ public sealed class CollectResult(IObjectStore objects, IResultStore results, Ba
     private async Task<IReadOnlyList<AttemptRow>> AttemptLogAsync(CollectResultInput input, AttemptRow current, CancellationToken cancellationToken)
     {
         var attempt = input.Attempt;
+        if (attempt.Attempt <= 1)
+        {
+            // Nothing comes before a first attempt, so a stored row (a repeat's) has nothing to add: no read.
+            return [current];
+        }
+
         var stored = await results.GetRunAsync(attempt.BatchId, attempt.TaskOrdinal, attempt.RunIndex, cancellationToken).ConfigureAwait(false);
         var log = new SortedDictionary<int, AttemptRow>();
         foreach (var earlier in input.EarlierAttempts.Where(a => a.Attempt < attempt.Attempt))
@@ -146,14 +152,25 @@ public sealed class CollectResult(IObjectStore objects, IResultStore results, Ba
             return null;
         }
 
-        // The judge looks at most MaxResponseBytes; read one byte more so it can tell that it was cut.
+        // The judge looks at most MaxResponseBytes; read one byte more so it can tell that it was cut. The
+        // buffer starts at the object's length (most responses are a few bytes; a buffer of the cap per run
+        // allocated gigabytes in a large batch) and grows only if the object turns out longer than that.
         var limit = JudgeOptions.Default.MaxResponseBytes + 1;
-        var buffer = new byte[limit];
+        var buffer = new byte[(int)Math.Clamp((content.Length ?? limit) + 1, 1, limit)];
         var total = 0;
         int read;
-        while (total < limit && (read = await content.Stream.ReadAsync(buffer.AsMemory(total, limit - total), cancellationToken).ConfigureAwait(false)) > 0)
+        while ((read = await content.Stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false)) > 0)
         {
             total += read;
+            if (total == buffer.Length)
+            {
+                if (total >= limit)
+                {
+                    break;
+                }
+
+                Array.Resize(ref buffer, (int)Math.Min((long)total * 2, limit));
+            }
         }
 
         return Encoding.UTF8.GetString(buffer, 0, total);

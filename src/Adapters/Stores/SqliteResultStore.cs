@@ -22,24 +22,34 @@ public sealed class SqliteResultStore(SqliteDatabase database) : IResultStore
         ) WITHOUT ROWID;
         """;
 
+    private readonly SqliteGroupCommit _runWrites = new(database, Schema);
+
     /// <inheritdoc />
-    public async Task UpsertRunAsync(RunRow row, CancellationToken cancellationToken = default)
+    /// <remarks>Grouped: run rows written at the same time share one transaction (and one fsync); the task
+    /// completes once the row's transaction has committed.</remarks>
+    public Task UpsertRunAsync(RunRow row, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(row);
-        await using var connection = await database.OpenAsync(Schema, cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            INSERT INTO runs (batch_id, run_key, task_ordinal, outcome, flags, row) VALUES ($batch, $key, $ordinal, $outcome, $flags, $row)
-            ON CONFLICT (batch_id, run_key) DO UPDATE SET task_ordinal = excluded.task_ordinal, outcome = excluded.outcome,
-                flags = excluded.flags, row = excluded.row
-            """;
-        command.Parameters.AddWithValue("$batch", row.BatchId);
-        command.Parameters.AddWithValue("$key", RunKeys.Of(row.TaskOrdinal, row.RunIndex));
-        command.Parameters.AddWithValue("$ordinal", row.TaskOrdinal);
-        command.Parameters.AddWithValue("$outcome", RunKeys.OutcomeName(row.Outcome));
-        command.Parameters.AddWithValue("$flags", RunKeys.FlagList(row.Flags));
-        command.Parameters.AddWithValue("$row", RunKeys.Serialize(row));
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        var key = RunKeys.Of(row.TaskOrdinal, row.RunIndex);
+        var outcome = RunKeys.OutcomeName(row.Outcome);
+        var flags = RunKeys.FlagList(row.Flags);
+        var json = RunKeys.Serialize(row);
+        return _runWrites.ExecuteAsync(
+            command =>
+            {
+                command.CommandText = """
+                    INSERT INTO runs (batch_id, run_key, task_ordinal, outcome, flags, row) VALUES ($batch, $key, $ordinal, $outcome, $flags, $row)
+                    ON CONFLICT (batch_id, run_key) DO UPDATE SET task_ordinal = excluded.task_ordinal, outcome = excluded.outcome,
+                        flags = excluded.flags, row = excluded.row
+                    """;
+                command.Parameters.AddWithValue("$batch", row.BatchId);
+                command.Parameters.AddWithValue("$key", key);
+                command.Parameters.AddWithValue("$ordinal", row.TaskOrdinal);
+                command.Parameters.AddWithValue("$outcome", outcome);
+                command.Parameters.AddWithValue("$flags", flags);
+                command.Parameters.AddWithValue("$row", json);
+            },
+            cancellationToken);
     }
 
     /// <inheritdoc />
