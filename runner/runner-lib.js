@@ -299,7 +299,7 @@ function checkTar(namesFile, verboseFile) {
   if (names.length !== verbose.length) fail('the tar listing is inconsistent (names with line breaks?)');
   for (let i = 0; i < names.length; i++) {
     const type = verbose[i][0];
-    if (type !== '-' && type !== 'd') fail(`the bundle holds a link or special file: ${verbose[i]}`);
+    if (type !== '-' && type !== 'd') fail(`the bundle holds a link or special file: ${names[i]}`);
     const name = names[i];
     if (name.startsWith('/')) fail(`the bundle holds an absolute path: ${name}`);
     if (name.split('/').some((segment) => segment === '..')) fail(`the bundle holds a path with '..': ${name}`);

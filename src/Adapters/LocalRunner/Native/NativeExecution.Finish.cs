@@ -94,7 +94,21 @@ internal sealed partial class NativeExecution
             }
             catch (NativeStorageException ex)
             {
-                _logger.NativeRunnerNote(_execution, ex.PreconditionFailed ? $"{name} is already stored with other bytes" : ex.Message);
+                if (ex.PreconditionFailed)
+                {
+                    // runner.sh's log: into the notes, so the stderr.txt uploaded with the failure says it.
+                    var line = $"{name} is already stored with other bytes";
+                    Log(line);
+                    if (File.Exists(At("notes.final")))
+                    {
+                        await File.AppendAllTextAsync(At("notes.final"), $"[runner] {line}\n", _abandon);
+                    }
+                }
+                else
+                {
+                    _logger.NativeRunnerNote(_execution, ex.Message);
+                }
+
                 throw new NativeDie(failure);
             }
         }
@@ -401,7 +415,7 @@ internal sealed partial class NativeExecution
 
             var relative = Path.GetRelativePath(root, real);
             var inside = relative == "." || (!relative.StartsWith("..", StringComparison.Ordinal) && !Path.IsPathRooted(relative));
-            if (!inside || !File.Exists(real))
+            if (!inside || !NativePaths.IsRegularFile(real))
             {
                 notes.Append(CultureInfo.InvariantCulture, $"[runner] flag file '{name}' refused: it leaves /workspace/output or is not a regular file\n");
                 continue;

@@ -37,20 +37,29 @@ internal sealed class NativeObjects(string objectsRoot, IReadOnlyDictionary<stri
         return !bucket.Contains('\\', StringComparison.Ordinal) && bucket is not ("." or "..");
     }
 
-    /// <summary>Reads an object (a pinned generation must match), or throws <see cref="NativeStorageException"/> as gcloud would fail.</summary>
+    /// <summary>Reads an object (a pinned generation is accepted and ignored, see <see cref="PinnedGeneration"/>), or throws <see cref="NativeStorageException"/> as gcloud would fail.</summary>
     public async Task<byte[]> ReadAsync(string uri, string? generation, CancellationToken cancellationToken)
     {
         var (store, name) = Resolve(uri, "get");
-        long? wanted = string.IsNullOrEmpty(generation) ? null : long.Parse(generation, System.Globalization.CultureInfo.InvariantCulture);
+        long? wanted = PinnedGeneration(generation);
         await using var content = await Get(store, name, wanted, cancellationToken) ?? throw NoMatch(uri);
         return await content.ReadAllBytesAsync(cancellationToken);
+    }
+
+    /// <summary>The generation a read asks the local store for: none. Like the gcloud stand-in, a "#GENERATION" pin is
+    /// accepted and ignored locally: local generations are file times on this machine, so a pin taken from GCS (a batch
+    /// document written for the cloud) could never match, and a local run of it would fail for no reason of its own.</summary>
+    private static long? PinnedGeneration(string? generation)
+    {
+        _ = generation;
+        return null;
     }
 
     /// <summary>Copies an object to a file (temp + rename), or throws <see cref="NativeStorageException"/> as gcloud would fail.</summary>
     public async Task DownloadAsync(string uri, string? generation, string path, CancellationToken cancellationToken)
     {
         var (store, name) = Resolve(uri, "get");
-        long? wanted = string.IsNullOrEmpty(generation) ? null : long.Parse(generation, System.Globalization.CultureInfo.InvariantCulture);
+        long? wanted = PinnedGeneration(generation);
         await using var content = await Get(store, name, wanted, cancellationToken) ?? throw NoMatch(uri);
         var temp = path + ".download";
         await using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true))

@@ -63,7 +63,7 @@ internal static class NativeTar
     /// Packs a folder as <c>tar -czf OUT -C FOLDER .</c> does, deterministically: GNU format, names
     /// <c>./…</c> in ordinal order, owners 0, each entry's mode and modification time from the file.
     /// </summary>
-    /// <returns>Entries skipped (neither file, folder nor link).</returns>
+    /// <returns>Entries skipped (neither file, folder, link nor FIFO: sockets and devices).</returns>
     public static List<string> Pack(string folder, string output)
     {
         var skipped = new List<string>();
@@ -95,9 +95,14 @@ internal static class NativeTar
                 writer.WriteEntry(Directory(info.FullName, name + "/"));
                 PackFolder(writer, info.FullName, name + "/", skipped);
             }
-            else if (info is FileInfo regular)
+            else if (info is FileInfo fifo && NativePaths.IsFifo(fifo.FullName))
             {
-                // Nothing of length 0 is opened: a FIFO (length 0) would block the open; it is stored empty.
+                // Stored as GNU tar stores a named pipe, and never opened (the open would block).
+                writer.WriteEntry(new GnuTarEntry(TarEntryType.Fifo, name) { ModificationTime = fifo.LastWriteTimeUtc, Mode = File.GetUnixFileMode(fifo.FullName) });
+            }
+            else if (info is FileInfo regular && NativePaths.IsRegularFile(regular.FullName))
+            {
+                // Nothing of length 0 is opened (nothing to read).
                 var entry = new GnuTarEntry(TarEntryType.RegularFile, name) { ModificationTime = regular.LastWriteTimeUtc, Mode = File.GetUnixFileMode(regular.FullName) };
                 if (regular.Length == 0)
                 {
