@@ -193,18 +193,7 @@ internal static class ConformanceCases
 
     private static async Task GitInputAsync(RunnerHarness harness)
     {
-        var source = Path.Combine(harness.Root, "source");
-        var bare = Path.Combine(harness.Root, "repo.git");
-        Directory.CreateDirectory(source);
-        await RunnerHarness.GitAsync(source, "init", "-q");
-        await File.WriteAllTextAsync(Path.Combine(source, "version.txt"), "first\n");
-        await RunnerHarness.GitAsync(source, "add", ".");
-        await RunnerHarness.GitAsync(source, "commit", "-q", "-m", "first");
-        var pinned = await RunnerHarness.GitAsync(source, "rev-parse", "HEAD");
-        await File.WriteAllTextAsync(Path.Combine(source, "version.txt"), "second\n");
-        await RunnerHarness.GitAsync(source, "commit", "-q", "-am", "second");
-        await RunnerHarness.GitAsync(harness.Root, "clone", "-q", "--bare", source, bare);
-        harness.Environment["RUNNER_ALLOW_FILE_GIT"] = "1";
+        var (bare, pinned) = await harness.CreateTwoCommitRepositoryAsync();
         harness.WriteSpec(RunnerHarness.CommandSpec("cat input/repo/version.txt; git -C input/repo rev-parse HEAD; git -C input/repo log --format=%s") with
         {
             Inputs = [new SpecInput("repo", Git: new SpecGit(new Uri(bare).AbsoluteUri, "main", pinned))],

@@ -49,18 +49,7 @@ public abstract class InputTests(RunnerImplementation implementation) : IDisposa
     [Fact]
     public async Task Run_GitInput_ChecksOutThePinnedCommitNotTheBranchTip()
     {
-        var source = Path.Combine(_harness.Root, "source");
-        var bare = Path.Combine(_harness.Root, "repo.git");
-        Directory.CreateDirectory(source);
-        await RunnerHarness.GitAsync(source, "init", "-q");
-        await File.WriteAllTextAsync(Path.Combine(source, "version.txt"), "first\n");
-        await RunnerHarness.GitAsync(source, "add", ".");
-        await RunnerHarness.GitAsync(source, "commit", "-q", "-m", "first");
-        var pinned = await RunnerHarness.GitAsync(source, "rev-parse", "HEAD");
-        await File.WriteAllTextAsync(Path.Combine(source, "version.txt"), "second\n");
-        await RunnerHarness.GitAsync(source, "commit", "-q", "-am", "second");
-        await RunnerHarness.GitAsync(_harness.Root, "clone", "-q", "--bare", source, bare);
-        _harness.Environment["RUNNER_ALLOW_FILE_GIT"] = "1";
+        var (bare, pinned) = await _harness.CreateTwoCommitRepositoryAsync();
         _harness.WriteSpec(RunnerHarness.CommandSpec("cat input/repo/version.txt; git -C input/repo rev-parse HEAD") with
         {
             Inputs = [new SpecInput("repo", Git: new SpecGit(new Uri(bare).AbsoluteUri, "main", pinned))],

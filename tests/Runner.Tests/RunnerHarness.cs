@@ -337,6 +337,26 @@ public sealed partial class RunnerHarness : IDisposable
         Environment["PATH"] = folder + ":" + Environment["PATH"];
     }
 
+    /// <summary>A bare repository under <see cref="Root"/> with two commits on main ("first", then "second" at the tip),
+    /// each writing version.txt; allows file:// git URLs for the runner.</summary>
+    /// <returns>The bare repository's path and the first commit (the one a test pins).</returns>
+    public async Task<(string Bare, string Pinned)> CreateTwoCommitRepositoryAsync()
+    {
+        var source = Path.Combine(Root, "source");
+        var bare = Path.Combine(Root, "repo.git");
+        Directory.CreateDirectory(source);
+        await GitAsync(source, "init", "-q");
+        await File.WriteAllTextAsync(Path.Combine(source, "version.txt"), "first\n");
+        await GitAsync(source, "add", ".");
+        await GitAsync(source, "commit", "-q", "-m", "first");
+        var pinned = await GitAsync(source, "rev-parse", "HEAD");
+        await File.WriteAllTextAsync(Path.Combine(source, "version.txt"), "second\n");
+        await GitAsync(source, "commit", "-q", "-am", "second");
+        await GitAsync(Root, "clone", "-q", "--bare", source, bare);
+        Environment["RUNNER_ALLOW_FILE_GIT"] = "1";
+        return (bare, pinned);
+    }
+
     public static async Task<string> GitAsync(string workingDirectory, params string[] arguments)
     {
         var info = new ProcessStartInfo("git", ["-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "init.defaultBranch=main", .. arguments])

@@ -83,15 +83,7 @@ internal sealed class LocalExecutionFolder(string path)
 
     /// <summary>Reads the wrapper's pid and start ticks, or null before it recorded them.</summary>
     /// <returns>The identity.</returns>
-    public (int Pid, long StartTicks)? ReadPid()
-    {
-        var parts = LocalStateFiles.ReadText(PidFile)?.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return parts is [var pid, var ticks]
-            && int.TryParse(pid, NumberStyles.None, CultureInfo.InvariantCulture, out var p)
-            && long.TryParse(ticks, NumberStyles.None, CultureInfo.InvariantCulture, out var t)
-            ? (p, t)
-            : null;
-    }
+    public (int Pid, long StartTicks)? ReadPid() => LocalProcess.ReadIdentity(PidFile);
 
     /// <summary>The live wrapper's pid, or null when it is not (or no longer) running.</summary>
     /// <returns>The pid, which is also its process group.</returns>

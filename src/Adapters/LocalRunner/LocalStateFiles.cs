@@ -47,6 +47,15 @@ internal static class LocalStateFiles
     public static void WriteText(string path, string text) =>
         WriteAtomic(path, Encoding.UTF8.GetBytes(text), overwrite: true);
 
+    /// <summary>Writes a file atomically, replacing any previous one.</summary>
+    public static void WriteBytes(string path, byte[] bytes) =>
+        WriteAtomic(path, bytes, overwrite: true);
+
+    /// <summary>Creates a text file atomically only if it does not exist yet.</summary>
+    /// <returns>True when this call created it.</returns>
+    public static bool TryCreateText(string path, string text) =>
+        WriteAtomic(path, Encoding.UTF8.GetBytes(text), overwrite: false);
+
     /// <summary>Reads a marker's time, or null when absent.</summary>
     public static DateTimeOffset? ReadMarker(string path) =>
         ReadText(path) is { } text && DateTimeOffset.TryParse(text.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var time)

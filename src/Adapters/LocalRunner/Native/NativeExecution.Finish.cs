@@ -22,7 +22,7 @@ internal sealed partial class NativeExecution
             var afterResult = Terminated;
             if (afterResult)
             {
-                NativeJournal.Write(afterResultMarker, string.Empty);
+                LocalStateFiles.WriteText(afterResultMarker, string.Empty);
             }
             else
             {
@@ -118,7 +118,7 @@ internal sealed partial class NativeExecution
     private Packed PackOutput(NativeSpec spec)
     {
         var record = At("output.packed");
-        if (NativeJournal.ReadText(record) is { } stored)
+        if (LocalStateFiles.ReadText(record) is { } stored)
         {
             var lines = stored.Split('\n', 3);
             return new Packed(long.Parse(lines[0], CultureInfo.InvariantCulture), lines[1] == "1", lines[2]);
@@ -150,7 +150,7 @@ internal sealed partial class NativeExecution
             }
         }
 
-        NativeJournal.Write(record, $"{bytes.ToString(CultureInfo.InvariantCulture)}\n{(uploaded ? "1" : "0")}\n{notes}");
+        LocalStateFiles.WriteText(record, $"{bytes.ToString(CultureInfo.InvariantCulture)}\n{(uploaded ? "1" : "0")}\n{notes}");
         return new Packed(bytes, uploaded, notes.ToString());
     }
 
@@ -192,7 +192,7 @@ internal sealed partial class NativeExecution
         }
 
         var now = NowIso(_settings.Time.GetUtcNow());
-        var startedAt = work?.StartedAt ?? NativeJournal.ReadText(At("work.none"))?.Trim() ?? now;
+        var startedAt = work?.StartedAt ?? LocalStateFiles.ReadText(At("work.none"))?.Trim() ?? now;
         var endedAt = work?.EndedAt ?? startedAt;
         var termination = work?.Termination ?? "cancel";
         var json = new StringBuilder("{");
@@ -209,8 +209,8 @@ internal sealed partial class NativeExecution
         JsJson.WriteString(json, _execution);
         json.Append(",\"attempt\":").Append(Attempt());
         json.Append(",\"workLimitSeconds\":").Append(IntegerOrNull(work?.WorkLimit));
-        json.Append(",\"preCommandExitCode\":").Append(IntegerOrNull(NativeJournal.ReadText(At("pre.rc"))?.TrimEnd('\n')));
-        json.Append(",\"postCommandExitCode\":").Append(IntegerOrNull(NativeJournal.ReadText(At("post.rc"))?.TrimEnd('\n')));
+        json.Append(",\"preCommandExitCode\":").Append(IntegerOrNull(LocalStateFiles.ReadText(At("pre.rc"))?.TrimEnd('\n')));
+        json.Append(",\"postCommandExitCode\":").Append(IntegerOrNull(LocalStateFiles.ReadText(At("post.rc"))?.TrimEnd('\n')));
 
         (byte[] Content, long Bytes, bool Truncated) response;
         var uploads = new List<(string Name, byte[] Content)>();
@@ -221,7 +221,7 @@ internal sealed partial class NativeExecution
             var (summary, model) = ReadTranscript(transcript);
             var text = summary is { } s && NativeSpec.Member(s, "result") is { ValueKind: JsonValueKind.String } r ? r.GetString()! : string.Empty;
             response = _scrubber.BufferTail(Encoding.UTF8.GetBytes(text), spec.ResponseBytes);
-            var version = NativeJournal.ReadText(At("claude.version")) ?? string.Empty;
+            var version = LocalStateFiles.ReadText(At("claude.version")) ?? string.Empty;
             json.Append(",\"claude\":{\"version\":");
             if (version.Length > 0)
             {
@@ -262,7 +262,7 @@ internal sealed partial class NativeExecution
         var outputDir = Path.Combine(_workspace, "output");
         var flagNotes = new StringBuilder();
         var files = FlagFiles(spec, new FileInfo(outputDir).LinkTarget is null ? outputDir : string.Empty, flagNotes);
-        NativeJournal.Write(At("notes.final"), (File.Exists(NotesFile) ? File.ReadAllText(NotesFile) : string.Empty) + lateNotes + flagNotes);
+        LocalStateFiles.WriteText(At("notes.final"), (File.Exists(NotesFile) ? File.ReadAllText(NotesFile) : string.Empty) + lateNotes + flagNotes);
 
         var stdout = _scrubber.CaptureTail([At("pre.out"), At("main.out"), At("post.out")], spec.StdoutBytes);
         var stderr = _scrubber.CaptureTail([At("pre.err"), At("main.err"), At("post.err"), At("notes.final")], spec.StdoutBytes);
@@ -301,11 +301,11 @@ internal sealed partial class NativeExecution
         json.Append("}\n");
         foreach (var (name, content) in uploads)
         {
-            NativeJournal.Write(Path.Combine(UploadFolder, name), content);
+            LocalStateFiles.WriteBytes(Path.Combine(UploadFolder, name), content);
         }
 
         // Scrub the serialized text too: secrets may sit in the summary, file contents or messages.
-        NativeJournal.Write(Path.Combine(UploadFolder, RunnerContract.ResultObject), _scrubber.Scrub(Encoding.UTF8.GetBytes(json.ToString())));
+        LocalStateFiles.WriteBytes(Path.Combine(UploadFolder, RunnerContract.ResultObject), _scrubber.Scrub(Encoding.UTF8.GetBytes(json.ToString())));
     }
 
     private static void AppendCapture(StringBuilder json, string name, (byte[] Content, long Bytes, bool Truncated) capture) =>
@@ -335,7 +335,7 @@ internal sealed partial class NativeExecution
     private double? MainExitCode()
     {
         string? text = null;
-        if (NativeJournal.ReadText(At("main.rc")) is { } main)
+        if (LocalStateFiles.ReadText(At("main.rc")) is { } main)
         {
             text = main;
         }
@@ -343,7 +343,7 @@ internal sealed partial class NativeExecution
         {
             text = "143";
         }
-        else if (NativeJournal.ReadText(At("pre.rc")) is { } pre && pre.TrimEnd('\n') != "0")
+        else if (LocalStateFiles.ReadText(At("pre.rc")) is { } pre && pre.TrimEnd('\n') != "0")
         {
             text = pre;
         }
@@ -467,7 +467,7 @@ internal sealed partial class NativeExecution
 
     private List<(string Name, string Commit)> GitRecords()
     {
-        if (NativeJournal.ReadText(At("git.nul")) is not { } text)
+        if (LocalStateFiles.ReadText(At("git.nul")) is not { } text)
         {
             return [];
         }

@@ -10,7 +10,7 @@ internal sealed partial class NativeExecution
     private async Task<NativeSpec> SetupAsync()
     {
         // A resumed setup starts again from the claim: the notes of the interrupted one go.
-        if (long.TryParse(NativeJournal.ReadText(At("claimed")), NumberStyles.None, CultureInfo.InvariantCulture, out var notesLength) && new FileInfo(NotesFile).Length > notesLength)
+        if (long.TryParse(LocalStateFiles.ReadText(At("claimed")), NumberStyles.None, CultureInfo.InvariantCulture, out var notesLength) && new FileInfo(NotesFile).Length > notesLength)
         {
             using var notes = new FileStream(NotesFile, FileMode.Open, FileAccess.Write);
             notes.SetLength(notesLength);
@@ -28,11 +28,11 @@ internal sealed partial class NativeExecution
             claudeVersion = await ClaudeVersionAsync();
         }
 
-        NativeJournal.Write(At("claude.version"), claudeVersion);
+        LocalStateFiles.WriteText(At("claude.version"), claudeVersion);
         if (Terminated)
         {
-            NativeJournal.TryCreate(At("terminate.requested"), NowIso(_settings.Time.GetUtcNow()));
-            NativeJournal.TryCreate(At("work.none"), NowIso(_settings.Time.GetUtcNow()));
+            LocalStateFiles.TryCreateText(At("terminate.requested"), NowIso(_settings.Time.GetUtcNow()));
+            LocalStateFiles.TryCreateText(At("work.none"), NowIso(_settings.Time.GetUtcNow()));
         }
         else
         {
@@ -81,7 +81,7 @@ internal sealed partial class NativeExecution
 
     private static uint GetUid()
     {
-        var status = NativeJournal.ReadText("/proc/self/status") ?? string.Empty;
+        var status = LocalStateFiles.ReadText("/proc/self/status") ?? string.Empty;
         var line = status.Split('\n').FirstOrDefault(l => l.StartsWith("Uid:", StringComparison.Ordinal));
         var fields = line?.Split(['\t', ' '], StringSplitOptions.RemoveEmptyEntries);
         return fields is { Length: > 1 } && uint.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var uid) ? uid : uint.MaxValue;

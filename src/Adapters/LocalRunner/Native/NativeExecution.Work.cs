@@ -8,7 +8,8 @@ namespace Orchestration.Adapters.LocalRunner.Native;
 internal sealed partial class NativeExecution
 {
     /// <summary>
-    /// Runs as <c>setsid bash -c WRAPPER name STATE WORKSPACE LIMIT KILL_AFTER GRACE</c>. It records
+    /// Runs as <c>setsid bash -c WRAPPER name STATE WORKSPACE LIMIT KILL_AFTER GRACE PHASES</c>, PHASES being
+    /// the text of runner/phases.sh (passed, not written to the state folder: it is the same for every run). It records
     /// "pid starttime" in <c>work.pid</c> before anything runs (without it the work never runs: nobody
     /// could watch it), handles TERM as runner.sh's on_term does (TERM to the work's process group, KILL
     /// after GRACE; deferred, not ignored, so the work does not inherit an ignored signal), runs phases.sh
@@ -16,7 +17,7 @@ internal sealed partial class NativeExecution
     /// rename), then kills whatever is left in its groups.
     /// </summary>
     private const string WrapperScript = """
-        state=$1 workspace=$2 limit=$3 kill_after=$4 grace=$5
+        state=$1 workspace=$2 limit=$3 kill_after=$4 grace=$5 phases=$6
         exec </dev/null >>"$state/work.log" 2>&1
         term= child= sent=
         on_term() {
@@ -34,7 +35,7 @@ internal sealed partial class NativeExecution
         if [ -n "$term" ]; then
           code=143
         else
-          timeout --signal=TERM --kill-after="$kill_after" "$limit" bash "$state/phases.sh" "$state" "$workspace" &
+          timeout --signal=TERM --kill-after="$kill_after" "$limit" bash -c "$phases" phases.sh "$state" "$workspace" &
           child=$!
           if [ -n "$term" ]; then on_term; fi
           while :; do
@@ -54,7 +55,7 @@ internal sealed partial class NativeExecution
 
     private void Launch(NativeSpec spec)
     {
-        var started = long.Parse(NativeJournal.ReadText(At("setup.started"))!.Trim(), CultureInfo.InvariantCulture);
+        var started = long.Parse(LocalStateFiles.ReadText(At("setup.started"))!.Trim(), CultureInfo.InvariantCulture);
         var elapsed = _settings.Time.GetUtcNow().ToUnixTimeSeconds() - started;
         var limit = spec.TimeoutSeconds;
         if (elapsed > spec.SetupSeconds)
@@ -63,7 +64,6 @@ internal sealed partial class NativeExecution
             Log($"the setup took {elapsed}s, past its allowance of {spec.SetupSeconds}s: the work gets {limit}s of its {spec.TimeoutSeconds}s");
         }
 
-        NativeJournal.Write(At("phases.sh"), NativeExecutor.PhasesScript);
         var env = new Dictionary<string, string>(_env, StringComparer.Ordinal)
         {
             ["CLOUDSDK_STORAGE_PARALLEL_COMPOSITE_UPLOAD_ENABLED"] = "False",
@@ -83,7 +83,7 @@ internal sealed partial class NativeExecution
         };
         var killAfter = _env.GetValueOrDefault("RUNNER_KILL_AFTER_SECONDS", "5");
         var grace = _env.GetValueOrDefault("RUNNER_CANCEL_GRACE_SECONDS", "2");
-        foreach (var arg in (string[])[_settings.BashPath, "-c", WrapperScript, "orchestration-native-work", _state, _workspace, limit.ToString(CultureInfo.InvariantCulture), killAfter, grace])
+        foreach (var arg in (string[])[_settings.BashPath, "-c", WrapperScript, "orchestration-native-work", _state, _workspace, limit.ToString(CultureInfo.InvariantCulture), killAfter, grace, NativeExecutor.PhasesScript])
         {
             start.ArgumentList.Add(arg);
         }
@@ -96,7 +96,7 @@ internal sealed partial class NativeExecution
 
         // The one launch: once this marker exists no driver spawns the work again, whatever happens next.
         var startedAt = NowIso(_settings.Time.GetUtcNow());
-        if (!NativeJournal.TryCreate(At("work.launched"), $"{startedAt}\n{limit.ToString(CultureInfo.InvariantCulture)}\n"))
+        if (!LocalStateFiles.TryCreateText(At("work.launched"), $"{startedAt}\n{limit.ToString(CultureInfo.InvariantCulture)}\n"))
         {
             return;
         }
@@ -119,7 +119,7 @@ internal sealed partial class NativeExecution
     /// <summary>Waits for <c>work.exit</c>, terminating the work on request; throws <see cref="NativeDie"/> when the work is lost.</summary>
     private async Task<WorkOutcome> WaitWorkAsync(NativeSpec spec)
     {
-        var launched = (NativeJournal.ReadText(At("work.launched")) ?? string.Empty).Split('\n');
+        var launched = (LocalStateFiles.ReadText(At("work.launched")) ?? string.Empty).Split('\n');
         var startedAt = launched[0];
         var limit = launched.Length > 1 ? launched[1] : spec.TimeoutSeconds.ToString(CultureInfo.InvariantCulture);
         var launchedAt = DateTimeOffset.TryParse(startedAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : new DateTimeOffset(File.GetLastWriteTimeUtc(At("work.launched")), TimeSpan.Zero);
@@ -131,7 +131,7 @@ internal sealed partial class NativeExecution
             if (Terminated && !marked)
             {
                 // So a resumed driver knows the work's end was a cancel.
-                NativeJournal.TryCreate(At("terminate.requested"), NowIso(_settings.Time.GetUtcNow()));
+                LocalStateFiles.TryCreateText(At("terminate.requested"), NowIso(_settings.Time.GetUtcNow()));
                 marked = true;
             }
 
@@ -190,12 +190,12 @@ internal sealed partial class NativeExecution
 
     private WorkOutcome Judge(string startedAt, string limit, int code)
     {
-        if (NativeJournal.ReadText(At("work.judged")) is not { } judged)
+        if (LocalStateFiles.ReadText(At("work.judged")) is not { } judged)
         {
             var termination = File.Exists(At("terminate.requested")) ? "cancel" : code is 124 or 137 ? "timeout" : "none";
             var ended = NowIso(new DateTimeOffset(File.GetLastWriteTimeUtc(At("work.exit")), TimeSpan.Zero));
-            NativeJournal.TryCreate(At("work.judged"), $"{termination}\n{ended}\n");
-            judged = NativeJournal.ReadText(At("work.judged"))!;
+            LocalStateFiles.TryCreateText(At("work.judged"), $"{termination}\n{ended}\n");
+            judged = LocalStateFiles.ReadText(At("work.judged"))!;
         }
 
         var lines = judged.Split('\n');
@@ -203,17 +203,9 @@ internal sealed partial class NativeExecution
     }
 
     private int? ReadWorkExit() =>
-        NativeJournal.ReadText(At("work.exit")) is { } text && int.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var code) ? code : null;
+        LocalStateFiles.ReadText(At("work.exit")) is { } text && int.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var code) ? code : null;
 
-    private (int Pid, long StartTicks)? ReadPid()
-    {
-        var parts = NativeJournal.ReadText(At("work.pid"))?.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return parts is [var pid, var ticks]
-            && int.TryParse(pid, NumberStyles.None, CultureInfo.InvariantCulture, out var p)
-            && long.TryParse(ticks, NumberStyles.None, CultureInfo.InvariantCulture, out var s)
-            ? (p, s)
-            : null;
-    }
+    private (int Pid, long StartTicks)? ReadPid() => LocalProcess.ReadIdentity(At("work.pid"));
 
     /// <summary>What the work did: its wrapper's status, the termination, its times and limit.</summary>
     private sealed record WorkOutcome(int Code, string Termination, string StartedAt, string EndedAt, string WorkLimit);

@@ -83,16 +83,16 @@ internal sealed partial class NativeExecution
 
     /// <summary>The execution's own exit file, if it ended.</summary>
     public int? ReadExit() =>
-        NativeJournal.ReadText(At("exit")) is { } text && int.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var code) ? code : null;
+        LocalStateFiles.ReadText(At("exit")) is { } text && int.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var code) ? code : null;
 
     private static string NowIso(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     private async Task<int> DriveAsync()
     {
-        NativeJournal.TryCreate(At("setup.started"), _settings.Time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
+        LocalStateFiles.TryCreateText(At("setup.started"), _settings.Time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
         if (!File.Exists(NotesFile))
         {
-            NativeJournal.TryCreate(NotesFile, string.Empty);
+            LocalStateFiles.TryCreateText(NotesFile, string.Empty);
         }
 
         RequireEnvironment();
@@ -103,7 +103,7 @@ internal sealed partial class NativeExecution
                 return 0;
             }
 
-            NativeJournal.TryCreate(At("claimed"), new FileInfo(NotesFile).Length.ToString(CultureInfo.InvariantCulture));
+            LocalStateFiles.TryCreateText(At("claimed"), new FileInfo(NotesFile).Length.ToString(CultureInfo.InvariantCulture));
         }
 
         Step("claimed");
@@ -218,7 +218,7 @@ internal sealed partial class NativeExecution
     /// <summary>Writes <c>exit</c>, then removes the rest of the state folder: the raw captures are unscrubbed, and nothing reads them once <c>exit</c> exists (runner.sh removes its state at exit too).</summary>
     private int Finish(int code)
     {
-        NativeJournal.Write(At("exit"), code.ToString(CultureInfo.InvariantCulture) + "\n");
+        LocalStateFiles.WriteText(At("exit"), code.ToString(CultureInfo.InvariantCulture) + "\n");
         foreach (var entry in new DirectoryInfo(_state).EnumerateFileSystemInfos())
         {
             if (entry.Name == "exit")
