@@ -58,7 +58,7 @@ internal static class BackgroundHost
             return ExitCodes.Refused;
         }
 
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = Environment.CurrentDirectory });
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [HostDefaults.NoConfigReload], ContentRootPath = Environment.CurrentDirectory });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o =>
         {

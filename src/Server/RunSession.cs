@@ -122,7 +122,7 @@ public sealed partial class RunSession(RunArguments arguments)
 
     private IHost BuildHost()
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = Environment.CurrentDirectory });
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [HostDefaults.NoConfigReload], ContentRootPath = Environment.CurrentDirectory });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             // Path inputs are relative to the batch file's folder, and may not leave it.

@@ -20,7 +20,7 @@ internal static class ServeCommand
 
     public static async Task<int> RunAsync(ServeArguments arguments, CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = Environment.CurrentDirectory });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [HostDefaults.NoConfigReload], ContentRootPath = Environment.CurrentDirectory });
 
         // Lowest priority, so appsettings and Logging__LogLevel__* still override them: one line per request
         // (RequestLog) instead of ASP.NET Core's five or six at Information.

@@ -24,18 +24,24 @@ internal static class LocalProcess
     public static bool IsAlive(int pid, long startTicks) =>
         TryReadStat(pid, out var state, out var ticks) && state is not ('Z' or 'X' or 'x') && ticks == startTicks;
 
-    /// <summary>Reads a "pid starttime" file as the wrappers write it, or null before it was written.</summary>
+    /// <summary>Reads a "pid starttime" file as the wrappers write it, or null before its line is whole.</summary>
     /// <param name="path">The file.</param>
     /// <returns>The identity to check with <see cref="IsAlive"/>.</returns>
     public static (int Pid, long StartTicks)? ReadIdentity(string path)
     {
-        var parts = LocalStateFiles.ReadText(path)?.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var parts = ReadLine(path)?.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         return parts is [var pid, var ticks]
             && int.TryParse(pid, NumberStyles.None, CultureInfo.InvariantCulture, out var p)
             && long.TryParse(ticks, NumberStyles.None, CultureInfo.InvariantCulture, out var t)
             ? (p, t)
             : null;
     }
+
+    /// <summary>Reads a one-line file a wrapper writes in place, or null until its line is whole (ends in a newline).</summary>
+    /// <param name="path">The file.</param>
+    /// <returns>The line without its newline.</returns>
+    public static string? ReadLine(string path) =>
+        LocalStateFiles.ReadText(path) is { } text && text.EndsWith('\n') ? text.TrimEnd('\n') : null;
 
     /// <summary>Sends <paramref name="signal"/> to the process group <paramref name="processGroup"/>.</summary>
     /// <param name="processGroup">Group id (the wrapper's pid: it leads its own session).</param>

@@ -15,19 +15,11 @@ internal sealed partial class NativeExecution
     {
         Directory.CreateDirectory(UploadFolder);
         var resultFile = Path.Combine(UploadFolder, RunnerContract.ResultObject);
-        var afterResultMarker = At("output.after-result");
         if (!File.Exists(resultFile))
         {
             // After a terminate, packing could outlast Cloud Run's 10 s: the output follows result.json.
             var afterResult = Terminated;
-            if (afterResult)
-            {
-                LocalStateFiles.WriteText(afterResultMarker, string.Empty);
-            }
-            else
-            {
-                File.Delete(afterResultMarker);
-            }
+            _journal.Record("output.after-result", afterResult ? "1" : "0");
 
             var late = new StringBuilder();
             if (work is { Termination: "timeout" })
@@ -49,7 +41,7 @@ internal sealed partial class NativeExecution
         }
 
         Step("built");
-        var after = File.Exists(afterResultMarker);
+        var after = _journal.Read("output.after-result") == "1";
         var files = CaptureNames.Select(n => Path.Combine(UploadFolder, n)).Where(File.Exists).ToList();
         var output = Path.Combine(UploadFolder, RunnerContract.OutputObject);
         if (!after && File.Exists(output))
@@ -117,8 +109,7 @@ internal sealed partial class NativeExecution
     /// <summary>Scrubs and tars workspace/output once (runner.sh's pack_output); a resumed finish reuses the first packing.</summary>
     private Packed PackOutput(NativeSpec spec)
     {
-        var record = At("output.packed");
-        if (LocalStateFiles.ReadText(record) is { } stored)
+        if (_journal.Read("output.packed") is { } stored)
         {
             var lines = stored.Split('\n', 3);
             return new Packed(long.Parse(lines[0], CultureInfo.InvariantCulture), lines[1] == "1", lines[2]);
@@ -150,7 +141,7 @@ internal sealed partial class NativeExecution
             }
         }
 
-        LocalStateFiles.WriteText(record, $"{bytes.ToString(CultureInfo.InvariantCulture)}\n{(uploaded ? "1" : "0")}\n{notes}");
+        _journal.Record("output.packed", $"{bytes.ToString(CultureInfo.InvariantCulture)}\n{(uploaded ? "1" : "0")}\n{notes}");
         return new Packed(bytes, uploaded, notes.ToString());
     }
 
@@ -192,7 +183,7 @@ internal sealed partial class NativeExecution
         }
 
         var now = NowIso(_settings.Time.GetUtcNow());
-        var startedAt = work?.StartedAt ?? LocalStateFiles.ReadText(At("work.none"))?.Trim() ?? now;
+        var startedAt = work?.StartedAt ?? _journal.Read("work.none")?.Trim() ?? now;
         var endedAt = work?.EndedAt ?? startedAt;
         var termination = work?.Termination ?? "cancel";
         var json = new StringBuilder("{");
@@ -221,7 +212,7 @@ internal sealed partial class NativeExecution
             var (summary, model) = ReadTranscript(transcript);
             var text = summary is { } s && NativeSpec.Member(s, "result") is { ValueKind: JsonValueKind.String } r ? r.GetString()! : string.Empty;
             response = _scrubber.BufferTail(Encoding.UTF8.GetBytes(text), spec.ResponseBytes);
-            var version = LocalStateFiles.ReadText(At("claude.version")) ?? string.Empty;
+            var version = _journal.Read("claude.version") ?? string.Empty;
             json.Append(",\"claude\":{\"version\":");
             if (version.Length > 0)
             {

@@ -10,7 +10,7 @@ internal sealed partial class NativeExecution
     private async Task<NativeSpec> SetupAsync()
     {
         // A resumed setup starts again from the claim: the notes of the interrupted one go.
-        if (long.TryParse(LocalStateFiles.ReadText(At("claimed")), NumberStyles.None, CultureInfo.InvariantCulture, out var notesLength) && new FileInfo(NotesFile).Length > notesLength)
+        if (long.TryParse(_journal.Read("claimed"), NumberStyles.None, CultureInfo.InvariantCulture, out var notesLength) && new FileInfo(NotesFile).Length > notesLength)
         {
             using var notes = new FileStream(NotesFile, FileMode.Open, FileAccess.Write);
             notes.SetLength(notesLength);
@@ -28,11 +28,11 @@ internal sealed partial class NativeExecution
             claudeVersion = await ClaudeVersionAsync();
         }
 
-        LocalStateFiles.WriteText(At("claude.version"), claudeVersion);
+        _journal.Record("claude.version", claudeVersion);
         if (Terminated)
         {
-            LocalStateFiles.TryCreateText(At("terminate.requested"), NowIso(_settings.Time.GetUtcNow()));
-            LocalStateFiles.TryCreateText(At("work.none"), NowIso(_settings.Time.GetUtcNow()));
+            _journal.TryRecord("terminate.requested", NowIso(_settings.Time.GetUtcNow()));
+            _journal.TryRecord("work.none", NowIso(_settings.Time.GetUtcNow()));
         }
         else
         {

@@ -13,8 +13,10 @@ internal sealed partial class NativeExecution
     /// "pid starttime" in <c>work.pid</c> before anything runs (without it the work never runs: nobody
     /// could watch it), handles TERM as runner.sh's on_term does (TERM to the work's process group, KILL
     /// after GRACE; deferred, not ignored, so the work does not inherit an ignored signal), runs phases.sh
-    /// under <c>timeout</c> (its own process group), writes the work's status to <c>work.exit</c> (temp +
-    /// rename), then kills whatever is left in its groups.
+    /// under <c>timeout</c> (its own process group), writes the work's status to <c>work.exit</c>, then kills
+    /// whatever is left in its groups. Both files are written in place by one <c>printf</c> (no <c>mv</c>: a
+    /// process per write costs a millisecond of CPU per run) and count only once their line is whole
+    /// (<see cref="LocalProcess.ReadLine"/>): a reader never acts on half of one.
     /// </summary>
     private const string WrapperScript = """
         state=$1 workspace=$2 limit=$3 kill_after=$4 grace=$5 phases=$6
@@ -31,7 +33,7 @@ internal sealed partial class NativeExecution
         trap on_term TERM
         stat=$(<"/proc/$$/stat")
         read -r -a fields <<< "${stat##*) }"
-        printf '%s %s\n' "$$" "${fields[19]}" > "$state/work.pid.tmp" && mv -f "$state/work.pid.tmp" "$state/work.pid" || exit 125
+        printf '%s %s\n' "$$" "${fields[19]}" > "$state/work.pid" || exit 125
         if [ -n "$term" ]; then
           code=143
         else
@@ -45,7 +47,7 @@ internal sealed partial class NativeExecution
           done
           kill -KILL -- "-$child" 2>/dev/null
         fi
-        printf '%s\n' "$code" > "$state/work.exit.tmp" && mv -f "$state/work.exit.tmp" "$state/work.exit"
+        printf '%s\n' "$code" > "$state/work.exit"
         trap - TERM
         kill -KILL -- -$$ 2>/dev/null
         exit "$code"
@@ -55,7 +57,7 @@ internal sealed partial class NativeExecution
 
     private void Launch(NativeSpec spec)
     {
-        var started = long.Parse(LocalStateFiles.ReadText(At("setup.started"))!.Trim(), CultureInfo.InvariantCulture);
+        var started = long.Parse(_journal.Read("setup.started")!.Trim(), CultureInfo.InvariantCulture);
         var elapsed = _settings.Time.GetUtcNow().ToUnixTimeSeconds() - started;
         var limit = spec.TimeoutSeconds;
         if (elapsed > spec.SetupSeconds)
@@ -96,7 +98,7 @@ internal sealed partial class NativeExecution
 
         // The one launch: once this marker exists no driver spawns the work again, whatever happens next.
         var startedAt = NowIso(_settings.Time.GetUtcNow());
-        if (!LocalStateFiles.TryCreateText(At("work.launched"), $"{startedAt}\n{limit.ToString(CultureInfo.InvariantCulture)}\n"))
+        if (!_journal.TryRecord("work.launched", $"{startedAt}\n{limit.ToString(CultureInfo.InvariantCulture)}\n"))
         {
             return;
         }
@@ -119,10 +121,10 @@ internal sealed partial class NativeExecution
     /// <summary>Waits for <c>work.exit</c>, terminating the work on request; throws <see cref="NativeDie"/> when the work is lost.</summary>
     private async Task<WorkOutcome> WaitWorkAsync(NativeSpec spec)
     {
-        var launched = (LocalStateFiles.ReadText(At("work.launched")) ?? string.Empty).Split('\n');
+        var launched = (_journal.Read("work.launched") ?? string.Empty).Split('\n');
         var startedAt = launched[0];
         var limit = launched.Length > 1 ? launched[1] : spec.TimeoutSeconds.ToString(CultureInfo.InvariantCulture);
-        var launchedAt = DateTimeOffset.TryParse(startedAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : new DateTimeOffset(File.GetLastWriteTimeUtc(At("work.launched")), TimeSpan.Zero);
+        var launchedAt = DateTimeOffset.TryParse(startedAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : new DateTimeOffset(File.GetLastWriteTimeUtc(At("journal")), TimeSpan.Zero);
         var signalled = false;
         var marked = false;
         Step("running");
@@ -131,7 +133,7 @@ internal sealed partial class NativeExecution
             if (Terminated && !marked)
             {
                 // So a resumed driver knows the work's end was a cancel.
-                LocalStateFiles.TryCreateText(At("terminate.requested"), NowIso(_settings.Time.GetUtcNow()));
+                _journal.TryRecord("terminate.requested", NowIso(_settings.Time.GetUtcNow()));
                 marked = true;
             }
 
@@ -190,12 +192,12 @@ internal sealed partial class NativeExecution
 
     private WorkOutcome Judge(string startedAt, string limit, int code)
     {
-        if (LocalStateFiles.ReadText(At("work.judged")) is not { } judged)
+        if (_journal.Read("work.judged") is not { } judged)
         {
-            var termination = File.Exists(At("terminate.requested")) ? "cancel" : code is 124 or 137 ? "timeout" : "none";
+            var termination = _journal.Has("terminate.requested") ? "cancel" : code is 124 or 137 ? "timeout" : "none";
             var ended = NowIso(new DateTimeOffset(File.GetLastWriteTimeUtc(At("work.exit")), TimeSpan.Zero));
-            LocalStateFiles.TryCreateText(At("work.judged"), $"{termination}\n{ended}\n");
-            judged = LocalStateFiles.ReadText(At("work.judged"))!;
+            _journal.TryRecord("work.judged", $"{termination}\n{ended}\n");
+            judged = _journal.Read("work.judged")!;
         }
 
         var lines = judged.Split('\n');
@@ -203,7 +205,7 @@ internal sealed partial class NativeExecution
     }
 
     private int? ReadWorkExit() =>
-        LocalStateFiles.ReadText(At("work.exit")) is { } text && int.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var code) ? code : null;
+        LocalProcess.ReadLine(At("work.exit")) is { } text && int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var code) ? code : null;
 
     private (int Pid, long StartTicks)? ReadPid() => LocalProcess.ReadIdentity(At("work.pid"));
 

@@ -8,12 +8,14 @@ namespace Orchestration.Adapters.LocalRunner.Native;
 /// <summary>One execution driven by <see cref="NativeExecutor"/>: the journal in its state folder and the steps of runner.sh.</summary>
 /// <remarks>
 /// <para>
-/// Every step leaves a file in the state folder, created if absent or written to a temp name and renamed,
-/// so a driver resumed after a host crash knows what happened: <c>setup.started</c> (epoch seconds of the
-/// first start: a resumed setup still counts from it), <c>claimed</c>, <c>work.launched</c> (created right
-/// before the one spawn of the work; a resumed driver never spawns again), <c>work.pid</c> and
-/// <c>work.exit</c> (by the work's wrapper), <c>work.none</c> (cancelled before the work), <c>work.judged</c>,
-/// <c>output.packed</c>, <c>upload/</c> (the captures and result.json, written once) and <c>exit</c>.
+/// Every step is recorded in the execution's <see cref="NativeJournal"/> (one file in the state folder, each
+/// record on disk before the step goes on), so a driver resumed after a host crash knows what happened:
+/// <c>setup.started</c> (epoch seconds of the first start: a resumed setup still counts from it), <c>claimed</c>,
+/// <c>claude.version</c>, <c>work.launched</c> (recorded right before the one spawn of the work; a resumed driver
+/// never spawns again), <c>work.none</c> (cancelled before the work), <c>terminate.requested</c>,
+/// <c>work.judged</c>, <c>output.packed</c> and <c>output.after-result</c>. Files of their own: <c>work.pid</c>
+/// and <c>work.exit</c> (written by the work's wrapper), <c>upload/</c> (the captures and result.json, written
+/// once) and <c>exit</c>.
 /// </para>
 /// <para>
 /// The work runs detached (<c>setsid</c>), so it outlives the host; the driver only watches it.
@@ -33,6 +35,7 @@ internal sealed partial class NativeExecution
     private readonly NativeExecutorSettings _settings;
     private readonly NativeObjects _objects;
     private readonly NativeScrubber _scrubber;
+    private readonly NativeJournal _journal;
     private readonly CancellationToken _terminate;
     private readonly CancellationToken _abandon;
     private string _runPrefix = string.Empty;
@@ -49,6 +52,7 @@ internal sealed partial class NativeExecution
         _settings = settings;
         _objects = new NativeObjects(_objectsRoot, _env);
         _scrubber = new NativeScrubber(_env);
+        _journal = new NativeJournal(At("journal"));
         _terminate = terminate;
         _abandon = abandon;
     }
@@ -57,7 +61,7 @@ internal sealed partial class NativeExecution
 
     private string UploadFolder => At("upload");
 
-    private bool Terminated => _terminate.IsCancellationRequested || File.Exists(At("terminate.requested"));
+    private bool Terminated => _terminate.IsCancellationRequested || _journal.Has("terminate.requested");
 
     /// <summary>Runs or resumes the execution; see <see cref="NativeExecutor.RunAsync(NativeExecutionRequest, Microsoft.Extensions.Logging.ILogger, CancellationToken, CancellationToken)"/>.</summary>
     public async Task<int> RunAsync()
@@ -89,28 +93,28 @@ internal sealed partial class NativeExecution
 
     private async Task<int> DriveAsync()
     {
-        LocalStateFiles.TryCreateText(At("setup.started"), _settings.Time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
+        _journal.TryRecord("setup.started", _settings.Time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
         if (!File.Exists(NotesFile))
         {
             LocalStateFiles.TryCreateText(NotesFile, string.Empty);
         }
 
         RequireEnvironment();
-        if (!File.Exists(At("claimed")))
+        if (!_journal.Has("claimed"))
         {
             if (!await ClaimAsync())
             {
                 return 0;
             }
 
-            LocalStateFiles.TryCreateText(At("claimed"), new FileInfo(NotesFile).Length.ToString(CultureInfo.InvariantCulture));
+            _journal.TryRecord("claimed", new FileInfo(NotesFile).Length.ToString(CultureInfo.InvariantCulture));
         }
 
         Step("claimed");
 
         _claimed = true;
         NativeSpec spec;
-        if (!File.Exists(At("work.launched")) && !File.Exists(At("work.none")))
+        if (!_journal.Has("work.launched") && !_journal.Has("work.none"))
         {
             spec = await SetupAsync();
         }
@@ -119,7 +123,7 @@ internal sealed partial class NativeExecution
             spec = NativeSpec.Read(await File.ReadAllBytesAsync(At("spec.json"), _abandon));
         }
 
-        var work = File.Exists(At("work.launched")) ? await WaitWorkAsync(spec) : null;
+        var work = _journal.Has("work.launched") ? await WaitWorkAsync(spec) : null;
         await FinishAndUploadAsync(spec, work);
         return 0;
     }

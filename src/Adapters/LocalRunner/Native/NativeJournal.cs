@@ -1,0 +1,126 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Orchestration.Adapters.LocalRunner.Native;
+
+/// <summary>The native execution's journal: one append-only file of named records in its state folder.</summary>
+/// <remarks>
+/// <para>
+/// Each record is one line, a JSON array <c>["name","value"]</c>, appended and flushed to disk before the step it
+/// records is taken. One file instead of a marker file per step: a file created (and later deleted) per step
+/// was the local runner's largest cost per run on ext4, whose inode allocator slows down with every recently
+/// deleted inode.
+/// </para>
+/// <para>
+/// Only the execution's driver writes (it holds the execution's lock), so "record if absent" is a read then an
+/// append. A line cut short by a crash is ignored when read, and the next append starts a new line after it, so
+/// what was recorded whole is never lost or misread. The last record of a name is its value.
+/// </para>
+/// </remarks>
+internal sealed class NativeJournal(string path)
+{
+    private static readonly byte[] NewLine = "\n"u8.ToArray();
+    private readonly Lock _gate = new();
+
+    /// <summary>True when <paramref name="name"/> was recorded.</summary>
+    /// <param name="name">Record name.</param>
+    /// <returns>Whether a whole record of it exists.</returns>
+    public bool Has(string name) => Read(name) is not null;
+
+    /// <summary>The last value recorded for <paramref name="name"/>, or null.</summary>
+    /// <param name="name">Record name.</param>
+    /// <returns>The value.</returns>
+    public string? Read(string name)
+    {
+        string? value = null;
+        foreach (var (n, v) in Records())
+        {
+            if (n == name)
+            {
+                value = v;
+            }
+        }
+
+        return value;
+    }
+
+    /// <summary>Records <paramref name="name"/> only if it has no record yet (a create-once marker).</summary>
+    /// <param name="name">Record name.</param>
+    /// <param name="value">Its value.</param>
+    /// <returns>True when this call recorded it.</returns>
+    public bool TryRecord(string name, string value)
+    {
+        lock (_gate)
+        {
+            if (Has(name))
+            {
+                return false;
+            }
+
+            Append(name, value);
+            return true;
+        }
+    }
+
+    /// <summary>Records a new value of <paramref name="name"/> (it replaces any earlier one).</summary>
+    /// <param name="name">Record name.</param>
+    /// <param name="value">Its value.</param>
+    public void Record(string name, string value)
+    {
+        lock (_gate)
+        {
+            Append(name, value);
+        }
+    }
+
+    private void Append(string name, string value)
+    {
+        var line = new StringBuilder();
+        line.Append('[').Append(JsonSerializer.Serialize(name)).Append(',').Append(JsonSerializer.Serialize(value)).Append("]\n");
+        using var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
+        if (stream.Length > 0)
+        {
+            // A line a crash cut short stays a bad line of its own.
+            stream.Seek(-1, SeekOrigin.End);
+            var last = stream.ReadByte();
+            stream.Seek(0, SeekOrigin.End);
+            if (last != '\n')
+            {
+                stream.Write(NewLine);
+            }
+        }
+
+        stream.Write(Encoding.UTF8.GetBytes(line.ToString()));
+        stream.Flush(flushToDisk: true);
+    }
+
+    private List<(string Name, string Value)> Records()
+    {
+        var text = LocalStateFiles.ReadText(path);
+        var records = new List<(string, string)>();
+        if (text is null)
+        {
+            return records;
+        }
+
+        var lines = text.Split('\n');
+
+        // The last element follows the last newline: empty, or a line cut short.
+        for (var i = 0; i < lines.Length - 1; i++)
+        {
+            try
+            {
+                if (JsonSerializer.Deserialize<string[]>(lines[i]) is [var name, var value])
+                {
+                    records.Add((name, value));
+                }
+            }
+            catch (JsonException)
+            {
+                // A line cut short by a crash, followed by a newline of the next append.
+            }
+        }
+
+        return records;
+    }
+}
