@@ -29,48 +29,55 @@ internal static class BareBench
         Console.WriteLine($"machine                {Machine.Describe()}");
         Console.WriteLine($"bench command          dotnet {Path.GetRelativePath(Environment.CurrentDirectory, typeof(BareBench).Assembly.Location)} bare {runs} {parallelism}");
         var ok = true;
-        foreach (var command in Commands)
+        var roots = new List<string>();
+        try
         {
-            ok &= await MeasureAsync(cli, command, runs, parallelism);
+            foreach (var command in Commands)
+            {
+                var root = Directory.CreateTempSubdirectory("bare-bench-").FullName;
+                roots.Add(root);
+                ok &= await MeasureAsync(cli, command, runs, parallelism, root);
+            }
+        }
+        finally
+        {
+            // After every measurement: deleting a data folder of thousands of files right before the next
+            // measurement would slow that one's file creation (ext4 skips recently freed inodes when it allocates).
+            foreach (var root in roots)
+            {
+                Directory.Delete(root, recursive: true);
+            }
         }
 
         return ok ? 0 : 1;
     }
 
-    private static async Task<bool> MeasureAsync(string cli, string command, int runs, int parallelism)
+    private static async Task<bool> MeasureAsync(string cli, string command, int runs, int parallelism, string root)
     {
-        var root = Directory.CreateTempSubdirectory("bare-bench-").FullName;
-        try
+        Console.WriteLine();
+        Console.WriteLine($"command '{command}', load average before {Machine.LoadAverage()}");
+        var xargsLine = $"seq {runs} | xargs -P{parallelism} -I{{}} bash -c {Quote(command)}";
+        var xargs = await TimeAsync("bash", ["-c", xargsLine], root);
+        var loadBetween = Machine.LoadAverage();
+
+        var file = Path.Combine(root, "bare.json");
+        await File.WriteAllTextAsync(file, Document(command, runs));
+        string[] arguments = [cli, "run", file, "--data", Path.Combine(root, "data"), "--parallel", parallelism.ToString(CultureInfo.InvariantCulture), "--json"];
+        var product = await TimeAsync("dotnet", arguments, root);
+        var passed = Passed(product.Stdout);
+
+        var ratio = product.Wall.TotalSeconds / xargs.Wall.TotalSeconds;
+        Console.WriteLine($"  xargs                {xargs.Wall.TotalSeconds:F2} s, {runs / xargs.Wall.TotalSeconds:F1} runs/s, exit {xargs.ExitCode}: {xargsLine}");
+        Console.WriteLine($"  product              {product.Wall.TotalSeconds:F2} s, {runs / product.Wall.TotalSeconds:F1} runs/s, exit {product.ExitCode}, passed {passed}/{runs}: dotnet {string.Join(' ', arguments.Select(a => Path.IsPathRooted(a) ? Path.GetFileName(a) : a))}");
+        Console.WriteLine($"  ratio product/xargs  {ratio:F1}x (target <= 5x)");
+        Console.WriteLine($"  peak RSS of product  {product.PeakRssMb:F0} MB (the run process; its runners are processes of their own)");
+        Console.WriteLine($"  load average between {loadBetween}, after {Machine.LoadAverage()}");
+        if (product.ExitCode != 0 || passed != runs)
         {
-            Console.WriteLine();
-            Console.WriteLine($"command '{command}', load average before {Machine.LoadAverage()}");
-            var xargsLine = $"seq {runs} | xargs -P{parallelism} -I{{}} bash -c {Quote(command)}";
-            var xargs = await TimeAsync("bash", ["-c", xargsLine], root);
-            var loadBetween = Machine.LoadAverage();
-
-            var file = Path.Combine(root, "bare.json");
-            await File.WriteAllTextAsync(file, Document(command, runs));
-            string[] arguments = [cli, "run", file, "--data", Path.Combine(root, "data"), "--parallel", parallelism.ToString(CultureInfo.InvariantCulture), "--json"];
-            var product = await TimeAsync("dotnet", arguments, root);
-            var passed = Passed(product.Stdout);
-
-            var ratio = product.Wall.TotalSeconds / xargs.Wall.TotalSeconds;
-            Console.WriteLine($"  xargs                {xargs.Wall.TotalSeconds:F2} s, {runs / xargs.Wall.TotalSeconds:F1} runs/s, exit {xargs.ExitCode}: {xargsLine}");
-            Console.WriteLine($"  product              {product.Wall.TotalSeconds:F2} s, {runs / product.Wall.TotalSeconds:F1} runs/s, exit {product.ExitCode}, passed {passed}/{runs}: dotnet {string.Join(' ', arguments.Select(a => Path.IsPathRooted(a) ? Path.GetFileName(a) : a))}");
-            Console.WriteLine($"  ratio product/xargs  {ratio:F1}x (target <= 5x)");
-            Console.WriteLine($"  peak RSS of product  {product.PeakRssMb:F0} MB (the run process; its runners are processes of their own)");
-            Console.WriteLine($"  load average between {loadBetween}, after {Machine.LoadAverage()}");
-            if (product.ExitCode != 0 || passed != runs)
-            {
-                Console.WriteLine($"  product stderr (last lines): {string.Join(" | ", product.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(5))}");
-            }
-
-            return xargs.ExitCode == 0 && product.ExitCode == 0 && passed == runs;
+            Console.WriteLine($"  product stderr (last lines): {string.Join(" | ", product.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(5))}");
         }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
-        }
+
+        return xargs.ExitCode == 0 && product.ExitCode == 0 && passed == runs;
     }
 
     /// <summary>The batch file: tasks of at most 1,000 runs (the per-task limit), no id (derived from the file, as a user's).</summary>
