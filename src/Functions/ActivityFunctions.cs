@@ -27,6 +27,14 @@ public static class ActivityFunctions
     public static Task<StartRunResult> StartRunActivity([ActivityTrigger] StartRunInput input, FunctionContext context) =>
         CatalogActivity.RunAsync<StartRunResult>(nameof(StartRun), input, context);
 
+    /// <summary>Starts one pack's Cloud Run execution (a task per attempt of its manifest).</summary>
+    /// <param name="input">The activity input.</param>
+    /// <param name="context">The invocation.</param>
+    /// <returns>The start result.</returns>
+    [Function(nameof(StartPack))]
+    public static Task<StartRunResult> StartPackActivity([ActivityTrigger] StartPackInput input, FunctionContext context) =>
+        CatalogActivity.RunAsync<StartRunResult>(nameof(StartPack), input, context);
+
     /// <summary>Polls one execution.</summary>
     /// <param name="input">The activity input.</param>
     /// <param name="context">The invocation.</param>

@@ -26,27 +26,83 @@ public sealed class ChunkOrchestrator : TaskOrchestrator<ChunkInput, ProgressCou
         var next = 0;
         var cancelled = false;
         var faults = 0;
+
+        // Packed starts: one waiter for the runs' start requests at a time (never cancelled: a cancelled waiter can
+        // swallow a later event), and one timer for when the packs are next due.
+        var packs = input.Settings.Packing && input.Window >= 2 ? new ChunkPacks(context, input) : null;
+        var requests = packs is null ? null : context.WaitForExternalEvent<PackRequest>(Events.StartRequest);
+        var firstFill = true;
+        var wake = new Wake(context);
         while (true)
         {
+            var launched = new List<RunRef>();
             while (!cancelled && running.Count < input.Window && next < runs.Count)
             {
                 var run = runs[next++];
-                running[Launch(context, input, run)] = run;
+                running[Launch(context, input, run, packed: packs is not null)] = run;
+                launched.Add(run);
             }
 
-            context.SetCustomStatus(new ChunkProgress(running.Count, progress));
+            if (firstFill)
+            {
+                packs?.FirstFill(launched);
+                firstFill = false;
+            }
+
+            if (packs is not null)
+            {
+                await packs.StartDueAsync(cancelled);
+                wake.At(packs.WakeAt());
+            }
+
+            context.SetCustomStatus(new ChunkProgress(running.Count, progress, packs?.Started ?? 0, packs?.Running ?? 0));
             if (running.Count == 0)
             {
+                wake.At(null);
                 return progress;
             }
 
-            var winner = await Task.WhenAny(cancelled ? running.Keys.Cast<Task>() : running.Keys.Cast<Task>().Append(cancel));
+            var waits = running.Keys.Cast<Task>().ToList();
+            if (!cancelled)
+            {
+                waits.Add(cancel);
+            }
+
+            if (requests is not null)
+            {
+                waits.Add(requests);
+            }
+
+            if (wake.Timer is { } timer)
+            {
+                waits.Add(timer);
+            }
+
+            var winner = await Task.WhenAny(waits);
+            if (winner == requests)
+            {
+                packs!.Add(await requests);
+                requests = context.WaitForExternalEvent<PackRequest>(Events.StartRequest);
+                continue;
+            }
+
+            if (winner == wake.Timer)
+            {
+                wake.Fired();
+                continue;
+            }
+
             if (winner == cancel)
             {
                 cancelled = true;
                 foreach (var run in running.Values)
                 {
                     context.SendEvent(InstanceIds.Run(input.BatchId, run), Events.Cancel, "The batch was stopped.");
+                }
+
+                if (packs is not null)
+                {
+                    await packs.CancelAllAsync();
                 }
 
                 continue;
@@ -57,6 +113,11 @@ public sealed class ChunkOrchestrator : TaskOrchestrator<ChunkInput, ProgressCou
             running.Remove(task);
             var summary = await SummaryAsync(context, input, done, task);
             progress = progress.Add(done.TaskOrdinal, summary.Outcome, summary.Flags.Count > 0);
+            if (packs is not null)
+            {
+                await packs.RunFinishedAsync(done, summary);
+            }
+
             if (summary.BatchFault is { } fault && ++faults == input.Settings.FaultThreshold)
             {
                 context.SendEvent(input.BatchId, Events.Fault, new FaultNotice($"{faults} runs hit the same batch-level fault ({fault.Kind}): {fault.Reason}"));
@@ -64,10 +125,11 @@ public sealed class ChunkOrchestrator : TaskOrchestrator<ChunkInput, ProgressCou
         }
     }
 
-    private static Task<RunSummary> Launch(TaskOrchestrationContext context, ChunkInput input, RunRef run) =>
+    private static Task<RunSummary> Launch(TaskOrchestrationContext context, ChunkInput input, RunRef run, bool packed) =>
         context.CallSubOrchestratorAsync<RunSummary>(
             nameof(RunOrchestrator),
-            new RunInput(input.BatchId, input.Nonce, input.Tasks[run.TaskOrdinal], run.RunIndex, input.Settings.Polling, input.Settings.ActivityAttempts),
+            new RunInput(input.BatchId, input.Nonce, input.Tasks[run.TaskOrdinal], run.RunIndex, input.Settings.Polling, input.Settings.ActivityAttempts,
+                PackedBy: packed ? InstanceIds.Chunk(input.BatchId, input.Chunk) : null),
             new SubOrchestrationOptions(instanceId: InstanceIds.Run(input.BatchId, run)));
 
     private static async Task<RunSummary> SummaryAsync(TaskOrchestrationContext context, ChunkInput input, RunRef run, Task<RunSummary> finished)
@@ -84,6 +146,48 @@ public sealed class ChunkOrchestrator : TaskOrchestrator<ChunkInput, ProgressCou
                 nameof(CollectResult),
                 new CollectResultInput(attempt, null, [], RunOutcome.Errored, "The run's orchestration failed: " + ex.FailureDetails.ErrorMessage),
                 ActivityOptions.Retrying(input.Settings.ActivityAttempts));
+        }
+    }
+
+    // The chunk's one pack timer: replaced when the packs' next due time changes, cancelled when none is due.
+    private sealed class Wake(TaskOrchestrationContext context)
+    {
+        private CancellationTokenSource? _cancel;
+        private DateTime? _at;
+
+        public Task? Timer { get; private set; }
+
+        public void At(DateTime? at)
+        {
+            if (at == _at && (Timer is not null || at is null))
+            {
+                return;
+            }
+
+            if (_cancel is not null)
+            {
+#pragma warning disable CA1849 // Cancel synchronously: orchestrator code must stay on the orchestration thread.
+                _cancel.Cancel();
+#pragma warning restore CA1849
+                _cancel.Dispose();
+                _cancel = null;
+            }
+
+            _at = at;
+            Timer = null;
+            if (at is { } fireAt)
+            {
+                _cancel = new CancellationTokenSource();
+                Timer = context.CreateTimer(fireAt, _cancel.Token);
+            }
+        }
+
+        public void Fired()
+        {
+            _cancel?.Dispose();
+            _cancel = null;
+            Timer = null;
+            _at = null;
         }
     }
 }

@@ -8,4 +8,10 @@ public static class Events
 
     /// <summary>A chunk tells its batch a batch-level fault keeps happening (payload: <see cref="FaultNotice"/>).</summary>
     public const string Fault = "Fault";
+
+    /// <summary>A packed run asks its chunk to start its attempt (payload: <see cref="PackRequest"/>).</summary>
+    public const string StartRequest = "StartRequest";
+
+    /// <summary>The chunk tells a packed run where its attempt runs (payload: <see cref="PackStart"/>).</summary>
+    public const string Started = "Started";
 }

@@ -11,4 +11,6 @@ namespace Orchestration.Workflows;
 /// <param name="Polling">The polling schedule.</param>
 /// <param name="ActivityAttempts">Attempts per activity call.</param>
 /// <param name="State">Where a previous episode left off; null at the start.</param>
-public sealed record RunInput(string BatchId, string Nonce, TaskPlan Task, int RunIndex, PollingOptions Polling, int ActivityAttempts, RunState? State = null);
+/// <param name="PackedBy">The chunk instance that starts this run's attempts in packs; null when the run starts its own
+/// executions.</param>
+public sealed record RunInput(string BatchId, string Nonce, TaskPlan Task, int RunIndex, PollingOptions Polling, int ActivityAttempts, RunState? State = null, string? PackedBy = null);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Orchestration.Activities.Contracts;
 using Orchestration.Activities.Steps;
 using Orchestration.Domain.Judging;
@@ -21,7 +22,9 @@ public sealed partial class RunOrchestrator
         private PollingOptions Polling => input.Polling;
 
         public Task<AttemptEnd> AttemptAsync(RunState state) =>
-            state.Execution is null ? StartAsync(state) : PollAsync(state);
+            state.Execution is not null ? PollAsync(state)
+            : input.PackedBy is { } chunk ? PackedStartAsync(state, chunk)
+            : StartAsync(state);
 
         // A Cancel: the attempt's execution (if one started) is stopped; a result.json that exists anyway wins.
         public async Task<RunSummary> CancelAsync(AttemptEnd.Cancelled cancelled)
@@ -71,6 +74,32 @@ public sealed partial class RunOrchestrator
             }
 
             return new AttemptEnd.Cancelled(state, "Cancelled before the run started.");
+        }
+
+        // Asks the chunk to start the attempt in one of its packs, then polls it like any other. A pack that could
+        // not be started loses the attempt (the next one is packed again); a Cancel while waiting leaves the
+        // attempt's cancel marker (CancelAsync), so a pack the chunk starts meanwhile does no work for it.
+        private async Task<AttemptEnd> PackedStartAsync(RunState state, string chunk)
+        {
+            context.SendEvent(chunk, Events.StartRequest, new PackRequest(new RunRef(input.Task.Ordinal, input.RunIndex), state.Attempt));
+            while (true)
+            {
+                var started = context.WaitForExternalEvent<PackStart>(Events.Started);
+                if (await Task.WhenAny(started, _cancel) == _cancel)
+                {
+                    return new AttemptEnd.Cancelled(state, "Cancelled before the run started.");
+                }
+
+                var answer = await started;
+                if (answer.Attempt != state.Attempt)
+                {
+                    continue;
+                }
+
+                return answer.Execution is { } execution
+                    ? await PollAsync(state.StartedInPack(execution, answer.PackId, answer.TaskIndex, context.CurrentUtcDateTime))
+                    : Lost(state, $"The pack {answer.PackId} could not be started: {answer.Failure}");
+            }
         }
 
         // The monitor loop over a started attempt (Execution and StartRequestedAt set): deadlines first, then
@@ -187,9 +216,15 @@ public sealed partial class RunOrchestrator
             return false;
         }
 
+        // A packed attempt is stopped by its cancel marker (the pack's execution works other runs too), also before
+        // the chunk answered: it may still start the attempt in a pack.
         private async Task StopExecutionAsync(RunState state)
         {
-            if (state.Execution is { } execution)
+            if (input.PackedBy is not null)
+            {
+                await context.CallActivityAsync<bool>(nameof(CancelRun), new CancelRunInput([], [AttemptOf(state)]), _retry);
+            }
+            else if (state.Execution is { } execution)
             {
                 await context.CallActivityAsync<bool>(nameof(CancelRun), new CancelRunInput([execution]), _retry);
             }
@@ -198,12 +233,16 @@ public sealed partial class RunOrchestrator
         // The run's last word on an attempt: a result.json that exists wins over the fallback outcome.
         private Task<RunSummary> CollectAsync(RunState state, RunOutcome? fallback, string? reason) =>
             context.CallActivityAsync<RunSummary>(
-                nameof(CollectResult), new CollectResultInput(AttemptOf(state), state.Execution, state.EarlierAttempts, fallback, reason), _retry);
+                nameof(CollectResult), new CollectResultInput(AttemptOf(state), Worker(state), state.EarlierAttempts, fallback, reason), _retry);
+
+        // What the run's row names as the attempt's execution: a packed attempt's task too (`{execution}/tasks/{index}`).
+        private static string? Worker(RunState state) =>
+            state.TaskIndex is { } task && state.Execution is { } execution ? string.Create(CultureInfo.InvariantCulture, $"{execution}/tasks/{task}") : state.Execution;
 
         private RunAttempt AttemptOf(RunState state) =>
             new(input.BatchId, input.Nonce, input.Task.Ordinal, input.Task.TaskId, input.RunIndex, state.Attempt);
 
         private static AttemptEnd.NextAttempt Lost(RunState state, string? reason) =>
-            new(state.Next(new EarlierAttempt(state.Attempt, state.Execution, AttemptResult.Lost, reason)));
+            new(state.Next(new EarlierAttempt(state.Attempt, Worker(state), AttemptResult.Lost, reason)));
     }
 }

@@ -14,6 +14,9 @@ namespace Orchestration.Workflows;
 /// <param name="EarlierAttempts">Attempts before this one that left no judged row.</param>
 /// <param name="QueuedSince">When its start was first requested, once its platform was found still queuing the
 /// execution at a claim deadline; bounds how long a queued execution may wait.</param>
+/// <param name="PackId">The pack whose execution works this attempt, when packed: the execution serves other runs
+/// too, so this attempt is stopped by its cancel marker, never by cancelling the execution.</param>
+/// <param name="TaskIndex">The attempt's task in the pack's execution, when packed.</param>
 public sealed record RunState(
     int Attempt,
     string? Execution,
@@ -22,7 +25,9 @@ public sealed record RunState(
     int Poll,
     int Throttles,
     IReadOnlyList<EarlierAttempt> EarlierAttempts,
-    DateTime? QueuedSince = null)
+    DateTime? QueuedSince = null,
+    string? PackId = null,
+    int? TaskIndex = null)
 {
     /// <summary>The first attempt, not yet started.</summary>
     public static RunState First { get; } = new(
@@ -33,7 +38,16 @@ public sealed record RunState(
     /// <param name="at">The orchestration time of the start.</param>
     /// <returns>The new state.</returns>
     public RunState Started(string execution, DateTime at) =>
-        this with { Execution = execution, StartRequestedAt = at, ClaimedAt = null, Poll = 0, QueuedSince = null };
+        this with { Execution = execution, StartRequestedAt = at, ClaimedAt = null, Poll = 0, QueuedSince = null, PackId = null, TaskIndex = null };
+
+    /// <summary>This attempt started as task <paramref name="taskIndex"/> of pack <paramref name="packId"/>'s execution.</summary>
+    /// <param name="execution">The pack's execution.</param>
+    /// <param name="packId">The pack.</param>
+    /// <param name="taskIndex">The attempt's task.</param>
+    /// <param name="at">The orchestration time the start was answered.</param>
+    /// <returns>The new state.</returns>
+    public RunState StartedInPack(string execution, string packId, int taskIndex, DateTime at) =>
+        Started(execution, at) with { PackId = packId, TaskIndex = taskIndex };
 
     /// <summary>The next attempt, not yet started; <paramref name="lost"/> (this attempt, when it ended
     /// unjudged) joins the earlier attempts.</summary>

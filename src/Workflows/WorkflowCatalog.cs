@@ -34,6 +34,7 @@ public static class WorkflowCatalog
     [
         (nameof(PrepareBatch), sp => new ActivityAdapter<PrepareBatch, PrepareBatchInput, BatchPlan>(sp)),
         (nameof(StartRun), sp => new ActivityAdapter<StartRun, StartRunInput, StartRunResult>(sp)),
+        (nameof(StartPack), sp => new ActivityAdapter<StartPack, StartPackInput, StartRunResult>(sp)),
         (nameof(CheckRun), sp => new ActivityAdapter<CheckRun, CheckRunInput, CheckRunResult>(sp)),
         (nameof(CancelRun), sp => new ActivityAdapter<CancelRun, CancelRunInput, bool>(sp)),
         (nameof(CollectResult), sp => new ActivityAdapter<CollectResult, CollectResultInput, RunSummary>(sp)),
@@ -79,6 +80,7 @@ public static class WorkflowCatalog
         services.AddSingleton(new InputBundler(new BundleOptions()));
         services.AddTransient<PrepareBatch>();
         services.AddTransient<StartRun>();
+        services.AddTransient<StartPack>();
         services.AddTransient<CheckRun>();
         services.AddTransient<CancelRun>();
         services.AddTransient<CollectResult>();

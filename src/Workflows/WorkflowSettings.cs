@@ -12,14 +12,28 @@ namespace Orchestration.Workflows;
 /// before it asks the batch to stop.</param>
 /// <param name="ActivityAttempts">Attempts of an activity that fails (a service error after the adapter's
 /// own retries) before the step counts as failed.</param>
-public sealed record WorkflowSettings(int ChunkSize, PollingOptions Polling, int FaultThreshold = 5, int ActivityAttempts = 4)
+/// <param name="PackSize">Most attempts one execution works (packed executions, one task per attempt); 1 starts an
+/// execution per attempt. A chunk packs the start requests of runs of one job and timeout that come together.</param>
+/// <param name="PackGatherSeconds">How long a chunk holds a start request for others to join its pack, when more
+/// could still come (a retry); the first runs of a window never wait.</param>
+public sealed record WorkflowSettings(int ChunkSize, PollingOptions Polling, int FaultThreshold = 5, int ActivityAttempts = 4, int PackSize = 1, int PackGatherSeconds = 5)
 {
-    /// <summary>Cloud defaults: chunks of 500, the cloud polling schedule.</summary>
+    /// <summary>The most tasks one Cloud Run execution may have.</summary>
+    public const int MaxPackSize = 10_000;
+
+    /// <summary>The default pack size in cloud mode.</summary>
+    public const int CloudPackSize = 100;
+
+    /// <summary>Whether runs start through their chunk's packs.</summary>
+    public bool Packing => PackSize > 1;
+
+    /// <summary>Cloud defaults: chunks of 500, the cloud polling schedule, packs of 100.</summary>
     /// <remarks>A fresh instance on each read: hosts bind configuration into the instance they start from,
     /// and a shared one would carry one host's settings into every later reader in the process.</remarks>
-    public static WorkflowSettings Cloud => new(ChunkPlanner.DefaultChunkSize, PollingOptions.Cloud);
+    public static WorkflowSettings Cloud => new(ChunkPlanner.DefaultChunkSize, PollingOptions.Cloud, PackSize: CloudPackSize);
 
-    /// <summary>Local defaults: the local polling schedule (100 ms growing to 2 s).</summary>
+    /// <summary>Local defaults: the local polling schedule (100 ms growing to 2 s), an execution per attempt (the
+    /// local runner runs one process per attempt either way).</summary>
     /// <remarks>A fresh instance on each read: hosts bind configuration into the instance they start from,
     /// and a shared one would carry one host's settings into every later reader in the process.</remarks>
     public static WorkflowSettings Local => new(ChunkPlanner.DefaultChunkSize, PollingOptions.Local);

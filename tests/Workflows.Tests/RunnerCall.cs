@@ -6,7 +6,15 @@ namespace Orchestration.Workflows.Tests;
 /// <summary>One execution as the scripted runner sees it, with the ways it can end.</summary>
 public sealed record RunnerCall(WorkflowHarness Harness, CloudRunExecution Execution, string Prefix, string TaskId, int RunIndex, int Attempt)
 {
-    public Task ClaimAsync() => WriteAsync("claim", $$"""{"execution": "{{Execution.Id}}", "startedAt": "{{Harness.Time.GetUtcNow():O}}"}""");
+    /// <summary>The task of a packed execution that works this attempt; null for an execution of its own.</summary>
+    public int? TaskIndex { get; init; }
+
+    public Task ClaimAsync() => WriteAsync("claim", TaskIndex is { } task
+        ? $$"""{"execution": "{{Execution.Id}}", "taskIndex": {{task}}, "startedAt": "{{Harness.Time.GetUtcNow():O}}"}"""
+        : $$"""{"execution": "{{Execution.Id}}", "startedAt": "{{Harness.Time.GetUtcNow():O}}"}""");
+
+    /// <summary>Whether the orchestrator left this attempt's cancel marker (a packed task then does no work).</summary>
+    public async Task<bool> CancelMarkedAsync() => await Harness.Objects.GetMetadataAsync(Prefix + "cancel") is not null;
 
     public Task PassAsync(string response = "ok") => FinishAsync(0, response);
 
@@ -18,11 +26,24 @@ public sealed record RunnerCall(WorkflowHarness Harness, CloudRunExecution Execu
         var end = Harness.Time.GetUtcNow().ToString("O");
         var claude = claudeSummary is null ? "" : $$""", "claude": {"version": "2", "model": "m", "summary": {{claudeSummary}} }""";
         await WriteAsync("result.json", $$"""{"exitCode": {{exitCode}}, "termination": "{{termination}}", "startedAt": "{{start}}", "endedAt": "{{end}}", "runnerVersion": "1"{{claude}} }""");
-        Harness.CloudRun.Set(Execution.Name, CloudRunExecutionState.Succeeded);
+        End(succeeded: true, null);
     }
 
-    /// <summary>The execution fails without writing a result (an image pull failure, an OOM kill).</summary>
-    public void Vanish() => Harness.CloudRun.Set(Execution.Name, CloudRunExecutionState.Failed, "Container exited with code 137");
+    /// <summary>The execution (or, packed, this task) fails without writing a result (an image pull failure, an OOM kill).</summary>
+    public void Vanish() => End(succeeded: false, "Container exited with code 137");
+
+    /// <summary>The task ends: the whole execution, or its own task of a packed one.</summary>
+    public void End(bool succeeded, string? reason)
+    {
+        if (TaskIndex is { } task)
+        {
+            Harness.CloudRun.SetTask(Execution.Name, task, succeeded ? CloudRunTaskState.Succeeded : CloudRunTaskState.Failed, reason);
+        }
+        else
+        {
+            Harness.CloudRun.Set(Execution.Name, succeeded ? CloudRunExecutionState.Succeeded : CloudRunExecutionState.Failed, reason);
+        }
+    }
 
     /// <summary>Waits <paramref name="delay"/> on the harness's clock, parked: on the skipping clock the wait
     /// costs no real time, and the runner counts as working again from the instant the clock reaches the end.</summary>

@@ -244,9 +244,34 @@ public sealed partial class WorkflowHarness : IAsyncDisposable
 
     private async Task OnStartedAsync(CloudRunExecution execution)
     {
-        var prefix = execution.Environment["RUN_PREFIX"]["gs://test-bucket/".Length..];
+        if (execution.Environment.TryGetValue("RUN_PACK_MANIFEST_URI", out var manifestUri))
+        {
+            // A packed execution: a scripted runner per task, each on its manifest line's attempt.
+            await using var manifest = await Objects.GetAsync(manifestUri["gs://test-bucket/".Length..]) ?? throw new InvalidOperationException($"{manifestUri} is missing");
+            var lines = Encoding.UTF8.GetString(await manifest.ReadAllBytesAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            for (var i = 0; i < lines.Length; i++)
+            {
+                Play(Call(execution, lines[i].Split('\t')[3], i));
+            }
+
+            return;
+        }
+
+        Play(Call(execution, execution.Environment["RUN_PREFIX"], null));
+    }
+
+    private RunnerCall Call(CloudRunExecution execution, string prefixUri, int? taskIndex)
+    {
+        var prefix = prefixUri["gs://test-bucket/".Length..];
         var parts = prefix.TrimEnd('/').Split('/');
-        var call = new RunnerCall(this, execution, prefix, parts[3], int.Parse(parts[4], System.Globalization.CultureInfo.InvariantCulture), int.Parse(parts[5][1..], System.Globalization.CultureInfo.InvariantCulture));
+        return new RunnerCall(this, execution, prefix, parts[3], int.Parse(parts[4], System.Globalization.CultureInfo.InvariantCulture), int.Parse(parts[5][1..], System.Globalization.CultureInfo.InvariantCulture))
+        {
+            TaskIndex = taskIndex,
+        };
+    }
+
+    private void Play(RunnerCall call)
+    {
         _perTaskStarts.AddOrUpdate(call.TaskId, 1, (_, n) => n + 1);
         var now = Interlocked.Increment(ref _inFlight);
         InterlockedMax(ref _maxInFlight, now);
@@ -264,7 +289,6 @@ public sealed partial class WorkflowHarness : IAsyncDisposable
                 Interlocked.Decrement(ref _busyRunners);
             }
         });
-        await Task.CompletedTask;
     }
 
     /// <summary>Stops the skipping clock until the result is disposed: for a test that must act (raise an

@@ -69,6 +69,24 @@ public static class RunnerContract
     /// <returns>The object name.</returns>
     public static string SpecObject(string batchId, string nonce, string taskId) => $"runs/{batchId}/{nonce}/{taskId}/spec.json";
 
+    /// <summary>The env var naming a pack manifest: the execution is a packed one, each task works the attempt on
+    /// its line (<c>CLOUD_RUN_TASK_INDEX</c>) of the manifest.</summary>
+    public const string PackManifestVariable = "RUN_PACK_MANIFEST_URI";
+
+    /// <summary>An attempt's cancel marker: a packed task that finds it does no work (and stops work under way).</summary>
+    public const string CancelObject = "cancel";
+
+    /// <summary>The manifest object of a pack, under <see cref="PackPrefix"/>.</summary>
+    public const string PackManifestObject = "manifest.tsv";
+
+    /// <summary>A pack's objects: <c>runs/{batchId}/{nonce}/_packs/{packId}/</c> (task ids start with a letter or
+    /// digit, so no task's objects share it).</summary>
+    /// <param name="batchId">The batch id.</param>
+    /// <param name="nonce">The submission nonce.</param>
+    /// <param name="packId">The pack id (<c>c{chunk}-p{n}</c>).</param>
+    /// <returns>The prefix, ending in '/'.</returns>
+    public static string PackPrefix(string batchId, string nonce, string packId) => $"runs/{batchId}/{nonce}/_packs/{packId}/";
+
     /// <summary>Everything a batch submission wrote: <c>runs/{batchId}/{nonce}/</c> (what purge deletes).</summary>
     /// <param name="batchId">The batch id.</param>
     /// <param name="nonce">The submission nonce.</param>

@@ -35,7 +35,7 @@ public sealed partial class BatchService
                 new ProgressSummary(stored.TotalRuns, 0, 0, stored.TotalRuns), tasks, stored.Reason);
         }
 
-        var (counts, inFlight) = await LiveCountsAsync(batch, instance, cancellationToken).ConfigureAwait(false);
+        var (counts, inFlight, packs) = await LiveCountsAsync(batch, instance, cancellationToken).ConfigureAwait(false);
         var live = batch.Tasks.Select(t =>
         {
             var task = counts.ForTask(t.Ordinal);
@@ -44,10 +44,10 @@ public sealed partial class BatchService
         }).ToList();
         var completed = counts.Runs;
         return new BatchStatusDocument(batchId, status, stored.CreatedAt, Later(stored.UpdatedAt, instance?.LastUpdatedAt),
-            new ProgressSummary(stored.TotalRuns, Math.Max(0, stored.TotalRuns - completed - inFlight), inFlight, completed), live, stored.Reason);
+            new ProgressSummary(stored.TotalRuns, Math.Max(0, stored.TotalRuns - completed - inFlight), inFlight, completed, packs.Started > 0 ? packs : null), live, stored.Reason);
     }
 
-    private async Task<(ProgressCounts Counts, int InFlight)> LiveCountsAsync(Batch batch, OrchestrationMetadata? instance, CancellationToken cancellationToken)
+    private async Task<(ProgressCounts Counts, int InFlight, PackProgress Packs)> LiveCountsAsync(Batch batch, OrchestrationMetadata? instance, CancellationToken cancellationToken)
     {
         var counts = ProgressCounts.ForTasks(batch.Tasks.Count);
         if (CustomStatus<BatchProgress>(instance) is { } progress && progress.Finished.TaskRuns.Count == batch.Tasks.Count)
@@ -56,6 +56,7 @@ public sealed partial class BatchService
         }
 
         var inFlight = 0;
+        var packs = new PackProgress(0, 0);
         var query = new OrchestrationQuery(InstanceIdPrefix: InstanceIds.ChunkPrefix(batch.Id), Statuses: [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Pending]);
         await foreach (var chunk in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken).ConfigureAwait(false))
         {
@@ -63,10 +64,11 @@ public sealed partial class BatchService
             {
                 counts = counts.Merge(live.Finished);
                 inFlight += live.InFlight;
+                packs = new PackProgress(packs.Started + live.PacksStarted, packs.Running + live.PacksRunning);
             }
         }
 
-        return (counts, inFlight);
+        return (counts, inFlight, packs);
     }
 
     // Custom status is always returned; read it with the product's JSON options without fetching inputs.

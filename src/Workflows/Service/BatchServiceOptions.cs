@@ -55,6 +55,8 @@ public sealed class BatchServiceOptions : IValidatableObject
             Check(results, Workflow.ChunkSize >= 1, $"{workflow}:{nameof(WorkflowSettings.ChunkSize)}", "must be at least 1.");
             Check(results, Workflow.FaultThreshold >= 1, $"{workflow}:{nameof(WorkflowSettings.FaultThreshold)}", "must be at least 1.");
             Check(results, Workflow.ActivityAttempts >= 1, $"{workflow}:{nameof(WorkflowSettings.ActivityAttempts)}", "must be at least 1.");
+            Check(results, Workflow.PackSize is >= 1 and <= WorkflowSettings.MaxPackSize, $"{workflow}:{nameof(WorkflowSettings.PackSize)}", $"must be between 1 and {WorkflowSettings.MaxPackSize} (Cloud Run's most tasks per execution).");
+            Check(results, Workflow.PackGatherSeconds is >= 0 and <= 300, $"{workflow}:{nameof(WorkflowSettings.PackGatherSeconds)}", "must be between 0 and 300.");
             foreach (var problem in Workflow.Polling?.Problems() ?? ["is required"])
             {
                 // Problems() messages start with the setting's name, so the key reads whole: ...:Polling:FirstDelay must be ...

@@ -22,7 +22,14 @@ public sealed record BatchStatusDocument(
 /// <param name="Pending">Not started.</param>
 /// <param name="Running">In flight.</param>
 /// <param name="Completed">Finished, whatever the outcome.</param>
-public sealed record ProgressSummary(int Total, int Pending, int Running, int Completed);
+/// <param name="Packs">Packed executions (one Cloud Run execution working many runs' attempts) of the chunks still
+/// running; absent when none was started.</param>
+public sealed record ProgressSummary(int Total, int Pending, int Running, int Completed, PackProgress? Packs = null);
+
+/// <summary>Packed executions of a batch's running chunks.</summary>
+/// <param name="Started">Started so far.</param>
+/// <param name="Running">Started and still working runs that have not finished.</param>
+public sealed record PackProgress(int Started, int Running);
 
 /// <summary>One task's counts.</summary>
 /// <param name="Id">The task id.</param>
