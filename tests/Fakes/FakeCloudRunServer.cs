@@ -48,7 +48,8 @@ public sealed class FakeCloudRunServer : LoopbackServer
         _names = new Random(Faults.Seed + 1);
     }
 
-    /// <summary>Raised (outside the fake's lock) for each execution a <c>:run</c> creates, unless it fails without a result.</summary>
+    /// <summary>Raised (outside the fake's lock) for each execution a <c>:run</c> creates, unless it fails without a result.
+    /// A handler playing the runner of a pack plays each task but those with <see cref="FakeTask.DiesWithoutResult"/>.</summary>
     public event Action<FakeExecution>? ExecutionCreated;
 
     /// <summary>Project served.</summary>
@@ -84,6 +85,8 @@ public sealed class FakeCloudRunServer : LoopbackServer
 
     /// <summary><c>:run</c> requests accepted per minute (a sliding minute of the fake's clock); beyond it 429
     /// RESOURCE_EXHAUSTED, as the "Job run requests per minute per region" quota answers. Null: no quota.</summary>
+    /// <remarks>Refused requests do not count; no Retry-After is sent (Google's quota errors carry none), so a client
+    /// falls back to its own wait.</remarks>
     public int? RunRequestsPerMinute { get; set; }
 
     /// <summary>Executions that may be unfinished at once in this project and region; a <c>:run</c> beyond it is answered

@@ -174,12 +174,11 @@ internal static class CloudRunJson
         var completedState = completed.ValueKind == JsonValueKind.Object ? Text(completed, "state") : null;
         var executionReason = completed.ValueKind == JsonValueKind.Object ? Text(completed, "executionReason") : null;
         int? exitCode = null;
-        var attemptFailed = false;
+        var statusCode = 0;
         if (json.TryGetProperty("lastAttemptResult", out var attempt) && attempt.ValueKind == JsonValueKind.Object)
         {
             exitCode = attempt.TryGetProperty("exitCode", out _) ? Int(attempt, "exitCode") : null;
-            attemptFailed = exitCode is not (null or 0)
-                || (attempt.TryGetProperty("status", out var status) && status.ValueKind == JsonValueKind.Object && Int(status, "code") != 0);
+            statusCode = attempt.TryGetProperty("status", out var status) && status.ValueKind == JsonValueKind.Object ? Int(status, "code") : 0;
         }
 
         var start = Time(json, "startTime");
@@ -189,7 +188,10 @@ internal static class CloudRunJson
             "CONDITION_SUCCEEDED" => CloudRunTaskState.Succeeded,
             "CONDITION_FAILED" when executionReason == "CANCELLED" => CloudRunTaskState.Cancelled,
             "CONDITION_FAILED" => CloudRunTaskState.Failed,
-            _ when completion is not null => attemptFailed ? CloudRunTaskState.Failed : CloudRunTaskState.Succeeded,
+            // Without a Completed condition: google.rpc.Code 1 is CANCELLED; any other code or a non-zero exit failed.
+            _ when completion is not null => statusCode == 1 ? CloudRunTaskState.Cancelled
+                : statusCode != 0 || exitCode is not (null or 0) ? CloudRunTaskState.Failed
+                : CloudRunTaskState.Succeeded,
             _ when start is not null => CloudRunTaskState.Running,
             _ => CloudRunTaskState.Pending,
         };

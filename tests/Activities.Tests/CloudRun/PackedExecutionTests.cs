@@ -244,6 +244,26 @@ public sealed class PackedExecutionTests
     }
 
     [Fact]
+    public async Task RunExecution_StartPacing_OneTokenPerPackWhateverItsTaskCount()
+    {
+        await using var host = await GoogleTestHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Google:CloudRun:StartsPerMinute"] = "1",
+            ["Google:CloudRun:StartBurst"] = "2",
+            ["Google:CloudRun:MaxStartWait"] = "00:00:00",
+        });
+        await host.Jobs.EnsureJobAsync(Spec(parallelism: 0));
+
+        var first = await host.Jobs.RunExecutionAsync(JobId, PackEnv, TimeSpan.FromMinutes(5), taskCount: 500);
+        var second = await host.Jobs.RunExecutionAsync(JobId, PackEnv, TimeSpan.FromMinutes(5), taskCount: 500);
+        var third = await host.Jobs.RunExecutionAsync(JobId, PackEnv, TimeSpan.FromMinutes(5), taskCount: 1);
+
+        Assert.Equal((RunExecutionOutcome.Started, RunExecutionOutcome.Started, RunExecutionOutcome.Throttled), (first.Outcome, second.Outcome, third.Outcome));
+        Assert.Equal(2, host.Run.Calls("jobs.run"));
+        Assert.Equal(1_000, host.Run.Executions.Sum(e => e.TaskCount));
+    }
+
+    [Fact]
     public async Task TaskDiesWithoutResult_OnlyThoseTasksFail_ExecutionFailsOnceTheOthersEnd()
     {
         await using var host = await GoogleTestHost.StartAsync();
