@@ -32,6 +32,11 @@ public sealed class RunSettings
     /// <summary>Secret env of command jobs (e.g. a git token), in the forms of <see cref="ClaudeSecrets"/>; never the Anthropic key.</summary>
     public Dictionary<string, string> CommandSecrets { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Most attempts one Cloud Run execution works (packed executions, a task per attempt); unset keeps the
+    /// host's default (100 on Cloud Run; local runs never pack). Read at submit: a batch keeps the size it started with.</summary>
+    [Range(1, 10_000)]
+    public int? PackSize { get; set; }
+
     /// <summary>The folder <c>path</c> inputs must stay under; null refuses path inputs.</summary>
     public string? PathInputRoot { get; set; }
 

@@ -44,6 +44,13 @@ public static class FunctionsServiceCollectionExtensions
         services.AddOptions<BatchServiceOptions>()
             .Configure(o => o.Workflow = WorkflowSettings.Cloud)
             .BindConfiguration(BatchServiceOptions.Section)
+            .PostConfigure<IOptions<RunSettings>>((o, runs) =>
+            {
+                if (runs.Value.PackSize is { } packSize)
+                {
+                    o.Workflow = o.Workflow with { PackSize = packSize };
+                }
+            })
             .ValidateDataAnnotations()
             .ValidateOnStart();
 

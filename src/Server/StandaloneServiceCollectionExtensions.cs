@@ -54,8 +54,14 @@ public static class StandaloneServiceCollectionExtensions
                 o.Limits = o.Limits with { AllowHttpLoopbackWebhook = !cloud, AllowPathInputs = true };
             })
             .BindConfiguration(BatchServiceOptions.Section)
-            .PostConfigure(o =>
+            .PostConfigure<IOptions<RunSettings>>((o, runs) =>
             {
+                // Orchestration:Runs:PackSize on Cloud Run; the local runner works one attempt per process.
+                if (cloud && runs.Value.PackSize is { } packSize)
+                {
+                    o.Workflow = o.Workflow with { PackSize = packSize };
+                }
+
                 // Local runs are local processes: as many in flight as the machine carries, unless configured.
                 if (!cloud && string.IsNullOrWhiteSpace(configuration[DefaultMaxParallelRunsKey]))
                 {

@@ -26,7 +26,7 @@ public sealed class BatchOrchestrator : TaskOrchestrator<BatchInput, BatchSummar
         BatchPlan plan;
         try
         {
-            plan = await context.CallActivityAsync<BatchPlan>(nameof(PrepareBatch), new PrepareBatchInput(input.BatchId), retry);
+            plan = await context.CallActivityAsync<BatchPlan>(nameof(PrepareBatch), new PrepareBatchInput(input.BatchId, input.Settings.Packing), retry);
         }
         catch (TaskFailedException ex)
         {

@@ -30,6 +30,10 @@ public sealed class PackedRunTests
         Assert.Equal(30, rows.Items.Select(r => (r.TaskId, r.RunIndex)).Distinct().Count());
         Assert.Equal(3, h.CloudRun.Starts);
         Assert.All(h.CloudRun.Executions, e => Assert.Equal(10, e.TaskCount));
+
+        // A pack job runs its tasks at once (Cloud Run's most parallelism), under a name of its own.
+        var job = Assert.Single(h.CloudRun.Jobs.Values);
+        Assert.Equal(0, job.Parallelism);
         Assert.All(rows.Items, r => Assert.Equal(1, r.Attempts));
         Assert.All(rows.Items, r => Assert.Matches(@"/executions/[^/]+/tasks/[0-9]$", r.Execution));
         Assert.Equal(30, rows.Items.Select(r => r.Execution).Distinct().Count());

@@ -48,7 +48,7 @@ public sealed class PrepareBatch(
             var inputs = await PinInputsAsync(task, bundles, cancellationToken).ConfigureAwait(false);
             var specName = RunnerContract.SpecObject(batch.Id, stored.Nonce, task.Id);
             await WriteSpecAsync(specName, Spec(batch, task, inputs), cancellationToken).ConfigureAwait(false);
-            var jobId = await EnsureJobAsync(task, jobIds, cancellationToken).ConfigureAwait(false);
+            var jobId = await EnsureJobAsync(task, jobIds, input.Packed, cancellationToken).ConfigureAwait(false);
             tasks.Add(new TaskPlan(task.Ordinal, task.Id, task.Kind, task.N, task.MaxAttempts, task.TimeoutSeconds, jobId, options.Uri(specName)));
         }
 
@@ -188,7 +188,7 @@ public sealed class PrepareBatch(
         await objects.PutAsync(name, body, "application/json", cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<string> EnsureJobAsync(BatchTask task, Dictionary<string, string> ensured, CancellationToken cancellationToken)
+    private async Task<string> EnsureJobAsync(BatchTask task, Dictionary<string, string> ensured, bool packed, CancellationToken cancellationToken)
     {
         var options = settings.Value;
         var identities = new Dictionary<TaskKind, JobIdentity>
@@ -196,7 +196,7 @@ public sealed class PrepareBatch(
             [TaskKind.Command] = new(options.CommandServiceAccount, options.CommandSecrets),
             [TaskKind.Claude] = new(options.ClaudeServiceAccount, options.ClaudeSecrets),
         };
-        var key = JobKey.For(task, identities, RunnerContract.Version);
+        var key = JobKey.For(task, identities, RunnerContract.Version, packed ? 0 : null);
         var jobId = key.JobName(options.JobPrefix);
         if (ensured.ContainsKey(jobId))
         {
@@ -210,7 +210,7 @@ public sealed class PrepareBatch(
             ? new Dictionary<string, string>()
             : new Dictionary<string, string> { [RunnerContract.SecretNamesVariable] = string.Join(',', secrets.Keys.Order(StringComparer.Ordinal)) };
         var spec = new CloudRunJobSpec(jobId, key.Image, key.Cpu, key.Memory, key.ServiceAccount, env, secrets,
-            TimeSpan.FromHours(24), RunnerContract.JobLabels(options.JobPrefix));
+            TimeSpan.FromHours(24), RunnerContract.JobLabels(options.JobPrefix), Parallelism: packed ? 0 : 1);
         await jobs.EnsureJobAsync(spec, cancellationToken).ConfigureAwait(false);
         ensured[jobId] = jobId;
         return jobId;

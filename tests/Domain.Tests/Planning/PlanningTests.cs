@@ -94,6 +94,7 @@ public sealed class PlanningTests
         var command = JobKey.For(batch.Tasks[1], identities, "1");
         var commandAgain = JobKey.For(batch.Tasks[1] with { Id = "other", N = 99 }, identities, "1");
         var newerRunner = JobKey.For(batch.Tasks[1], identities, "2");
+        var packed = JobKey.For(batch.Tasks[1], identities, "1", parallelism: 0);
 
         Assert.Equal(command.Hash12, commandAgain.Hash12);
         Assert.NotEqual(command.Hash12, claude.Hash12);
@@ -101,6 +102,11 @@ public sealed class PlanningTests
         Assert.Matches("^orch-[0-9a-f]{12}$", command.JobName("orch"));
         // A golden value: the name must not change between releases or hosts, or jobs multiply.
         Assert.Equal("3ab0d3ca7761", command.Hash12);
+
+        // A pack job (tasks at Cloud Run's most parallelism) is a job of its own: a single-run job of the key keeps its
+        // parallelism of 1 and its name.
+        Assert.NotEqual(command.Hash12, packed.Hash12);
+        Assert.Equal(packed.Hash12, JobKey.For(batch.Tasks[1] with { Id = "other" }, identities, "1", parallelism: 0).Hash12);
     }
 
     [Fact]
