@@ -61,7 +61,8 @@ public sealed class FakeCloudRunServer : LoopbackServer
     /// <summary>Reads of a new job (or its create operation) before it is Ready.</summary>
     public int JobReadyAfterPolls { get; set; } = 1;
 
-    /// <summary>Pending executions start by themselves this long after creation (null: only by <see cref="Start"/>).</summary>
+    /// <summary>Pending executions start by themselves this long after creation (null: only by <see cref="Start"/>);
+    /// from then on each read starts pending tasks as the execution's parallelism frees room.</summary>
     public TimeSpan? AutoStartAfter { get; set; }
 
     /// <summary>Executions succeed by themselves this long after creation (null: only by <see cref="Complete"/>).</summary>
@@ -163,11 +164,11 @@ public sealed class FakeCloudRunServer : LoopbackServer
         }
     }
 
-    /// <summary>Moves a pending execution to running: starts all its pending tasks.</summary>
+    /// <summary>Moves an execution to running: starts pending tasks, as many as its parallelism leaves room for.</summary>
     /// <param name="nameOrId">Name or id.</param>
     public void Start(string nameOrId) => Mutate(nameOrId, e =>
     {
-        if (e.State == FakeExecutionState.Pending)
+        if (!e.IsTerminal)
         {
             StartTasks(e);
         }
@@ -193,7 +194,7 @@ public sealed class FakeCloudRunServer : LoopbackServer
         }
     });
 
-    /// <summary>Starts one pending task of an execution.</summary>
+    /// <summary>Starts one pending task of an execution (whatever its parallelism: the test decides).</summary>
     /// <param name="nameOrId">Name or id.</param>
     /// <param name="index">Task index.</param>
     public void StartTask(string nameOrId, int index) => Mutate(nameOrId, e =>
@@ -266,10 +267,12 @@ public sealed class FakeCloudRunServer : LoopbackServer
 
     private static string Count(int value) => value.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>Starts pending tasks in index order while fewer than the parallelism run (0: all). Call under the lock.</summary>
     private void StartTasks(FakeExecution e)
     {
         var now = Time.GetUtcNow();
-        foreach (var task in e.Tasks)
+        var room = e.Parallelism == 0 ? e.TaskCount : e.Parallelism - e.CountOf(FakeExecutionState.Running);
+        foreach (var task in e.Tasks.Where(t => t.State == FakeExecutionState.Pending).Take(Math.Max(0, room)).ToList())
         {
             task.Start(now);
         }

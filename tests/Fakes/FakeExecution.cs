@@ -42,7 +42,8 @@ public sealed class FakeExecution
     /// <summary>Tasks of the execution (<c>overrides.taskCount</c>, else the job's).</summary>
     public int TaskCount { get; }
 
-    /// <summary>The job template's parallelism (0: the most Cloud Run allows). Reported only: the fake starts every task at once.</summary>
+    /// <summary>The job template's parallelism (0: no limit in the fake): how many tasks <see cref="FakeCloudRunServer.Start"/> and
+    /// auto-start keep running at once.</summary>
     public int Parallelism { get; }
 
     /// <summary>The tasks by index.</summary>

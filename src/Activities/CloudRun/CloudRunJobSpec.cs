@@ -20,7 +20,10 @@ namespace Orchestration.Activities.CloudRun;
 /// <param name="MaxRetries">Task retries by Cloud Run: 0, since attempts belong to the orchestrator.</param>
 /// <param name="Parallelism">Tasks of one execution that run at once (<c>template.parallelism</c>; Cloud Run has no
 /// per-execution override): 1 for single-run jobs (the default, as every job was created so far), K for a pack
-/// job, 0 for the most Cloud Run allows.</param>
+/// job, 0 for the most Cloud Run allows. The job's own task count stays 1 (a start without a task count runs one
+/// task); Cloud Run's docs ask for a parallelism no larger than the task count, and whether the API refuses a larger
+/// one is unconfirmed, so a pack job is safest with 0, which runs every task of a pack at once up to the region's
+/// quota.</param>
 public sealed record CloudRunJobSpec(
     string JobId,
     string Image,

@@ -174,6 +174,28 @@ public sealed class PackedExecutionTests
     }
 
     [Fact]
+    public async Task AutoStart_Parallelism2_AtMostTwoTasksRunAtOnce_NextStartsWhenOneEnds()
+    {
+        var clock = Clock();
+        await using var host = await GoogleTestHost.StartAsync(fakeTime: clock);
+        host.Run.AutoStartAfter = TimeSpan.FromSeconds(5);
+        await host.Jobs.EnsureJobAsync(Spec(parallelism: 2));
+        var name = (await host.Jobs.RunExecutionAsync(JobId, PackEnv, TimeSpan.FromMinutes(5), taskCount: 5)).ExecutionName!;
+
+        clock.Advance(TimeSpan.FromSeconds(5));
+        var two = await host.Jobs.GetExecutionAsync(name);
+        host.Run.CompleteTask(name, 0);
+        var refilled = await host.Jobs.GetExecutionAsync(name);
+        var tasks = (await host.Jobs.ListTasksAsync(name)).Items;
+
+        Assert.Equal((2, 0), (two!.RunningCount, two.SucceededCount));
+        Assert.Equal((2, 1), (refilled!.RunningCount, refilled.SucceededCount));
+        Assert.Equal(
+            [CloudRunTaskState.Succeeded, CloudRunTaskState.Running, CloudRunTaskState.Running, CloudRunTaskState.Pending, CloudRunTaskState.Pending],
+            tasks.Select(t => t.State));
+    }
+
+    [Fact]
     public async Task ListTasks_ExecutionGone_EmptyPage()
     {
         await using var host = await GoogleTestHost.StartAsync();
