@@ -46,8 +46,11 @@ public sealed class CloudModeTests : IDisposable
         Assert.Equal(HttpStatusCode.Accepted, submit.StatusCode);
         Assert.Equal("completed", status);
         Assert.Equal(3, results.RootElement.GetProperty("total").GetProperty("passed").GetInt32());
-        Assert.Equal(3, run.Executions.Count);
-        Assert.All(run.Executions, e => Assert.StartsWith("gs://cloud-bucket/runs/cloudy/", e.Environment["RUN_PREFIX"], StringComparison.Ordinal));
+        // Cloud mode packs: the three runs' attempts are the three tasks of one execution, named by its manifest.
+        var pack = Assert.Single(run.Executions);
+        Assert.Equal(3, pack.TaskCount);
+        Assert.Matches("^gs://cloud-bucket/runs/cloudy/[^/]+/_packs/c0-p0/manifest.tsv$", pack.Environment[PackManifest.Variable]);
+        Assert.All(pack.Tasks, t => Assert.Equal(FakeExecutionState.Succeeded, t.State));
         Assert.Contains(gcs.Objects, o => o.Name.StartsWith("runs/cloudy/", StringComparison.Ordinal) && o.Name.EndsWith("/t/spec.json", StringComparison.Ordinal));
         Assert.False(Directory.Exists(Path.Combine(_data, "executions")) && Directory.EnumerateFileSystemEntries(Path.Combine(_data, "executions")).Any(), "no local process in cloud mode");
     }
@@ -63,14 +66,31 @@ public sealed class CloudModeTests : IDisposable
         Assert.Contains("Google:Storage:Bucket", stdout + stderr, StringComparison.Ordinal);
     }
 
-    // The runner's part: claim, result.json, then the execution ends.
+    // The runner's part, per task of a packed execution (its manifest line) or for the one attempt of an execution of
+    // its own: claim, result.json, then the task (or the execution) ends.
     private static void PlayRunner(FakeGcsServer gcs, FakeCloudRunServer run, FakeExecution execution)
     {
-        var prefix = execution.Environment["RUN_PREFIX"]["gs://cloud-bucket/".Length..];
+        if (execution.Environment.TryGetValue(PackManifest.Variable, out var manifest))
+        {
+            foreach (var entry in PackManifest.Parse(Encoding.UTF8.GetString(gcs.Get(PackManifest.ObjectName(manifest))!.Data)))
+            {
+                Work(gcs, execution, entry.Prefix, entry.TaskIndex);
+                run.CompleteTask(execution.Name, entry.TaskIndex);
+            }
+
+            return;
+        }
+
+        Work(gcs, execution, PackManifest.ObjectName(execution.Environment["RUN_PREFIX"]), null);
+        run.Complete(execution.Name, succeeded: true);
+    }
+
+    private static void Work(FakeGcsServer gcs, FakeExecution execution, string prefix, int? taskIndex)
+    {
         var now = DateTimeOffset.UtcNow.ToString("O");
-        gcs.PutText(prefix + "claim", $$"""{"execution": "{{execution.Id}}", "startedAt": "{{now}}"}""");
+        var task = taskIndex is { } index ? $", \"taskIndex\": {index}" : "";
+        gcs.PutText(prefix + "claim", $$"""{"execution": "{{execution.Id}}"{{task}}, "startedAt": "{{now}}"}""");
         gcs.PutText(prefix + "response.txt", "ok");
         gcs.PutText(prefix + "result.json", $$"""{"exitCode": 0, "termination": "none", "startedAt": "{{now}}", "endedAt": "{{now}}", "runnerVersion": "1"}""");
-        run.Complete(execution.Name, succeeded: true);
     }
 }

@@ -3,8 +3,10 @@ using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orchestration.Activities.Contracts;
+using Orchestration.Activities.Storage;
 using Orchestration.Activities.Stores;
 using Orchestration.Adapters.Google;
+using Orchestration.Adapters.Storage;
 using Orchestration.Domain;
 using Orchestration.Domain.Judging;
 using Orchestration.Fakes;
@@ -102,6 +104,151 @@ public sealed class FaultInjectionTests
         Console.WriteLine($"500 runs, {retries} retries ({(double)retries / rows.Count:F2} per run), {run.Executions.Count} executions, " +
             $"{run.TotalCalls} Cloud Run calls, {gcs.TotalCalls} GCS calls, errored {summary.Errored}, {_expired} executions expired (404) after ending");
         Assert.True(_expired > 0, "some executions must be gone (404) when polled");
+    }
+
+    // Packed executions under faults: packs of 50; a fifth of tasks die without a result, a fifth of :runs are
+    // ambiguous (created, then 503), a fifth start twice, 429s; and the first StartPack of every pack ends right after
+    // writing its manifest (as a host dying between the manifest and the start would end it): the repeat finds the
+    // manifest and starts the pack. Every run judged right and counted once; each attempt worked by at most one task.
+    [Fact]
+    public async Task Batch_PackedWithTaskDeathsAmbiguousAndDuplicateStarts_EveryRunJudgedOnce()
+    {
+        await using var gcs = new FakeGcsServer("test-bucket") { RequiredBearerToken = Token };
+        await using var run = new FakeCloudRunServer("p", "r") { RequiredBearerToken = Token };
+        await gcs.StartAsync();
+        await run.StartAsync();
+        var worked = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        var manifestsCrashed = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        WorkflowHarness? harness = null;
+        run.ExecutionCreated += execution =>
+        {
+            var working = harness!.RunnerWorking();
+            _ = Task.Run(async () =>
+            {
+                using (working)
+                {
+                    await PlayPackAsync(harness, run, execution, worked);
+                }
+            });
+        };
+
+        await using var h = harness = await WorkflowHarness.StartAsync(EngineKind.Embedded, ports: s =>
+        {
+            // Registered before the GCS store's own registration, which only fills an empty slot.
+            s.AddSingleton<IObjectStore>(sp => new HookedObjectStore(sp.GetRequiredService<GcsObjectStore>(), (_, _) => Task.CompletedTask, (name, put) =>
+            {
+                if (name.EndsWith("/manifest.tsv", StringComparison.Ordinal) && manifestsCrashed.TryAdd(name, true))
+                {
+                    throw new IOException($"The host went away after writing {name}.");
+                }
+            }));
+            Google(s, gcs, run);
+        });
+        run.Faults.Seed = 11;
+        run.Faults.ThrottleFraction = 0.05;
+        run.TaskDiesWithoutResultFraction = 0.2;
+        run.DuplicateRunFraction = 0.2;
+        run.AmbiguousRunFraction = 0.2;
+        gcs.Faults.Seed = 12;
+        gcs.Faults.UnavailableFraction = 0.05;
+
+        var id = await h.SubmitAsync("""
+            {"id": "packed-faults", "maxParallelRuns": 500, "tasks": [
+              {"id": "pass", "n": 250, "command": "true", "maxAttempts": 5},
+              {"id": "odd-fails", "n": 250, "command": "test", "maxAttempts": 5}]}
+            """, WorkflowHarness.FastSettings with
+        {
+            PackSize = 50,
+            PackGatherSeconds = 1,
+            Polling = WorkflowHarness.FastSettings.Polling with { StartGrace = TimeSpan.FromSeconds(20) },
+        });
+        var summary = (await h.WaitAsync(id, 600)).ReadOutputAs<BatchSummary>()!;
+        var rows = new List<RunRow>();
+        string? token = null;
+        do
+        {
+            var page = await h.Results.QueryRunsAsync(new RunQuery(id, PageSize: 1000, ContinuationToken: token));
+            rows.AddRange(page.Items);
+            token = page.ContinuationToken;
+        }
+        while (token is not null);
+
+        Assert.Equal(BatchStatus.Completed, summary.Status);
+        Assert.Equal(500, rows.Count);
+        Assert.Equal(500, rows.Select(r => (r.TaskId, r.RunIndex)).Distinct().Count());
+        foreach (var row in rows)
+        {
+            if (row.Outcome == RunOutcome.Errored)
+            {
+                Assert.Equal(5, row.Attempts);
+                Assert.All(row.AttemptLog.Take(4), a => Assert.Equal("lost", a.Result));
+                continue;
+            }
+
+            var expected = row.TaskId == "odd-fails" && row.RunIndex % 2 == 1 ? RunOutcome.Failed : RunOutcome.Passed;
+            Assert.Equal(expected, row.Outcome);
+            Assert.Equal(1, worked[$"{row.TaskId}/{row.RunIndex}/a{row.Attempts}"]);
+            Assert.Matches("/tasks/[0-9]+$", row.Execution);
+        }
+
+        // The claim lets at most one task work on an attempt, duplicate packs and repeated starts included.
+        Assert.All(worked, w => Assert.Equal(1, w.Value));
+        var retries = rows.Sum(r => r.Attempts - 1);
+        var packs = run.Executions.Where(e => !e.IsDuplicate).ToList();
+        Assert.True(retries > 0, "a fifth of tasks dying must cost retries");
+        Assert.True(manifestsCrashed.Count > 0, "starts ended right after their manifest");
+        Assert.All(run.Executions, e => Assert.True(e.TaskCount <= 50, $"{e.Name} has {e.TaskCount} tasks"));
+        Assert.True(packs.Count < 100, $"{packs.Count} packs for 500 runs and {retries} retries");
+        var startedTwice = run.Executions.GroupBy(e => e.Environment[PackManifest.Variable]).Count(g => g.Count() > 1);
+        Assert.True(startedTwice > 0, "some packs ran twice (a duplicated or an ambiguous :run)");
+        Console.WriteLine($"packed: 500 runs, {retries} retries, {run.Executions.Count} executions ({packs.Count} packs started, {startedTwice} of them twice), " +
+            $"{manifestsCrashed.Count} starts ended after their manifest, {run.TotalCalls} Cloud Run calls, errored {summary.Errored}");
+    }
+
+    // The runner's part for each task of a pack but the ones the fake kills: its manifest line's attempt; claim
+    // (create-if-absent, naming execution and task), then the work and result.json. A task that loses the claim to
+    // another task or execution ends quietly; so does one whose attempt carries a cancel marker.
+    private static async Task PlayPackAsync(WorkflowHarness h, FakeCloudRunServer run, FakeExecution execution, ConcurrentDictionary<string, int> worked)
+    {
+        var store = h.Objects;
+        IReadOnlyList<PackManifest.Entry> entries;
+        await using (var manifest = await store.GetAsync(PackManifest.ObjectName(execution.Environment[PackManifest.Variable])))
+        {
+            entries = PackManifest.Parse(Encoding.UTF8.GetString(await manifest!.ReadAllBytesAsync()));
+        }
+
+        foreach (var task in execution.Tasks.Where(t => !t.DiesWithoutResult))
+        {
+            var entry = entries[task.Index];
+            var prefix = entry.Prefix;
+            var parts = prefix.TrimEnd('/').Split('/');
+            var (name, index, attempt) = (parts[3], int.Parse(parts[4], System.Globalization.CultureInfo.InvariantCulture), parts[5]);
+            var claimText = $$"""{"execution": "{{execution.Id}}", "taskIndex": {{task.Index}}, "startedAt": "{{h.Time.GetUtcNow():O}}"}""";
+            var claim = await store.PutIfAbsentAsync(prefix + "claim", Text(claimText));
+            if (!claim.Created)
+            {
+                await using var existing = await store.GetAsync(prefix + "claim");
+                using var owner = System.Text.Json.JsonDocument.Parse(await existing!.ReadAllBytesAsync());
+                if (owner.RootElement.GetProperty("execution").GetString() != execution.Id || owner.RootElement.GetProperty("taskIndex").GetInt32() != task.Index)
+                {
+                    run.CompleteTask(execution.Name, task.Index);
+                    continue;
+                }
+            }
+
+            if (await store.GetMetadataAsync(prefix + "cancel") is not null)
+            {
+                run.CompleteTask(execution.Name, task.Index);
+                continue;
+            }
+
+            worked.AddOrUpdate($"{name}/{index}/{attempt}", 1, (_, n) => n + 1);
+            var exit = name == "odd-fails" && index % 2 == 1 ? 1 : 0;
+            var now = h.Time.GetUtcNow().ToString("O");
+            await store.PutAsync(prefix + "response.txt", Text("done"));
+            await store.PutAsync(prefix + "result.json", Text($$"""{"exitCode": {{exit}}, "termination": "none", "startedAt": "{{now}}", "endedAt": "{{now}}", "runnerVersion": "1", "taskIndex": {{task.Index}}}"""));
+            run.CompleteTask(execution.Name, task.Index);
+        }
     }
 
     private static void Google(IServiceCollection services, FakeGcsServer gcs, FakeCloudRunServer run)

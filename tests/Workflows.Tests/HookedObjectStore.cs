@@ -3,11 +3,17 @@ using Orchestration.Activities.Storage;
 namespace Orchestration.Workflows.Tests;
 
 /// <summary>An object store that runs a test's hook before each delete by prefix (a purge's object step), so a
-/// test can hold a purge at that point, e.g. to stop the host under it.</summary>
-public sealed class HookedObjectStore(IObjectStore inner, Func<string, CancellationToken, Task> beforeDeleteByPrefix) : IObjectStore
+/// test can hold a purge at that point, e.g. to stop the host under it; and, when given, one after each create-if-absent
+/// (which may throw, as a host dying right after the write would end the step).</summary>
+public sealed class HookedObjectStore(
+    IObjectStore inner, Func<string, CancellationToken, Task> beforeDeleteByPrefix, Action<string, PutIfAbsentResult>? afterPutIfAbsent = null) : IObjectStore
 {
-    public Task<PutIfAbsentResult> PutIfAbsentAsync(string name, Stream content, string? contentType = null, CancellationToken cancellationToken = default) =>
-        inner.PutIfAbsentAsync(name, content, contentType, cancellationToken);
+    public async Task<PutIfAbsentResult> PutIfAbsentAsync(string name, Stream content, string? contentType = null, CancellationToken cancellationToken = default)
+    {
+        var result = await inner.PutIfAbsentAsync(name, content, contentType, cancellationToken);
+        afterPutIfAbsent?.Invoke(name, result);
+        return result;
+    }
 
     public Task<ObjectMetadata> PutAsync(string name, Stream content, string? contentType = null, CancellationToken cancellationToken = default) =>
         inner.PutAsync(name, content, contentType, cancellationToken);

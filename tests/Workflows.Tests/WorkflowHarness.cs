@@ -244,14 +244,13 @@ public sealed partial class WorkflowHarness : IAsyncDisposable
 
     private async Task OnStartedAsync(CloudRunExecution execution)
     {
-        if (execution.Environment.TryGetValue("RUN_PACK_MANIFEST_URI", out var manifestUri))
+        if (execution.Environment.TryGetValue(PackManifest.Variable, out var manifestUri))
         {
             // A packed execution: a scripted runner per task, each on its manifest line's attempt.
-            await using var manifest = await Objects.GetAsync(manifestUri["gs://test-bucket/".Length..]) ?? throw new InvalidOperationException($"{manifestUri} is missing");
-            var lines = Encoding.UTF8.GetString(await manifest.ReadAllBytesAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            for (var i = 0; i < lines.Length; i++)
+            await using var manifest = await Objects.GetAsync(PackManifest.ObjectName(manifestUri)) ?? throw new InvalidOperationException($"{manifestUri} is missing");
+            foreach (var entry in PackManifest.Parse(Encoding.UTF8.GetString(await manifest.ReadAllBytesAsync())))
             {
-                Play(Call(execution, lines[i].Split('\t')[3], i));
+                Play(Call(execution, entry.PrefixUri, entry.TaskIndex));
             }
 
             return;
