@@ -216,9 +216,9 @@ public sealed partial class WorkflowHarness : IAsyncDisposable
     };
 
     /// <summary>Stores a batch and schedules its orchestration, as the batch service does.</summary>
-    public async Task<string> SubmitAsync(string json, WorkflowSettings? settings = null)
+    public async Task<string> SubmitAsync(string json, WorkflowSettings? settings = null, BatchLimits? limits = null)
     {
-        var intake = BatchIntake.Read(Encoding.UTF8.GetBytes(json), new BatchLimits(), new BatchDefaults(), () => "generated");
+        var intake = BatchIntake.Read(Encoding.UTF8.GetBytes(json), limits ?? new BatchLimits(), new BatchDefaults(), () => "generated");
         Assert.True(intake.IsValid, string.Join("\n", intake.Problems));
         var now = Time.GetUtcNow();
         await Batches.InsertIfAbsentAsync(new StoredBatch(intake.Batch.Id, intake.Hash, "n1", BatchStatus.Pending, null, now, now, intake.Batch.TotalRuns, CanonicalJson.Serialize(intake.Batch)));
