@@ -60,7 +60,32 @@ public static partial class CloudRunSchema
             }
         }
 
-        return Duration(overrides["timeout"], "overrides.timeout");
+        return TaskCount(overrides["taskCount"]) ?? Duration(overrides["timeout"], "overrides.timeout");
+    }
+
+    /// <summary>Most tasks one execution may hold.</summary>
+    public const int MaxTaskCount = 10_000;
+
+    /// <summary>An int32 field's value: a JSON number, or its decimal string as proto3 JSON allows; null when neither.</summary>
+    /// <param name="value">The field.</param>
+    /// <returns>The value, or null.</returns>
+    public static int? Int32(JsonNode? value) =>
+        value is JsonValue number && number.TryGetValue<int>(out var n) ? n
+        : value is JsonValue text && text.TryGetValue<string>(out var s) && int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed) ? parsed
+        : null;
+
+    /// <summary><c>overrides.task_count</c>: an int32 (a JSON number, or its decimal string as proto3 JSON allows) of 1-10000.</summary>
+    private static string? TaskCount(JsonNode? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var count = Int32(value);
+        return count is null ? $"Invalid value at 'overrides.task_count' (TYPE_INT32), {value.ToJsonString()}."
+            : count is < 1 or > MaxTaskCount ? $"overrides.task_count must be 1-{MaxTaskCount} (got {count})."
+            : null;
     }
 
     private static string? ExecutionTemplate(JsonObject template)

@@ -13,11 +13,15 @@ namespace Orchestration.Fakes;
 /// </summary>
 /// <remarks>
 /// Executions move through states by the test (<see cref="Start"/>, <see cref="Complete"/>,
-/// <see cref="Expire"/>) or by timing (<see cref="AutoStartAfter"/>, <see cref="AutoCompleteAfter"/>,
-/// <see cref="ExecutionRetention"/>). <see cref="ExecutionCreated"/> lets a test play the runner.
+/// <see cref="Expire"/>, or task by task with <see cref="StartTask"/> and <see cref="CompleteTask"/>) or by
+/// timing (<see cref="AutoStartAfter"/>, <see cref="AutoCompleteAfter"/>, <see cref="ExecutionRetention"/>).
+/// <see cref="ExecutionCreated"/> lets a test play the runner. An execution has <c>overrides.taskCount</c>
+/// tasks (else the job's); its state and counts follow its tasks (see <see cref="FakeExecution"/>).
+/// Optional limits answer 429 RESOURCE_EXHAUSTED as Cloud Run does: <see cref="RunRequestsPerMinute"/> and
+/// <see cref="MaxRunningExecutions"/>.
 /// Endpoint names: <c>jobs.create</c>, <c>jobs.get</c>, <c>jobs.list</c>, <c>jobs.delete</c>,
 /// <c>jobs.run</c>, <c>executions.get</c>, <c>executions.list</c>, <c>executions.cancel</c>,
-/// <c>operations.get</c>.
+/// <c>tasks.list</c>, <c>operations.get</c>.
 /// </remarks>
 public sealed class FakeCloudRunServer : LoopbackServer
 {
@@ -28,6 +32,8 @@ public sealed class FakeCloudRunServer : LoopbackServer
     private readonly Dictionary<string, FakeJob> _jobs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FakeExecution> _executions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FakeOperation> _operations = new(StringComparer.Ordinal);
+    private readonly Queue<DateTimeOffset> _acceptedRuns = new();
+    private JsonObject? _lastRunBody;
     private readonly Random _names;
 
     /// <summary>Creates the fake (call <see cref="LoopbackServer.StartAsync"/>).</summary>
@@ -42,7 +48,8 @@ public sealed class FakeCloudRunServer : LoopbackServer
         _names = new Random(Faults.Seed + 1);
     }
 
-    /// <summary>Raised (outside the fake's lock) for each execution a <c>:run</c> creates, unless it fails without a result.</summary>
+    /// <summary>Raised (outside the fake's lock) for each execution a <c>:run</c> creates, unless it fails without a result.
+    /// A handler playing the runner of a pack plays each task but those with <see cref="FakeTask.DiesWithoutResult"/>.</summary>
     public event Action<FakeExecution>? ExecutionCreated;
 
     /// <summary>Project served.</summary>
@@ -54,7 +61,8 @@ public sealed class FakeCloudRunServer : LoopbackServer
     /// <summary>Reads of a new job (or its create operation) before it is Ready.</summary>
     public int JobReadyAfterPolls { get; set; } = 1;
 
-    /// <summary>Pending executions start by themselves this long after creation (null: only by <see cref="Start"/>).</summary>
+    /// <summary>Pending executions start by themselves this long after creation (null: only by <see cref="Start"/>);
+    /// from then on each read starts pending tasks as the execution's parallelism frees room.</summary>
     public TimeSpan? AutoStartAfter { get; set; }
 
     /// <summary>Executions succeed by themselves this long after creation (null: only by <see cref="Complete"/>).</summary>
@@ -72,11 +80,40 @@ public sealed class FakeCloudRunServer : LoopbackServer
     /// <summary>Fraction of <c>:run</c> calls that create the execution and then answer 503 (an ambiguous failure).</summary>
     public double AmbiguousRunFraction { get; set; }
 
+    /// <summary>Fraction of tasks that fail (exit code 1) without their runner doing anything; the others of their execution carry on.</summary>
+    /// <remarks>Rolled per task only when above 0, so the other faults' seeded decisions stay what they were.</remarks>
+    public double TaskDiesWithoutResultFraction { get; set; }
+
+    /// <summary><c>:run</c> requests accepted per minute (a sliding minute of the fake's clock); beyond it 429
+    /// RESOURCE_EXHAUSTED, as the "Job run requests per minute per region" quota answers. Null: no quota.</summary>
+    /// <remarks>Refused requests do not count; no Retry-After is sent (Google's quota errors carry none), so a client
+    /// falls back to its own wait.</remarks>
+    public int? RunRequestsPerMinute { get; set; }
+
+    /// <summary>Executions that may be unfinished at once in this project and region; a <c>:run</c> beyond it is answered
+    /// 429 RESOURCE_EXHAUSTED naming the limit. Null: no limit; Cloud Run's is <see cref="CloudRunRunningExecutionsLimit"/>.</summary>
+    public int? MaxRunningExecutions { get; set; }
+
+    /// <summary>Cloud Run's limit of running job executions per project and region.</summary>
+    public const int CloudRunRunningExecutionsLimit = 1_000;
+
     /// <summary>Completed executions a job keeps; older ones are deleted (404), as Cloud Run keeps the last 1,000.</summary>
     public int RetainedExecutionsPerJob { get; set; } = 1_000;
 
     /// <summary>Largest page a listing returns.</summary>
     public int MaxPageSize { get; set; } = 100;
+
+    /// <summary>The body of the last <c>:run</c> request that reached the handler (what the adapter sent), or null.</summary>
+    public JsonObject? LastRunBody
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return (JsonObject?)_lastRunBody?.DeepClone();
+            }
+        }
+    }
 
     /// <summary>Resource name prefix <c>projects/P/locations/R</c>.</summary>
     public string Parent => $"projects/{Project}/locations/{Region}";
@@ -127,18 +164,17 @@ public sealed class FakeCloudRunServer : LoopbackServer
         }
     }
 
-    /// <summary>Moves a pending execution to running.</summary>
+    /// <summary>Moves an execution to running: starts pending tasks, as many as its parallelism leaves room for.</summary>
     /// <param name="nameOrId">Name or id.</param>
     public void Start(string nameOrId) => Mutate(nameOrId, e =>
     {
-        if (e.State == FakeExecutionState.Pending)
+        if (!e.IsTerminal)
         {
-            e.State = FakeExecutionState.Running;
-            e.StartTime = Time.GetUtcNow();
+            StartTasks(e);
         }
     });
 
-    /// <summary>Completes an execution (starting it first if needed).</summary>
+    /// <summary>Completes an execution (starting it first if needed): every unfinished task ends as asked.</summary>
     /// <param name="nameOrId">Name or id.</param>
     /// <param name="succeeded">Success, or failure with a non-zero exit code.</param>
     /// <param name="message">Failure message.</param>
@@ -146,13 +182,60 @@ public sealed class FakeCloudRunServer : LoopbackServer
     {
         if (!e.IsTerminal)
         {
-            Finish(e, succeeded ? FakeExecutionState.Succeeded : FakeExecutionState.Failed, succeeded ? null : message ?? $"Task {e.Id}-0 failed with exit code: 1.");
+            var now = Time.GetUtcNow();
+            foreach (var task in e.Tasks)
+            {
+                task.End(
+                    succeeded ? FakeExecutionState.Succeeded : FakeExecutionState.Failed, succeeded ? 0 : 1,
+                    succeeded ? null : message ?? $"Task {e.Id}-{task.Index} failed with exit code: 1.", now);
+            }
+
+            e.Settle(now);
+        }
+    });
+
+    /// <summary>Starts one pending task of an execution (whatever its parallelism: the test decides).</summary>
+    /// <param name="nameOrId">Name or id.</param>
+    /// <param name="index">Task index.</param>
+    public void StartTask(string nameOrId, int index) => Mutate(nameOrId, e =>
+    {
+        if (!e.IsTerminal)
+        {
+            e.Tasks[index].Start(Time.GetUtcNow());
+            e.Settle(Time.GetUtcNow());
+        }
+    });
+
+    /// <summary>Ends one task of an execution (starting it first if needed); the execution ends when its last task does.</summary>
+    /// <param name="nameOrId">Name or id.</param>
+    /// <param name="index">Task index.</param>
+    /// <param name="exitCode">0 for success; anything else fails the task.</param>
+    /// <param name="message">Failure message.</param>
+    public void CompleteTask(string nameOrId, int index, int exitCode = 0, string? message = null) => Mutate(nameOrId, e =>
+    {
+        if (!e.IsTerminal)
+        {
+            var now = Time.GetUtcNow();
+            e.Tasks[index].End(
+                exitCode == 0 ? FakeExecutionState.Succeeded : FakeExecutionState.Failed, exitCode,
+                exitCode == 0 ? null : message ?? $"Task {e.Id}-{index} failed with exit code: {exitCode}.", now);
+            e.Settle(now);
         }
     });
 
     /// <summary>Drops an execution as retention does: it answers 404 from now on.</summary>
     /// <param name="nameOrId">Name or id.</param>
     public void Expire(string nameOrId) => Mutate(nameOrId, e => e.Expired = true);
+
+    /// <summary>Executions not yet terminal (timing rules applied first), as the running-executions limit counts them.</summary>
+    /// <returns>How many.</returns>
+    public int RunningExecutionCount()
+    {
+        lock (_lock)
+        {
+            return UnfinishedCount();
+        }
+    }
 
     /// <inheritdoc />
     protected override async Task HandleAsync(HttpContext context, IReadOnlyList<string> path, IReadOnlyDictionary<string, string> query)
@@ -173,6 +256,7 @@ public sealed class FakeCloudRunServer : LoopbackServer
             ("POST", ["jobs", var run]) when run.EndsWith(":run", StringComparison.Ordinal) => Serve(context, "jobs.run", () => RunAsync(context, run[..^4])),
             ("GET", ["jobs", var job, "executions"]) => Serve(context, "executions.list", () => ListExecutionsAsync(context, job, query)),
             ("GET", ["jobs", var job, "executions", var id]) => Serve(context, "executions.get", () => GetExecutionAsync(context, job, id)),
+            ("GET", ["jobs", var job, "executions", var id, "tasks"]) => Serve(context, "tasks.list", () => ListTasksAsync(context, job, id, query)),
             ("POST", ["jobs", var job, "executions", var cancel]) when cancel.EndsWith(":cancel", StringComparison.Ordinal) =>
                 Serve(context, "executions.cancel", () => CancelAsync(context, job, cancel[..^7])),
             ("GET", ["operations", var id]) => Serve(context, "operations.get", () => GetOperationAsync(context, id)),
@@ -183,13 +267,60 @@ public sealed class FakeCloudRunServer : LoopbackServer
 
     private static string Count(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private void Finish(FakeExecution e, FakeExecutionState state, string? message)
+    /// <summary>Starts pending tasks in index order while fewer than the parallelism run (0: all). Call under the lock.</summary>
+    private void StartTasks(FakeExecution e)
     {
         var now = Time.GetUtcNow();
-        e.StartTime ??= now;
-        e.State = state;
-        e.Message = message;
-        e.CompletionTime = now;
+        var room = e.Parallelism == 0 ? e.TaskCount : e.Parallelism - e.CountOf(FakeExecutionState.Running);
+        foreach (var task in e.Tasks.Where(t => t.State == FakeExecutionState.Pending).Take(Math.Max(0, room)).ToList())
+        {
+            task.Start(now);
+        }
+
+        e.Settle(now);
+    }
+
+    /// <summary>Unfinished executions after the timing rules. Call under the lock.</summary>
+    private int UnfinishedCount()
+    {
+        var count = 0;
+        foreach (var e in _executions.Values.Where(e => !e.IsTerminal))
+        {
+            Advance(e);
+            count += e.IsTerminal ? 0 : 1;
+        }
+
+        return count;
+    }
+
+    /// <summary>The quota or limit a <c>:run</c> now would exceed, or null (counting it when accepted). Call under the lock.</summary>
+    private string? RefuseRun()
+    {
+        var now = Time.GetUtcNow();
+        if (RunRequestsPerMinute is { } quota)
+        {
+            while (_acceptedRuns.Count > 0 && now - _acceptedRuns.Peek() >= TimeSpan.FromMinutes(1))
+            {
+                _acceptedRuns.Dequeue();
+            }
+
+            if (_acceptedRuns.Count >= quota)
+            {
+                return $"Quota exceeded for quota metric 'Job run requests' and limit 'Job run requests per minute per region' of service 'run.googleapis.com' for consumer 'project:{Project}' (limit {quota}).";
+            }
+        }
+
+        if (MaxRunningExecutions is { } limit && UnfinishedCount() >= limit)
+        {
+            return $"Quota exceeded: limit 'Running job executions per project per region' of {limit} reached in region '{Region}' of project '{Project}'.";
+        }
+
+        if (RunRequestsPerMinute is not null)
+        {
+            _acceptedRuns.Enqueue(now);
+        }
+
+        return null;
     }
 
     private async Task Serve(HttpContext context, string endpoint, Func<Task> handler)
@@ -214,25 +345,29 @@ public sealed class FakeCloudRunServer : LoopbackServer
     private void Advance(FakeExecution e)
     {
         var now = Time.GetUtcNow();
-        if (!e.IsTerminal && e.FailsWithoutResult)
+        if (!e.IsTerminal)
         {
-            e.StartTime ??= now;
-            e.State = FakeExecutionState.Failed;
-            e.Message = $"Task {e.Id}-0 failed with exit code: 1 and message: runner failed before writing a result.";
-            e.CompletionTime = now;
+            foreach (var task in e.Tasks.Where(t => e.FailsWithoutResult || t.DiesWithoutResult))
+            {
+                task.End(FakeExecutionState.Failed, 1, $"Task {e.Id}-{task.Index} failed with exit code: 1 and message: runner failed before writing a result.", now);
+            }
+
+            e.Settle(now);
         }
 
-        if (e.State == FakeExecutionState.Pending && AutoStartAfter is { } start && now - e.CreateTime >= start)
+        if (!e.IsTerminal && AutoStartAfter is { } start && now - e.CreateTime >= start)
         {
-            e.State = FakeExecutionState.Running;
-            e.StartTime = now;
+            StartTasks(e);
         }
 
         if (!e.IsTerminal && AutoCompleteAfter is { } complete && now - e.CreateTime >= complete)
         {
-            e.StartTime ??= now;
-            e.State = FakeExecutionState.Succeeded;
-            e.CompletionTime = now;
+            foreach (var task in e.Tasks)
+            {
+                task.End(FakeExecutionState.Succeeded, 0, null, now);
+            }
+
+            e.Settle(now);
         }
 
         if (e.IsTerminal && ExecutionRetention is { } keep && e.CompletionTime is { } done && now - done >= keep)
@@ -347,9 +482,11 @@ public sealed class FakeCloudRunServer : LoopbackServer
         var ambiguous = Roll() < AmbiguousRunFraction;
         var duplicate = Roll() < DuplicateRunFraction;
         string? invalid = null;
+        string? refused = null;
         lock (_lock)
         {
-            if (_jobs.TryGetValue(jobId, out var job) && (invalid = CloudRunSchema.Run(body, job.Body)) is null)
+            _lastRunBody = body?.DeepClone() as JsonObject;
+            if (_jobs.TryGetValue(jobId, out var job) && (invalid = CloudRunSchema.Run(body, job.Body)) is null && (refused = RefuseRun()) is null)
             {
                 var container = job.Body["template"]?["template"]?["containers"]?[0];
                 foreach (var variable in container?["env"]?.AsArray() ?? [])
@@ -366,10 +503,14 @@ public sealed class FakeCloudRunServer : LoopbackServer
                 }
 
                 var timeout = overrides?["timeout"]?.GetValue<string>() ?? job.Body["template"]?["template"]?["timeout"]?.GetValue<string>() ?? "600s";
+                var taskCount = CloudRunSchema.Int32(overrides?["taskCount"]) ?? CloudRunSchema.Int32(job.Body["template"]?["taskCount"]) ?? 1;
+                var parallelism = CloudRunSchema.Int32(job.Body["template"]?["parallelism"]) ?? 0;
+                Func<bool>? taskDies = TaskDiesWithoutResultFraction > 0 ? () => Roll() < TaskDiesWithoutResultFraction : null;
                 for (var i = 0; i < (duplicate ? 2 : 1); i++)
                 {
                     var execution = new FakeExecution(
-                        $"{job.Name}/executions/{jobId}-{NewSuffix()}", jobId, env, timeout, Time.GetUtcNow(), duplicate: i > 0, failsWithoutResult: Roll() < FailWithoutResultFraction);
+                        $"{job.Name}/executions/{jobId}-{NewSuffix()}", jobId, env, timeout, Time.GetUtcNow(), duplicate: i > 0,
+                        failsWithoutResult: Roll() < FailWithoutResultFraction, taskCount, parallelism, taskDies);
                     _executions[execution.Name] = execution;
                     job.ExecutionCount++;
                     job.Latest = execution;
@@ -384,6 +525,12 @@ public sealed class FakeCloudRunServer : LoopbackServer
         if (invalid is not null)
         {
             await ErrorAsync(context, 400, "INVALID_ARGUMENT", invalid);
+            return;
+        }
+
+        if (refused is not null)
+        {
+            await ErrorAsync(context, 429, "RESOURCE_EXHAUSTED", refused);
             return;
         }
 
@@ -421,6 +568,21 @@ public sealed class FakeCloudRunServer : LoopbackServer
         await (json is null ? ExecutionNotFoundAsync(context, id) : JsonAsync(context, json));
     }
 
+    private async Task ListTasksAsync(HttpContext context, string jobId, string id, IReadOnlyDictionary<string, string> query)
+    {
+        List<JsonObject>? all = null;
+        lock (_lock)
+        {
+            if (_executions.TryGetValue($"{Parent}/jobs/{jobId}/executions/{id}", out var e))
+            {
+                Advance(e);
+                all = e.Expired ? null : [.. e.Tasks.Select(t => TaskJson(e, t))];
+            }
+        }
+
+        await (all is null ? ExecutionNotFoundAsync(context, id) : JsonAsync(context, Page(all, "tasks", query)));
+    }
+
     private async Task ListExecutionsAsync(HttpContext context, string jobId, IReadOnlyDictionary<string, string> query)
     {
         List<JsonObject> all;
@@ -452,7 +614,7 @@ public sealed class FakeCloudRunServer : LoopbackServer
                 finished = !e.Expired && e.IsTerminal;
                 if (!e.Expired && !finished)
                 {
-                    Finish(e, FakeExecutionState.Cancelled, "Cancelled by user.");
+                    e.Cancel("Cancelled by user.", Time.GetUtcNow());
                     operation = NewOperation("cancel", e.Name);
                 }
             }
@@ -654,8 +816,8 @@ public sealed class FakeCloudRunServer : LoopbackServer
             ["createTime"] = Timestamp(e.CreateTime),
             ["job"] = e.JobId,
             ["launchStage"] = "GA",
-            ["parallelism"] = 1,
-            ["taskCount"] = 1,
+            ["parallelism"] = e.Parallelism,
+            ["taskCount"] = e.TaskCount,
             ["template"] = new JsonObject
             {
                 ["containers"] = new JsonArray(new JsonObject { ["name"] = "runner", ["env"] = env }),
@@ -680,20 +842,21 @@ public sealed class FakeCloudRunServer : LoopbackServer
         }
 
         // proto3 JSON omits zero counts.
-        switch (e.State)
+        foreach (var (field, state) in new[]
         {
-            case FakeExecutionState.Running:
-                json["runningCount"] = 1;
-                break;
-            case FakeExecutionState.Succeeded:
-                json["succeededCount"] = 1;
-                break;
-            case FakeExecutionState.Failed:
-                json["failedCount"] = 1;
-                break;
-            case FakeExecutionState.Cancelled:
-                json["cancelledCount"] = 1;
-                break;
+            ("runningCount", FakeExecutionState.Running), ("succeededCount", FakeExecutionState.Succeeded),
+            ("failedCount", FakeExecutionState.Failed), ("cancelledCount", FakeExecutionState.Cancelled),
+        })
+        {
+            if (e.CountOf(state) is > 0 and var count)
+            {
+                json[field] = count;
+            }
+        }
+
+        if (e.Parallelism == 0)
+        {
+            json.Remove("parallelism");
         }
 
         var completedCondition = new JsonObject
@@ -728,6 +891,87 @@ public sealed class FakeCloudRunServer : LoopbackServer
             new JsonObject { ["type"] = "ResourcesAvailable", ["state"] = "CONDITION_SUCCEEDED" },
             new JsonObject { ["type"] = "Started", ["state"] = e.StartTime is null ? "CONDITION_PENDING" : "CONDITION_SUCCEEDED" },
             completedCondition);
+        return json;
+    }
+
+    /// <summary>A Task resource: index, times, last attempt result and a <c>Completed</c> condition shaped as the execution's.</summary>
+    private JsonObject TaskJson(FakeExecution e, FakeTask t)
+    {
+        var json = new JsonObject
+        {
+            ["name"] = t.Name,
+            ["uid"] = Guid.NewGuid().ToString(),
+            ["generation"] = "1",
+            ["observedGeneration"] = "1",
+            ["createTime"] = Timestamp(e.CreateTime),
+            ["scheduledTime"] = Timestamp(e.CreateTime),
+            ["job"] = e.JobId,
+            ["execution"] = e.Id,
+            ["index"] = t.Index,
+            ["maxRetries"] = 0,
+            ["timeout"] = e.Timeout,
+            ["logUri"] = $"https://console.cloud.google.com/logs/viewer?project={Project}",
+            ["etag"] = $"\"{t.Index}\"",
+        };
+        if (t.Index == 0)
+        {
+            // proto3 JSON omits the zero index.
+            json.Remove("index");
+        }
+
+        if (t.StartTime is { } started)
+        {
+            json["startTime"] = Timestamp(started);
+        }
+
+        if (t.CompletionTime is { } completed)
+        {
+            json["completionTime"] = Timestamp(completed);
+            var result = new JsonObject();
+            if (t.State == FakeExecutionState.Cancelled)
+            {
+                result["status"] = new JsonObject { ["code"] = 1, ["message"] = t.Message };
+            }
+            else if (t.ExitCode is { } exit and not 0)
+            {
+                result["exitCode"] = exit;
+                result["status"] = new JsonObject { ["code"] = 2, ["message"] = t.Message };
+            }
+
+            json["lastAttemptResult"] = result;
+        }
+        else
+        {
+            json["reconciling"] = true;
+        }
+
+        var condition = new JsonObject
+        {
+            ["type"] = "Completed",
+            ["state"] = t.State switch
+            {
+                FakeExecutionState.Succeeded => "CONDITION_SUCCEEDED",
+                FakeExecutionState.Failed or FakeExecutionState.Cancelled => "CONDITION_FAILED",
+                FakeExecutionState.Running => "CONDITION_RECONCILING",
+                _ => "CONDITION_PENDING",
+            },
+            ["lastTransitionTime"] = Timestamp(t.CompletionTime ?? t.StartTime ?? e.CreateTime),
+        };
+        if (t.State == FakeExecutionState.Failed)
+        {
+            condition["executionReason"] = "NON_ZERO_EXIT_CODE";
+            condition["message"] = t.Message;
+            condition["severity"] = "ERROR";
+        }
+        else if (t.State == FakeExecutionState.Cancelled)
+        {
+            condition["executionReason"] = "CANCELLED";
+            condition["message"] = t.Message;
+        }
+
+        json["conditions"] = new JsonArray(
+            new JsonObject { ["type"] = "Started", ["state"] = t.StartTime is null ? "CONDITION_PENDING" : "CONDITION_SUCCEEDED" },
+            condition);
         return json;
     }
 

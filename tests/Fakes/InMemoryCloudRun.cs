@@ -5,13 +5,16 @@ using Orchestration.Activities.CloudRun;
 namespace Orchestration.Fakes;
 
 /// <summary>An in-process <see cref="ICloudRunJobsClient"/> for workflow and activity tests: executions
-/// are records a test (or a callback playing the runner) moves through their states.</summary>
+/// are records a test (or a callback playing the runner) moves through their states, as a whole (<see cref="Set"/>)
+/// or task by task (<see cref="SetTask"/>: the execution's counts and state follow its tasks as Cloud Run's do).</summary>
 public sealed class InMemoryCloudRun : ICloudRunJobsClient
 {
     private readonly ConcurrentDictionary<string, CloudRunJobSpec> _jobs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, CloudRunExecution> _executions = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<TimeSpan> _throttles = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> _created = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CloudRunTask[]> _tasks = new(StringComparer.Ordinal);
+    private readonly Lock _taskLock = new();
     private int _sequence;
     private int _starts;
     private int _cancels;
@@ -48,21 +51,68 @@ public sealed class InMemoryCloudRun : ICloudRunJobsClient
         }
     }
 
-    /// <summary>Moves an execution to a state.</summary>
+    /// <summary>Moves an execution to a state, with all its tasks (a cancel leaves finished tasks as they were).</summary>
     /// <param name="name">The execution name.</param>
     /// <param name="state">The new state.</param>
     /// <param name="failureReason">Why, for failures.</param>
-    public void Set(string name, CloudRunExecutionState state, string? failureReason = null) =>
-        _executions.AddOrUpdate(name, _ => throw new KeyNotFoundException(name), (_, e) => e with
+    public void Set(string name, CloudRunExecutionState state, string? failureReason = null)
+    {
+        lock (_taskLock)
         {
-            State = state,
-            RunningCount = state == CloudRunExecutionState.Running ? 1 : 0,
-            SucceededCount = state == CloudRunExecutionState.Succeeded ? 1 : 0,
-            FailedCount = state == CloudRunExecutionState.Failed ? 1 : 0,
-            CancelledCount = state == CloudRunExecutionState.Cancelled ? 1 : 0,
-            FailureReason = failureReason,
-            CompletionTime = state is CloudRunExecutionState.Succeeded or CloudRunExecutionState.Failed or CloudRunExecutionState.Cancelled ? Time.GetUtcNow() : null,
-        });
+            var e = _executions.TryGetValue(name, out var found) ? found : throw new KeyNotFoundException(name);
+            var now = Time.GetUtcNow();
+            var tasks = _tasks[name];
+            for (var i = 0; i < tasks.Length; i++)
+            {
+                if (state != CloudRunExecutionState.Cancelled || !tasks[i].IsTerminal)
+                {
+                    tasks[i] = WithState(tasks[i], TaskState(state), failureReason, now);
+                }
+            }
+
+            var terminal = state is CloudRunExecutionState.Succeeded or CloudRunExecutionState.Failed or CloudRunExecutionState.Cancelled;
+            _executions[name] = Counted(e, tasks) with
+            {
+                State = state,
+                FailureReason = failureReason,
+                CompletionTime = terminal ? now : null,
+            };
+        }
+    }
+
+    /// <summary>Moves one task of an execution to a state; the execution follows (running once a task started,
+    /// succeeded when all succeeded, failed once all ended and one failed).</summary>
+    /// <param name="name">The execution name.</param>
+    /// <param name="index">The task index.</param>
+    /// <param name="state">The task's new state.</param>
+    /// <param name="failureReason">Why, for failures.</param>
+    public void SetTask(string name, int index, CloudRunTaskState state, string? failureReason = null)
+    {
+        lock (_taskLock)
+        {
+            var e = _executions.TryGetValue(name, out var found) ? found : throw new KeyNotFoundException(name);
+            if (e.IsTerminal)
+            {
+                return;
+            }
+
+            var now = Time.GetUtcNow();
+            var tasks = _tasks[name];
+            tasks[index] = WithState(tasks[index], state, failureReason, now);
+            var settled = Counted(e, tasks);
+            var failed = tasks.FirstOrDefault(t => t.State == CloudRunTaskState.Failed);
+            settled = tasks.All(t => t.IsTerminal)
+                ? settled with
+                {
+                    State = failed is null ? CloudRunExecutionState.Succeeded : CloudRunExecutionState.Failed,
+                    FailureReason = failed?.FailureReason,
+                    StartTime = e.StartTime ?? now,
+                    CompletionTime = now,
+                }
+                : tasks.Any(t => t.State != CloudRunTaskState.Pending) ? settled with { State = CloudRunExecutionState.Running, StartTime = e.StartTime ?? now } : settled;
+            _executions[name] = settled;
+        }
+    }
 
     /// <summary>Forgets an execution, as Cloud Run does after its retention.</summary>
     /// <param name="name">The execution name.</param>
@@ -78,8 +128,11 @@ public sealed class InMemoryCloudRun : ICloudRunJobsClient
     }
 
     /// <inheritdoc />
-    public async Task<RunExecutionResult> RunExecutionAsync(string jobId, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public async Task<RunExecutionResult> RunExecutionAsync(
+        string jobId, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, int taskCount = 1, CancellationToken cancellationToken = default)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(taskCount, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(taskCount, ICloudRunJobsClient.MaxTaskCount);
         if (!_jobs.ContainsKey(jobId))
         {
             throw new InvalidOperationException($"Job {jobId} was never ensured.");
@@ -94,7 +147,9 @@ public sealed class InMemoryCloudRun : ICloudRunJobsClient
         Interlocked.Increment(ref _starts);
         var id = string.Create(CultureInfo.InvariantCulture, $"{jobId}-{number:x5}");
         var execution = new CloudRunExecution($"projects/p/locations/r/jobs/{jobId}/executions/{id}", id, jobId, CloudRunExecutionState.Pending,
-            1, 0, 0, 0, 0, 0, Time.GetUtcNow(), null, null, null, new Dictionary<string, string>(environment, StringComparer.Ordinal));
+            taskCount, 0, 0, 0, 0, 0, Time.GetUtcNow(), null, null, null, new Dictionary<string, string>(environment, StringComparer.Ordinal));
+        _tasks[execution.Name] = [.. Enumerable.Range(0, taskCount).Select(i => new CloudRunTask(
+            string.Create(CultureInfo.InvariantCulture, $"{execution.Name}/tasks/{id}-task{i}"), i, CloudRunTaskState.Pending, null, 0, null, null, null))];
         _executions[execution.Name] = execution;
         if (OnStarted is { } callback)
         {
@@ -109,6 +164,19 @@ public sealed class InMemoryCloudRun : ICloudRunJobsClient
     {
         Interlocked.Increment(ref _gets);
         return Task.FromResult(_executions.TryGetValue(executionName, out var e) ? e : null);
+    }
+
+    /// <inheritdoc />
+    public Task<CloudRunPage<CloudRunTask>> ListTasksAsync(string executionName, string? pageToken = null, int? pageSize = null, CancellationToken cancellationToken = default)
+    {
+        lock (_taskLock)
+        {
+            var all = _executions.ContainsKey(executionName) && _tasks.TryGetValue(executionName, out var tasks) ? tasks : [];
+            var offset = pageToken is null ? 0 : int.Parse(pageToken, CultureInfo.InvariantCulture);
+            var size = pageSize ?? 100;
+            var next = offset + size < all.Length ? (offset + size).ToString(CultureInfo.InvariantCulture) : null;
+            return Task.FromResult(new CloudRunPage<CloudRunTask>([.. all.Skip(offset).Take(size)], next));
+        }
     }
 
     /// <inheritdoc />
@@ -134,6 +202,36 @@ public sealed class InMemoryCloudRun : ICloudRunJobsClient
 
     /// <inheritdoc />
     public Task<bool> DeleteJobAsync(string jobId, CancellationToken cancellationToken = default) => Task.FromResult(_jobs.TryRemove(jobId, out _));
+
+    private static CloudRunTaskState TaskState(CloudRunExecutionState state) => state switch
+    {
+        CloudRunExecutionState.Running => CloudRunTaskState.Running,
+        CloudRunExecutionState.Succeeded => CloudRunTaskState.Succeeded,
+        CloudRunExecutionState.Failed => CloudRunTaskState.Failed,
+        CloudRunExecutionState.Cancelled => CloudRunTaskState.Cancelled,
+        _ => CloudRunTaskState.Pending,
+    };
+
+    private static CloudRunTask WithState(CloudRunTask task, CloudRunTaskState state, string? failureReason, DateTimeOffset now)
+    {
+        var terminal = state is CloudRunTaskState.Succeeded or CloudRunTaskState.Failed or CloudRunTaskState.Cancelled;
+        return task with
+        {
+            State = state,
+            ExitCode = state switch { CloudRunTaskState.Succeeded => 0, CloudRunTaskState.Failed => 1, _ => null },
+            StartTime = state == CloudRunTaskState.Pending || (state == CloudRunTaskState.Cancelled && task.StartTime is null) ? null : task.StartTime ?? now,
+            CompletionTime = terminal ? now : null,
+            FailureReason = state is CloudRunTaskState.Failed or CloudRunTaskState.Cancelled ? failureReason : null,
+        };
+    }
+
+    private static CloudRunExecution Counted(CloudRunExecution e, CloudRunTask[] tasks) => e with
+    {
+        RunningCount = tasks.Count(t => t.State == CloudRunTaskState.Running),
+        SucceededCount = tasks.Count(t => t.State == CloudRunTaskState.Succeeded),
+        FailedCount = tasks.Count(t => t.State == CloudRunTaskState.Failed),
+        CancelledCount = tasks.Count(t => t.State == CloudRunTaskState.Cancelled),
+    };
 
     private CloudRunJob Job(CloudRunJobSpec spec) => new(
         spec.JobId,

@@ -199,14 +199,17 @@ public sealed class CancelAcrossContinueAsNewTests
         public Task<CloudRunJob> EnsureJobAsync(CloudRunJobSpec spec, CancellationToken cancellationToken = default) =>
             Jobs.EnsureJobAsync(spec, cancellationToken);
 
-        public Task<RunExecutionResult> RunExecutionAsync(string jobId, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, CancellationToken cancellationToken = default) =>
-            Jobs.RunExecutionAsync(jobId, environment, timeout, cancellationToken);
+        public Task<RunExecutionResult> RunExecutionAsync(string jobId, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, int taskCount = 1, CancellationToken cancellationToken = default) =>
+            Jobs.RunExecutionAsync(jobId, environment, timeout, taskCount, cancellationToken);
 
         public Task<bool> CancelExecutionAsync(string executionName, CancellationToken cancellationToken = default) =>
             Jobs.CancelExecutionAsync(executionName, cancellationToken);
 
         public Task<CloudRunPage<CloudRunExecution>> ListExecutionsAsync(string jobId, string? pageToken = null, int? pageSize = null, CancellationToken cancellationToken = default) =>
             Jobs.ListExecutionsAsync(jobId, pageToken, pageSize, cancellationToken);
+
+        public Task<CloudRunPage<CloudRunTask>> ListTasksAsync(string executionName, string? pageToken = null, int? pageSize = null, CancellationToken cancellationToken = default) =>
+            Jobs.ListTasksAsync(executionName, pageToken, pageSize, cancellationToken);
 
         public Task<CloudRunPage<CloudRunJob>> ListJobsAsync(string? idPrefix = null, IReadOnlyDictionary<string, string>? labels = null, string? pageToken = null, CancellationToken cancellationToken = default) =>
             Jobs.ListJobsAsync(idPrefix, labels, pageToken, cancellationToken);

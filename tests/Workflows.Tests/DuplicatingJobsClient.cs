@@ -27,15 +27,15 @@ public sealed class DuplicatingJobsClient(ICloudRunJobsClient inner) : ICloudRun
 
     public Task<CloudRunJob> EnsureJobAsync(CloudRunJobSpec spec, CancellationToken cancellationToken = default) => inner.EnsureJobAsync(spec, cancellationToken);
 
-    public async Task<RunExecutionResult> RunExecutionAsync(string jobId, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public async Task<RunExecutionResult> RunExecutionAsync(string jobId, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, int taskCount = 1, CancellationToken cancellationToken = default)
     {
-        var lost = await inner.RunExecutionAsync(jobId, environment, timeout, cancellationToken);
+        var lost = await inner.RunExecutionAsync(jobId, environment, timeout, taskCount, cancellationToken);
         if (lost.Outcome != RunExecutionOutcome.Started)
         {
             return lost;
         }
 
-        var answered = await inner.RunExecutionAsync(jobId, environment, timeout, cancellationToken);
+        var answered = await inner.RunExecutionAsync(jobId, environment, timeout, taskCount, cancellationToken);
         lock (_started)
         {
             _started.Add(lost.ExecutionName!);
@@ -59,6 +59,9 @@ public sealed class DuplicatingJobsClient(ICloudRunJobsClient inner) : ICloudRun
 
     public Task<CloudRunPage<CloudRunExecution>> ListExecutionsAsync(string jobId, string? pageToken = null, int? pageSize = null, CancellationToken cancellationToken = default) =>
         inner.ListExecutionsAsync(jobId, pageToken, pageSize, cancellationToken);
+
+    public Task<CloudRunPage<CloudRunTask>> ListTasksAsync(string executionName, string? pageToken = null, int? pageSize = null, CancellationToken cancellationToken = default) =>
+        inner.ListTasksAsync(executionName, pageToken, pageSize, cancellationToken);
 
     public Task<CloudRunPage<CloudRunJob>> ListJobsAsync(string? idPrefix = null, IReadOnlyDictionary<string, string>? labels = null, string? pageToken = null, CancellationToken cancellationToken = default) =>
         inner.ListJobsAsync(idPrefix, labels, pageToken, cancellationToken);

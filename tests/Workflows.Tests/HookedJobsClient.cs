@@ -12,8 +12,8 @@ public sealed class HookedJobsClient(ICloudRunJobsClient inner) : ICloudRunJobsC
 
     public Task<CloudRunJob> EnsureJobAsync(CloudRunJobSpec spec, CancellationToken cancellationToken = default) => inner.EnsureJobAsync(spec, cancellationToken);
 
-    public Task<RunExecutionResult> RunExecutionAsync(string jobId, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, CancellationToken cancellationToken = default) =>
-        inner.RunExecutionAsync(jobId, environment, timeout, cancellationToken);
+    public Task<RunExecutionResult> RunExecutionAsync(string jobId, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, int taskCount = 1, CancellationToken cancellationToken = default) =>
+        inner.RunExecutionAsync(jobId, environment, timeout, taskCount, cancellationToken);
 
     public async Task<CloudRunExecution?> GetExecutionAsync(string executionName, CancellationToken cancellationToken = default)
     {
@@ -29,6 +29,9 @@ public sealed class HookedJobsClient(ICloudRunJobsClient inner) : ICloudRunJobsC
 
     public Task<CloudRunPage<CloudRunExecution>> ListExecutionsAsync(string jobId, string? pageToken = null, int? pageSize = null, CancellationToken cancellationToken = default) =>
         inner.ListExecutionsAsync(jobId, pageToken, pageSize, cancellationToken);
+
+    public Task<CloudRunPage<CloudRunTask>> ListTasksAsync(string executionName, string? pageToken = null, int? pageSize = null, CancellationToken cancellationToken = default) =>
+        inner.ListTasksAsync(executionName, pageToken, pageSize, cancellationToken);
 
     public Task<CloudRunPage<CloudRunJob>> ListJobsAsync(string? idPrefix = null, IReadOnlyDictionary<string, string>? labels = null, string? pageToken = null, CancellationToken cancellationToken = default) =>
         inner.ListJobsAsync(idPrefix, labels, pageToken, cancellationToken);

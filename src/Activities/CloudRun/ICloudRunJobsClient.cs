@@ -8,25 +8,40 @@ namespace Orchestration.Activities.CloudRun;
 /// </remarks>
 public interface ICloudRunJobsClient
 {
+    /// <summary>Most tasks one execution may hold (Cloud Run's limit).</summary>
+    const int MaxTaskCount = 10_000;
+
     /// <summary>Makes sure the job exists and is Ready, creating it if missing.</summary>
     /// <param name="spec">The job's configuration.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>The ready job.</returns>
     Task<CloudRunJob> EnsureJobAsync(CloudRunJobSpec spec, CancellationToken cancellationToken = default);
 
-    /// <summary>Starts one execution with environment overrides and a task timeout.</summary>
+    /// <summary>Starts one execution of <paramref name="taskCount"/> tasks with environment overrides and a task timeout.</summary>
     /// <remarks>
     /// Returns as soon as Cloud Run names the execution (the run operation itself ends only with the
-    /// execution). Paced by the per-process start bucket; a 429 / RESOURCE_EXHAUSTED is
+    /// execution). Paced by the per-process start bucket, one token per call whatever the task count (a
+    /// pack is one start); a 429 / RESOURCE_EXHAUSTED (rate quota or the running-executions limit) is
     /// <see cref="RunExecutionOutcome.Throttled"/>, not an exception. Never retried after an ambiguous
     /// failure (timeout, 5xx): that throws, and a later attempt's duplicate execution loses at the claim.
+    /// Every task gets the same environment; a task tells itself apart by <c>CLOUD_RUN_TASK_INDEX</c>.
     /// </remarks>
     /// <param name="jobId">Job id.</param>
     /// <param name="environment">Env overrides (merged with the job's env).</param>
-    /// <param name="timeout">Task timeout of this execution.</param>
+    /// <param name="timeout">Task timeout of this execution (per task).</param>
+    /// <param name="taskCount">Tasks of this execution, 1 to <see cref="MaxTaskCount"/> (<c>overrides.taskCount</c>; 1 is today's single run).</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>Started with the execution name, or throttled.</returns>
-    Task<RunExecutionResult> RunExecutionAsync(string jobId, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, CancellationToken cancellationToken = default);
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="taskCount"/> is outside 1..<see cref="MaxTaskCount"/>, or above what the implementation supports.</exception>
+    Task<RunExecutionResult> RunExecutionAsync(string jobId, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, int taskCount = 1, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists the tasks of an execution by index (per-task state of a pack).</summary>
+    /// <param name="executionName">Full execution name.</param>
+    /// <param name="pageToken">Token from the previous page.</param>
+    /// <param name="pageSize">Largest page wanted.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>A page of tasks, ordered by index; empty when the execution is gone.</returns>
+    Task<CloudRunPage<CloudRunTask>> ListTasksAsync(string executionName, string? pageToken = null, int? pageSize = null, CancellationToken cancellationToken = default);
 
     /// <summary>Reads an execution.</summary>
     /// <param name="executionName">Full execution name.</param>

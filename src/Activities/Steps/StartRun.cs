@@ -37,7 +37,7 @@ public sealed class StartRun(IObjectStore objects, ICloudRunJobsClient jobs, IOp
         };
         // The task timeout of the execution: the work's timeoutSeconds plus setup and uploads, never less.
         var timeout = AttemptTimeLimits.Default.ExecutionTimeout(input.TimeoutSeconds);
-        var started = await jobs.RunExecutionAsync(input.JobId, environment, timeout, cancellationToken).ConfigureAwait(false);
+        var started = await jobs.RunExecutionAsync(input.JobId, environment, timeout, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (started.Outcome == RunExecutionOutcome.Throttled || started.ExecutionName is null)
         {
             return new StartRunResult(null, started.RetryAfter.TotalSeconds);

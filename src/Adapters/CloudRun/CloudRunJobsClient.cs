@@ -15,7 +15,8 @@ namespace Orchestration.Adapters.CloudRun;
 /// <remarks>
 /// Calls per operation: ensure of an existing ready job is one <c>jobs.get</c>; of a new job
 /// <c>jobs.get</c> (404) + <c>jobs.create</c> + <c>operations.get</c> until done + <c>jobs.get</c>;
-/// start is one <c>jobs.run</c> (its operation is never polled); get is one <c>executions.get</c>;
+/// start is one <c>jobs.run</c> whatever its task count (its operation is never polled); get is one
+/// <c>executions.get</c>; tasks one <c>tasks.list</c> per page;
 /// cancel one <c>executions.cancel</c>; list one call per page; delete one <c>jobs.delete</c>.
 /// Retried on 408/429/5xx and timeouts: every call but <c>jobs.run</c> (reads, cancel and delete are
 /// idempotent, create is guarded by its job id: a repeat answers 409).
@@ -45,6 +46,7 @@ public sealed class CloudRunJobsClient(
     public async Task<CloudRunJob> EnsureJobAsync(CloudRunJobSpec spec, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        ArgumentOutOfRangeException.ThrowIfNegative(spec.Parallelism);
         var (status, json) = await SendJsonAsync(HttpMethod.Get, $"{Parent}/jobs/{spec.JobId}", null, retryable: true, cancellationToken);
         if (status == HttpStatusCode.NotFound)
         {
@@ -67,10 +69,15 @@ public sealed class CloudRunJobsClient(
     }
 
     /// <inheritdoc />
-    public async Task<RunExecutionResult> RunExecutionAsync(string jobId, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public async Task<RunExecutionResult> RunExecutionAsync(
+        string jobId, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, int taskCount = 1, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(jobId);
         ArgumentNullException.ThrowIfNull(environment);
+        ArgumentOutOfRangeException.ThrowIfLessThan(taskCount, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(taskCount, ICloudRunJobsClient.MaxTaskCount);
+
+        // One token per :run, whatever the task count: Cloud Run's quota counts requests, so a pack is one start.
         var slot = await startRateLimiter.AcquireAsync(_options.MaxStartWait, cancellationToken);
         if (!slot.Acquired)
         {
@@ -80,7 +87,7 @@ public sealed class CloudRunJobsClient(
 
         using var request = new HttpRequestMessage(HttpMethod.Post, Url($"{Parent}/jobs/{jobId}:run"))
         {
-            Content = Json(CloudRunJson.RunBody(_options.ContainerName, environment, timeout)),
+            Content = Json(CloudRunJson.RunBody(_options.ContainerName, environment, timeout, taskCount)),
         };
         HttpResponseMessage response;
         try
@@ -130,6 +137,21 @@ public sealed class CloudRunJobsClient(
         ValidateExecutionName(executionName);
         var (status, json) = await SendJsonAsync(HttpMethod.Get, executionName, null, retryable: true, cancellationToken);
         return status == HttpStatusCode.NotFound ? null : CloudRunJson.ParseExecution(json);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>One <c>tasks.list</c> per page; Cloud Run does not document the order, so each page is sorted by index here.</remarks>
+    public async Task<CloudRunPage<CloudRunTask>> ListTasksAsync(string executionName, string? pageToken = null, int? pageSize = null, CancellationToken cancellationToken = default)
+    {
+        ValidateExecutionName(executionName);
+        var (status, json) = await SendJsonAsync(HttpMethod.Get, $"{executionName}/tasks{PageQuery(pageToken, pageSize)}", null, retryable: true, cancellationToken);
+        if (status == HttpStatusCode.NotFound)
+        {
+            return new CloudRunPage<CloudRunTask>([], null);
+        }
+
+        var items = Items(json, "tasks").Select(CloudRunJson.ParseTask).OrderBy(t => t.Index).ToList();
+        return new CloudRunPage<CloudRunTask>(items, NextPage(json));
     }
 
     /// <inheritdoc />

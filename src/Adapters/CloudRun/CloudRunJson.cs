@@ -46,38 +46,42 @@ internal static class CloudRunJson
             labels[key] = value;
         }
 
+        var executionTemplate = new JsonObject { ["taskCount"] = 1 };
+        if (spec.Parallelism != 0)
+        {
+            // 0 (the most Cloud Run allows) is proto3's default: omitted.
+            executionTemplate["parallelism"] = spec.Parallelism;
+        }
+
+        executionTemplate["template"] = new JsonObject
+        {
+            ["containers"] = new JsonArray(new JsonObject
+            {
+                ["name"] = containerName,
+                ["image"] = spec.Image,
+                ["env"] = env,
+                ["resources"] = new JsonObject
+                {
+                    ["limits"] = new JsonObject { ["cpu"] = spec.Cpu, ["memory"] = spec.Memory },
+                },
+            }),
+
+            // In a oneof, so 0 is sent explicitly (unset would mean Cloud Run's default of 3).
+            ["maxRetries"] = spec.MaxRetries,
+            ["timeout"] = Duration(spec.Timeout),
+            ["serviceAccount"] = spec.ServiceAccount,
+            ["executionEnvironment"] = "EXECUTION_ENVIRONMENT_GEN2",
+        };
+
         return new JsonObject
         {
             ["labels"] = labels,
             ["client"] = clientName,
-            ["template"] = new JsonObject
-            {
-                ["taskCount"] = 1,
-                ["parallelism"] = 1,
-                ["template"] = new JsonObject
-                {
-                    ["containers"] = new JsonArray(new JsonObject
-                    {
-                        ["name"] = containerName,
-                        ["image"] = spec.Image,
-                        ["env"] = env,
-                        ["resources"] = new JsonObject
-                        {
-                            ["limits"] = new JsonObject { ["cpu"] = spec.Cpu, ["memory"] = spec.Memory },
-                        },
-                    }),
-
-                    // In a oneof, so 0 is sent explicitly (unset would mean Cloud Run's default of 3).
-                    ["maxRetries"] = spec.MaxRetries,
-                    ["timeout"] = Duration(spec.Timeout),
-                    ["serviceAccount"] = spec.ServiceAccount,
-                    ["executionEnvironment"] = "EXECUTION_ENVIRONMENT_GEN2",
-                },
-            },
+            ["template"] = executionTemplate,
         };
     }
 
-    public static JsonObject RunBody(string containerName, IReadOnlyDictionary<string, string> environment, TimeSpan timeout)
+    public static JsonObject RunBody(string containerName, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, int taskCount = 1)
     {
         var env = new JsonArray();
         foreach (var (name, value) in environment.OrderBy(e => e.Key, StringComparer.Ordinal))
@@ -85,14 +89,18 @@ internal static class CloudRunJson
             env.Add(new JsonObject { ["name"] = name, ["value"] = value });
         }
 
-        return new JsonObject
+        var overrides = new JsonObject
         {
-            ["overrides"] = new JsonObject
-            {
-                ["containerOverrides"] = new JsonArray(new JsonObject { ["name"] = containerName, ["env"] = env }),
-                ["timeout"] = Duration(timeout),
-            },
+            ["containerOverrides"] = new JsonArray(new JsonObject { ["name"] = containerName, ["env"] = env }),
         };
+        if (taskCount != 1)
+        {
+            // The job template's taskCount is 1: a single run sends the same body as before packs existed.
+            overrides["taskCount"] = taskCount;
+        }
+
+        overrides["timeout"] = Duration(timeout);
+        return new JsonObject { ["overrides"] = overrides };
     }
 
     public static CloudRunJob ParseJob(JsonElement json)
@@ -155,6 +163,47 @@ internal static class CloudRunJson
         return new CloudRunExecution(
             name, LastSegment(name), job, mapped, counts.Task, counts.Running, counts.Succeeded, counts.Failed, counts.Cancelled,
             Int(json, "retriedCount"), Time(json, "createTime"), start, completion, failure, Environment(json));
+    }
+
+    /// <summary>Maps a Task resource; the state comes from its <c>Completed</c> condition (as for executions), else
+    /// from its times and last attempt result.</summary>
+    public static CloudRunTask ParseTask(JsonElement json)
+    {
+        var name = Text(json, "name") ?? string.Empty;
+        var completed = Conditions(json).FirstOrDefault(c => Text(c, "type") == "Completed");
+        var completedState = completed.ValueKind == JsonValueKind.Object ? Text(completed, "state") : null;
+        var executionReason = completed.ValueKind == JsonValueKind.Object ? Text(completed, "executionReason") : null;
+        int? exitCode = null;
+        var statusCode = 0;
+        if (json.TryGetProperty("lastAttemptResult", out var attempt) && attempt.ValueKind == JsonValueKind.Object)
+        {
+            exitCode = attempt.TryGetProperty("exitCode", out _) ? Int(attempt, "exitCode") : null;
+            statusCode = attempt.TryGetProperty("status", out var status) && status.ValueKind == JsonValueKind.Object ? Int(status, "code") : 0;
+        }
+
+        var start = Time(json, "startTime");
+        var completion = Time(json, "completionTime");
+        var state = completedState switch
+        {
+            "CONDITION_SUCCEEDED" => CloudRunTaskState.Succeeded,
+            "CONDITION_FAILED" when executionReason == "CANCELLED" => CloudRunTaskState.Cancelled,
+            "CONDITION_FAILED" => CloudRunTaskState.Failed,
+            // Without a Completed condition: google.rpc.Code 1 is CANCELLED; any other code or a non-zero exit failed.
+            _ when completion is not null => statusCode == 1 ? CloudRunTaskState.Cancelled
+                : statusCode != 0 || exitCode is not (null or 0) ? CloudRunTaskState.Failed
+                : CloudRunTaskState.Succeeded,
+            _ when start is not null => CloudRunTaskState.Running,
+            _ => CloudRunTaskState.Pending,
+        };
+        string? failure = null;
+        if (state is CloudRunTaskState.Failed or CloudRunTaskState.Cancelled && completed.ValueKind == JsonValueKind.Object)
+        {
+            var reason = executionReason ?? Text(completed, "reason");
+            var message = Text(completed, "message");
+            failure = reason is null ? message : message is null ? reason : $"{reason}: {message}";
+        }
+
+        return new CloudRunTask(name, Int(json, "index"), state, exitCode, Int(json, "retried"), start, completion, failure);
     }
 
     public static string LastSegment(string name) => name[(name.LastIndexOf('/') + 1)..];

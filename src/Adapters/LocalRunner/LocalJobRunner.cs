@@ -50,7 +50,7 @@ namespace Orchestration.Adapters.LocalRunner;
 /// Secrets: the job's Secret Manager references resolve from
 /// <see cref="LocalRunnerOptions.SecretValues"/> at start (omitted when absent, with a warning); they
 /// reach the process environment only, never the state folder. Jobs are always Ready; the image,
-/// CPU, memory and service account are ignored.
+/// CPU, memory, service account and parallelism are ignored (every execution has one task).
 /// </para>
 /// </remarks>
 public sealed partial class LocalJobRunner : ICloudRunJobsClient, IDisposable
@@ -141,12 +141,21 @@ public sealed partial class LocalJobRunner : ICloudRunJobsClient, IDisposable
     /// <remarks>
     /// Records the execution (pending) and returns its name at once; the watcher starts it when a
     /// parallelism slot is free. Throws <see cref="CloudServiceException"/> NOT_FOUND for an unknown job.
-    /// A zero or negative <paramref name="timeout"/> takes the job's.
+    /// A zero or negative <paramref name="timeout"/> takes the job's. Only single-task executions: local mode
+    /// keeps one process per attempt, so a <paramref name="taskCount"/> other than 1 throws
+    /// <see cref="ArgumentOutOfRangeException"/> (callers pack only in cloud mode; see README, Packs).
     /// </remarks>
-    public async Task<RunExecutionResult> RunExecutionAsync(string jobId, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public async Task<RunExecutionResult> RunExecutionAsync(
+        string jobId, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, int taskCount = 1, CancellationToken cancellationToken = default)
     {
         ValidateId(jobId, nameof(jobId));
         ArgumentNullException.ThrowIfNull(environment);
+        if (taskCount != 1)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(taskCount), taskCount, "The local runner starts one process per attempt: executions of more than one task (packs) are not supported locally.");
+        }
+
         var job = LocalStateFiles.ReadJson<LocalJobRecord>(JobFile(jobId))
             ?? throw new CloudServiceException(404, "NOT_FOUND", $"Local job {jobId} does not exist.");
         if (_startLimiter is not null)
@@ -177,6 +186,30 @@ public sealed partial class LocalJobRunner : ICloudRunJobsClient, IDisposable
         var id = ExecutionIdOf(executionName);
         var record = ReadRecord(id);
         return Task.FromResult(record is null || record.Name != executionName ? null : Describe(record));
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Every local execution has one task (index 0), whose state is the execution's.</remarks>
+    public Task<CloudRunPage<CloudRunTask>> ListTasksAsync(string executionName, string? pageToken = null, int? pageSize = null, CancellationToken cancellationToken = default)
+    {
+        var id = ExecutionIdOf(executionName);
+        var record = ReadRecord(id);
+        if (record is null || record.Name != executionName || pageToken is not null)
+        {
+            return Task.FromResult(new CloudRunPage<CloudRunTask>([], null));
+        }
+
+        var e = Describe(record);
+        var state = e.State switch
+        {
+            CloudRunExecutionState.Running => CloudRunTaskState.Running,
+            CloudRunExecutionState.Succeeded => CloudRunTaskState.Succeeded,
+            CloudRunExecutionState.Failed => CloudRunTaskState.Failed,
+            CloudRunExecutionState.Cancelled => CloudRunTaskState.Cancelled,
+            _ => CloudRunTaskState.Pending,
+        };
+        var task = new CloudRunTask($"{e.Name}/tasks/{e.Id}-task0", 0, state, null, 0, e.StartTime, e.CompletionTime, e.FailureReason);
+        return Task.FromResult(new CloudRunPage<CloudRunTask>([task], null));
     }
 
     /// <inheritdoc />

@@ -151,7 +151,55 @@ public sealed class FakeCloudRunStrictnessTests : IAsyncLifetime
         { "negative timeout", r => r["overrides"]!["timeout"] = "-5s" },
         { "secret in an override", r => r["overrides"]!["containerOverrides"]![0]!["env"]![0]!["valueSource"] = new JsonObject { ["secretKeyRef"] = new JsonObject { ["secret"] = "s", ["version"] = "1" } } },
         { "override env name with a space", r => r["overrides"]!["containerOverrides"]![0]!["env"]![0]!["name"] = "RUN PREFIX" },
+        { "task count of 0", r => r["overrides"]!["taskCount"] = 0 },
+        { "task count over 10,000", r => r["overrides"]!["taskCount"] = 10_001 },
+        { "negative task count", r => r["overrides"]!["taskCount"] = -1 },
+        { "fractional task count", r => r["overrides"]!["taskCount"] = 2.5 },
+        { "task count as a word", r => r["overrides"]!["taskCount"] = "ten" },
     };
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(10_000)]
+    public async Task Run_TaskCountAtTheBounds_ExecutionHasThatManyTasks(int taskCount)
+    {
+        await CreateAsync();
+        var run = ValidRun();
+        run["overrides"]!["taskCount"] = taskCount;
+
+        using var response = await _http.PostAsJsonAsync("jobs/orch-0123456789ab:run", run);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var execution = Assert.Single(_run.Executions);
+        Assert.Equal(taskCount, execution.TaskCount);
+        Assert.Equal((taskCount - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), execution.Tasks[^1].Environment["CLOUD_RUN_TASK_INDEX"]);
+    }
+
+    [Fact]
+    public async Task Run_BeyondRunQuota_429ResourceExhaustedNamingTheQuota_NoExecution()
+    {
+        _run.RunRequestsPerMinute = 1;
+        await CreateAsync();
+        using var first = await _http.PostAsJsonAsync("jobs/orch-0123456789ab:run", ValidRun());
+
+        using var second = await _http.PostAsJsonAsync("jobs/orch-0123456789ab:run", ValidRun());
+
+        await AssertExhaustedAsync(second, "Job run requests per minute per region");
+        Assert.Single(_run.Executions);
+    }
+
+    [Fact]
+    public async Task Run_BeyondRunningExecutionsLimit_429ResourceExhaustedNamingTheLimit_NoExecution()
+    {
+        _run.MaxRunningExecutions = 1;
+        await CreateAsync();
+        using var first = await _http.PostAsJsonAsync("jobs/orch-0123456789ab:run", ValidRun());
+
+        using var second = await _http.PostAsJsonAsync("jobs/orch-0123456789ab:run", ValidRun());
+
+        await AssertExhaustedAsync(second, "Running job executions per project per region");
+        Assert.Single(_run.Executions);
+    }
 
     [Fact]
     public async Task Run_ValidOverrides_StartsAnExecution()
@@ -209,6 +257,15 @@ public sealed class FakeCloudRunStrictnessTests : IAsyncLifetime
     {
         using var response = await _http.PostAsJsonAsync("jobs?jobId=orch-0123456789ab", ValidJob());
         response.EnsureSuccessStatusCode();
+    }
+
+    private static async Task AssertExhaustedAsync(HttpResponseMessage response, string limit)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.TooManyRequests, $"{(int)response.StatusCode} {body}");
+        var error = JsonNode.Parse(body)!["error"]!;
+        Assert.Equal((429, "RESOURCE_EXHAUSTED"), (error["code"]!.GetValue<int>(), error["status"]!.GetValue<string>()));
+        Assert.Contains(limit, error["message"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     private static async Task AssertInvalidAsync(HttpResponseMessage response, string rule)

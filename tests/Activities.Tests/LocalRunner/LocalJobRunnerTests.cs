@@ -179,6 +179,33 @@ public sealed class LocalJobRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task RunExecution_MoreThanOneTask_RefusedWithoutRecordingAnExecution()
+    {
+        var runner = _sandbox.Runner(_sandbox.Script("x.sh", "exit 0"));
+        await runner.EnsureJobAsync(LocalRunnerSandbox.Job("job-pack"));
+
+        var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => runner.RunExecutionAsync("job-pack", LocalRunnerSandbox.NoEnv(), TimeSpan.FromMinutes(1), taskCount: 2));
+
+        Assert.Equal("taskCount", error.ParamName);
+        Assert.Empty((await runner.ListExecutionsAsync("job-pack")).Items);
+    }
+
+    [Fact]
+    public async Task ListTasks_OneTaskInTheExecutionsState()
+    {
+        var runner = _sandbox.Runner(_sandbox.Script("ok.sh", "exit 0"));
+        await runner.EnsureJobAsync(LocalRunnerSandbox.Job("job-task"));
+        var started = await runner.RunExecutionAsync("job-task", LocalRunnerSandbox.NoEnv(), TimeSpan.FromMinutes(1));
+        await LocalRunnerSandbox.WaitTerminalAsync(runner, started.ExecutionName!);
+
+        var tasks = (await runner.ListTasksAsync(started.ExecutionName!)).Items;
+
+        var task = Assert.Single(tasks);
+        Assert.Equal((0, CloudRunTaskState.Succeeded), (task.Index, task.State));
+        Assert.NotNull(task.CompletionTime);
+    }
+
+    [Fact]
     public async Task RunExecution_UnknownJob_ThrowsNotFound()
     {
         var runner = _sandbox.Runner(_sandbox.Script("x.sh", "exit 0"));
