@@ -1,8 +1,13 @@
 #!/usr/bin/env node
 // JSON and byte work for runner.sh, so the runner needs Node but not jq.
 //
-//   node runner-lib.js claim EXECUTION            print the claim document {execution, startedAt}
-//   node runner-lib.js claim-owner FILE           print the execution a claim document names
+//   node runner-lib.js claim EXECUTION [TASK_INDEX]  print the claim document {execution, startedAt}
+//                                                 ({execution, taskIndex, startedAt} for a packed task)
+//   node runner-lib.js claim-owner FILE           print who a claim names: the execution, plus " task N"
+//                                                 when it names a task of a packed execution
+//   node runner-lib.js pack-line MANIFEST MANIFEST_URI TASK_INDEX [TASK_COUNT]
+//                                                 check a pack manifest's line TASK_INDEX and print it as
+//                                                 KEY=VALUE lines (RUN_KEY, ATTEMPT, SPEC_URI, PREFIX, TASK_INDEX)
 //   node runner-lib.js spec SPEC_JSON STATE_DIR    validate spec.json and lay it out for bash (see writeSpec)
 //   node runner-lib.js check-tar NAMES VERBOSE     refuse a tar listing with links, devices, absolute or '..' names
 //   node runner-lib.js check-tree DIR              refuse a tree holding symbolic links or special files
@@ -149,8 +154,11 @@ function isInside(root, candidate) {
 
 // ---- commands --------------------------------------------------------------------------------------
 
-function claim(execution) {
-  process.stdout.write(JSON.stringify({ execution, startedAt: new Date().toISOString() }) + '\n');
+function claim(execution, taskIndex) {
+  const document = taskIndex === undefined || taskIndex === ''
+    ? { execution, startedAt: new Date().toISOString() }
+    : { execution, taskIndex: Number(taskIndex), startedAt: new Date().toISOString() };
+  process.stdout.write(JSON.stringify(document) + '\n');
 }
 
 function claimOwner(file) {
@@ -160,7 +168,67 @@ function claimOwner(file) {
   } catch (error) {
     fail(`the claim is not JSON: ${error.message}`);
   }
-  process.stdout.write(typeof document?.execution === 'string' ? document.execution : '');
+  const execution = typeof document?.execution === 'string' ? document.execution : '';
+  const task = Number.isSafeInteger(document?.taskIndex) ? ` task ${document.taskIndex}` : '';
+  process.stdout.write(execution + task);
+}
+
+// ---- packed executions -----------------------------------------------------------------------------
+
+// One segment of a bucket layout name: Domain's BatchIds pattern, a little longer (nonces, pack ids).
+const SAFE_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const MANIFEST_URI = /^(gs:\/\/[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]\/runs\/([^/]+)\/([^/]+)\/)_packs\/([^/]+)\/manifest\.tsv$/;
+const RUN_KEY = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,255}$/;
+const ATTEMPT = /^[1-9][0-9]{0,8}$/;
+const INDEX = /^(0|[1-9][0-9]{0,8})$/;
+
+// The segments of `uri` after `base`, or null when it is not under base or a segment is unsafe.
+function segmentsUnder(base, uri) {
+  if (!uri.startsWith(base)) return null;
+  const segments = uri.slice(base.length).split('/');
+  return segments.every((segment) => SAFE_SEGMENT.test(segment)) ? segments : null;
+}
+
+// Line TASK_INDEX (0-based) of a pack manifest: `runKey TAB attempt TAB specUri TAB attemptPrefixUri`, every line
+// ending in '\n'. The spec and the prefix must lie under the manifest's own gs://BUCKET/runs/{batch}/{nonce}/
+// (a manifest names attempts of its own batch only), the prefix must be {task}/{idx}/a{attempt}/ there, and the
+// spec a .../spec.json there.
+function packLine(file, manifestUri, indexText, countText) {
+  const layout = MANIFEST_URI.exec(manifestUri || '');
+  if (!layout || ![layout[2], layout[3], layout[4]].every((segment) => SAFE_SEGMENT.test(segment))) {
+    fail(`the manifest URI ${manifestUri} is not gs://BUCKET/runs/{batch}/{nonce}/_packs/{packId}/manifest.tsv`);
+  }
+  const base = layout[1];
+  if (!INDEX.test(indexText || '')) fail(`CLOUD_RUN_TASK_INDEX '${indexText}' is not a task index`);
+  const index = Number(indexText);
+  if (countText !== undefined && countText !== '') {
+    if (!INDEX.test(countText) || Number(countText) < 1) fail(`CLOUD_RUN_TASK_COUNT '${countText}' is not a task count`);
+    if (index >= Number(countText)) fail(`task index ${index} is not below the task count ${countText}`);
+  }
+  const text = fs.readFileSync(file, 'utf8');
+  const lines = text.split('\n');
+  // The part after the last '\n' is empty when every line is terminated.
+  if (index >= lines.length - 1) {
+    const complete = lines.length - 1;
+    fail(`the manifest has no line ${index} (it has ${complete} complete line${complete === 1 ? '' : 's'})`);
+  }
+  const line = lines[index];
+  const where = `manifest line ${index}`;
+  const fields = line.split('\t');
+  if (fields.length !== 4) fail(`${where} has ${fields.length} tab-separated fields, not 4 (runKey, attempt, specUri, attemptPrefixUri)`);
+  const [runKey, attempt, specUri, prefixUri] = fields;
+  if (!RUN_KEY.test(runKey)) fail(`${where}: the run key ${JSON.stringify(runKey)} is malformed`);
+  if (!ATTEMPT.test(attempt)) fail(`${where}: the attempt ${JSON.stringify(attempt)} is not a positive integer`);
+  const spec = segmentsUnder(base, specUri);
+  if (!spec || spec[spec.length - 1] !== 'spec.json') {
+    fail(`${where}: the spec ${JSON.stringify(specUri)} is not a spec.json under the manifest's own ${base}`);
+  }
+  const prefix = segmentsUnder(base, prefixUri.endsWith('/') ? prefixUri.slice(0, -1) : '\0');
+  if (!prefix || prefix.length !== 3 || !/^(0|[1-9][0-9]*)$/.test(prefix[1]) || !/^a[1-9][0-9]*$/.test(prefix[2])) {
+    fail(`${where}: the attempt prefix ${JSON.stringify(prefixUri)} is not ${base}{task}/{idx}/a{k}/ (the manifest's own batch)`);
+  }
+  if (prefix[2] !== `a${attempt}`) fail(`${where}: attempt ${attempt} does not match the prefix ${prefixUri}, which ends in ${prefix[2]}/`);
+  process.stdout.write(`RUN_KEY=${runKey}\nATTEMPT=${attempt}\nSPEC_URI=${specUri}\nPREFIX=${prefixUri}\nTASK_INDEX=${index}\n`);
 }
 
 function positiveInteger(value, name, fallback) {
@@ -417,6 +485,8 @@ function finish(dir, pairs) {
     endedAt: args.endedAt || null,
     runnerVersion: args.runnerVersion || null,
     execution: args.execution || null,
+    // Only a task of a packed execution records its index (a single execution's result.json is unchanged).
+    ...(args.taskIndex === undefined ? {} : { taskIndex: Number(args.taskIndex) }),
     attempt: args.attempt ? Number(args.attempt) : null,
     workLimitSeconds: integerOrNull(args.workLimitSeconds),
     preCommandExitCode: integerOrNull(args.preCommandExitCode),
@@ -481,10 +551,13 @@ function gitRecords(file) {
 const [command, ...rest] = process.argv.slice(2);
 switch (command) {
   case 'claim':
-    claim(rest[0] || '');
+    claim(rest[0] || '', rest[1]);
     break;
   case 'claim-owner':
     claimOwner(rest[0]);
+    break;
+  case 'pack-line':
+    packLine(rest[0], rest[1], rest[2], rest[3]);
     break;
   case 'spec':
     writeSpec(rest[0], rest[1]);

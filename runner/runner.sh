@@ -16,8 +16,14 @@
 # SIGTERM, so after a SIGTERM the captures and result.json go first and output.tar.gz (whose packing
 # alone can take longer than that) follows result.json, as time allows.
 #
+# A packed execution (RUN_PACK_MANIFEST_URI set): Cloud Run runs CLOUD_RUN_TASK_COUNT tasks of one execution;
+# each reads line CLOUD_RUN_TASK_INDEX of the pack manifest (runKey, attempt, specUri, attemptPrefixUri) and
+# is then one attempt exactly as above, with a claim naming the execution and its task index. A packed task
+# also stops for the cancel marker ${RUN_PREFIX}cancel: present after the claim, nothing more is done (exit
+# 0); appearing later (polled every RUNNER_CANCEL_POLL_SECONDS), it acts as a SIGTERM. See runner/README.md.
+#
 # Exit status: 0 whenever the work ran (whatever its exit code) and for a duplicate; non-zero only for
-# infrastructure failures: no claim (other than a duplicate), no spec, an input that cannot be fetched
+# infrastructure failures: a refused pack manifest line, no claim (other than a duplicate), no spec, an input that cannot be fetched
 # or is refused, an upload that fails. Then result.json is absent and the orchestrator sees an error.
 #
 # Environment (set by the job or the local runner):
@@ -25,6 +31,11 @@
 #   RUN_PREFIX            gs://bucket/runs/{batch}/{nonce}/{task}/{idx}/a{k}/, ends in '/'      (required)
 #   CLOUD_RUN_EXECUTION   this execution's name (set by Cloud Run and the local runner)        (required)
 #   RUN_ATTEMPT           the attempt number k (recorded in result.json)
+#   RUN_PACK_MANIFEST_URI gs://bucket/runs/{batch}/{nonce}/_packs/{packId}/manifest.tsv: a packed execution,
+#                         whose line CLOUD_RUN_TASK_INDEX gives RUN_SPEC_URI, RUN_PREFIX and RUN_ATTEMPT
+#                         (which must then not be set)
+#   CLOUD_RUN_TASK_INDEX, CLOUD_RUN_TASK_COUNT  the task and the task count (set by Cloud Run; packed only)
+#   RUNNER_CANCEL_POLL_SECONDS  how often a packed task looks for its cancel marker while it runs (default 10)
 #   RUNNER_WORKSPACE      the workspace root                                           (default /workspace)
 #   RUNNER_SECRET_ENV_NAMES  more env names whose values are scrubbed (comma or space separated);
 #                            ANTHROPIC_API_KEY, ANTHROPIC_AUTH_TOKEN, CLAUDE_CODE_OAUTH_TOKEN,
@@ -59,6 +70,10 @@ cancelled=0
 output_after_result=0
 term_sent=0
 work_pid=""
+packed=0
+pack_task_index=""
+cancel_poll=""
+cancel_poller_pid=""
 
 lib() { node "$here/runner-lib.js" "$@"; }
 now_iso() { date -u +%Y-%m-%dT%H:%M:%S.%3NZ; }
@@ -69,7 +84,10 @@ log() {
 }
 
 # shellcheck disable=SC2317 # called by the EXIT trap
-cleanup() { if [[ -n "$state" ]]; then rm -rf "$state"; fi; }
+cleanup() {
+  stop_cancel_poller
+  if [[ -n "$state" ]]; then rm -rf "$state"; fi
+}
 
 # An infrastructure failure: no result.json. Once the attempt is ours, the reason goes to stderr.txt.
 die() {
@@ -123,8 +141,49 @@ require_env() {
   [[ "$RUN_PREFIX" == gs://*/ ]] || die "RUN_PREFIX must be a gs:// prefix ending in '/'"
 }
 
+# A packed execution: this task's attempt is line CLOUD_RUN_TASK_INDEX of the pack manifest, checked by
+# runner-lib.js (fields, attempt against the prefix, everything under the manifest's own batch). Any doubt is a
+# refusal before the claim: exit 1, nothing written.
+resolve_pack() {
+  packed=1
+  local name
+  for name in RUN_SPEC_URI RUN_PREFIX RUN_ATTEMPT; do
+    [[ -z "${!name:-}" ]] || die "refusing a packed task: RUN_PACK_MANIFEST_URI and $name are both set (ambiguous)"
+  done
+  cancel_poll=${RUNNER_CANCEL_POLL_SECONDS:-10}
+  if [[ ! "$cancel_poll" =~ ^[0-9]+(\.[0-9]+)?$ ]] || [[ "$cancel_poll" =~ ^0*(\.0*)?$ ]]; then
+    die "refusing a packed task: RUNNER_CANCEL_POLL_SECONDS must be a positive number of seconds"
+  fi
+  if ! gcloud storage cp "$RUN_PACK_MANIFEST_URI" "$state/manifest.tsv" >/dev/null 2>"$state/manifest.err"; then
+    die "refusing a packed task: could not read the pack manifest $RUN_PACK_MANIFEST_URI: $(tail -n 2 "$state/manifest.err" | tr '\n' ' ')"
+  fi
+  local reason
+  if ! reason=$(lib pack-line "$state/manifest.tsv" "$RUN_PACK_MANIFEST_URI" "${CLOUD_RUN_TASK_INDEX:-}" \
+    "${CLOUD_RUN_TASK_COUNT:-}" 2>&1 >"$state/pack.vars"); then
+    die "refusing a packed task of $RUN_PACK_MANIFEST_URI: ${reason#runner-lib: }"
+  fi
+  local key value run_key=""
+  while IFS='=' read -r key value; do
+    case "$key" in
+      RUN_KEY) run_key=$value ;;
+      ATTEMPT) RUN_ATTEMPT=$value ;;
+      SPEC_URI) RUN_SPEC_URI=$value ;;
+      PREFIX) RUN_PREFIX=$value ;;
+      TASK_INDEX) pack_task_index=$value ;;
+    esac
+  done <"$state/pack.vars"
+  # The work sees the same environment as in a single execution of this attempt.
+  export RUN_SPEC_URI RUN_PREFIX RUN_ATTEMPT
+  printf 'runner: packed task %s of %s: run %s, attempt %s\n' "$pack_task_index" "$RUN_PACK_MANIFEST_URI" "$run_key" "$RUN_ATTEMPT" >&2
+}
+
+# Who this runner is in a claim: the execution, and in a packed execution its task (as claim-owner prints it).
+claimant() {
+  if ((packed)); then printf '%s task %s' "$CLOUD_RUN_EXECUTION" "$pack_task_index"; else printf '%s' "$CLOUD_RUN_EXECUTION"; fi
+}
+
 claim() {
-  lib claim "$CLOUD_RUN_EXECUTION" >"$state/claim.json"
+  lib claim "$CLOUD_RUN_EXECUTION" "$pack_task_index" >"$state/claim.json"
   if gcloud storage cp "$state/claim.json" "${RUN_PREFIX}claim" --if-generation-match=0 >/dev/null 2>"$state/claim.err"; then
     claimed=1
     return
@@ -133,12 +192,67 @@ claim() {
   gcloud storage cat "${RUN_PREFIX}claim" >"$state/claim.existing" 2>>"$state/claim.err" || die "could not read the existing claim"
   local owner
   owner=$(lib claim-owner "$state/claim.existing") || die "could not read the existing claim"
-  if [[ "$owner" != "$CLOUD_RUN_EXECUTION" ]]; then
+  if [[ "$owner" != "$(claimant)" ]]; then
     printf 'runner: duplicate execution: the attempt is claimed by %s; exiting\n' "$owner" >&2
     exit 0
   fi
   log "the claim already names this execution (a retried upload); going on"
   claimed=1
+}
+
+# Whether the cancel marker of a packed task's attempt exists: 0 yes, 1 no, 2 unknown (a read failure).
+cancel_marker_present() { # errors-file
+  if gcloud storage cat "${RUN_PREFIX}cancel" >/dev/null 2>"$1"; then return 0; fi
+  if grep -q 'matched no objects' "$1"; then return 1; fi
+  return 2
+}
+
+# Polls the cancel marker while the attempt runs; when it appears, signals this runner with SIGTERM, so a
+# cancelled packed task takes the path of Cloud Run's cancel (on_term). A read failure is noted and the
+# polling goes on.
+start_cancel_poller() {
+  local runner_pid=$$
+  (
+    nap=""
+    trap 'if [[ -n "$nap" ]]; then kill "$nap" 2>/dev/null; fi; exit 0' TERM
+    while :; do
+      sleep "$cancel_poll" &
+      nap=$!
+      wait "$nap" || true
+      nap=""
+      rc=0
+      cancel_marker_present "$state/cancel-poll.err" || rc=$?
+      if ((rc == 0)); then
+        log "the cancel marker ${RUN_PREFIX}cancel is present: stopping the attempt"
+        kill -TERM "$runner_pid"
+        exit 0
+      elif ((rc == 2)); then
+        log "could not read the cancel marker: $(tail -n 1 "$state/cancel-poll.err")"
+      fi
+    done
+  ) </dev/null &
+  cancel_poller_pid=$!
+}
+
+stop_cancel_poller() {
+  if [[ -n "$cancel_poller_pid" ]]; then
+    kill -TERM "$cancel_poller_pid" 2>/dev/null || true
+    wait "$cancel_poller_pid" 2>/dev/null || true
+    cancel_poller_pid=""
+  fi
+}
+
+# A packed task's cancel marker, read once right after the claim: present, the orchestrator has cancelled the
+# run before it started, so nothing more is written (no result.json: the orchestrator records the cancel).
+check_cancel_before_start() {
+  local rc=0
+  cancel_marker_present "$state/cancel.err" || rc=$?
+  if ((rc == 0)); then
+    printf 'runner: the run was cancelled before it started (%scancel exists); exiting\n' "$RUN_PREFIX" >&2
+    exit 0
+  elif ((rc == 2)); then
+    log "could not read the cancel marker; going on: $(tail -n 1 "$state/cancel.err")"
+  fi
 }
 
 read_spec() {
@@ -368,11 +482,13 @@ upload() {
   if [[ -L "$out" ]]; then out=""; fi
   local -a output_args=("outputBytes=$output_bytes" "outputUploaded=$output_uploaded")
   if ((output_after_result)); then output_args=("outputAfterResult=1"); fi
+  local -a pack_args=()
+  if ((packed)); then pack_args=("taskIndex=$pack_task_index"); fi
   lib finish "$state" "exitCode=$exit_code" "termination=$termination" "startedAt=$started_at" \
     "endedAt=$ended_at" "runnerVersion=$RUNNER_VERSION" "execution=$CLOUD_RUN_EXECUTION" \
     "attempt=${RUN_ATTEMPT:-}" "claudeVersion=$claude_version" "outputDir=$out" "workLimitSeconds=$work_limit" \
     "preCommandExitCode=$(phase_exit_code pre)" "postCommandExitCode=$(phase_exit_code post)" \
-    "${output_args[@]}" || die "could not assemble result.json"
+    "${output_args[@]}" "${pack_args[@]}" || die "could not assemble result.json"
   local -a files=()
   local name
   for name in stdout.txt stderr.txt response.txt transcript.jsonl output.tar.gz; do
@@ -395,8 +511,13 @@ main() {
   state=$(mktemp -d "${TMPDIR:-/tmp}/runner.XXXXXX")
   trap cleanup EXIT
   : >"$state/runner.notes"
+  if [[ -n "${RUN_PACK_MANIFEST_URI:-}" ]]; then resolve_pack; fi
   require_env
   claim
+  if ((packed)); then
+    check_cancel_before_start
+    start_cancel_poller
+  fi
   read_spec
   unpack_inputs
   claude_cli_version=""
@@ -409,6 +530,7 @@ main() {
   termination=cancel
   work_limit=""
   if ((!cancelled)); then run_work; fi
+  stop_cancel_poller
   upload
   exit 0
 }

@@ -62,7 +62,7 @@ public sealed partial class ConformanceTests
     /// </list>
     /// A string value cannot be taken for a key: inside a JSON string a quote is always escaped.
     /// </remarks>
-    private static byte[] Normalised(string objectName, byte[] bytes)
+    internal static byte[] Normalised(string objectName, byte[] bytes)
     {
         var text = Encoding.UTF8.GetString(bytes);
         if (objectName is RunnerContract.ResultObject or RunnerContract.ClaimObject)
