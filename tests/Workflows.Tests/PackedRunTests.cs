@@ -111,6 +111,46 @@ public sealed class PackedRunTests
 
     [Theory]
     [Engines]
+    public async Task Batch_EveryRunOfOnePackCancelled_ThatPackCancelledAndTheOtherPackPasses(EngineKind engine)
+    {
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        string? heldPack = null;
+        var heldRuns = new System.Collections.Concurrent.ConcurrentBag<int>();
+        await using var h = await WorkflowHarness.StartAsync(engine, async call =>
+        {
+            // The tasks of the first pack started hold until the test lets go; the other pack passes.
+            if (Interlocked.CompareExchange(ref heldPack, call.Execution.Name, null) is { } first && first != call.Execution.Name)
+            {
+                await call.PassAsync();
+                return;
+            }
+
+            await call.ClaimAsync();
+            heldRuns.Add(call.RunIndex);
+            await call.WaitForAsync(hold.Task);
+        });
+        var id = await h.SubmitAsync("""{"id": "cancel-pack", "maxParallelRuns": 8, "tasks": [{"id": "t", "n": 8, "command": "true"}]}""", Packed(4));
+        await Eventually.HoldsAsync(() => heldRuns.Count == 4, "the first pack's four runs claimed");
+
+        foreach (var run in heldRuns)
+        {
+            await h.Client.RaiseEventAsync(InstanceIds.Run(id, new RunRef(0, run)), Events.Cancel, "this pack's runs stopped");
+        }
+
+        var summary = (await h.WaitAsync(id)).ReadOutputAs<BatchSummary>()!;
+        hold.TrySetResult();
+        var rows = await h.Results.QueryRunsAsync(new RunQuery(id));
+
+        Assert.Equal(4, summary.Cancelled);
+        Assert.Equal(4, summary.Passed);
+        Assert.All(rows.Items.Where(r => heldRuns.Contains(r.RunIndex)), r => Assert.Equal(RunOutcome.Cancelled, r.Outcome));
+        Assert.Equal(2, h.CloudRun.Executions.Count);
+        Assert.Equal(CloudRunExecutionState.Cancelled, h.CloudRun.Executions.Single(e => e.Name == heldPack).State);
+        Assert.Equal(CloudRunExecutionState.Succeeded, h.CloudRun.Executions.Single(e => e.Name != heldPack).State);
+    }
+
+    [Theory]
+    [Engines]
     public async Task Batch_CancelledWhilePacksRun_EveryPackCancelledAndNoRunLost(EngineKind engine)
     {
         var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
