@@ -1,3 +1,4 @@
+using System.Globalization;
 using Azure.Core.Serialization;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Configuration;
@@ -25,6 +26,10 @@ namespace Orchestration.Functions;
 /// settings and the API options, all validated at start.</summary>
 public static class FunctionsServiceCollectionExtensions
 {
+    // Orchestration:Runs:PackSize, read from configuration: RunSettings validates it at start, and resolving the
+    // settings here would validate them inside the batch settings' construction.
+    private const string PackSizeKey = RunSettings.Section + ":" + nameof(RunSettings.PackSize);
+
     /// <summary>Registers everything the functions need.</summary>
     /// <param name="services">The host's services.</param>
     /// <param name="configuration">The host's configuration (app settings, <c>Section__Key</c>).</param>
@@ -44,9 +49,10 @@ public static class FunctionsServiceCollectionExtensions
         services.AddOptions<BatchServiceOptions>()
             .Configure(o => o.Workflow = WorkflowSettings.Cloud)
             .BindConfiguration(BatchServiceOptions.Section)
-            .PostConfigure<IOptions<RunSettings>>((o, runs) =>
+            .PostConfigure(o =>
             {
-                if (runs.Value.PackSize is { } packSize)
+                // Orchestration:Runs:PackSize (RunSettings validates it).
+                if (int.TryParse(configuration[PackSizeKey], CultureInfo.InvariantCulture, out var packSize))
                 {
                     o.Workflow = o.Workflow with { PackSize = packSize };
                 }

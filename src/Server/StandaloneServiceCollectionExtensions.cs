@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Options;
 using Orchestration.Activities;
 using Orchestration.Activities.Git;
@@ -54,10 +55,11 @@ public static class StandaloneServiceCollectionExtensions
                 o.Limits = o.Limits with { AllowHttpLoopbackWebhook = !cloud, AllowPathInputs = true };
             })
             .BindConfiguration(BatchServiceOptions.Section)
-            .PostConfigure<IOptions<RunSettings>>((o, runs) =>
+            .PostConfigure(o =>
             {
-                // Orchestration:Runs:PackSize on Cloud Run; the local runner works one attempt per process.
-                if (cloud && runs.Value.PackSize is { } packSize)
+                // Orchestration:Runs:PackSize on Cloud Run (RunSettings validates it); the local runner works one
+                // attempt per process.
+                if (cloud && int.TryParse(configuration[PackSizeKey], CultureInfo.InvariantCulture, out var packSize))
                 {
                     o.Workflow = o.Workflow with { PackSize = packSize };
                 }
@@ -116,6 +118,10 @@ public static class StandaloneServiceCollectionExtensions
     /// process of this machine. The local runner's own cap (<see cref="LocalRunnerOptions.MaxParallelExecutions"/>) defaults to
     /// the same figure, so it does not hold such a batch below it.</remarks>
     public static int LocalMaxParallelRuns => Environment.ProcessorCount * 4;
+
+    // Orchestration:Runs:PackSize, read from configuration: RunSettings validates it at start, and resolving the
+    // settings here would validate them inside the batch settings' construction.
+    private const string PackSizeKey = RunSettings.Section + ":" + nameof(RunSettings.PackSize);
 
     private const string DefaultMaxParallelRunsKey = BatchServiceOptions.Section + ":" + nameof(BatchServiceOptions.Defaults) + ":" + nameof(BatchDefaults.MaxParallelRuns);
 

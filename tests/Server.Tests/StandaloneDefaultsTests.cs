@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orchestration.Adapters.LocalRunner;
 using Orchestration.Domain;
+using Orchestration.Workflows;
 using Orchestration.Workflows.Service;
 
 namespace Orchestration.Server.Tests;
@@ -52,6 +53,30 @@ public sealed class StandaloneDefaultsTests : IDisposable
         using var services = Services(new() { ["Google:CloudRun:Project"] = "proj", ["Google:CloudRun:Region"] = "europe-west1", ["Google:Storage:Bucket"] = "b" });
 
         Assert.Equal(new BatchDefaults().MaxParallelRuns, services.GetRequiredService<IOptions<BatchServiceOptions>>().Value.Defaults.MaxParallelRuns);
+    }
+
+    [Fact]
+    public void CloudMode_PackSizeConfigured_BatchesPackThatMany()
+    {
+        using var services = Services(new()
+        {
+            ["Google:CloudRun:Project"] = "proj",
+            ["Google:CloudRun:Region"] = "europe-west1",
+            ["Google:Storage:Bucket"] = "b",
+            ["Orchestration:Runs:PackSize"] = "40",
+        });
+        using var unset = Services(new() { ["Google:CloudRun:Project"] = "proj", ["Google:CloudRun:Region"] = "europe-west1", ["Google:Storage:Bucket"] = "b" });
+
+        Assert.Equal(40, services.GetRequiredService<IOptions<BatchServiceOptions>>().Value.Workflow.PackSize);
+        Assert.Equal(WorkflowSettings.CloudPackSize, unset.GetRequiredService<IOptions<BatchServiceOptions>>().Value.Workflow.PackSize);
+    }
+
+    [Fact]
+    public void LocalMode_PackSizeConfigured_OneAttemptPerExecutionStill()
+    {
+        using var services = Services(new() { ["Orchestration:Runs:PackSize"] = "40" });
+
+        Assert.Equal(1, services.GetRequiredService<IOptions<BatchServiceOptions>>().Value.Workflow.PackSize);
     }
 
     private ServiceProvider Services(Dictionary<string, string?> settings)
