@@ -32,21 +32,8 @@ public sealed class FaultInjectionTests
         await gcs.StartAsync();
         await run.StartAsync();
         var worked = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
-        WorkflowHarness? harness = null;
-        run.ExecutionCreated += execution =>
-        {
-            // Working from the :run call on, so the clock does not skip while the runner plays.
-            var working = harness!.RunnerWorking();
-            _ = Task.Run(async () =>
-            {
-                using (working)
-                {
-                    await PlayRunnerAsync(harness, run, execution, worked);
-                }
-            });
-        };
-
-        await using var h = harness = await WorkflowHarness.StartAsync(EngineKind.Embedded, ports: s => Google(s, gcs, run));
+        var player = new FakeRunnerPlayer(run, (harness, execution) => PlayRunnerAsync(harness, run, execution, worked));
+        await using var h = player.Harness = await WorkflowHarness.StartAsync(EngineKind.Embedded, ports: s => Google(s, gcs, run));
         run.Faults.Seed = 7;
         run.Faults.UnavailableFraction = 0.1;
         run.Faults.ThrottleFraction = 0.05;
@@ -65,15 +52,7 @@ public sealed class FaultInjectionTests
               {"id": "odd-fails", "n": 250, "command": "test", "maxAttempts": 5}]}
             """, WorkflowHarness.FastSettings with { Polling = WorkflowHarness.FastSettings.Polling with { StartGrace = TimeSpan.FromSeconds(20) } });
         var summary = (await h.WaitAsync(id, 600)).ReadOutputAs<BatchSummary>()!;
-        var rows = new List<RunRow>();
-        string? token = null;
-        do
-        {
-            var page = await h.Results.QueryRunsAsync(new RunQuery(id, PageSize: 1000, ContinuationToken: token));
-            rows.AddRange(page.Items);
-            token = page.ContinuationToken;
-        }
-        while (token is not null);
+        var rows = await RowsAsync(h, id);
 
         Assert.Equal(BatchStatus.Completed, summary.Status);
         Assert.Equal(500, rows.Count);
@@ -119,20 +98,8 @@ public sealed class FaultInjectionTests
         await run.StartAsync();
         var worked = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         var manifestsCrashed = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
-        WorkflowHarness? harness = null;
-        run.ExecutionCreated += execution =>
-        {
-            var working = harness!.RunnerWorking();
-            _ = Task.Run(async () =>
-            {
-                using (working)
-                {
-                    await PlayPackAsync(harness, run, execution, worked);
-                }
-            });
-        };
-
-        await using var h = harness = await WorkflowHarness.StartAsync(EngineKind.Embedded, ports: s =>
+        var player = new FakeRunnerPlayer(run, (harness, execution) => PlayPackAsync(harness, run, execution, worked));
+        await using var h = player.Harness = await WorkflowHarness.StartAsync(EngineKind.Embedded, ports: s =>
         {
             // Registered before the GCS store's own registration, which only fills an empty slot.
             s.AddSingleton<IObjectStore>(sp => new HookedObjectStore(sp.GetRequiredService<GcsObjectStore>(), (_, _) => Task.CompletedTask, (name, put) =>
@@ -163,15 +130,7 @@ public sealed class FaultInjectionTests
             Polling = WorkflowHarness.FastSettings.Polling with { StartGrace = TimeSpan.FromSeconds(20) },
         });
         var summary = (await h.WaitAsync(id, 600)).ReadOutputAs<BatchSummary>()!;
-        var rows = new List<RunRow>();
-        string? token = null;
-        do
-        {
-            var page = await h.Results.QueryRunsAsync(new RunQuery(id, PageSize: 1000, ContinuationToken: token));
-            rows.AddRange(page.Items);
-            token = page.ContinuationToken;
-        }
-        while (token is not null);
+        var rows = await RowsAsync(h, id);
 
         Assert.Equal(BatchStatus.Completed, summary.Status);
         Assert.Equal(500, rows.Count);
@@ -249,6 +208,20 @@ public sealed class FaultInjectionTests
             await store.PutAsync(prefix + "result.json", Text($$"""{"exitCode": {{exit}}, "termination": "none", "startedAt": "{{now}}", "endedAt": "{{now}}", "runnerVersion": "1", "taskIndex": {{task.Index}}}"""));
             run.CompleteTask(execution.Name, task.Index);
         }
+    }
+
+    private static async Task<List<RunRow>> RowsAsync(WorkflowHarness h, string id)
+    {
+        var rows = new List<RunRow>();
+        string? token = null;
+        do
+        {
+            var page = await h.Results.QueryRunsAsync(new RunQuery(id, PageSize: 1000, ContinuationToken: token));
+            rows.AddRange(page.Items);
+            token = page.ContinuationToken;
+        }
+        while (token is not null);
+        return rows;
     }
 
     private static void Google(IServiceCollection services, FakeGcsServer gcs, FakeCloudRunServer run)

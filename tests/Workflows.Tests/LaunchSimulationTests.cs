@@ -34,22 +34,11 @@ public sealed class LaunchSimulationTests(ITestOutputHelper output)
         await run.StartAsync();
         var claims = new ConcurrentBag<DateTimeOffset>();
         var worked = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
-        WorkflowHarness? harness = null;
-        run.ExecutionCreated += execution =>
-        {
-            var working = harness!.RunnerWorking();
-            _ = Task.Run(async () =>
-            {
-                using (working)
-                {
-                    await PlayAsync(harness, run, execution, claims, worked);
-                }
-            });
-        };
+        var player = new FakeRunnerPlayer(run, (harness, execution) => PlayAsync(harness, run, execution, claims, worked));
 
         var settings = new WorkflowSettings(500, PollingOptions.Cloud, PackSize: WorkflowSettings.CloudPackSize);
         var objects = Directory.CreateTempSubdirectory("launch-objects-").FullName;
-        await using var h = harness = await WorkflowHarness.StartAsync(EngineKind.Embedded, settings: settings, ports: s => Ports(s, run, objects));
+        await using var h = player.Harness = await WorkflowHarness.StartAsync(EngineKind.Embedded, settings: settings, ports: s => Ports(s, run, objects));
         clock.Target = h.Time;
         var tasks = Enumerable.Range(0, (runs + 999) / 1000).Select(t => $$"""{"id": "t{{t}}", "n": {{Math.Min(1000, runs - (t * 1000))}}, "command": "true"}""");
         var started = h.Time.GetUtcNow();
@@ -108,25 +97,10 @@ public sealed class LaunchSimulationTests(ITestOutputHelper output)
             claims.Add(h.Time.GetUtcNow());
             worked.AddOrUpdate(entry.Prefix, 1, (_, c) => c + 1);
             var start = h.Time.GetUtcNow();
-            await DelayAsync(h, RunTime);
+            await h.DelayParkedAsync(RunTime);
             await h.Objects.PutAsync(entry.Prefix + "result.json", Text($$"""{"exitCode": 0, "termination": "none", "startedAt": "{{start:O}}", "endedAt": "{{h.Time.GetUtcNow():O}}", "runnerVersion": "1"}"""));
             run.CompleteTask(execution.Name, task.Index);
         }));
-    }
-
-    // Parked while it waits, so the skipping clock may move on (RunnerCall.DelayAsync does the same).
-    private static async Task DelayAsync(WorkflowHarness h, TimeSpan delay)
-    {
-        var elapsed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        h.Park();
-        using var timer = h.Time.CreateTimer(_ =>
-        {
-            if (elapsed.TrySetResult())
-            {
-                h.Unpark();
-            }
-        }, null, delay, Timeout.InfiniteTimeSpan);
-        await elapsed.Task;
     }
 
     private static MemoryStream Text(string text) => new(Encoding.UTF8.GetBytes(text));

@@ -47,21 +47,7 @@ public sealed record RunnerCall(WorkflowHarness Harness, CloudRunExecution Execu
 
     /// <summary>Waits <paramref name="delay"/> on the harness's clock, parked: on the skipping clock the wait
     /// costs no real time, and the runner counts as working again from the instant the clock reaches the end.</summary>
-    public async Task DelayAsync(TimeSpan delay)
-    {
-        var elapsed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Harness.Park();
-        // Unparked in the timer's callback, which the clock runs inside its advance: the driver cannot skip
-        // again before this runner has had its turn.
-        using var timer = Harness.Time.CreateTimer(_ =>
-        {
-            if (elapsed.TrySetResult())
-            {
-                Harness.Unpark();
-            }
-        }, null, delay, Timeout.InfiniteTimeSpan);
-        await elapsed.Task;
-    }
+    public Task DelayAsync(TimeSpan delay) => Harness.DelayParkedAsync(delay);
 
     /// <summary>Waits for <paramref name="gate"/> (something the test holds), parked: time may skip meanwhile.</summary>
     public async Task WaitForAsync(Task gate)

@@ -307,6 +307,24 @@ public sealed partial class WorkflowHarness : IAsyncDisposable
         return new Working(this);
     }
 
+    /// <summary>Waits <paramref name="delay"/> on the harness's clock, parked: on the skipping clock the wait costs no
+    /// real time, and the caller counts as working again from the instant the clock reaches the end.</summary>
+    public async Task DelayParkedAsync(TimeSpan delay)
+    {
+        var elapsed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Park();
+        // Unparked in the timer's callback, which the clock runs inside its advance: the driver cannot skip
+        // again before the caller has had its turn.
+        using var timer = Time.CreateTimer(_ =>
+        {
+            if (elapsed.TrySetResult())
+            {
+                Unpark();
+            }
+        }, null, delay, Timeout.InfiniteTimeSpan);
+        await elapsed.Task;
+    }
+
     /// <summary>A scripted runner stops working (it waits for the clock or for the test): time may skip.</summary>
     internal void Park() => Interlocked.Decrement(ref _busyRunners);
 
