@@ -16,7 +16,7 @@ namespace Orchestration.Workflows.Tests;
 /// only: they test the runner script and the local job runner, not the engine.</summary>
 public sealed class RealRunnerTests
 {
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
