@@ -213,10 +213,61 @@ public sealed class RunStepsTests : IDisposable
         var finished = await StartAsync(Attempt(0, "unit", 1));
         _h.CloudRun.Set(finished, CloudRunExecutionState.Succeeded);
 
-        var any = await new CancelRun(_h.CloudRun).RunAsync(new CancelRunInput([running, finished, "projects/p/locations/r/jobs/x/executions/gone"]));
+        var any = await new CancelRun(_h.CloudRun, _h.Objects).RunAsync(new CancelRunInput([running, finished, "projects/p/locations/r/jobs/x/executions/gone"]));
 
         Assert.True(any);
         Assert.Equal(1, _h.CloudRun.Cancels);
+    }
+
+    [Fact]
+    public async Task StartPack_TwoAttempts_ManifestByReferenceOneExecutionAndARepeatStartsNoOther()
+    {
+        await PrepareAsync();
+        var task = _plan.Tasks[0];
+        var input = new StartPackInput("c0-p0", task.JobId, task.TimeoutSeconds, [new PackEntry(Attempt(0, "unit", 0), task.SpecUri), new PackEntry(Attempt(0, "unit", 1), task.SpecUri)]);
+
+        var first = await new StartPack(_h.Objects, _h.CloudRun, _h.Settings).RunAsync(input);
+        var again = await new StartPack(_h.Objects, _h.CloudRun, _h.Settings).RunAsync(input);
+        await using var manifest = await _h.Objects.GetAsync(RunnerContract.PackPrefix("b1", "n1", "c0-p0") + RunnerContract.PackManifestObject);
+
+        Assert.Equal(first.Execution, again.Execution);
+        Assert.Equal(1, _h.CloudRun.Starts);
+        var execution = Assert.Single(_h.CloudRun.Executions);
+        Assert.Equal(2, execution.TaskCount);
+        Assert.Equal(_h.Settings.Value.Uri(RunnerContract.PackPrefix("b1", "n1", "c0-p0") + RunnerContract.PackManifestObject), execution.Environment[RunnerContract.PackManifestVariable]);
+        Assert.False(execution.Environment.ContainsKey(RunnerContract.PrefixVariable));
+        Assert.Equal(
+            $"b1:t0:r0\t1\t{task.SpecUri}\t{_h.Settings.Value.Uri(Prefix(Attempt(0, "unit", 0)))}\nb1:t0:r1\t1\t{task.SpecUri}\t{_h.Settings.Value.Uri(Prefix(Attempt(0, "unit", 1)))}\n",
+            System.Text.Encoding.UTF8.GetString(await manifest!.ReadAllBytesAsync()));
+    }
+
+    [Fact]
+    public async Task StartPack_IdAlreadyNamingOtherAttempts_RefusedAndNothingStarted()
+    {
+        await PrepareAsync();
+        var task = _plan.Tasks[0];
+        await _h.WriteAsync(RunnerContract.PackPrefix("b1", "n1", "c0-p1") + RunnerContract.PackManifestObject, "b1:t0:r9\t1\tgs://x/spec.json\tgs://x/runs/b1/n1/unit/9/a1/\n");
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => new StartPack(_h.Objects, _h.CloudRun, _h.Settings)
+            .RunAsync(new StartPackInput("c0-p1", task.JobId, task.TimeoutSeconds, [new PackEntry(Attempt(0, "unit", 0), task.SpecUri)])));
+
+        Assert.Contains("c0-p1", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(0, _h.CloudRun.Starts);
+    }
+
+    [Fact]
+    public async Task CancelRun_PackedAttempt_MarkerWrittenOnceAndNoExecutionCancelled()
+    {
+        await PrepareAsync();
+        var attempt = Attempt(0, "unit", 2);
+
+        var first = await new CancelRun(_h.CloudRun, _h.Objects).RunAsync(new CancelRunInput([], [attempt]));
+        var again = await new CancelRun(_h.CloudRun, _h.Objects).RunAsync(new CancelRunInput([], [attempt]));
+
+        Assert.True(first);
+        Assert.False(again);
+        Assert.NotNull(await _h.Objects.GetMetadataAsync(RunnerContract.AttemptPrefix(attempt.BatchId, attempt.Nonce, attempt.TaskId, attempt.RunIndex, attempt.Attempt) + "cancel"));
+        Assert.Equal(0, _h.CloudRun.Cancels);
     }
 
     [Fact]
