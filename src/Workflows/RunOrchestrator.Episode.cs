@@ -139,7 +139,7 @@ public sealed partial class RunOrchestrator
 
                 var checkExecution = PollingSchedule.ShouldCheckExecution(Polling, state.Poll, context.CurrentUtcDateTime - claimClock);
                 var check = await context.CallActivityAsync<CheckRunResult>(
-                    nameof(CheckRun), new CheckRunInput(AttemptOf(state), state.Execution!, checkExecution, ClaimKnown: state.ClaimedAt is not null), _retry);
+                    nameof(CheckRun), new CheckRunInput(AttemptOf(state), state.Execution!, checkExecution, ClaimKnown: state.ClaimedAt is not null, state.TaskIndex), _retry);
                 state = state with { Poll = state.Poll + 1 };
                 _polls++;
                 switch (check.State)
@@ -164,7 +164,7 @@ public sealed partial class RunOrchestrator
         private async Task<RunState?> LastLookAsync(RunState state)
         {
             var check = await context.CallActivityAsync<CheckRunResult>(
-                nameof(CheckRun), new CheckRunInput(AttemptOf(state), state.Execution!, CheckExecution: true), _retry);
+                nameof(CheckRun), new CheckRunInput(AttemptOf(state), state.Execution!, CheckExecution: true, TaskIndex: state.TaskIndex), _retry);
             if (check.State is AttemptState.Running or AttemptState.ResultReady)
             {
                 return Claimed(state, check);

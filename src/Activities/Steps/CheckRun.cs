@@ -49,7 +49,10 @@ public sealed class CheckRun(IObjectStore objects, ICloudRunJobsClient jobs) : I
         }
 
         var current = await jobs.GetExecutionAsync(execution, cancellationToken).ConfigureAwait(false);
-        if (current is not null && !current.IsTerminal)
+        var task = current is { IsTerminal: false } && input.TaskIndex is { } index && execution == input.Execution
+            ? await TaskAsync(execution, index, cancellationToken).ConfigureAwait(false)
+            : null;
+        if (current is not null && !current.IsTerminal && task is not { IsTerminal: true })
         {
             var queued = state == AttemptState.Waiting && current.State == CloudRunExecutionState.Pending;
             return new CheckRunResult(queued ? AttemptState.Queued : state, claimedAt, execution, null);
@@ -77,8 +80,33 @@ public sealed class CheckRun(IObjectStore objects, ICloudRunJobsClient jobs) : I
 
         var reason = current is null
             ? "The execution no longer exists and left no result."
+            : task is { IsTerminal: true }
+            ? $"Task {task.Index} of the execution ended ({task.State.ToString().ToLowerInvariant()}) without a result{(task.FailureReason is null ? "" : ": " + task.FailureReason)}."
             : $"The execution ended ({current.State.ToString().ToLowerInvariant()}) without a result{(current.FailureReason is null ? "" : ": " + current.FailureReason)}.";
         return new CheckRunResult(AttemptState.Lost, claimedAt, execution, reason);
+    }
+
+    // The attempt's task of a packed execution, read from tasks.list (ordered by index, so a page past it ends the search).
+    private async Task<CloudRunTask?> TaskAsync(string execution, int index, CancellationToken cancellationToken)
+    {
+        string? token = null;
+        do
+        {
+            var page = await jobs.ListTasksAsync(execution, token, pageSize: 100, cancellationToken).ConfigureAwait(false);
+            if (page.Items.FirstOrDefault(t => t.Index == index) is { } found)
+            {
+                return found;
+            }
+
+            if (page.Items.Count > 0 && page.Items[^1].Index > index)
+            {
+                return null;
+            }
+
+            token = page.NextPageToken;
+        }
+        while (token is not null);
+        return null;
     }
 
     private async Task<bool> HasResultAsync(string prefix, CancellationToken cancellationToken) =>
