@@ -29,6 +29,10 @@ public sealed class FaultSettings
     /// other faults are rolled (e.g. <see cref="ArrivalGate.ArriveAsync"/> to hold requests until they overlap); null for none.</summary>
     public Func<string, CancellationToken, Task>? Hold { get; set; }
 
+    /// <summary>Answer 404 NOT_FOUND to every request the faults apply to, after <see cref="Hold"/>: what a lookup that
+    /// ran before a concurrent create answers, made certain rather than left to scheduling.</summary>
+    public bool AnswerNotFound { get; set; }
+
     /// <summary>Which endpoints (e.g. <c>jobs.run</c>, <c>objects.insert</c>) the faults apply to; null = all.</summary>
     public Func<string, bool>? AppliesTo { get; set; }
 
@@ -40,5 +44,6 @@ public sealed class FaultSettings
         HangFraction = 0;
         SlowFraction = 0;
         Hold = null;
+        AnswerNotFound = false;
     }
 }

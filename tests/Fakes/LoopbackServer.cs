@@ -115,6 +115,12 @@ public abstract class LoopbackServer : IAsyncDisposable
             await hold(endpoint, context.RequestAborted);
         }
 
+        if (Faults.AnswerNotFound)
+        {
+            await ErrorAsync(context, 404, "NOT_FOUND", "Resource was not found (injected fault).");
+            return false;
+        }
+
         var roll = Roll();
         var threshold = Faults.ThrottleFraction;
         if (roll < threshold)

@@ -74,10 +74,12 @@ public sealed class CloudRunJobsClientTests
             ["Google:Http:AttemptTimeout"] = "00:00:30",
             ["Google:Http:TotalTimeout"] = "00:01:00",
         });
-        // Both first lookups are held until both have arrived, so both callers see 404 however loaded the machine.
+        // Both first lookups are held until both have arrived and then answered 404, as lookups that ran before either
+        // create answer: held alone, the later one's lookup could still run after the other's create on a loaded machine.
         var bothLookups = new ArrivalGate(2, TimeSpan.FromSeconds(20));
         host.Run.Faults.AppliesTo = e => e == "jobs.get" && host.Run.Calls("jobs.get") <= 2;
         host.Run.Faults.Hold = (_, ct) => bothLookups.ArriveAsync(ct);
+        host.Run.Faults.AnswerNotFound = true;
 
         var jobs = await Task.WhenAll(host.Jobs.EnsureJobAsync(Spec()), host.Jobs.EnsureJobAsync(Spec()));
 
