@@ -110,7 +110,7 @@ public sealed class JudgedRunsTests
         }
     }
 
-    private static async Task StaggeredRunner(RunnerCall call)
+    internal static async Task StaggeredRunner(RunnerCall call)
     {
         var attempt = int.Parse(call.Execution.Environment[RunnerContract.AttemptVariable], CultureInfo.InvariantCulture);
         if (call.RunIndex % 7 == 3 && attempt == 1)

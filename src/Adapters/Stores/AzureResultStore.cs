@@ -169,7 +169,10 @@ public sealed class AzureResultStore(TableClient table, BlobContainerClient aggr
         var page = found.OrderBy(f => f.Sequence).Take(query.Limit).ToList();
         // Every row numbered up to the counter was visible to this read: with nothing left over, skip to it.
         var next = found.Count <= query.Limit ? upTo : page[^1].Sequence;
-        return new JudgedRunPage([.. page.Select(f => RunKeys.Deserialize(f.Entity.GetBinary("Row")))], JudgedCursor.Of(next));
+        return new JudgedRunPage([.. page.Select(f => RunKeys.Deserialize(f.Entity.GetBinary("Row")))], JudgedCursor.Of(next))
+        {
+            ItemCursors = [.. page.Select(f => JudgedCursor.Of(f.Sequence))],
+        };
     }
 
     /// <inheritdoc />

@@ -160,15 +160,17 @@ public sealed class SqliteResultStore(SqliteDatabase database) : IResultStore
         command.CommandText = $"SELECT judged_seq, row FROM runs WHERE {string.Join(" AND ", where)} ORDER BY judged_seq LIMIT $limit";
         command.Parameters.AddWithValue("$limit", query.Limit);
         var rows = new List<RunRow>();
+        var cursors = new List<string>();
         var last = after;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             last = reader.GetInt64(0);
             rows.Add(RunKeys.Deserialize((byte[])reader.GetValue(1)));
+            cursors.Add(JudgedCursor.Of(last));
         }
 
-        return new JudgedRunPage(rows, JudgedCursor.Of(last));
+        return new JudgedRunPage(rows, JudgedCursor.Of(last)) { ItemCursors = cursors };
     }
 
     /// <inheritdoc />

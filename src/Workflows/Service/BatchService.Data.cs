@@ -89,7 +89,7 @@ public sealed partial class BatchService
         }
 
         var page = await results.QueryJudgedAsync(new JudgedRunQuery(batchId, after, limit, ordinal, outcome), cancellationToken).ConfigureAwait(false);
-        return new RunListing(new RunViewPage([.. page.Items.Select(RunView.From)], page.Next), batch.Tasks.Select(t => Labels(batch.Labels, t.Labels)).ToList());
+        return new RunListing(new RunViewPage([.. page.Items.Select(RunView.From)], page.Next) { ItemCursors = page.ItemCursors }, batch.Tasks.Select(t => Labels(batch.Labels, t.Labels)).ToList());
     }
 
     /// <summary>Lists batches from the batch store (never the durable backend), as the API shows them.</summary>

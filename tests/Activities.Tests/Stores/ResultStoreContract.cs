@@ -155,6 +155,7 @@ public abstract class ResultStoreContract
         var last = await Store.QueryJudgedAsync(new JudgedRunQuery("b1", cursor));
 
         Assert.Equal(written, read);
+        Assert.Equal(cursor, (await Store.QueryJudgedAsync(new JudgedRunQuery("b1", Limit: 10))).ItemCursors[^1]);
         Assert.Empty(last.Items);
         Assert.Equal(cursor, last.Next);
     }
