@@ -12,7 +12,8 @@ namespace Orchestration.Api;
 /// <remarks>A poll of the stores pushed to the client, not a broker: the stores are the only shared state of
 /// both hosts. <c>run</c> events carry the row of <c>/runs</c> with <c>id:</c> = the cursor after it, so
 /// <c>Last-Event-ID</c> resumes exactly after the last row a client saw; <c>progress</c> at most once a second
-/// and only when it changed; <c>end</c> once the batch has finished and every row before that was sent.</remarks>
+/// and only when it changed; <c>end</c> (the final status with its counts) once the batch has finished and every
+/// row before that was sent.</remarks>
 internal static class EventHandlers
 {
     /// <summary>How often the stores are read while nothing is sent.</summary>
@@ -71,7 +72,7 @@ internal static class EventHandlers
 
             var now = time.GetUtcNow();
             var progress = JsonSerializer.Serialize(new { status.Status, status.Progress, status.Tasks }, ApiJson.Options);
-            if (finished || (progress != lastProgress && now - progressSentAt >= ProgressInterval))
+            if (!finished && progress != lastProgress && now - progressSentAt >= ProgressInterval)
             {
                 await WriteEventAsync(writer, "progress", null, progress).ConfigureAwait(false);
                 (lastProgress, progressSentAt) = (progress, now);
@@ -79,7 +80,7 @@ internal static class EventHandlers
 
             if (finished)
             {
-                await WriteEventAsync(writer, "end", null, JsonSerializer.Serialize(new { status.Status, status.Reason }, ApiJson.Options)).ConfigureAwait(false);
+                await WriteEventAsync(writer, "end", null, JsonSerializer.Serialize(new { status.Status, status.Reason, status.Progress, status.Tasks }, ApiJson.Options)).ConfigureAwait(false);
                 await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
                 return Results.Empty;
             }

@@ -122,7 +122,7 @@ internal static class OpenApiDocument
           "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } },
             { "name": "Last-Event-ID", "in": "header", "schema": { "type": "string" }, "description": "Resume after this cursor (the id of the last run event received)." },
             { "name": "after", "in": "query", "schema": { "type": "string" }, "description": "Start after this cursor (as /runs?after=); Last-Event-ID wins." } ],
-          "get": { "summary": "Server-Sent Events: run (the /runs row, id = the cursor after it; each run once, in judged order), progress (status, progress and task counts; at most once a second, when changed), end (final status and reason), then the stream closes. Both hosts; in the Functions host the stream lasts at most the function timeout, so clients reconnect with Last-Event-ID (or page /runs?after=)",
+          "get": { "summary": "Server-Sent Events: run (the /runs row, id = the cursor after it; each run once, in judged order), progress (status, progress and task counts; at most once a second, when changed), end (final status, reason, progress and task counts), then the stream closes. Both hosts; in the Functions host the stream lasts at most the function timeout, so clients reconnect with Last-Event-ID (or page /runs?after=)",
             "responses": { "200": { "description": "The event stream", "content": { "text/event-stream": { "schema": { "type": "string" } } } }, "400": { "description": "Bad cursor" }, "404": { "description": "No such batch" }, "401": { "description": "Missing or wrong key" } } }
         },
         "/api/batches/{id}/runs/{task}/{index}/artifacts/{name}": {
