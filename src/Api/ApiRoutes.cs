@@ -29,6 +29,9 @@ public static class ApiRoutes
     /// <summary>A batch's runs.</summary>
     public static ApiRoute GetBatchRuns { get; } = new("GET", "batches/{id}/runs", "GetBatchRuns");
 
+    /// <summary>A batch's runs as they are judged, and its progress, as Server-Sent Events.</summary>
+    public static ApiRoute GetBatchEvents { get; } = new("GET", "batches/{id}/events", "GetBatchEvents");
+
     /// <summary>One artifact of one run.</summary>
     public static ApiRoute GetRunArtifact { get; } = new("GET", "batches/{id}/runs/{task}/{index:int}/artifacts/{name}", "GetRunArtifact");
 
@@ -43,5 +46,5 @@ public static class ApiRoutes
 
     /// <summary>Every route.</summary>
     public static IReadOnlyList<ApiRoute> All { get; } =
-        [Health, BatchSchema, OpenApi, SubmitBatch, ListBatches, GetBatchStatus, GetBatchResults, GetBatchRuns, GetRunArtifact, CancelBatch, PurgeBatch, PutInputBundle];
+        [Health, BatchSchema, OpenApi, SubmitBatch, ListBatches, GetBatchStatus, GetBatchResults, GetBatchRuns, GetBatchEvents, GetRunArtifact, CancelBatch, PurgeBatch, PutInputBundle];
 }

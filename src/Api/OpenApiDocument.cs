@@ -63,7 +63,8 @@ internal static class OpenApiDocument
               "attempts": { "type": "integer" }, "execution": { "type": [ "string", "null" ] }, "reason": { "type": [ "string", "null" ] } },
             "patternProperties": { "^label\\.": { "type": [ "string", "null" ] } } },
           "RunsPage": { "type": "object", "required": [ "items" ], "properties": { "items": { "type": "array", "items": { "$ref": "#/components/schemas/RunRow" } },
-            "continuationToken": { "type": [ "string", "null" ] } } },
+            "continuationToken": { "type": [ "string", "null" ] },
+            "next": { "type": "string", "description": "Judged order (after given): the cursor to pass as after next; never null, the same cursor when nothing new was judged." } } },
           "Submitted": { "allOf": [ { "$ref": "#/components/schemas/Links" }, { "type": "object", "properties": { "created": { "type": "boolean", "description": "false when the same batch already existed" }, "status": { "type": "string" } } } ] }
         },
         "headers": {
@@ -111,9 +112,18 @@ internal static class OpenApiDocument
             { "name": "outcome", "in": "query", "schema": { "type": "string", "enum": [ "passed", "failed", "errored", "timedOut", "cancelled" ] } },
             { "name": "flag", "in": "query", "schema": { "type": "string" } },
             { "name": "format", "in": "query", "schema": { "type": "string", "enum": [ "json", "jsonl", "csv" ] } },
-            { "name": "top", "in": "query", "schema": { "type": "integer" } }, { "name": "continuationToken", "in": "query", "schema": { "type": "string" } } ],
-          "get": { "summary": "Run rows, flat columns (batch, task, runIndex, outcome, flags, exitCode, durationSeconds, costUsd, attempts, execution, reason, label.*); json is one page {items, continuationToken}, jsonl and csv stream every row from the token on",
+            { "name": "top", "in": "query", "schema": { "type": "integer" } }, { "name": "continuationToken", "in": "query", "schema": { "type": "string" } },
+            { "name": "after", "in": "query", "schema": { "type": "string" }, "description": "Judged order: runs judged after this opaque cursor (empty = from the first), one page of at most limit rows in the order they were judged; the next cursor is in next (json) and the Next-Cursor header. A run appears once, when judged for good. flag is not available in this mode; a bad cursor is a 400 problem." },
+            { "name": "limit", "in": "query", "schema": { "type": "integer" }, "description": "Judged order: page size (default and bounds as top)." } ],
+          "get": { "summary": "Run rows, flat columns (batch, task, runIndex, outcome, flags, exitCode, durationSeconds, costUsd, attempts, execution, reason, label.*); json is one page {items, continuationToken}, jsonl and csv stream every row from the token on; with after, one page in judged order {items, next}",
             "responses": { "200": { "description": "Rows", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/RunsPage" } }, "application/x-ndjson": { "schema": { "$ref": "#/components/schemas/RunRow" } }, "text/csv": { "schema": { "type": "string" } } } }, "400": { "description": "Bad parameter" }, "404": { "description": "No such batch or task" }, "401": { "description": "Missing or wrong key" } } }
+        },
+        "/api/batches/{id}/events": {
+          "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } },
+            { "name": "Last-Event-ID", "in": "header", "schema": { "type": "string" }, "description": "Resume after this cursor (the id of the last run event received)." },
+            { "name": "after", "in": "query", "schema": { "type": "string" }, "description": "Start after this cursor (as /runs?after=); Last-Event-ID wins." } ],
+          "get": { "summary": "Server-Sent Events: run (the /runs row, id = the cursor after it; each run once, in judged order), progress (status, progress and task counts; at most once a second, when changed), end (final status, reason, progress and task counts), then the stream closes. Both hosts; in the Functions host the stream lasts at most the function timeout, so clients reconnect with Last-Event-ID (or page /runs?after=)",
+            "responses": { "200": { "description": "The event stream", "content": { "text/event-stream": { "schema": { "type": "string" } } } }, "400": { "description": "Bad cursor" }, "404": { "description": "No such batch" }, "401": { "description": "Missing or wrong key" } } }
         },
         "/api/batches/{id}/runs/{task}/{index}/artifacts/{name}": {
           "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } }, { "name": "task", "in": "path", "required": true, "schema": { "type": "string" } },

@@ -35,6 +35,7 @@ public static class OrchestrationApi
         Map(endpoints, api, ApiRoutes.GetBatchStatus, BatchHandlers.StatusAsync);
         Map(endpoints, api, ApiRoutes.GetBatchResults, BatchHandlers.ResultsAsync);
         Map(endpoints, api, ApiRoutes.GetBatchRuns, RunHandlers.RunsAsync);
+        Map(endpoints, api, ApiRoutes.GetBatchEvents, EventHandlers.EventsAsync);
         Map(endpoints, api, ApiRoutes.GetRunArtifact, RunHandlers.ArtifactAsync);
         Map(endpoints, api, ApiRoutes.CancelBatch, BatchHandlers.CancelAsync);
         Map(endpoints, api, ApiRoutes.PurgeBatch, BatchHandlers.PurgeAsync);

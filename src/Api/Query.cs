@@ -25,10 +25,14 @@ internal static class Query
     public static string Names<T>()
         where T : struct, Enum => string.Join(", ", Enum.GetNames<T>().Select(WireNames.Of));
 
-    public static bool TryTop(HttpRequest request, ApiOptions options, out int top, out IResult problem)
+    public static bool TryTop(HttpRequest request, ApiOptions options, out int top, out IResult problem) =>
+        TryPageSize(request, "top", options, out top, out problem);
+
+    /// <summary>A page size from the named parameter, the configured default when absent.</summary>
+    public static bool TryPageSize(HttpRequest request, string name, ApiOptions options, out int top, out IResult problem)
     {
         problem = Results.Empty;
-        var text = request.Query["top"].ToString();
+        var text = request.Query[name].ToString();
         if (text.Length == 0)
         {
             top = options.DefaultPageSize;
@@ -40,7 +44,7 @@ internal static class Query
             return true;
         }
 
-        problem = Problems.Parameter("top", $"Give a whole number from 1 to {options.MaxPageSize}.");
+        problem = Problems.Parameter(name, $"Give a whole number from 1 to {options.MaxPageSize}.");
         return false;
     }
 

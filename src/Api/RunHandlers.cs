@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
+using Orchestration.Activities.Stores;
 using Orchestration.Domain.Judging;
 using Orchestration.Workflows.Service;
 
@@ -36,6 +37,11 @@ internal static class RunHandlers
 
         var task = request.Query["task"].ToString() is { Length: > 0 } t ? t : null;
         var flag = request.Query["flag"].ToString() is { Length: > 0 } f ? f : null;
+        if (request.Query.ContainsKey("after"))
+        {
+            return await JudgedAsync(id, context, service, options.Value, format, task, outcome, flag, cancellationToken).ConfigureAwait(false);
+        }
+
         var token = Query.Token(request);
         var listing = await service.GetRunsAsync(id, task, outcome, flag, top, token, cancellationToken).ConfigureAwait(false);
         if (listing is null)
@@ -76,6 +82,61 @@ internal static class RunHandlers
             }
         }
 
+        return Results.Empty;
+    }
+
+    /// <summary>The judged-order mode of <c>/runs</c> (<c>after</c> given): one page of runs judged after the
+    /// cursor, in the order they were judged, and the cursor to pass next (in the body as <c>next</c> for json,
+    /// in the <c>Next-Cursor</c> header for every format).</summary>
+    private static async Task<IResult> JudgedAsync(string id, HttpContext context, BatchService service, ApiOptions options, string format,
+        string? task, RunOutcome? outcome, string? flag, CancellationToken cancellationToken)
+    {
+        var request = context.Request;
+        if (flag is not null)
+        {
+            return Problems.Parameter("flag", "The flag filter is not available in judged order (with after); filter by task or outcome.");
+        }
+
+        var after = request.Query["after"].ToString();
+        if (!JudgedCursor.TryParse(after, out _))
+        {
+            return Problems.Parameter("after", $"'{Query.Clip(after)}' is not a cursor of this service; pass an empty after to start, then the next cursor of each page.");
+        }
+
+        if (!Query.TryPageSize(request, "limit", options, out var limit, out var problem))
+        {
+            return problem;
+        }
+
+        var listing = await service.GetJudgedRunsAsync(id, task, outcome, after, limit, cancellationToken).ConfigureAwait(false);
+        if (listing is null)
+        {
+            return Problems.NotFound(task is null ? $"No batch '{Query.Clip(id)}'." : $"No batch '{Query.Clip(id)}' with task '{Query.Clip(task)}'.");
+        }
+
+        var next = listing.Page.ContinuationToken!;
+        var columns = new RunColumns(listing);
+        context.Response.Headers["Next-Cursor"] = next;
+        if (format is "" or "json")
+        {
+            return Results.Json(new { items = listing.Page.Items.Select(columns.Object), next }, RunColumns.Json);
+        }
+
+        var response = context.Response;
+        response.ContentType = format == "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8";
+        await using var writer = new StreamWriter(response.Body, new UTF8Encoding(false), leaveOpen: true);
+        if (format == "csv")
+        {
+            var csv = new RunsCsvWriter(writer, columns);
+            await csv.WriteHeaderAsync(cancellationToken).ConfigureAwait(false);
+            await csv.WriteAsync(listing.Page.Items, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await new RunsJsonlWriter(writer, columns).WriteAsync(listing.Page.Items, cancellationToken).ConfigureAwait(false);
+        }
+
+        await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
         return Results.Empty;
     }
 

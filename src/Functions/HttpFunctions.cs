@@ -94,6 +94,18 @@ public sealed class HttpFunctions(BatchServices batches, IOptions<ApiOptions> op
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "batches/{id}/runs")] HttpRequest request, string id, [DurableClient] DurableTaskClient client) =>
         RunHandlers.RunsAsync(id, request.HttpContext, batches.For(client), options, request.HttpContext.RequestAborted);
 
+    /// <summary><c>GET /api/batches/{id}/events</c> (Server-Sent Events).</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="id">The batch id.</param>
+    /// <param name="client">The durable client.</param>
+    /// <returns>The event stream, written to the response until the batch ends.</returns>
+    /// <remarks>The ASP.NET Core integration hands the handler the live response body, so the stream is held
+    /// here as in the standalone server, within the host's function timeout (a client resumes with Last-Event-ID).</remarks>
+    [Function("GetBatchEvents")]
+    public Task<IResult> Events(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "batches/{id}/events")] HttpRequest request, string id, [DurableClient] DurableTaskClient client) =>
+        EventHandlers.EventsAsync(id, request.HttpContext, batches.For(client), time, request.HttpContext.RequestAborted);
+
     /// <summary><c>GET /api/batches/{id}/runs/{task}/{index}/artifacts/{name}</c>.</summary>
     /// <param name="request">The request.</param>
     /// <param name="id">The batch id.</param>

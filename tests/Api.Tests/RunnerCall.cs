@@ -18,6 +18,16 @@ public sealed record RunnerCall(ApiHost Host, CloudRunExecution Execution, strin
         Host.Jobs.Set(Execution.Name, CloudRunExecutionState.Succeeded);
     }
 
+    /// <summary>Ends with a result.json that has no exit code (the command did not run): an errored attempt the
+    /// run orchestrator retries while attempts remain.</summary>
+    public async Task FinishWithoutExitCodeAsync()
+    {
+        await ClaimAsync();
+        var now = DateTimeOffset.UtcNow.ToString("O");
+        await WriteAsync("result.json", $$"""{"termination": "none", "startedAt": "{{now}}", "endedAt": "{{now}}", "runnerVersion": "1"}""");
+        Host.Jobs.Set(Execution.Name, CloudRunExecutionState.Succeeded);
+    }
+
     private async Task WriteAsync(string name, string content)
     {
         using var body = new MemoryStream(Encoding.UTF8.GetBytes(content));

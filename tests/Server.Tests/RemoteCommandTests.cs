@@ -70,6 +70,36 @@ public sealed class RemoteCommandTests(RemoteServerFixture server) : IClassFixtu
     }
 
     [Fact]
+    public async Task RunsFollow_WhileTheBatchRuns_EveryRunOnceInJudgedOrderAndEndsWithTheBatch()
+    {
+        var file = Batch("follow", """
+            {"maxParallelRuns": 8, "tasks": [
+              {"id": "slow", "n": 2, "command": "sleep 3; echo slow"},
+              {"id": "fast", "n": 3, "command": "echo fast"}
+            ]}
+            """);
+        var id = Lines((await server.CliAsync("submit", file)).Stdout)[0];
+
+        var follow = await server.CliAsync("runs", id, "--follow");
+        var csv = await server.CliAsync("runs", id, "--follow", "--format", "csv", "--page-size", "2");
+        var status = await server.CliAsync("status", id, "--json");
+
+        Assert.True(follow.ExitCode == 0, follow.Stderr);
+        Assert.Contains("\"completed\"", status.Stdout, StringComparison.Ordinal);
+        var rows = Lines(follow.Stdout).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var keys = rows.Select(r => r.GetProperty("task").GetString() + "/" + r.GetProperty("runIndex").GetInt32()).ToList();
+        Assert.Equal(5, keys.Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(5, keys.Count);
+        // Judged order, not listing order: the quick runs were judged while the slow ones still slept.
+        Assert.Equal(["fast", "fast", "fast", "slow", "slow"], rows.Select(r => r.GetProperty("task").GetString()));
+        Assert.True(csv.ExitCode == 0, csv.Stderr);
+        var csvLines = Lines(csv.Stdout);
+        Assert.Equal(6, csvLines.Count);
+        Assert.StartsWith("batch,task,runIndex", csvLines[0], StringComparison.Ordinal);
+        Assert.Equal(keys, csvLines.Skip(1).Select(l => string.Join('/', l.Split(',')[1..3])));
+    }
+
+    [Fact]
     public async Task ResultsAndRuns_EveryFormat_ParsesToTheSameCounts()
     {
         var file = Batch("formats", """

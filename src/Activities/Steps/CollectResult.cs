@@ -59,7 +59,9 @@ public sealed class CollectResult(IObjectStore objects, IResultStore results, Ba
         var claudeCost = result?.Claude?.Summary?.TotalCostUsd;
         var current = new AttemptRow(attempt.Attempt, input.Execution, AttemptResults.Name(AttemptResults.Of(judgement.Outcome)), judgement.Reason, usage.VcpuSeconds, usage.GibSeconds, claudeCost);
         var log = await AttemptLogAsync(input, current, cancellationToken).ConfigureAwait(false);
-        var row = BuildRow(input, task.Id, judgement, result, log);
+        // The run orchestrator retries exactly these attempts (RunOrchestrator.JudgeAsync): their row is not final.
+        var retryable = (result is not null || unreadable is not null) && judgement.Outcome == RunOutcome.Errored && judgement.BatchFault is null;
+        var row = BuildRow(input, task.Id, judgement, result, log) with { Retrying = retryable && attempt.Attempt < task.MaxAttempts };
         await results.UpsertRunAsync(row, cancellationToken).ConfigureAwait(false);
         OrchestrationTelemetry.AttemptsCollected.Add(1, new KeyValuePair<string, object?>("outcome", current.Result));
 
@@ -72,7 +74,7 @@ public sealed class CollectResult(IObjectStore objects, IResultStore results, Ba
             attempt.Attempt,
             judgement.Reason,
             judgement.BatchFault,
-            Retryable: (result is not null || unreadable is not null) && judgement.Outcome == RunOutcome.Errored && judgement.BatchFault is null);
+            Retryable: retryable);
     }
 
     private RunRow BuildRow(CollectResultInput input, string taskId, Judgement judgement, RunResult? result, IReadOnlyList<AttemptRow> log)

@@ -25,6 +25,16 @@ public interface IResultStore
     /// <returns>One page.</returns>
     Task<RunPage> QueryRunsAsync(RunQuery query, CancellationToken cancellationToken = default);
 
+    /// <summary>Lists a batch's runs judged after a cursor, in the order they were judged.</summary>
+    /// <remarks>The order is a per-batch sequence assigned when a run's row is first written (rows are
+    /// written only once a run is judged for good), and kept when the same row is written again; so a
+    /// client paging with <see cref="JudgedRunPage.Next"/> through a running batch sees every run once.</remarks>
+    /// <param name="query">The query.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The rows and the next cursor.</returns>
+    /// <exception cref="ArgumentException">The cursor is not valid.</exception>
+    Task<JudgedRunPage> QueryJudgedAsync(JudgedRunQuery query, CancellationToken cancellationToken = default);
+
     /// <summary>Stores a batch's aggregate document (JSON), replacing any earlier one.</summary>
     /// <param name="batchId">The batch.</param>
     /// <param name="document">The aggregate as UTF-8 JSON.</param>

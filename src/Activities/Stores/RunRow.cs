@@ -62,6 +62,11 @@ public sealed record RunRow
     /// <summary>Every attempt, in order.</summary>
     public IReadOnlyList<AttemptRow> AttemptLog { get; init; } = [];
 
+    /// <summary>Whether the run will be attempted again: the row keeps the attempt's usage and log for the
+    /// next attempt, but the run is not judged yet, so it takes no place in the judged order.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Retrying { get; init; }
+
     /// <summary>The record aggregation needs.</summary>
     /// <returns>The run record.</returns>
     public RunRecord ToRecord() =>

@@ -14,6 +14,7 @@ public sealed class SqliteResultStore(SqliteDatabase database) : IResultStore
             outcome TEXT NOT NULL,
             flags TEXT NOT NULL,
             row BLOB NOT NULL,
+            judged_seq INTEGER,
             PRIMARY KEY (batch_id, run_key)
         ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS aggregates (
@@ -22,7 +23,22 @@ public sealed class SqliteResultStore(SqliteDatabase database) : IResultStore
         ) WITHOUT ROWID;
         """;
 
+    /// <summary>Brings a database created before the judged order up to date: adds the column, numbers
+    /// the rows already there in run-key order, and indexes the order.</summary>
+    private const string JudgedMigration = """
+        ALTER TABLE runs ADD COLUMN judged_seq INTEGER;
+        """;
+
+    private const string JudgedBackfill = """
+        UPDATE runs SET judged_seq = (
+            SELECT n FROM (SELECT batch_id AS b, run_key AS k, ROW_NUMBER() OVER (PARTITION BY batch_id ORDER BY run_key) AS n FROM runs) AS numbered
+            WHERE numbered.b = runs.batch_id AND numbered.k = runs.run_key)
+        WHERE judged_seq IS NULL;
+        CREATE INDEX IF NOT EXISTS runs_judged ON runs (batch_id, judged_seq);
+        """;
+
     private readonly SqliteGroupCommit _runWrites = new(database, Schema);
+    private readonly Lazy<Task> _migrated = new(() => MigrateAsync(database));
 
     /// <inheritdoc />
     /// <remarks>Grouped: run rows written at the same time share one transaction (and one fsync); the task
@@ -34,22 +50,34 @@ public sealed class SqliteResultStore(SqliteDatabase database) : IResultStore
         var outcome = RunKeys.OutcomeName(row.Outcome);
         var flags = RunKeys.FlagList(row.Flags);
         var json = RunKeys.Serialize(row);
-        return _runWrites.ExecuteAsync(
-            command =>
-            {
-                command.CommandText = """
-                    INSERT INTO runs (batch_id, run_key, task_ordinal, outcome, flags, row) VALUES ($batch, $key, $ordinal, $outcome, $flags, $row)
+        return WriteAsync();
+
+        async Task WriteAsync()
+        {
+            await _migrated.Value.ConfigureAwait(false);
+            await _runWrites.ExecuteAsync(Prepare, cancellationToken).ConfigureAwait(false);
+        }
+
+        void Prepare(Microsoft.Data.Sqlite.SqliteCommand command)
+        {
+            // The judged sequence is taken inside the write transaction (SQLite has one writer), so the
+            // order of sequences is the order rows become visible; a rewrite keeps its sequence, and the row
+            // of a run that will be retried gets none until its final row is written.
+            command.CommandText = """
+                    INSERT INTO runs (batch_id, run_key, task_ordinal, outcome, flags, row, judged_seq)
+                    VALUES ($batch, $key, $ordinal, $outcome, $flags, $row,
+                        CASE WHEN $retrying THEN NULL ELSE (SELECT COALESCE(MAX(judged_seq), 0) + 1 FROM runs WHERE batch_id = $batch) END)
                     ON CONFLICT (batch_id, run_key) DO UPDATE SET task_ordinal = excluded.task_ordinal, outcome = excluded.outcome,
-                        flags = excluded.flags, row = excluded.row
+                        flags = excluded.flags, row = excluded.row, judged_seq = COALESCE(runs.judged_seq, excluded.judged_seq)
                     """;
-                command.Parameters.AddWithValue("$batch", row.BatchId);
-                command.Parameters.AddWithValue("$key", key);
-                command.Parameters.AddWithValue("$ordinal", row.TaskOrdinal);
-                command.Parameters.AddWithValue("$outcome", outcome);
-                command.Parameters.AddWithValue("$flags", flags);
-                command.Parameters.AddWithValue("$row", json);
-            },
-            cancellationToken);
+            command.Parameters.AddWithValue("$batch", row.BatchId);
+            command.Parameters.AddWithValue("$key", key);
+            command.Parameters.AddWithValue("$ordinal", row.TaskOrdinal);
+            command.Parameters.AddWithValue("$outcome", outcome);
+            command.Parameters.AddWithValue("$flags", flags);
+            command.Parameters.AddWithValue("$row", json);
+            command.Parameters.AddWithValue("$retrying", row.Retrying);
+        }
     }
 
     /// <inheritdoc />
@@ -106,6 +134,46 @@ public sealed class SqliteResultStore(SqliteDatabase database) : IResultStore
     }
 
     /// <inheritdoc />
+    public async Task<JudgedRunPage> QueryJudgedAsync(JudgedRunQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1);
+        var after = JudgedCursor.Parse(query.After);
+        await _migrated.Value.ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(Schema, cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        var where = new List<string> { "batch_id = $batch", "judged_seq > $after" };
+        command.Parameters.AddWithValue("$batch", query.BatchId);
+        command.Parameters.AddWithValue("$after", after);
+        if (query.TaskOrdinal is { } ordinal)
+        {
+            where.Add("task_ordinal = $ordinal");
+            command.Parameters.AddWithValue("$ordinal", ordinal);
+        }
+
+        if (query.Outcome is { } outcome)
+        {
+            where.Add("outcome = $outcome");
+            command.Parameters.AddWithValue("$outcome", RunKeys.OutcomeName(outcome));
+        }
+
+        command.CommandText = $"SELECT judged_seq, row FROM runs WHERE {string.Join(" AND ", where)} ORDER BY judged_seq LIMIT $limit";
+        command.Parameters.AddWithValue("$limit", query.Limit);
+        var rows = new List<RunRow>();
+        var cursors = new List<string>();
+        var last = after;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            last = reader.GetInt64(0);
+            rows.Add(RunKeys.Deserialize((byte[])reader.GetValue(1)));
+            cursors.Add(JudgedCursor.Of(last));
+        }
+
+        return new JudgedRunPage(rows, JudgedCursor.Of(last)) { ItemCursors = cursors };
+    }
+
+    /// <inheritdoc />
     public async Task PutAggregateAsync(string batchId, ReadOnlyMemory<byte> document, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(Schema, cancellationToken).ConfigureAwait(false);
@@ -130,6 +198,20 @@ public sealed class SqliteResultStore(SqliteDatabase database) : IResultStore
         }
 
         return document;
+    }
+
+    private static async Task MigrateAsync(SqliteDatabase database)
+    {
+        await using var connection = await database.OpenAsync(Schema).ConfigureAwait(false);
+        // An immediate transaction: two processes opening an old file migrate it once, one after the other.
+        await using var transaction = (Microsoft.Data.Sqlite.SqliteTransaction)await connection.BeginTransactionAsync().ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('runs') WHERE name = 'judged_seq'";
+        var present = Convert.ToInt64(await command.ExecuteScalarAsync().ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) > 0;
+        command.CommandText = (present ? "" : JudgedMigration) + JudgedBackfill;
+        await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+        await transaction.CommitAsync().ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -137,6 +137,16 @@ internal sealed class OrchestrationClient : IBatchSource, IDisposable
     public Task<ListingPage> GetRunsPageAsync(string batchId, RunFilter filter, string? continuationToken, CancellationToken cancellationToken = default) =>
         GetPageAsync(Batch(batchId) + "/runs" + filter.Query("json", continuationToken), cancellationToken);
 
+    /// <summary>One page of runs judged after <paramref name="after"/> (jsonl or csv text) and the cursor to ask from next.</summary>
+    public async Task<(string Body, string Next)> GetJudgedRunsAsync(string batchId, RunFilter filter, string format, string after, CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.GetAsync(Batch(batchId) + "/runs" + filter.JudgedQuery(format, after), cancellationToken).ConfigureAwait(false);
+        await EnsureAsync(response, cancellationToken).ConfigureAwait(false);
+        var next = response.Headers.TryGetValues("Next-Cursor", out var values) ? values.FirstOrDefault() : null;
+        var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        return (body, next ?? throw new OrchestrationApiException(response.StatusCode, null, "The server sent no Next-Cursor header: it cannot follow runs."));
+    }
+
     /// <summary>Every matching run row as CSV, streamed (the server follows its own pages).</summary>
     /// <returns>The open response; dispose it.</returns>
     public async Task<HttpResponseMessage> OpenRunsCsvAsync(string batchId, RunFilter filter, CancellationToken cancellationToken = default)

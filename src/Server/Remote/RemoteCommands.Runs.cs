@@ -9,18 +9,27 @@ namespace Orchestration.Server.Remote;
 /// <summary><c>runs ID</c> and <c>pull ID --to DIR</c>.</summary>
 internal static partial class RemoteCommands
 {
+    /// <summary>How long <c>runs --follow</c> waits after a page with nothing new.</summary>
+    private static readonly TimeSpan FollowPollInterval = TimeSpan.FromSeconds(1);
+
     private static Command Runs()
     {
         var id = BatchId();
         var format = new Option<string>("--format") { Description = "jsonl (one flat object per line) or csv (RFC 4180).", DefaultValueFactory = _ => "jsonl" };
         format.AcceptOnlyFromAmong("jsonl", "csv");
         var (task, outcome, pageSize) = RunFilterOptions();
+        var follow = new Option<bool>("--follow") { Description = "Print runs as they are judged, in that order, until the batch has ended." };
         var command = new Command("runs", "Print every finished run's row (batch, task, runIndex, outcome, flags, exitCode, durationSeconds, costUsd, attempts, execution, reason, label.*).")
         {
-            id, format, task, outcome, pageSize,
+            id, format, task, outcome, pageSize, follow,
         };
-        return Wire(command, (context, result, token) => RunsAsync(context, result.GetValue(id)!, result.GetValue(format)!,
-            new RunFilter(result.GetValue(task), result.GetValue(outcome), result.GetValue(pageSize)), token));
+        return Wire(command, (context, result, token) =>
+        {
+            var filter = new RunFilter(result.GetValue(task), result.GetValue(outcome), result.GetValue(pageSize));
+            return result.GetValue(follow)
+                ? FollowAsync(context, result.GetValue(id)!, result.GetValue(format)!, filter, token)
+                : RunsAsync(context, result.GetValue(id)!, result.GetValue(format)!, filter, token);
+        });
     }
 
     private static Command Pull()
@@ -61,6 +70,47 @@ internal static partial class RemoteCommands
         }
 
         return ExitCodes.Completed;
+    }
+
+    /// <summary><c>runs ID --follow</c>: pages through the judged order with its cursor, printing rows as they come,
+    /// and stops once the batch had ended before a page that brought nothing new.</summary>
+    private static async Task<int> FollowAsync(RemoteContext context, string id, string format, RunFilter filter, CancellationToken cancellationToken)
+    {
+        var cursor = "";
+        var header = true;
+        while (true)
+        {
+            // Status before the page: every row is written before a batch ends, so a page read after an
+            // ended status holds the last rows.
+            var status = await context.Client.GetStatusAsync(id, cancellationToken).ConfigureAwait(false);
+            if (status is null)
+            {
+                return await NoBatchAsync(context, id).ConfigureAwait(false);
+            }
+
+            var (body, next) = await context.Client.GetJudgedRunsAsync(id, filter, format, cursor, cancellationToken).ConfigureAwait(false);
+            if (format == "csv" && !header)
+            {
+                // Each page repeats the header line (no field of it spans lines): print it once.
+                var end = body.IndexOf("\r\n", StringComparison.Ordinal);
+                body = end < 0 ? "" : body[(end + 2)..];
+            }
+
+            header = false;
+            await context.Out.WriteAsync(body).ConfigureAwait(false);
+            await context.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
+            var nothingNew = next == cursor;
+            cursor = next;
+            if (nothingNew && Enum.TryParse<BatchStatus>(status.Status, ignoreCase: true, out var parsed) && BatchStatusRules.IsFinished(parsed))
+            {
+                return ExitCodes.Completed;
+            }
+
+            if (nothingNew)
+            {
+                await Task.Delay(FollowPollInterval, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     private static async Task<int> PullAsync(RemoteContext context, string id, DirectoryInfo to, RunFilter filter, CancellationToken cancellationToken)

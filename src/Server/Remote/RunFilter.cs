@@ -6,6 +6,28 @@ namespace Orchestration.Server.Remote;
 /// <param name="PageSize">Rows per request, or null for the server's default.</param>
 internal sealed record RunFilter(string? Task = null, string? Outcome = null, int? PageSize = null)
 {
+    /// <summary>The query string of one judged-order page (<c>after</c>, <c>limit</c>).</summary>
+    public string JudgedQuery(string format, string after)
+    {
+        var parts = new List<string> { "format=" + format, "after=" + Uri.EscapeDataString(after) };
+        if (Task is not null)
+        {
+            parts.Add("task=" + Uri.EscapeDataString(Task));
+        }
+
+        if (Outcome is not null)
+        {
+            parts.Add("outcome=" + Uri.EscapeDataString(Outcome));
+        }
+
+        if (PageSize is { } limit)
+        {
+            parts.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"limit={limit}"));
+        }
+
+        return "?" + string.Join('&', parts);
+    }
+
     /// <summary>The query string for a format and continuation token.</summary>
     public string Query(string format, string? continuationToken)
     {

@@ -60,6 +60,38 @@ public sealed partial class BatchService
         return new RunListing(new RunViewPage([.. page.Items.Select(RunView.From)], page.ContinuationToken), batch.Tasks.Select(t => Labels(batch.Labels, t.Labels)).ToList());
     }
 
+    /// <summary>Runs judged after a cursor, in judged order, with the task id filter resolved to its ordinal.</summary>
+    /// <param name="batchId">The batch id.</param>
+    /// <param name="taskId">Only this task.</param>
+    /// <param name="outcome">Only this outcome.</param>
+    /// <param name="after">The cursor (<see cref="JudgedCursor"/>); null or empty = from the first judged run.</param>
+    /// <param name="limit">At most this many rows.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The rows, with <see cref="RunViewPage.ContinuationToken"/> holding the next cursor (never null), or
+    /// null for an unknown batch or task.</returns>
+    /// <exception cref="ArgumentException">The cursor is not valid.</exception>
+    public async Task<RunListing?> GetJudgedRunsAsync(string batchId, string? taskId, RunOutcome? outcome, string? after, int limit, CancellationToken cancellationToken = default)
+    {
+        if (await batches.GetAsync(batchId, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return null;
+        }
+
+        var (_, batch) = await catalog.GetAsync(batchId, cancellationToken: cancellationToken).ConfigureAwait(false);
+        int? ordinal = null;
+        if (taskId is not null)
+        {
+            ordinal = batch.Tasks.FirstOrDefault(t => t.Id == taskId)?.Ordinal;
+            if (ordinal is null)
+            {
+                return null;
+            }
+        }
+
+        var page = await results.QueryJudgedAsync(new JudgedRunQuery(batchId, after, limit, ordinal, outcome), cancellationToken).ConfigureAwait(false);
+        return new RunListing(new RunViewPage([.. page.Items.Select(RunView.From)], page.Next) { ItemCursors = page.ItemCursors }, batch.Tasks.Select(t => Labels(batch.Labels, t.Labels)).ToList());
+    }
+
     /// <summary>Lists batches from the batch store (never the durable backend), as the API shows them.</summary>
     /// <param name="statuses">Only these statuses; all when empty.</param>
     /// <param name="pageSize">At most this many items.</param>

@@ -351,6 +351,27 @@ public sealed class RunStepsTests : IDisposable
     }
 
     [Fact]
+    public async Task CollectResult_OverloadThenSuccess_RunJudgedOnlyWithItsFinalRow()
+    {
+        await PrepareAsync();
+        var first = Attempt(1, "review", 0, 1);
+        var firstExecution = await StartAsync(first);
+        await RunnerWritesAsync(first, firstExecution, 1, "", """{"type": "result", "subtype": "success", "is_error": true, "result": "API Error: 529 {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}", "total_cost_usd": 0.01}""");
+        await Collect().RunAsync(new CollectResultInput(first, firstExecution, []));
+        var whileRetrying = await _h.Results.QueryJudgedAsync(new JudgedRunQuery("b1"));
+        var second = Attempt(1, "review", 0, 2);
+        var secondExecution = await StartAsync(second);
+        await RunnerWritesAsync(second, secondExecution, 0, "No XSS found.", """{"type": "result", "subtype": "success", "is_error": false, "result": "No XSS found.", "total_cost_usd": 0.25, "num_turns": 3}""");
+
+        await Collect().RunAsync(new CollectResultInput(second, secondExecution, []));
+        var judged = await _h.Results.QueryJudgedAsync(new JudgedRunQuery("b1", whileRetrying.Next));
+
+        Assert.Empty(whileRetrying.Items);
+        var row = Assert.Single(judged.Items);
+        Assert.Equal((RunOutcome.Passed, 2, false), (row.Outcome, row.Attempts, row.Retrying));
+    }
+
+    [Fact]
     public async Task CollectResult_NoResultWithFallback_RecordsFallbackAndLostAttempts()
     {
         await PrepareAsync();

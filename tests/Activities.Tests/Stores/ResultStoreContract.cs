@@ -130,4 +130,120 @@ public abstract class ResultStoreContract
         Assert.Null(await Store.GetAggregateAsync("b1"));
         Assert.Single((await Store.QueryRunsAsync(new RunQuery("b2"))).Items);
     }
+
+    [Fact]
+    public async Task QueryJudged_PagedByCursor_EveryRunOnceInWriteOrder()
+    {
+        var written = new List<(int, int)>();
+        foreach (var index in new[] { 7, 2, 9, 0, 5, 1, 8, 3, 6, 4 })
+        {
+            var ordinal = index % 2;
+            await Store.UpsertRunAsync(Row(ordinal, index));
+            written.Add((ordinal, index));
+        }
+
+        var read = new List<(int, int)>();
+        var cursor = "";
+        for (var page = 0; page < 10; page++)
+        {
+            var result = await Store.QueryJudgedAsync(new JudgedRunQuery("b1", cursor, Limit: 3));
+            Assert.True(result.Items.Count <= 3);
+            read.AddRange(result.Items.Select(r => (r.TaskOrdinal, r.RunIndex)));
+            cursor = result.Next;
+        }
+
+        var last = await Store.QueryJudgedAsync(new JudgedRunQuery("b1", cursor));
+
+        Assert.Equal(written, read);
+        Assert.Equal(cursor, (await Store.QueryJudgedAsync(new JudgedRunQuery("b1", Limit: 10))).ItemCursors[^1]);
+        Assert.Empty(last.Items);
+        Assert.Equal(cursor, last.Next);
+    }
+
+    [Fact]
+    public async Task QueryJudged_RowWrittenAgain_KeepsItsPlaceAndIsNotRepeated()
+    {
+        await Store.UpsertRunAsync(Row(0, 0, RunOutcome.Failed));
+        await Store.UpsertRunAsync(Row(0, 1));
+        var first = await Store.QueryJudgedAsync(new JudgedRunQuery("b1"));
+
+        await Store.UpsertRunAsync(Row(0, 0, RunOutcome.Passed));
+        await Store.UpsertRunAsync(Row(0, 2));
+        var after = await Store.QueryJudgedAsync(new JudgedRunQuery("b1", first.Next));
+        var all = await Store.QueryJudgedAsync(new JudgedRunQuery("b1"));
+
+        Assert.Equal([0, 1], first.Items.Select(r => r.RunIndex));
+        Assert.Equal([2], after.Items.Select(r => r.RunIndex));
+        Assert.Equal([0, 1, 2], all.Items.Select(r => r.RunIndex));
+        Assert.Equal(RunOutcome.Passed, all.Items[0].Outcome);
+    }
+
+    [Fact]
+    public async Task QueryJudged_RowOfARunToBeRetried_NotListedUntilItsFinalRow()
+    {
+        await Store.UpsertRunAsync(Row(0, 0, RunOutcome.Errored) with { Retrying = true });
+        await Store.UpsertRunAsync(Row(0, 1));
+        var before = await Store.QueryJudgedAsync(new JudgedRunQuery("b1"));
+
+        await Store.UpsertRunAsync(Row(0, 0) with { Attempts = 2 });
+        var after = await Store.QueryJudgedAsync(new JudgedRunQuery("b1", before.Next));
+
+        Assert.Equal([1], before.Items.Select(r => r.RunIndex));
+        var final = Assert.Single(after.Items);
+        Assert.Equal((0, RunOutcome.Passed, 2), (final.RunIndex, final.Outcome, final.Attempts));
+        Assert.Equal(2, (await Store.QueryRunsAsync(new RunQuery("b1"))).Items.Count);
+    }
+
+    [Fact]
+    public async Task QueryJudged_Filters_TaskAndOutcomeInJudgedOrder()
+    {
+        await Store.UpsertRunAsync(Row(1, 0, RunOutcome.Failed));
+        await Store.UpsertRunAsync(Row(0, 3, RunOutcome.Failed));
+        await Store.UpsertRunAsync(Row(0, 1, RunOutcome.Passed));
+        await Store.UpsertRunAsync(Row(0, 0, RunOutcome.Failed));
+
+        var failed = await Store.QueryJudgedAsync(new JudgedRunQuery("b1", Outcome: RunOutcome.Failed));
+        var task0Failed = await Store.QueryJudgedAsync(new JudgedRunQuery("b1", TaskOrdinal: 0, Outcome: RunOutcome.Failed, Limit: 1));
+        var task0FailedRest = await Store.QueryJudgedAsync(new JudgedRunQuery("b1", task0Failed.Next, TaskOrdinal: 0, Outcome: RunOutcome.Failed));
+
+        Assert.Equal([(1, 0), (0, 3), (0, 0)], failed.Items.Select(r => (r.TaskOrdinal, r.RunIndex)));
+        Assert.Equal([3], task0Failed.Items.Select(r => r.RunIndex));
+        Assert.Equal([0], task0FailedRest.Items.Select(r => r.RunIndex));
+    }
+
+    [Fact]
+    public async Task QueryJudged_ConcurrentWrites_EachRunOnceWithDistinctPlaces()
+    {
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(() => Store.UpsertRunAsync(Row(0, i)))));
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(() => Store.UpsertRunAsync(Row(0, i % 5, RunOutcome.Failed)))));
+
+        var read = new List<int>();
+        var cursor = JudgedCursor.Start;
+        while (true)
+        {
+            var page = await Store.QueryJudgedAsync(new JudgedRunQuery("b1", cursor, Limit: 7));
+            if (page.Items.Count == 0)
+            {
+                break;
+            }
+
+            read.AddRange(page.Items.Select(r => r.RunIndex));
+            cursor = page.Next;
+        }
+
+        Assert.Equal(Enumerable.Range(0, 20), read.Order());
+    }
+
+    [Fact]
+    public async Task QueryJudged_OtherBatchOrBadCursor_NotMixedAndRejected()
+    {
+        await Store.UpsertRunAsync(Row(0, 0));
+        await Store.UpsertRunAsync(Row(0, 1) with { BatchId = "b2" });
+
+        var b2 = await Store.QueryJudgedAsync(new JudgedRunQuery("b2"));
+
+        Assert.Equal("b2", Assert.Single(b2.Items).BatchId);
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.QueryJudgedAsync(new JudgedRunQuery("b1", "not-a-cursor")));
+        Assert.Single((await Store.QueryRunsAsync(new RunQuery("b1"))).Items);
+    }
 }
