@@ -1,4 +1,6 @@
+using Microsoft.Data.Sqlite;
 using Orchestration.Activities.Stores;
+using Orchestration.Domain.Judging;
 
 namespace Orchestration.Adapters.Stores;
 
@@ -101,17 +103,7 @@ public sealed class SqliteResultStore(SqliteDatabase database) : IResultStore
         var where = new List<string> { "batch_id = $batch", "run_key > $after" };
         command.Parameters.AddWithValue("$batch", query.BatchId);
         command.Parameters.AddWithValue("$after", RunKeys.Untoken(query.ContinuationToken));
-        if (query.TaskOrdinal is { } ordinal)
-        {
-            where.Add("task_ordinal = $ordinal");
-            command.Parameters.AddWithValue("$ordinal", ordinal);
-        }
-
-        if (query.Outcome is { } outcome)
-        {
-            where.Add("outcome = $outcome");
-            command.Parameters.AddWithValue("$outcome", RunKeys.OutcomeName(outcome));
-        }
+        TaskAndOutcome(command, where, query.TaskOrdinal, query.Outcome);
 
         if (query.Flag is { } flag)
         {
@@ -133,6 +125,22 @@ public sealed class SqliteResultStore(SqliteDatabase database) : IResultStore
         return new RunPage([.. page.Select(r => r.Row)], more ? RunKeys.Token(page[^1].Key) : null);
     }
 
+    // The task and outcome filters both queries share.
+    private static void TaskAndOutcome(SqliteCommand command, List<string> where, int? taskOrdinal, RunOutcome? outcome)
+    {
+        if (taskOrdinal is { } ordinal)
+        {
+            where.Add("task_ordinal = $ordinal");
+            command.Parameters.AddWithValue("$ordinal", ordinal);
+        }
+
+        if (outcome is { } value)
+        {
+            where.Add("outcome = $outcome");
+            command.Parameters.AddWithValue("$outcome", RunKeys.OutcomeName(value));
+        }
+    }
+
     /// <inheritdoc />
     public async Task<JudgedRunPage> QueryJudgedAsync(JudgedRunQuery query, CancellationToken cancellationToken = default)
     {
@@ -145,17 +153,7 @@ public sealed class SqliteResultStore(SqliteDatabase database) : IResultStore
         var where = new List<string> { "batch_id = $batch", "judged_seq > $after" };
         command.Parameters.AddWithValue("$batch", query.BatchId);
         command.Parameters.AddWithValue("$after", after);
-        if (query.TaskOrdinal is { } ordinal)
-        {
-            where.Add("task_ordinal = $ordinal");
-            command.Parameters.AddWithValue("$ordinal", ordinal);
-        }
-
-        if (query.Outcome is { } outcome)
-        {
-            where.Add("outcome = $outcome");
-            command.Parameters.AddWithValue("$outcome", RunKeys.OutcomeName(outcome));
-        }
+        TaskAndOutcome(command, where, query.TaskOrdinal, query.Outcome);
 
         command.CommandText = $"SELECT judged_seq, row FROM runs WHERE {string.Join(" AND ", where)} ORDER BY judged_seq LIMIT $limit";
         command.Parameters.AddWithValue("$limit", query.Limit);

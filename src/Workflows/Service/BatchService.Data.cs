@@ -39,20 +39,9 @@ public sealed partial class BatchService
     /// <returns>The page (as views) and the batch's task labels (for flat columns), or null for an unknown batch or task.</returns>
     public async Task<RunListing?> GetRunsAsync(string batchId, string? taskId, RunOutcome? outcome, string? flag, int pageSize, string? continuationToken, CancellationToken cancellationToken = default)
     {
-        if (await batches.GetAsync(batchId, cancellationToken).ConfigureAwait(false) is null)
+        if (await BatchAndTaskAsync(batchId, taskId, cancellationToken).ConfigureAwait(false) is not var (batch, ordinal))
         {
             return null;
-        }
-
-        var (_, batch) = await catalog.GetAsync(batchId, cancellationToken: cancellationToken).ConfigureAwait(false);
-        int? ordinal = null;
-        if (taskId is not null)
-        {
-            ordinal = batch.Tasks.FirstOrDefault(t => t.Id == taskId)?.Ordinal;
-            if (ordinal is null)
-            {
-                return null;
-            }
         }
 
         var page = await results.QueryRunsAsync(new RunQuery(batchId, ordinal, outcome, flag, pageSize, continuationToken), cancellationToken).ConfigureAwait(false);
@@ -72,24 +61,30 @@ public sealed partial class BatchService
     /// <exception cref="ArgumentException">The cursor is not valid.</exception>
     public async Task<RunListing?> GetJudgedRunsAsync(string batchId, string? taskId, RunOutcome? outcome, string? after, int limit, CancellationToken cancellationToken = default)
     {
+        if (await BatchAndTaskAsync(batchId, taskId, cancellationToken).ConfigureAwait(false) is not var (batch, ordinal))
+        {
+            return null;
+        }
+
+        var page = await results.QueryJudgedAsync(new JudgedRunQuery(batchId, after, limit, ordinal, outcome), cancellationToken).ConfigureAwait(false);
+        return new RunListing(new RunViewPage([.. page.Items.Select(RunView.From)], page.Next) { ItemCursors = page.ItemCursors }, batch.Tasks.Select(t => Labels(batch.Labels, t.Labels)).ToList());
+    }
+
+    // The stored batch and the ordinal of the task named (null when none is), or null for an unknown batch or task.
+    private async Task<(Batch Batch, int? Ordinal)?> BatchAndTaskAsync(string batchId, string? taskId, CancellationToken cancellationToken)
+    {
         if (await batches.GetAsync(batchId, cancellationToken).ConfigureAwait(false) is null)
         {
             return null;
         }
 
         var (_, batch) = await catalog.GetAsync(batchId, cancellationToken: cancellationToken).ConfigureAwait(false);
-        int? ordinal = null;
-        if (taskId is not null)
+        if (taskId is null)
         {
-            ordinal = batch.Tasks.FirstOrDefault(t => t.Id == taskId)?.Ordinal;
-            if (ordinal is null)
-            {
-                return null;
-            }
+            return (batch, null);
         }
 
-        var page = await results.QueryJudgedAsync(new JudgedRunQuery(batchId, after, limit, ordinal, outcome), cancellationToken).ConfigureAwait(false);
-        return new RunListing(new RunViewPage([.. page.Items.Select(RunView.From)], page.Next) { ItemCursors = page.ItemCursors }, batch.Tasks.Select(t => Labels(batch.Labels, t.Labels)).ToList());
+        return batch.Tasks.FirstOrDefault(t => t.Id == taskId)?.Ordinal is { } ordinal ? (batch, ordinal) : null;
     }
 
     /// <summary>Lists batches from the batch store (never the durable backend), as the API shows them.</summary>
