@@ -147,8 +147,12 @@ public sealed class FaultInjectionTests
             var expected = row.TaskId == "odd-fails" && row.RunIndex % 2 == 1 ? RunOutcome.Failed : RunOutcome.Passed;
             Assert.Equal(expected, row.Outcome);
             Assert.Equal(1, worked[$"{row.TaskId}/{row.RunIndex}/a{row.Attempts}"]);
-            Assert.Matches("/tasks/[0-9]+$", row.Execution);
+            // A row names its task, unless its last attempt's pack start failed ambiguously (the execution was created,
+            // then a 503) and the result its task left anyway was judged: the orchestrator never learned the execution.
+            Assert.True(row.Execution is null || row.Execution.Contains("/tasks/", StringComparison.Ordinal), $"{row.TaskId}/{row.RunIndex} names {row.Execution}");
         }
+
+        Assert.True(rows.Count(r => r.Execution is not null) > 450, "most rows name the task that worked them");
 
         // The claim lets at most one task work on an attempt, duplicate packs and repeated starts included.
         Assert.All(worked, w => Assert.Equal(1, w.Value));
