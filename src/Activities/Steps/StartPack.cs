@@ -60,20 +60,7 @@ public sealed class StartPack(IObjectStore objects, ICloudRunJobsClient jobs, IO
         };
         var timeout = AttemptTimeLimits.Default.ExecutionTimeout(input.TimeoutSeconds);
         var started = await jobs.RunExecutionAsync(input.JobId, environment, timeout, input.Entries.Count, cancellationToken).ConfigureAwait(false);
-        if (started.Outcome == RunExecutionOutcome.Throttled || started.ExecutionName is null)
-        {
-            return new StartRunResult(null, started.RetryAfter.TotalSeconds);
-        }
-
-        OrchestrationTelemetry.ExecutionsStarted.Add(1);
-        using var name = new MemoryStream(Encoding.UTF8.GetBytes(started.ExecutionName));
-        var stored = await objects.PutIfAbsentAsync(record, name, "text/plain", cancellationToken).ConfigureAwait(false);
-        if (!stored.Created && await StartRun.ReadTextAsync(objects, record, cancellationToken).ConfigureAwait(false) is { } earlier)
-        {
-            return new StartRunResult(earlier, 0);
-        }
-
-        return new StartRunResult(started.ExecutionName, 0);
+        return await StartRun.RecordAsync(objects, record, started, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>One line per attempt: run key, attempt, spec URI and attempt prefix URI, tab-separated.</summary>

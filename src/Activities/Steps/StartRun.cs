@@ -38,6 +38,13 @@ public sealed class StartRun(IObjectStore objects, ICloudRunJobsClient jobs, IOp
         // The task timeout of the execution: the work's timeoutSeconds plus setup and uploads, never less.
         var timeout = AttemptTimeLimits.Default.ExecutionTimeout(input.TimeoutSeconds);
         var started = await jobs.RunExecutionAsync(input.JobId, environment, timeout, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return await RecordAsync(objects, record, started, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>What a start left: throttled, or the started execution's name recorded at <paramref name="record"/>
+    /// (created if absent: a repeat that raced the first record returns the name recorded first).</summary>
+    internal static async Task<StartRunResult> RecordAsync(IObjectStore objects, string record, RunExecutionResult started, CancellationToken cancellationToken)
+    {
         if (started.Outcome == RunExecutionOutcome.Throttled || started.ExecutionName is null)
         {
             return new StartRunResult(null, started.RetryAfter.TotalSeconds);
