@@ -8,6 +8,18 @@ namespace Orchestration.Api;
 /// <param name="KeyRequired">Whether the key is needed (the standalone API key, a function key in Azure).</param>
 public sealed record ApiRoute(string Method, string Template, string Name, bool KeyRequired = true)
 {
-    /// <summary>The path as OpenAPI writes it: under <c>/api/</c>, without constraints.</summary>
-    public string OpenApiPath => "/api/" + string.Join('/', Template.Split('/').Select(s => s.StartsWith('{') && s.Contains(':', StringComparison.Ordinal) ? s[..s.IndexOf(':', StringComparison.Ordinal)] + "}" : s));
+    /// <summary>The path as OpenAPI writes it: under <c>/api/</c>, without constraints or catch-all marks.</summary>
+    public string OpenApiPath => "/api/" + string.Join('/', Template.Split('/').Select(OpenApiSegment));
+
+    private static string OpenApiSegment(string segment)
+    {
+        if (!segment.StartsWith('{'))
+        {
+            return segment;
+        }
+
+        var name = segment.TrimStart('{', '*').TrimEnd('}');
+        var colon = name.IndexOf(':', StringComparison.Ordinal);
+        return "{" + (colon < 0 ? name : name[..colon]) + "}";
+    }
 }

@@ -44,7 +44,10 @@ public static class ApiRoutes
     /// <summary>Upload an input bundle.</summary>
     public static ApiRoute PutInputBundle { get; } = new("PUT", "inputs/{sha256}", "PutInputBundle");
 
+    /// <summary>The web dashboard's static files (the page at <c>/api/ui/</c>); anonymous: it holds no data and asks for the key.</summary>
+    public static ApiRoute Dashboard { get; } = new("GET", "ui/{*asset}", "Dashboard", KeyRequired: false);
+
     /// <summary>Every route.</summary>
     public static IReadOnlyList<ApiRoute> All { get; } =
-        [Health, BatchSchema, OpenApi, SubmitBatch, ListBatches, GetBatchStatus, GetBatchResults, GetBatchRuns, GetBatchEvents, GetRunArtifact, CancelBatch, PurgeBatch, PutInputBundle];
+        [Health, BatchSchema, OpenApi, SubmitBatch, ListBatches, GetBatchStatus, GetBatchResults, GetBatchRuns, GetBatchEvents, GetRunArtifact, CancelBatch, PurgeBatch, PutInputBundle, Dashboard];
 }

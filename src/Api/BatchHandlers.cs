@@ -79,6 +79,7 @@ internal static class BatchHandlers
             createdAt = b.CreatedAt,
             lastUpdatedAt = b.UpdatedAt,
             totalRuns = b.TotalRuns,
+            labels = b.Labels,
             reason = b.Reason,
             links = Links.For(request, b.Id),
         });

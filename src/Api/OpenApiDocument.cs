@@ -53,7 +53,8 @@ internal static class OpenApiDocument
           "BatchList": { "type": "object", "required": [ "items" ], "properties": {
             "items": { "type": "array", "items": { "type": "object", "properties": { "id": { "type": "string" },
               "status": { "enum": [ "pending", "running", "completed", "cancelled", "failed", "terminated", "purging" ] }, "createdAt": { "type": "string", "format": "date-time" },
-              "lastUpdatedAt": { "type": "string", "format": "date-time" }, "totalRuns": { "type": "integer" }, "reason": { "type": [ "string", "null" ] },
+              "lastUpdatedAt": { "type": "string", "format": "date-time" }, "totalRuns": { "type": "integer" },
+              "labels": { "type": "object", "additionalProperties": { "type": "string" }, "description": "The batch's labels." }, "reason": { "type": [ "string", "null" ] },
               "links": { "$ref": "urn:orchestration:openapi:links" } } } },
             "continuationToken": { "type": [ "string", "null" ], "description": "Pass back as continuationToken for the next page; null on the last." } } },
           "RunRow": { "type": "object", "description": "One run, flat columns; label.NAME columns carry the task's and batch's labels.",
@@ -77,6 +78,9 @@ internal static class OpenApiDocument
         "/api/health": { "get": { "summary": "Liveness (no key needed)", "security": [], "responses": { "200": { "description": "{status: ok}" } } } },
         "/api/schema/batch.json": { "get": { "summary": "The batch document's JSON Schema (draft 2020-12) with this host's limits (no key needed)", "security": [],
           "responses": { "200": { "description": "JSON Schema", "content": { "application/schema+json": { "schema": { "type": "object" } } } } } } },
+        "/api/ui/{asset}": { "get": { "summary": "The web dashboard's static files; /api/ui/ is the page (no key needed: it holds no data, asks for the key and sends it as x-functions-key)", "security": [],
+          "parameters": [ { "name": "asset", "in": "path", "required": true, "schema": { "type": "string" }, "description": "index.html (or empty), app.js, app.css" } ],
+          "responses": { "200": { "description": "The file (HTML, JavaScript or CSS)" }, "404": { "description": "No such file", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } } } } },
         "/api/openapi.json": { "get": { "summary": "This document", "responses": { "200": { "description": "OpenAPI 3" }, "401": { "description": "Missing or wrong key" } } } },
         "/api/batches": {
           "post": { "summary": "Submit a batch (idempotent by id or Idempotency-Key)",

@@ -39,6 +39,18 @@ public sealed class HttpFunctions(BatchServices batches, IOptions<ApiOptions> op
         return SchemaHandlers.Batch(request.HttpContext.RequestServices.GetRequiredService<IOptions<BatchServiceOptions>>());
     }
 
+    /// <summary><c>GET /api/ui/{*asset}</c>: the web dashboard (anonymous like health: the page holds no data, asks for a
+    /// function key and sends it as <c>x-functions-key</c> on each API call).</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="asset">The file (empty for the page).</param>
+    /// <returns>The file.</returns>
+    [Function("Dashboard")]
+    public static IResult Dashboard([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ui/{*asset}")] HttpRequest request, string? asset)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return DashboardHandlers.Asset(asset, request.HttpContext);
+    }
+
     /// <summary><c>GET /api/openapi.json</c>.</summary>
     /// <param name="request">The request.</param>
     /// <returns>The OpenAPI document.</returns>

@@ -70,6 +70,8 @@ internal static class ServeCommand
         await using var app = builder.Build();
         app.UseMiddleware<RequestLog>();
         app.MapOrchestrationApi();
+        // The web dashboard lives under the API's prefix (as in the Functions host); the root leads to it.
+        app.MapGet("/", () => Results.Redirect("/api/ui/"));
         app.Services.GetRequiredService<DataFolder>().Create();
         await Console.Out.WriteLineAsync($"orchestration: serving the API on {urls} (data in {app.Services.GetRequiredService<DataFolder>().Root})").ConfigureAwait(false);
         if (!keys)

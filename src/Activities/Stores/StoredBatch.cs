@@ -12,6 +12,8 @@ namespace Orchestration.Activities.Stores;
 /// <param name="UpdatedAt">When its status last changed.</param>
 /// <param name="TotalRuns">Runs planned.</param>
 /// <param name="Document">The canonical JSON of the normalised batch.</param>
+/// <param name="Labels">The batch's labels when a listing read them without the document; null otherwise
+/// (<see cref="BatchLabels.Of(StoredBatch)"/> reads them from either).</param>
 public sealed record StoredBatch(
     string Id,
     string Hash,
@@ -21,4 +23,5 @@ public sealed record StoredBatch(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     int TotalRuns,
-    ReadOnlyMemory<byte> Document);
+    ReadOnlyMemory<byte> Document,
+    IReadOnlyDictionary<string, string>? Labels = null);

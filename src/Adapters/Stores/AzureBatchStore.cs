@@ -151,6 +151,8 @@ public sealed class AzureBatchStore(TableClient table, BlobContainerClient docum
         ["CreatedAt"] = batch.CreatedAt,
         ["UpdatedAt"] = batch.UpdatedAt,
         ["TotalRuns"] = batch.TotalRuns,
+        // The labels beside the document, so a listing shows them without reading each document blob.
+        ["Labels"] = BatchLabels.Json(batch.Document),
     };
 
     private static StoredBatch FromEntity(TableEntity entity) => new(
@@ -162,5 +164,7 @@ public sealed class AzureBatchStore(TableClient table, BlobContainerClient docum
         entity.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue,
         entity.GetDateTimeOffset("UpdatedAt") ?? DateTimeOffset.MinValue,
         entity.GetInt32("TotalRuns") ?? 0,
-        ReadOnlyMemory<byte>.Empty);
+        ReadOnlyMemory<byte>.Empty,
+        // Rows written before labels were kept here list none (their document still has them).
+        entity.GetString("Labels") is { } labels ? BatchLabels.Parse(labels) : null);
 }

@@ -93,13 +93,15 @@ public sealed class SqliteBatchStore(SqliteDatabase database) : IBatchStore
             command.Parameters.AddWithValue("$to", to.ToUnixTimeMilliseconds());
         }
 
-        command.CommandText = $"SELECT {Columns} FROM batches WHERE {string.Join(" AND ", where)} ORDER BY id LIMIT $limit";
+        // The labels without the document: SQLite's JSON functions read them from the stored text.
+        command.CommandText = $"SELECT {Columns}, json_extract(CAST(document AS TEXT), '$.labels') FROM batches WHERE {string.Join(" AND ", where)} ORDER BY id LIMIT $limit";
         command.Parameters.AddWithValue("$limit", query.PageSize + 1);
         var items = new List<StoredBatch>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            items.Add(Map(reader, withDocument: false));
+            var labels = await reader.IsDBNullAsync(8, cancellationToken).ConfigureAwait(false) ? null : reader.GetString(8);
+            items.Add(Map(reader, withDocument: false) with { Labels = BatchLabels.Parse(labels) });
         }
 
         if (items.Count <= query.PageSize)

@@ -10,7 +10,9 @@ namespace Orchestration.Workflows.Service;
 /// <param name="CreatedAt">When it was stored.</param>
 /// <param name="UpdatedAt">When its status last changed.</param>
 /// <param name="TotalRuns">Runs planned.</param>
-public sealed record BatchView(string Id, BatchStatus Status, string? Reason, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, int TotalRuns)
+/// <param name="Labels">The batch's labels (from its stored document).</param>
+public sealed record BatchView(string Id, BatchStatus Status, string? Reason, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, int TotalRuns,
+    IReadOnlyDictionary<string, string> Labels)
 {
     /// <summary>The view of a stored batch.</summary>
     /// <param name="stored">The stored batch.</param>
@@ -18,6 +20,6 @@ public sealed record BatchView(string Id, BatchStatus Status, string? Reason, Da
     public static BatchView From(StoredBatch stored)
     {
         ArgumentNullException.ThrowIfNull(stored);
-        return new(stored.Id, stored.Status, stored.Reason, stored.CreatedAt, stored.UpdatedAt, stored.TotalRuns);
+        return new(stored.Id, stored.Status, stored.Reason, stored.CreatedAt, stored.UpdatedAt, stored.TotalRuns, BatchLabels.Of(stored));
     }
 }

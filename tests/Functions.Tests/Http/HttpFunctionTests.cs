@@ -46,6 +46,10 @@ public sealed class HttpFunctionTests(HostsFixture hosts)
         { "submit a secret-looking value", "POST", "/api/batches", """{"tasks": [{"id": "a", "command": "x", "profile": {"env": {"X": "ghp_abcdefghijklmnop1234"}}}]}""" },
         { "input bundle with a malformed hash", "PUT", "/api/inputs/ABC", "bundle" },
         { "input bundle whose hash does not match", "PUT", "/api/inputs/" + new string('a', 64), "bundle" },
+        { "dashboard page", "GET", "/api/ui/", null },
+        { "dashboard script", "GET", "/api/ui/app.js", null },
+        { "dashboard style", "GET", "/api/ui/app.css", null },
+        { "dashboard unknown file", "GET", "/api/ui/nope.js", null },
     };
 
     [Theory]

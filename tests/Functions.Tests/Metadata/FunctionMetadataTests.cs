@@ -49,7 +49,7 @@ public sealed class FunctionMetadataTests
     }
 
     [Fact]
-    public void HttpFunctions_AuthLevels_FunctionKeysExceptAnonymousHealthAndSchema()
+    public void HttpFunctions_AuthLevels_FunctionKeysExceptAnonymousHealthSchemaAndDashboard()
     {
         // Act
         var http = Metadata.Functions.Where(f => f.Trigger.Type == "httpTrigger").ToList();
@@ -60,7 +60,9 @@ public sealed class FunctionMetadataTests
         Assert.Equal("health", Metadata.Single("Health").Trigger.Route);
         Assert.Equal("Anonymous", Metadata.Single("BatchSchema").Trigger.AuthLevel);
         Assert.Equal("schema/batch.json", Metadata.Single("BatchSchema").Trigger.Route);
-        Assert.All(http.Where(f => f.Name is not ("Health" or "BatchSchema")), f => Assert.Equal("Function", f.Trigger.AuthLevel));
+        Assert.Equal("Anonymous", Metadata.Single("Dashboard").Trigger.AuthLevel);
+        Assert.Equal("ui/{*asset}", Metadata.Single("Dashboard").Trigger.Route);
+        Assert.All(http.Where(f => f.Name is not ("Health" or "BatchSchema" or "Dashboard")), f => Assert.Equal("Function", f.Trigger.AuthLevel));
     }
 
     [Fact]
@@ -69,8 +71,8 @@ public sealed class FunctionMetadataTests
         var http = Metadata.Functions.Where(f => f.Trigger.Type == "httpTrigger").ToList();
 
         Assert.All(http, f => Assert.Single(f.Bindings, b => b is { Name: "$return", Type: "http", Direction: "Out" }));
-        // Health, the OpenAPI document and the batch schema touch no batch; every other route goes through the batch service.
-        Assert.All(http.Where(f => f.Name is not ("Health" or "OpenApi" or "BatchSchema")), f => Assert.Single(f.Bindings, b => b.Type == "durableClient"));
+        // Health, the OpenAPI document, the batch schema and the dashboard's files touch no batch; every other route goes through the batch service.
+        Assert.All(http.Where(f => f.Name is not ("Health" or "OpenApi" or "BatchSchema" or "Dashboard")), f => Assert.Single(f.Bindings, b => b.Type == "durableClient"));
     }
 
     [Fact]
