@@ -17,14 +17,16 @@ OUTCOMES: tuple[str, ...] = ("passed", "failed", "errored", "timedOut", "cancell
 """The outcomes a run can be judged with (the ``outcome`` filter of :meth:`Client.runs`)."""
 
 
-_FRACTION = re.compile(r"(\.\d{6})\d+")
+_FRACTION = re.compile(r"\.(\d+)")
 
 
 def _time(value: Any) -> datetime | None:
-    """An ISO 8601 time as .NET writes it (up to 7 fractional digits, which Python before 3.11 refuses)."""
+    """An ISO 8601 time as .NET writes it: 1 to 7 fractional digits, which Python before 3.11 refuses
+    unless there are 3 or 6, so they are made 6."""
     if not isinstance(value, str) or not value:
         return None
-    return datetime.fromisoformat(_FRACTION.sub(r"\1", value.replace("Z", "+00:00")))
+    six = _FRACTION.sub(lambda m: "." + (m.group(1) + "000000")[:6], value.replace("Z", "+00:00"), count=1)
+    return datetime.fromisoformat(six)
 
 
 @dataclass(frozen=True)
