@@ -59,7 +59,7 @@ class Server:
             if self._wait_for_health(60.0):
                 return
             self.stop()
-        raise RuntimeError(f"serve did not answer /api/health: {self.log()}")
+        raise RuntimeError(f"serve did not answer /api/health: {self.log()[-4000:]}")
 
     def _wait_for_health(self, seconds: float) -> bool:
         assert self.process is not None
@@ -77,8 +77,9 @@ class Server:
         return False
 
     def log(self) -> str:
+        """Everything the server printed so far (one line per request among it)."""
         with open(self._log_path, encoding="utf-8", errors="replace") as log:
-            return log.read()[-4000:]
+            return log.read()
 
     def stop(self) -> None:
         """Stops the server's process group (SIGTERM, then SIGKILL after 15 s)."""

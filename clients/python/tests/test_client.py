@@ -8,6 +8,7 @@ import importlib.util
 import io
 import json
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -140,6 +141,43 @@ class FinishedBatchTests(unittest.TestCase):
         self.assertEqual({"bad": 0.0, "echo": 1.0, "ok": 1.0}, rates)
         self.assertEqual(7, len(frame))
         self.assertIn("label.kind", frame.columns)
+
+
+class SubmitAndWaitTests(unittest.TestCase):
+    def test_wait_RunningBatch_LongPollsTheServerInsteadOfPollingFast(self) -> None:
+        api = client()
+        submission = api.submit({"id": unique("longpoll"), "tasks": [{"id": "sleeps", "n": 1, "command": "sleep 3"}]})
+
+        final = api.wait(submission.id, progress=False, timeout=60)
+
+        self.assertEqual("completed", final.status)
+        polls = [int(m.group(1)) for m in re.finditer(rf"GET /api/batches/{submission.id} answered \d+ in (\d+) ms", SERVER.log())]
+        self.assertLessEqual(len(polls), 10, polls)
+        self.assertTrue(any(ms >= 900 for ms in polls), f"the server held a ?wait= request: {polls}")
+
+    def test_submit_SameIdempotencyKeyTwice_OneBatch(self) -> None:
+        key = unique("key")
+        document = {"tasks": [{"id": "once", "n": 1, "command": "true"}]}
+
+        first = client().submit(document, idempotency_key=key)
+        second = client().submit(document, idempotency_key=key)
+
+        self.assertEqual(first.id, second.id)
+        self.assertEqual((True, False), (first.created, second.created))
+
+    def test_submit_BrokenJsonFile_SentAsWrittenAndRefusedWithItsPosition(self) -> None:
+        folder = tempfile.mkdtemp(prefix="broken-")
+        self.addCleanup(shutil.rmtree, folder, True)
+        file = os.path.join(folder, "broken.json")
+        with open(file, "w", encoding="utf-8") as handle:
+            handle.write('{"tasks": [')
+
+        with self.assertRaises(ApiError) as refused:
+            client().submit(file)
+
+        self.assertEqual(400, refused.exception.status)
+        self.assertEqual(["$"], [e.path for e in refused.exception.errors])
+        self.assertIn("Not valid JSON at line 1", refused.exception.errors[0].message)
 
 
 class StreamTests(unittest.TestCase):
