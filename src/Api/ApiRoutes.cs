@@ -35,6 +35,9 @@ public static class ApiRoutes
     /// <summary>One artifact of one run.</summary>
     public static ApiRoute GetRunArtifact { get; } = new("GET", "batches/{id}/runs/{task}/{index:int}/artifacts/{name}", "GetRunArtifact");
 
+    /// <summary>Judge a finished batch's runs again with new rules, as a new results version.</summary>
+    public static ApiRoute RejudgeBatch { get; } = new("POST", "batches/{id}/rejudge", "RejudgeBatch");
+
     /// <summary>Cancel a batch.</summary>
     public static ApiRoute CancelBatch { get; } = new("POST", "batches/{id}/cancel", "CancelBatch");
 
@@ -49,5 +52,5 @@ public static class ApiRoutes
 
     /// <summary>Every route.</summary>
     public static IReadOnlyList<ApiRoute> All { get; } =
-        [Health, BatchSchema, OpenApi, SubmitBatch, ListBatches, GetBatchStatus, GetBatchResults, GetBatchRuns, GetBatchEvents, GetRunArtifact, CancelBatch, PurgeBatch, PutInputBundle, Dashboard];
+        [Health, BatchSchema, OpenApi, SubmitBatch, ListBatches, GetBatchStatus, GetBatchResults, GetBatchRuns, GetBatchEvents, GetRunArtifact, CancelBatch, PurgeBatch, PutInputBundle, Dashboard, RejudgeBatch];
 }

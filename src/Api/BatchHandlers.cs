@@ -119,10 +119,34 @@ internal static class BatchHandlers
             return Problems.Parameter("format", "Use json or csv.");
         }
 
-        var json = await service.GetResultsAsync(id, cancellationToken).ConfigureAwait(false);
-        if (json is null)
+        ReadOnlyMemory<byte>? json;
+        if (request.Query["version"].ToString() is { Length: > 0 } versionText)
         {
-            return Problems.NotFound($"Batch '{Query.Clip(id)}' has no results yet (unknown, or not finished).");
+            if (!int.TryParse(versionText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version) || version < 1)
+            {
+                return Problems.Parameter("version", "Give a whole number from 1 (1 is the aggregate the batch ended with; each rejudge adds one).");
+            }
+
+            (json, var pending) = await service.GetResultsVersionAsync(id, version, cancellationToken).ConfigureAwait(false);
+            if (pending)
+            {
+                // Its rejudge is still judging: ask again (the asynchronous request-reply of the status URL).
+                request.HttpContext.Response.Headers.RetryAfter = "1";
+                return Results.Json(new { id, version, status = "rejudging" }, ApiJson.Options, statusCode: StatusCodes.Status202Accepted);
+            }
+
+            if (json is null)
+            {
+                return Problems.NotFound($"Batch '{Query.Clip(id)}' has no results version {version}.");
+            }
+        }
+        else
+        {
+            json = await service.GetResultsAsync(id, cancellationToken).ConfigureAwait(false);
+            if (json is null)
+            {
+                return Problems.NotFound($"Batch '{Query.Clip(id)}' has no results yet (unknown, or not finished).");
+            }
         }
 
         if (format != "csv")
@@ -133,6 +157,35 @@ internal static class BatchHandlers
 
         var aggregate = JsonSerializer.Deserialize<BatchAggregate>(json.Value.Span, BatchJson.Options)!;
         return Results.Text(ResultsCsvWriter.Write(aggregate), "text/csv; charset=utf-8", Encoding.UTF8);
+    }
+
+    public static async Task<IResult> RejudgeAsync(string id, HttpRequest request, BatchService service, IOptions<ApiOptions> options, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var logger = loggers.CreateLogger(Logs.Category);
+        var (body, problem) = await Body.ReadAsync(request, options.Value.MaxBodyBytes, options.Value, logger, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var result = await service.RejudgeAsync(id, body, cancellationToken).ConfigureAwait(false);
+        switch (result.Kind)
+        {
+            case RejudgeKind.NotFound:
+                return NoBatch(id);
+            case RejudgeKind.Invalid:
+                return Problems.Validation($"The rules have {result.Problems.Count} problem(s); nothing was rejudged.",
+                    result.Problems.Select(p => new ApiProblemError(p.Path, p.Message)));
+            case RejudgeKind.Conflict:
+                return Problems.Conflict(result.Reason!);
+            default:
+                var links = Links.For(request, id);
+                var version = result.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var resultsUri = $"{links.ResultsUri}?version={version}";
+                request.HttpContext.Response.Headers.Location = resultsUri;
+                request.HttpContext.Response.Headers.RetryAfter = "1";
+                return Results.Json(new { id, version = result.Version, resultsUri, status = "rejudging" }, ApiJson.Options, statusCode: StatusCodes.Status202Accepted);
+        }
     }
 
     public static async Task<IResult> CancelAsync(string id, HttpRequest request, BatchService service, CancellationToken cancellationToken) =>

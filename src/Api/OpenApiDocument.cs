@@ -107,8 +107,9 @@ internal static class OpenApiDocument
           "delete": { "summary": "Purge a finished batch (background)", "responses": { "202": { "description": "Purging" }, "404": { "description": "No such batch" }, "409": { "description": "Not finished" }, "401": { "description": "Missing or wrong key" } } }
         },
         "/api/batches/{id}/results": {
-          "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } }, { "name": "format", "in": "query", "schema": { "type": "string", "enum": [ "json", "csv" ] } } ],
-          "get": { "summary": "Aggregate (csv: one row per task plus a total row)", "responses": { "200": { "description": "Aggregate: counts, passRate and flagRates with 95% Wilson intervals, durations, cost", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Aggregate" } }, "text/csv": { "schema": { "type": "string" } } } }, "400": { "description": "Bad format" }, "404": { "description": "No results yet" }, "401": { "description": "Missing or wrong key" } } }
+          "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } }, { "name": "format", "in": "query", "schema": { "type": "string", "enum": [ "json", "csv" ] } },
+            { "name": "version", "in": "query", "schema": { "type": "integer", "minimum": 1 }, "description": "An aggregate version: 1 is the aggregate the batch ended with, each rejudge adds one; the latest when absent." } ],
+          "get": { "summary": "Aggregate (csv: one row per task plus a total row)", "responses": { "200": { "description": "Aggregate: counts, passRate and flagRates with 95% Wilson intervals, durations, cost", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Aggregate" } }, "text/csv": { "schema": { "type": "string" } } } }, "202": { "description": "That version's rejudge is still judging (Retry-After)" }, "400": { "description": "Bad format or version" }, "404": { "description": "No results yet, or no such version" }, "401": { "description": "Missing or wrong key" } } }
         },
         "/api/batches/{id}/runs": {
           "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } },
@@ -135,6 +136,13 @@ internal static class OpenApiDocument
             { "name": "name", "in": "path", "required": true, "schema": { "type": "string", "enum": [ "stdout", "stderr", "response", "transcript", "output", "result" ] } },
             { "name": "attempt", "in": "query", "schema": { "type": "integer" }, "description": "Default: the last attempt" } ],
           "get": { "summary": "An artifact, streamed", "responses": { "200": { "description": "The bytes" }, "400": { "description": "Bad attempt" }, "404": { "description": "Absent" }, "401": { "description": "Missing or wrong key" } } }
+        },
+        "/api/batches/{id}/rejudge": {
+          "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } } ],
+          "post": { "summary": "Judge a finished batch's runs again with new pass/flag rules, from their stored results; nothing runs again, and the outcome is a new results version",
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": [ "tasks" ], "properties": { "tasks": { "type": "array", "items": { "type": "object", "required": [ "id" ],
+              "properties": { "id": { "type": "string" }, "pass": { "type": "object" }, "flag": { "type": "object" }, "flags": { "type": "object" } }, "description": "A task's new rules, as in the batch document (pass, flag, flags); tasks not listed keep theirs" } } } } } } },
+            "responses": { "202": { "description": "{id, version, resultsUri, status: rejudging}; Location = resultsUri (GET it until 200)" }, "400": { "description": "Problems in the rules", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } }, "404": { "description": "Unknown batch" }, "409": { "description": "The batch has not finished, or is being purged" }, "401": { "description": "Missing or wrong key" } } }
         },
         "/api/batches/{id}/cancel": {
           "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } } ],

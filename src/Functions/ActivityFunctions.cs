@@ -117,4 +117,20 @@ public static class ActivityFunctions
     [Function(nameof(PurgeFinishedPurges))]
     public static Task<int> PurgeFinishedPurgesActivity([ActivityTrigger] PurgeCleanupInput input, [DurableClient] DurableTaskClient client, FunctionContext context) =>
         CatalogActivity.RunAsync<int>(nameof(PurgeFinishedPurges), input, context, client);
+
+    /// <summary>Rejudge: judges one chunk of a finished batch's runs again with the new rules.</summary>
+    /// <param name="input">The activity input.</param>
+    /// <param name="context">The invocation.</param>
+    /// <returns>The chunk's counts.</returns>
+    [Function(nameof(RejudgeRuns))]
+    public static Task<RejudgeChunkSummary> RejudgeRunsActivity([ActivityTrigger] RejudgeChunkInput input, FunctionContext context) =>
+        CatalogActivity.RunAsync<RejudgeChunkSummary>(nameof(RejudgeRuns), input, context);
+
+    /// <summary>Rejudge: writes the new aggregate version from the chunks' judgements.</summary>
+    /// <param name="input">The activity input.</param>
+    /// <param name="context">The invocation.</param>
+    /// <returns>The rejudge's counts.</returns>
+    [Function(nameof(PersistRejudge))]
+    public static Task<RejudgeChunkSummary> PersistRejudgeActivity([ActivityTrigger] PersistRejudgeInput input, FunctionContext context) =>
+        CatalogActivity.RunAsync<RejudgeChunkSummary>(nameof(PersistRejudge), input, context);
 }

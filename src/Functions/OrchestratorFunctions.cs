@@ -45,4 +45,12 @@ public static class OrchestratorFunctions
     [Function(nameof(Workflows.PurgeOrchestrator))]
     public static Task<PurgeSummary> Purge([OrchestrationTrigger] TaskOrchestrationContext context, PurgeInput input) =>
         new Workflows.PurgeOrchestrator().RunAsync(new DurableContextAdapter(context), input);
+
+    /// <summary>A rejudge (<see cref="Workflows.RejudgeOrchestrator"/>).</summary>
+    /// <param name="context">The orchestration context.</param>
+    /// <param name="input">The rejudge.</param>
+    /// <returns>Its counts.</returns>
+    [Function(nameof(Workflows.RejudgeOrchestrator))]
+    public static Task<RejudgeChunkSummary> Rejudge([OrchestrationTrigger] TaskOrchestrationContext context, RejudgeInput input) =>
+        new Workflows.RejudgeOrchestrator().RunAsync(new DurableContextAdapter(context), input);
 }

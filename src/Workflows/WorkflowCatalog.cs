@@ -23,6 +23,7 @@ public static class WorkflowCatalog
         (nameof(ChunkOrchestrator), _ => new ChunkOrchestrator()),
         (nameof(RunOrchestrator), _ => new RunOrchestrator()),
         (nameof(PurgeOrchestrator), _ => new PurgeOrchestrator()),
+        (nameof(RejudgeOrchestrator), _ => new RejudgeOrchestrator()),
     ];
 
     /// <summary>The activities, each adapting an activity class resolved from the host's services.</summary>
@@ -45,6 +46,8 @@ public static class WorkflowCatalog
         (nameof(PurgeBatchResults), sp => new ActivityAdapter<PurgeBatchResults, PurgeStepInput, bool>(sp)),
         (nameof(PurgeBatchRecord), sp => new ActivityAdapter<PurgeBatchRecord, PurgeStepInput, bool>(sp)),
         (nameof(PurgeFinishedPurges), sp => new ActivityAdapter<PurgeFinishedPurges, PurgeCleanupInput, int>(sp)),
+        (nameof(RejudgeRuns), sp => new ActivityAdapter<RejudgeRuns, RejudgeChunkInput, RejudgeChunkSummary>(sp)),
+        (nameof(PersistRejudge), sp => new ActivityAdapter<PersistRejudge, PersistRejudgeInput, RejudgeChunkSummary>(sp)),
     ];
 
     /// <summary>Hands every orchestrator and activity to a host's registration calls, so each host
@@ -89,6 +92,8 @@ public static class WorkflowCatalog
         services.AddTransient<PurgeBatchObjects>();
         services.AddTransient<PurgeBatchResults>();
         services.AddTransient<PurgeBatchRecord>();
+        services.AddTransient<RejudgeRuns>();
+        services.AddTransient<PersistRejudge>();
         return services;
     }
 

@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.Extensions.Options;
 using Orchestration.Activities.Contracts;
 using Orchestration.Activities.Storage;
@@ -133,48 +132,9 @@ public sealed class CollectResult(IObjectStore objects, IResultStore results, Ba
         return [.. log.Values];
     }
 
-    private async Task<(RunResult? Result, string? Unreadable)> ReadResultAsync(string prefix, CancellationToken cancellationToken)
-    {
-        var json = await StartRun.ReadTextAsync(objects, prefix + RunnerContract.ResultObject, cancellationToken).ConfigureAwait(false);
-        if (json is null)
-        {
-            return (null, null);
-        }
+    private Task<(RunResult? Result, string? Unreadable)> ReadResultAsync(string prefix, CancellationToken cancellationToken) =>
+        AttemptObjects.ReadResultAsync(objects, prefix, cancellationToken);
 
-        return RunResultJson.TryParse(json, out var result, out var error)
-            ? (result, null)
-            : (null, $"The runner's result.json cannot be read: {error}");
-    }
-
-    private async Task<string?> ReadCappedAsync(string name, CancellationToken cancellationToken)
-    {
-        await using var content = await objects.GetAsync(name, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (content is null)
-        {
-            return null;
-        }
-
-        // The judge looks at most MaxResponseBytes; read one byte more so it can tell that it was cut. The
-        // buffer starts at the object's length (most responses are a few bytes; a buffer of the cap per run
-        // allocated gigabytes in a large batch) and grows only if the object turns out longer than that.
-        var limit = JudgeOptions.Default.MaxResponseBytes + 1;
-        var buffer = new byte[(int)Math.Clamp((content.Length ?? limit) + 1, 1, limit)];
-        var total = 0;
-        int read;
-        while ((read = await content.Stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            total += read;
-            if (total == buffer.Length)
-            {
-                if (total >= limit)
-                {
-                    break;
-                }
-
-                Array.Resize(ref buffer, (int)Math.Min((long)total * 2, limit));
-            }
-        }
-
-        return Encoding.UTF8.GetString(buffer, 0, total);
-    }
+    private Task<string?> ReadCappedAsync(string name, CancellationToken cancellationToken) =>
+        AttemptObjects.ReadCappedAsync(objects, name, cancellationToken);
 }

@@ -48,7 +48,25 @@ public interface IResultStore
     /// <returns>The JSON, or null before PersistAggregate wrote it.</returns>
     Task<ReadOnlyMemory<byte>?> GetAggregateAsync(string batchId, CancellationToken cancellationToken = default);
 
-    /// <summary>Deletes every row and the aggregate of a batch (purge).</summary>
+    /// <summary>Stores aggregate version <paramref name="version"/> (2 and up: a rejudge's) of a batch. The first
+    /// time, the aggregate the batch ended with is kept as version 1; the stored aggregate
+    /// (<see cref="GetAggregateAsync"/>) becomes this version when it is the highest. A version already stored is
+    /// kept as it is (a repeated write is a no-op).</summary>
+    /// <param name="batchId">The batch.</param>
+    /// <param name="version">The version, from 2.</param>
+    /// <param name="document">The aggregate as UTF-8 JSON.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task.</returns>
+    Task PutAggregateVersionAsync(string batchId, int version, ReadOnlyMemory<byte> document, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads one aggregate version: 1 is the aggregate the batch ended with.</summary>
+    /// <param name="batchId">The batch.</param>
+    /// <param name="version">The version, from 1.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The JSON, or null when there is no such version.</returns>
+    Task<ReadOnlyMemory<byte>?> GetAggregateVersionAsync(string batchId, int version, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes every row, the aggregate and its versions of a batch (purge).</summary>
     /// <param name="batchId">The batch.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task.</returns>

@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Orchestration.Activities.Stores;
 
 namespace Orchestration.Adapters.Stores;
@@ -194,6 +195,70 @@ public sealed class AzureResultStore(TableClient table, BlobContainerClient aggr
     }
 
     /// <inheritdoc />
+    /// <remarks>Versions are blobs <c>{batchId}/v{n}.json</c>, each written create-if-absent; version 1 is copied
+    /// from <c>{batchId}.json</c> first, and that blob is then overwritten by the highest version.</remarks>
+    public async Task PutAggregateVersionAsync(string batchId, int version, ReadOnlyMemory<byte> document, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(version, 2);
+        if (!await aggregates.GetBlobClient(VersionName(batchId, 1)).ExistsAsync(cancellationToken).ConfigureAwait(false)
+            && await GetAggregateAsync(batchId, cancellationToken).ConfigureAwait(false) is { } original)
+        {
+            await CreateIfAbsentAsync(VersionName(batchId, 1), original, cancellationToken).ConfigureAwait(false);
+        }
+
+        await CreateIfAbsentAsync(VersionName(batchId, version), document, cancellationToken).ConfigureAwait(false);
+        var highest = 0;
+        await foreach (var blob in aggregates.GetBlobsAsync(BlobTraits.None, BlobStates.None, batchId + "/v", cancellationToken).ConfigureAwait(false))
+        {
+            if (int.TryParse(blob.Name.AsSpan()[(batchId.Length + 2)..^".json".Length], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n))
+            {
+                highest = Math.Max(highest, n);
+            }
+        }
+
+        if (highest == version)
+        {
+            var stored = await GetAggregateVersionAsync(batchId, version, cancellationToken).ConfigureAwait(false);
+            await PutAggregateAsync(batchId, stored ?? document, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<ReadOnlyMemory<byte>?> GetAggregateVersionAsync(string batchId, int version, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var content = await aggregates.GetBlobClient(VersionName(batchId, version)).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+            return content.Value.Content.ToMemory();
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404 && version == 1)
+        {
+            // Version 1 is the aggregate itself until a rejudge saved it.
+            return await GetAggregateAsync(batchId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    private static string VersionName(string batchId, int version) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{batchId}/v{version}.json");
+
+    private async Task CreateIfAbsentAsync(string name, ReadOnlyMemory<byte> document, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await aggregates.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(document),
+                new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            // Already stored: a version never changes.
+        }
+    }
+
+    /// <inheritdoc />
     public async Task DeleteBatchAsync(string batchId, CancellationToken cancellationToken = default)
     {
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {batchId}");
@@ -211,6 +276,11 @@ public sealed class AzureResultStore(TableClient table, BlobContainerClient aggr
         if (batch.Count > 0)
         {
             await table.SubmitTransactionAsync(batch, cancellationToken).ConfigureAwait(false);
+        }
+
+        await foreach (var blob in aggregates.GetBlobsAsync(BlobTraits.None, BlobStates.None, batchId + "/", cancellationToken).ConfigureAwait(false))
+        {
+            await aggregates.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
         await aggregates.DeleteBlobIfExistsAsync(batchId + ".json", cancellationToken: cancellationToken).ConfigureAwait(false);

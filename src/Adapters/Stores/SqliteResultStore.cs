@@ -23,6 +23,12 @@ public sealed class SqliteResultStore(SqliteDatabase database) : IResultStore
             batch_id TEXT PRIMARY KEY,
             document BLOB NOT NULL
         ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS aggregate_versions (
+            batch_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            document BLOB NOT NULL,
+            PRIMARY KEY (batch_id, version)
+        ) WITHOUT ROWID;
         """;
 
     /// <summary>Brings a database created before the judged order up to date: adds the column, numbers
@@ -198,6 +204,50 @@ public sealed class SqliteResultStore(SqliteDatabase database) : IResultStore
         return document;
     }
 
+    /// <inheritdoc />
+    /// <remarks>One transaction: version 1 saved from the aggregate if no version is stored yet, the version
+    /// inserted if absent, and the aggregate set to the highest version.</remarks>
+    public async Task PutAggregateVersionAsync(string batchId, int version, ReadOnlyMemory<byte> document, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(version, 2);
+        await using var connection = await database.OpenAsync(Schema, cancellationToken).ConfigureAwait(false);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO aggregate_versions (batch_id, version, document)
+                SELECT batch_id, 1, document FROM aggregates
+                WHERE batch_id = $batch AND NOT EXISTS (SELECT 1 FROM aggregate_versions WHERE batch_id = $batch);
+            INSERT OR IGNORE INTO aggregate_versions (batch_id, version, document) VALUES ($batch, $version, $doc);
+            INSERT INTO aggregates (batch_id, document)
+                SELECT batch_id, document FROM aggregate_versions WHERE batch_id = $batch ORDER BY version DESC LIMIT 1
+                ON CONFLICT (batch_id) DO UPDATE SET document = excluded.document;
+            """;
+        command.Parameters.AddWithValue("$batch", batchId);
+        command.Parameters.AddWithValue("$version", version);
+        command.Parameters.AddWithValue("$doc", document.ToArray());
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<ReadOnlyMemory<byte>?> GetAggregateVersionAsync(string batchId, int version, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(Schema, cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        // Version 1 is the aggregate itself until a rejudge saved it.
+        command.CommandText = """
+            SELECT document FROM aggregate_versions WHERE batch_id = $batch AND version = $version
+            UNION ALL
+            SELECT document FROM aggregates WHERE batch_id = $batch AND $version = 1
+                AND NOT EXISTS (SELECT 1 FROM aggregate_versions WHERE batch_id = $batch)
+            LIMIT 1
+            """;
+        command.Parameters.AddWithValue("$batch", batchId);
+        command.Parameters.AddWithValue("$version", version);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is byte[] document ? document : null;
+    }
+
     private static async Task MigrateAsync(SqliteDatabase database)
     {
         await using var connection = await database.OpenAsync(Schema).ConfigureAwait(false);
@@ -217,7 +267,7 @@ public sealed class SqliteResultStore(SqliteDatabase database) : IResultStore
     {
         await using var connection = await database.OpenAsync(Schema, cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM runs WHERE batch_id = $batch; DELETE FROM aggregates WHERE batch_id = $batch;";
+        command.CommandText = "DELETE FROM runs WHERE batch_id = $batch; DELETE FROM aggregates WHERE batch_id = $batch; DELETE FROM aggregate_versions WHERE batch_id = $batch;";
         command.Parameters.AddWithValue("$batch", batchId);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }

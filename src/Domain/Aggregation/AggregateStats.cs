@@ -5,7 +5,7 @@ namespace Orchestration.Domain.Aggregation;
 /// and cancelled runs say nothing about the task's behaviour, only about the infrastructure.</remarks>
 public record AggregateStats
 {
-    /// <summary>Runs planned (reported or not).</summary>
+    /// <summary>Runs planned (reported or not); in a rejudged version, less the runs it could not judge.</summary>
     public int Runs { get; init; }
 
     /// <summary>Runs that passed.</summary>
@@ -43,4 +43,8 @@ public record AggregateStats
 
     /// <summary>Attempts beyond the first of each launched run: the sum of max(attempts - 1, 0).</summary>
     public int Retries { get; init; }
+
+    /// <summary>In a rejudged version: runs whose captures lack what the new rules read, counted in no outcome or
+    /// rate (listed in the version's <c>rejudge</c> section with the reason); null otherwise.</summary>
+    public int? NotRejudgeable { get; init; }
 }

@@ -62,9 +62,21 @@ public static class Aggregator
     {
         var accumulator = new StatsAccumulator();
         accumulator.DefineFlags(task.FlagNames);
-        runs.ForEach(accumulator.Add);
+        runs.ForEach(run => Add(accumulator, run));
         accumulator.AddNeverReported(task.Runs - runs.Count);
         return accumulator;
+    }
+
+    private static void Add(StatsAccumulator accumulator, RunRecord run)
+    {
+        if (run.NotRejudgeable)
+        {
+            accumulator.AddNotRejudgeable(run);
+        }
+        else
+        {
+            accumulator.Add(run);
+        }
     }
 
     private static AggregateStats Total(
@@ -74,7 +86,7 @@ public static class Aggregator
         for (var i = 0; i < planned.Length; i++)
         {
             total.DefineFlags(tasks[i].Flagged.Keys);
-            byTask[planned[i].Ordinal].ForEach(total.Add);
+            byTask[planned[i].Ordinal].ForEach(run => Add(total, run));
             total.AddNeverReported(planned[i].Runs - byTask[planned[i].Ordinal].Count);
         }
 

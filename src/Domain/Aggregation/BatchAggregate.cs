@@ -16,4 +16,11 @@ public sealed record BatchAggregate
 
     /// <summary>When the batch completed (set by the caller).</summary>
     public DateTimeOffset? CompletedAt { get; init; }
+
+    /// <summary>The version: 1 for the aggregate the batch ended with, 2 and up for each rejudge; null in
+    /// documents written before versions (read as 1).</summary>
+    public int? Version { get; init; }
+
+    /// <summary>For a rejudged version: the rules applied and what they could and could not judge.</summary>
+    public Rejudging.RejudgeSummary? Rejudge { get; init; }
 }

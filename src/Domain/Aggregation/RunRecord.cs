@@ -12,6 +12,9 @@ namespace Orchestration.Domain.Aggregation;
 /// <param name="VcpuSeconds">Cloud Run vCPU-seconds billed over all attempts (see <see cref="CloudRunUsage"/>).</param>
 /// <param name="GibSeconds">Cloud Run GiB-seconds billed over all attempts.</param>
 /// <param name="ClaudeCostUsd">Claude's <c>total_cost_usd</c> summed over attempts; null for command runs.</param>
+/// <param name="NotRejudgeable">A rejudge could not judge this run by its new rules (its captures lack what they
+/// read): it counts in no outcome, flag or rate, only in <see cref="AggregateStats.NotRejudgeable"/>, its cost and
+/// attempts.</param>
 public sealed record RunRecord(
     int TaskOrdinal,
     int RunIndex,
@@ -21,4 +24,5 @@ public sealed record RunRecord(
     int Attempts,
     decimal VcpuSeconds,
     decimal GibSeconds,
-    decimal? ClaudeCostUsd);
+    decimal? ClaudeCostUsd,
+    bool NotRejudgeable = false);

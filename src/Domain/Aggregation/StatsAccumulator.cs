@@ -16,6 +16,7 @@ internal sealed class StatsAccumulator
     private decimal _claudeUsd;
     private int _attempts;
     private int _retries;
+    private int? _notRejudgeable;
 
     public int Judged => Count(RunOutcome.Passed) + Count(RunOutcome.Failed);
 
@@ -54,6 +55,17 @@ internal sealed class StatsAccumulator
         _retries += Math.Max(run.Attempts - 1, 0);
     }
 
+    /// <summary>A run a rejudge could not judge: its usage counts, its outcome and flags do not.</summary>
+    public void AddNotRejudgeable(RunRecord run)
+    {
+        _notRejudgeable = (_notRejudgeable ?? 0) + 1;
+        _vcpuSeconds += run.VcpuSeconds;
+        _gibSeconds += run.GibSeconds;
+        _claudeUsd += run.ClaudeCostUsd ?? 0m;
+        _attempts += run.Attempts;
+        _retries += Math.Max(run.Attempts - 1, 0);
+    }
+
     public void AddNeverReported(int runs) => _outcomes[(int)RunOutcome.Cancelled] += runs;
 
     public T Build<T>(T seed, Func<string, int> flagDenominator, AggregationOptions options)
@@ -73,6 +85,7 @@ internal sealed class StatsAccumulator
             Cost = Cost(options),
             Attempts = _attempts,
             Retries = _retries,
+            NotRejudgeable = _notRejudgeable,
         });
 
     private int Count(RunOutcome outcome) => _outcomes[(int)outcome];

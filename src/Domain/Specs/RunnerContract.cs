@@ -87,6 +87,15 @@ public static class RunnerContract
     /// <returns>The prefix, ending in '/'.</returns>
     public static string PackPrefix(string batchId, string nonce, string packId) => $"runs/{batchId}/{nonce}/_packs/{packId}/";
 
+    /// <summary>Where rejudge version <paramref name="version"/> keeps its rules and per-chunk judgements:
+    /// <c>runs/{batchId}/{nonce}/_rejudge/v{version}/</c> (no task id starts with '_').</summary>
+    /// <param name="batchId">The batch id.</param>
+    /// <param name="nonce">The submission nonce.</param>
+    /// <param name="version">The aggregate version it makes.</param>
+    /// <returns>The prefix, ending in '/'.</returns>
+    public static string RejudgePrefix(string batchId, string nonce, int version) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"runs/{batchId}/{nonce}/_rejudge/v{version}/");
+
     /// <summary>Everything a batch submission wrote: <c>runs/{batchId}/{nonce}/</c> (what purge deletes).</summary>
     /// <param name="batchId">The batch id.</param>
     /// <param name="nonce">The submission nonce.</param>

@@ -7,6 +7,16 @@ namespace Orchestration.Domain.Validation;
 /// <summary>Checks of flag rules: names, exactly one kind of rule, bounded regexes, JSONPath syntax.</summary>
 public static partial class BatchValidator
 {
+    /// <summary>The checks of a task's judging rules alone (pass, flag, flags), as a rejudge applies them.</summary>
+    /// <param name="context">Where problems go.</param>
+    /// <param name="path">The task's path.</param>
+    /// <param name="task">The task's new rules.</param>
+    internal static void CheckRules(ValidationContext context, string path, TaskDocument task)
+    {
+        CheckPass(context, JsonPaths.Property(path, "pass"), task.Pass);
+        CheckFlags(context, path, task);
+    }
+
     private static void CheckFlags(ValidationContext context, string path, TaskDocument task)
     {
         if (task.Flag is not null && task.Flags is not null)

@@ -80,6 +80,20 @@ public sealed partial class BatchService
     private async Task<bool> EnsurePurgeScheduledAsync(StoredBatch stored, CancellationToken cancellationToken)
     {
         var instanceId = PurgeOrchestrator.InstanceId(stored.Id, stored.Nonce);
+        if (!await ScheduleUnlessLiveAsync(instanceId, nameof(PurgeOrchestrator), new PurgeInput(stored.Id, stored.Nonce, options.Value.Workflow.ActivityAttempts), cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        Logs.PurgeScheduled(logger, stored.Id, instanceId);
+        return true;
+    }
+
+    /// <summary>Schedules <paramref name="orchestrator"/> as <paramref name="instanceId"/> unless that instance exists
+    /// and has not failed; one that failed (or was terminated) starts again.</summary>
+    /// <returns>True when this call scheduled it.</returns>
+    private async Task<bool> ScheduleUnlessLiveAsync(string instanceId, TaskName orchestrator, object input, CancellationToken cancellationToken)
+    {
         var existing = await client.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
         if (existing is not null && existing.RuntimeStatus is not (OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated))
         {
@@ -94,12 +108,11 @@ public sealed partial class BatchService
                 await client.PurgeInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
             }
 
-            await client.ScheduleNewOrchestrationInstanceAsync(nameof(PurgeOrchestrator), new PurgeInput(stored.Id, stored.Nonce, options.Value.Workflow.ActivityAttempts),
-                new StartOrchestrationOptions(instanceId), cancellationToken).ConfigureAwait(false);
+            await client.ScheduleNewOrchestrationInstanceAsync(orchestrator, input, new StartOrchestrationOptions(instanceId), cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidOperationException)
         {
-            // A concurrent purge request (or the repair) may have scheduled it first; anything else is a real error.
+            // A concurrent request (or the repair) may have scheduled it first; anything else is a real error.
             if (await client.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false) is not { } now
                 || now.RuntimeStatus is OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated)
             {
@@ -109,7 +122,6 @@ public sealed partial class BatchService
             return false;
         }
 
-        Logs.PurgeScheduled(logger, stored.Id, instanceId);
         return true;
     }
 }
