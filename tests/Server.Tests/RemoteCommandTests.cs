@@ -148,6 +148,44 @@ public sealed class RemoteCommandTests(RemoteServerFixture server) : IClassFixtu
     }
 
     [Fact]
+    public async Task Rejudge_NewFlagRule_NewVersionPrintedWhileVersionOneStaysAsRun()
+    {
+        // Arrange: three runs print FLAKY; the rule as run looks for "flaky" (contains ignores case).
+        var file = Batch("rejudge", """
+            {"tasks": [{"id": "t", "n": 3, "command": "echo FLAKY; echo fine", "flag": {"contains": "flaky"}}]}
+            """);
+        var id = Lines((await server.CliAsync("submit", file)).Stdout)[0];
+        Assert.Equal(0, (await server.CliAsync("status", id, "--watch")).ExitCode);
+        var rules = Path.Combine(Path.GetDirectoryName(file)!, "rules.json");
+        await File.WriteAllTextAsync(rules, """{"tasks": [{"id": "t", "flag": {"regex": "^FLAKY"}, "pass": {"exitCodes": [1]}}]}""");
+        var broken = Path.Combine(Path.GetDirectoryName(file)!, "broken.json");
+        await File.WriteAllTextAsync(broken, """{"tasks": [{"id": "nope", "flag": {"contains": "x"}}]}""");
+
+        // Act
+        var rejudge = await server.CliAsync("rejudge", id, "--file", rules, "--wait");
+        var first = await server.CliAsync("results", id, "--version", "1");
+        var json = await server.CliAsync("results", id, "--version", "2", "--format", "json");
+        var refused = await server.CliAsync("rejudge", id, "--file", broken);
+        var missing = await server.CliAsync("results", id, "--version", "7");
+
+        // Assert: version 2 counts by the new rules (exit 0 is no longer a pass); version 1 as run.
+        Assert.Equal(0, rejudge.ExitCode);
+        Assert.Contains("results version 2", rejudge.Stderr, StringComparison.Ordinal);
+        Assert.Equal(["3", "0", "3", "0", "0", "0", "flag=3"], Row(rejudge.Stdout, "TOTAL")[1..8]);
+        Assert.Contains("Rejudged 3 run(s), 3 changed", rejudge.Stdout, StringComparison.Ordinal);
+        Assert.Equal(["3", "3", "0", "0", "0", "0", "flag=3"], Row(first.Stdout, "TOTAL")[1..8]);
+        using (var aggregate = JsonDocument.Parse(json.Stdout))
+        {
+            Assert.Equal(2, aggregate.RootElement.GetProperty("version").GetInt32());
+            Assert.Equal("^FLAKY", aggregate.RootElement.GetProperty("rejudge").GetProperty("rules").GetProperty("tasks")[0].GetProperty("flag").GetProperty("regex").GetString());
+        }
+
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("tasks[0].id", refused.Stderr, StringComparison.Ordinal);
+        Assert.Equal(3, missing.ExitCode);
+    }
+
+    [Fact]
     public async Task CancelThenPurge_LongBatch_EndsCancelledThenNotFound()
     {
         var file = Batch("long", """{"tasks": [{"id": "sleeps", "n": 2, "command": "sleep 30", "timeoutSeconds": 120}]}""");

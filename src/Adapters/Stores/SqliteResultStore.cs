@@ -245,7 +245,7 @@ public sealed class SqliteResultStore(SqliteDatabase database) : IResultStore
             """;
         command.Parameters.AddWithValue("$batch", batchId);
         command.Parameters.AddWithValue("$version", version);
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is byte[] document ? document : null;
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is byte[] document ? (ReadOnlyMemory<byte>?)document : null;
     }
 
     private static async Task MigrateAsync(SqliteDatabase database)

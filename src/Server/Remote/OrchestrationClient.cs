@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -127,6 +128,36 @@ internal sealed class OrchestrationClient : IBatchSource, IDisposable
 
         await EnsureAsync(response, cancellationToken).ConfigureAwait(false);
         return await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One results version (<c>?version=</c>): the aggregate, or null when there is no such version, and
+    /// whether it is still being judged (202; then the server's Retry-After).</summary>
+    public async Task<(ReadOnlyMemory<byte>? Aggregate, TimeSpan? Pending)> GetResultsVersionAsync(string batchId, int version, CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.GetAsync(Batch(batchId) + "/results?version=" + version.ToString(CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return (null, null);
+        }
+
+        await EnsureAsync(response, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.Accepted)
+        {
+            return (null, response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
+        }
+
+        return (await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false), null);
+    }
+
+    /// <summary><c>POST /api/batches/{id}/rejudge</c>: the results version the rejudge will write.</summary>
+    public async Task<int> RejudgeAsync(string batchId, byte[] rules, CancellationToken cancellationToken = default)
+    {
+        using var content = new ByteArrayContent(rules);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var response = await _http.PostAsync(Batch(batchId) + "/rejudge", content, cancellationToken).ConfigureAwait(false);
+        await EnsureAsync(response, cancellationToken).ConfigureAwait(false);
+        var node = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
+        return node?["version"]?.GetValue<int>() ?? throw new OrchestrationApiException(response.StatusCode, null, "an answer to the rejudge without its version");
     }
 
     /// <summary>The aggregate as CSV (one row per task and a total row), or null until it exists.</summary>

@@ -22,6 +22,32 @@ internal static partial class RemoteCommands
         });
     }
 
+    private static Command Rejudge()
+    {
+        var id = BatchId();
+        var file = new Option<FileInfo>("--file") { Description = "The new rules: {\"tasks\": [{\"id\": \"TASK\", \"pass\": {...}, \"flags\": {...}}]} (pass, flag, flags as in the batch document).", Required = true };
+        var wait = new Option<bool>("--wait") { Description = "Wait for the new results version and print it." };
+        var format = new Option<string>("--format") { Description = "With --wait: table or json.", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "json");
+        var command = new Command("rejudge", "Judge a finished batch's runs again with new pass/flag rules, from their stored results (nothing runs again), as a new results version.") { id, file, wait, format };
+        return Wire(command, async (context, result, token) =>
+        {
+            var batch = result.GetValue(id)!;
+            var path = result.GetValue(file)!;
+            if (!path.Exists)
+            {
+                await context.Err.WriteLineAsync($"orchestration rejudge: {path.FullName} does not exist.").ConfigureAwait(false);
+                return ExitCodes.Refused;
+            }
+
+            var version = await context.Client.RejudgeAsync(batch, await File.ReadAllBytesAsync(path.FullName, token).ConfigureAwait(false), token).ConfigureAwait(false);
+            await context.Err.WriteLineAsync($"Batch {batch}: rejudging as results version {version} (orchestration results {batch} --version {version}).").ConfigureAwait(false);
+            return result.GetValue(wait)
+                ? await VersionAsync(context, batch, version, result.GetValue(format)!, wait: true, token).ConfigureAwait(false)
+                : ExitCodes.Completed;
+        });
+    }
+
     private static Command Purge()
     {
         var id = BatchId();

@@ -25,8 +25,11 @@ internal static partial class RemoteCommands
         var id = BatchId();
         var format = new Option<string>("--format") { Description = "table, json or csv.", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json", "csv");
-        var command = new Command("results", "Print a finished batch's aggregate: counts, flags, pass rate with its 95% interval, durations, cost.") { id, format };
-        return Wire(command, (context, result, token) => ResultsAsync(context, result.GetValue(id)!, result.GetValue(format)!, token));
+        var version = new Option<int?>("--version") { Description = "A results version: 1 is the aggregate the batch ended with, each rejudge adds one (default: the latest)." };
+        var command = new Command("results", "Print a finished batch's aggregate: counts, flags, pass rate with its 95% interval, durations, cost.") { id, format, version };
+        return Wire(command, (context, result, token) => result.GetValue(version) is { } v
+            ? VersionAsync(context, result.GetValue(id)!, v, result.GetValue(format)!, wait: false, token)
+            : ResultsAsync(context, result.GetValue(id)!, result.GetValue(format)!, token));
     }
 
     private static async Task<int> StatusOnceAsync(RemoteContext context, string id, bool json, CancellationToken cancellationToken)
@@ -105,6 +108,64 @@ internal static partial class RemoteCommands
         var watcher = context.Watcher();
         watcher.Write(ConsoleReport.Aggregate(id, status, JsonSerializer.Deserialize<BatchAggregate>(aggregate.Span, BatchJson.Options)!, ascii: !watcher.Interactive));
         return ExitCodes.Completed;
+    }
+
+    /// <summary>One results version as JSON or a table; with <paramref name="wait"/>, waits (at the server's
+    /// Retry-After) while its rejudge is still judging.</summary>
+    private static async Task<int> VersionAsync(RemoteContext context, string id, int version, string format, bool wait, CancellationToken cancellationToken)
+    {
+        if (format == "csv")
+        {
+            await context.Err.WriteLineAsync("A results version prints as table or json.").ConfigureAwait(false);
+            return ExitCodes.Refused;
+        }
+
+        while (true)
+        {
+            var (aggregate, pending) = await context.Client.GetResultsVersionAsync(id, version, cancellationToken).ConfigureAwait(false);
+            if (pending is { } retryAfter)
+            {
+                if (!wait)
+                {
+                    await context.Err.WriteLineAsync($"Batch '{id}' results version {version} is still being judged; ask again shortly.").ConfigureAwait(false);
+                    return ExitCodes.NotCompleted;
+                }
+
+                await Task.Delay(retryAfter, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            if (aggregate is not { } bytes)
+            {
+                await context.Err.WriteLineAsync($"Batch '{id}' has no results version {version} on {context.Client.BaseUrl}.").ConfigureAwait(false);
+                return ExitCodes.NotFound;
+            }
+
+            if (format == "json")
+            {
+                await context.Out.WriteLineAsync(Encoding.UTF8.GetString(bytes.Span)).ConfigureAwait(false);
+                return ExitCodes.Completed;
+            }
+
+            var document = JsonSerializer.Deserialize<BatchAggregate>(bytes.Span, BatchJson.Options)!;
+            var watcher = context.Watcher();
+            watcher.Write(ConsoleReport.Aggregate(id, $"results version {version}", document, ascii: !watcher.Interactive));
+            if (document.Rejudge is { } rejudge)
+            {
+                await context.Out.WriteLineAsync($"Rejudged {rejudge.Rejudged} run(s), {rejudge.Changed} changed; {rejudge.Kept} kept (no result to judge); {rejudge.NotRejudgeable.Count} not rejudgeable.").ConfigureAwait(false);
+                foreach (var run in rejudge.NotRejudgeable.Take(20))
+                {
+                    await context.Out.WriteLineAsync($"  {run.Task} #{run.RunIndex}: {run.Reason}").ConfigureAwait(false);
+                }
+
+                if (rejudge.NotRejudgeable.Count > 20)
+                {
+                    await context.Out.WriteLineAsync($"  ... and {rejudge.NotRejudgeable.Count - 20} more (--format json lists every one).").ConfigureAwait(false);
+                }
+            }
+
+            return ExitCodes.Completed;
+        }
     }
 
     private static async Task<int> NoBatchAsync(RemoteContext context, string id)

@@ -114,6 +114,34 @@ public abstract class ResultStoreContract
     }
 
     [Fact]
+    public async Task AggregateVersions_FirstRejudgeKeepsTheOriginalAsVersion1_HighestIsCurrent_RepeatsKeepTheFirstCopy()
+    {
+        // Before any rejudge, version 1 is the aggregate itself.
+        await Store.PutAggregateAsync("b1", "{\"v\":1}"u8.ToArray());
+        Assert.Equal("{\"v\":1}", Text(await Store.GetAggregateVersionAsync("b1", 1)));
+        Assert.Null(await Store.GetAggregateVersionAsync("b1", 2));
+
+        // Act: version 3 lands before version 2 (two rejudges finishing out of order), and version 2 is written twice.
+        await Store.PutAggregateVersionAsync("b1", 3, "{\"v\":3}"u8.ToArray());
+        await Store.PutAggregateVersionAsync("b1", 2, "{\"v\":2}"u8.ToArray());
+        await Store.PutAggregateVersionAsync("b1", 2, "{\"v\":\"other\"}"u8.ToArray());
+
+        // Assert
+        Assert.Equal("{\"v\":1}", Text(await Store.GetAggregateVersionAsync("b1", 1)));
+        Assert.Equal("{\"v\":2}", Text(await Store.GetAggregateVersionAsync("b1", 2)));
+        Assert.Equal("{\"v\":3}", Text(await Store.GetAggregateVersionAsync("b1", 3)));
+        Assert.Equal("{\"v\":3}", Text(await Store.GetAggregateAsync("b1")));
+        Assert.Null(await Store.GetAggregateVersionAsync("b1", 4));
+        Assert.Null(await Store.GetAggregateVersionAsync("b2", 1));
+
+        // Purge removes every version.
+        await Store.DeleteBatchAsync("b1");
+        Assert.Null(await Store.GetAggregateVersionAsync("b1", 1));
+        Assert.Null(await Store.GetAggregateVersionAsync("b1", 3));
+        Assert.Null(await Store.GetAggregateAsync("b1"));
+    }
+
+    [Fact]
     public async Task DeleteBatch_RemovesRowsAndAggregateOfThatBatchOnly()
     {
         for (var i = 0; i < 150; i++)
@@ -246,4 +274,6 @@ public abstract class ResultStoreContract
         await Assert.ThrowsAsync<ArgumentException>(() => Store.QueryJudgedAsync(new JudgedRunQuery("b1", "not-a-cursor")));
         Assert.Single((await Store.QueryRunsAsync(new RunQuery("b1"))).Items);
     }
+
+    private static string? Text(ReadOnlyMemory<byte>? bytes) => bytes is { } b ? Encoding.UTF8.GetString(b.Span) : null;
 }
