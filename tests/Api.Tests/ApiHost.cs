@@ -162,7 +162,7 @@ public sealed class ApiHost : IAsyncDisposable
     [
         .. _app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m => (m.ToLowerInvariant(),
-                System.Text.RegularExpressions.Regex.Replace(e.RoutePattern.RawText!, ":[a-z]+}", "}")))),
+                System.Text.RegularExpressions.Regex.Replace(e.RoutePattern.RawText!, ":[a-z]+}", "}").Replace("{*", "{", StringComparison.Ordinal)))),
     ];
 
     public async Task<int> InstanceCountAsync()
