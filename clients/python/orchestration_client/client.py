@@ -157,10 +157,38 @@ class Client:
 
     # ----- results and runs -----
 
-    def results(self, batch_id: str) -> Results:
-        """The aggregate of a finished batch (404 ApiError while it runs)."""
-        _, _, body = self._request("GET", _batch(batch_id) + "/results")
-        return Results.from_json(json.loads(body))
+    def results(self, batch_id: str, version: int | None = None, timeout: float | None = None) -> Results:
+        """The aggregate of a finished batch (404 ApiError while it runs).
+
+        ``version`` picks a results version: 1 is the aggregate the batch ended with, each rejudge adds one
+        (default: the latest). A version whose rejudge is still judging is waited for, at the server's
+        Retry-After, up to ``timeout`` seconds (default: without limit); then TimeoutError.
+        """
+        if version is None:
+            _, _, body = self._request("GET", _batch(batch_id) + "/results")
+            return Results.from_json(json.loads(body))
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            status, headers, body = self._request("GET", _batch(batch_id) + "/results" + _query(version=version), accept=(202,))
+            if status != 202:
+                return Results.from_json(json.loads(body))
+            pause = _retry_after(headers.get("Retry-After")) or 1.0
+            if deadline is not None and time.monotonic() + pause > deadline:
+                raise TimeoutError(f"results version {version} of {batch_id} is still being judged after {timeout} s")
+            time.sleep(pause)
+
+    def rejudge(self, batch_id: str, rules: Document, wait: bool = True, timeout: float | None = None) -> Results | int:
+        """Judges a finished batch's runs again with new ``pass``/``flag``/``flags`` rules per task, from their
+        stored results (nothing runs again), as a new results version.
+
+        ``rules`` is ``{"tasks": [{"id": ..., "flags": {...}}]}`` as in the batch document. With ``wait``
+        (default) returns the new version's :class:`Results`; else its version number. Rule problems raise
+        :class:`ApiError` (400) with every problem at its path; a batch still running raises one with 409.
+        """
+        _, _, body = self._request("POST", _batch(batch_id) + "/rejudge", json.dumps(rules).encode("utf-8"),
+                                   {"Content-Type": "application/json"})
+        version = int(json.loads(body)["version"])
+        return self.results(batch_id, version=version, timeout=timeout) if wait else version
 
     def runs(self, batch_id: str, task: str | None = None, outcome: str | None = None, page_size: int | None = None) -> list[Run]:
         """Every finished run's row (all pages), optionally of one task and/or one outcome."""

@@ -348,3 +348,38 @@ class BundleIdentityTests(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class RejudgeTests(unittest.TestCase):
+    """A finished batch judged again with a new flag rule: a new results version, version 1 as it ran."""
+
+    def test_rejudge_NewFlagRule_NewVersionCountsByItAndVersionOneStays(self) -> None:
+        api = client()
+        batch_id = unique("rejudge")
+        api.submit({"id": batch_id, "defaults": {"maxAttempts": 1},
+                    "tasks": [{"id": "say", "n": 3, "command": "echo hello", "flags": {"greets": {"contains": "hello"}}}]})
+        api.wait(batch_id, progress=False, timeout=90)
+
+        rejudged = api.rejudge(batch_id, {"tasks": [{"id": "say", "flags": {"shouts": {"regex": "^HELLO"}}}]}, timeout=60)
+        first = api.results(batch_id, version=1)
+        latest = api.results(batch_id)
+
+        assert isinstance(rejudged, type(first))
+        self.assertEqual(2, rejudged.version)
+        self.assertEqual(1, first.version)
+        self.assertEqual(2, latest.version)
+        self.assertEqual({"shouts": 0}, rejudged.task("say").flagged)
+        self.assertEqual({"greets": 3}, first.task("say").flagged)
+        self.assertIsNotNone(rejudged.rejudge)
+        assert rejudged.rejudge is not None
+        self.assertEqual(3, rejudged.rejudge["rejudged"])
+        self.assertEqual("^HELLO", rejudged.rejudge["rules"]["tasks"][0]["flags"]["shouts"]["regex"])
+
+        with self.assertRaises(ApiError) as bad:
+            api.rejudge(batch_id, {"tasks": [{"id": "ghost", "flag": {"contains": "x"}}]})
+        self.assertEqual(400, bad.exception.status)
+        self.assertEqual("tasks[0].id", bad.exception.errors[0].path)
+        with self.assertRaises(ApiError) as missing:
+            api.results(batch_id, version=9)
+        self.assertEqual(404, missing.exception.status)
+
