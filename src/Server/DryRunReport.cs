@@ -16,13 +16,13 @@ public static class DryRunReport
     /// <summary>The plan as a few tables and lines.</summary>
     /// <param name="plan">The plan.</param>
     /// <param name="ascii">ASCII borders (output that is not a terminal).</param>
-    /// <param name="localBundles">SHA-256 of bundles the command built from path inputs and would upload itself
-    /// (shown as "would upload" rather than missing).</param>
+    /// <param name="localBundles">SHA-256 -> compressed size of the bundles the command built from path inputs and would
+    /// upload itself (shown as "would upload" rather than missing, with their size).</param>
     /// <returns>What to write.</returns>
-    public static IRenderable Render(DryRunPlan plan, bool ascii, IReadOnlySet<string>? localBundles = null)
+    public static IRenderable Render(DryRunPlan plan, bool ascii, IReadOnlyDictionary<string, long>? localBundles = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        localBundles ??= new HashSet<string>(StringComparer.Ordinal);
+        localBundles ??= new Dictionary<string, long>(StringComparer.Ordinal);
         var c = plan.Chunks;
         var lines = new List<IRenderable>
         {
@@ -40,7 +40,7 @@ public static class DryRunReport
 
         lines.Add(new Text(string.Create(Invariant, $"Estimated cost: at most {Usd(plan.Cost.UpperUsd)} USD{(plan.Cost.Bounded ? "" : " plus Claude tasks without maxBudgetUsd (no bound)")}; likely: {(plan.Cost.LikelyUsd is { } likely ? Usd(likely) + " USD" : "unknown")}.\n")));
         lines.Add(new Text(plan.CostNote + "\n"));
-        foreach (var warning in plan.Warnings.Where(w => !localBundles.Any(sha => w.Contains(sha, StringComparison.Ordinal))))
+        foreach (var warning in plan.Warnings.Where(w => !localBundles.Keys.Any(sha => w.Contains(sha, StringComparison.Ordinal))))
         {
             lines.Add(new Text("Warning: " + warning + "\n"));
         }
@@ -74,7 +74,7 @@ public static class DryRunReport
         return table;
     }
 
-    private static Table Inputs(DryRunPlan plan, bool ascii, IReadOnlySet<string> localBundles)
+    private static Table Inputs(DryRunPlan plan, bool ascii, IReadOnlyDictionary<string, long> localBundles)
     {
         var table = NewTable(ascii, "input sets");
         table.AddColumns("set", "tasks", "input", "source", "reference", "bytes", "state");
@@ -91,13 +91,13 @@ public static class DryRunReport
                 {
                     true => "uploaded",
                     // The set's own bundle is uploaded by the preparation; a path input's by the command before it submits.
-                    false when o.Input == PrepareBatch.InputSetBundleName || localBundles.Contains(o.Reference) => "would upload",
+                    false when o.Input == PrepareBatch.InputSetBundleName || localBundles.ContainsKey(o.Reference) => "would upload",
                     false => "missing",
                     null => o.Source == "git" ? "pinned at start" : "-",
                 };
                 var input = o.Input == PrepareBatch.InputSetBundleName ? "(text, base64, path)" : o.Input;
                 table.AddRow(Cells(set.Key, string.Join(", ", set.Tasks), input, o.Source, o.Source == "bundle" ? o.Reference[..12] : o.Reference,
-                    o.Bytes is { } bytes ? Num(bytes) : "", state));
+                    (o.Bytes ?? localBundles.GetValueOrDefault(o.Reference, -1)) is var bytes and >= 0 ? Num(bytes) : "", state));
             }
         }
 

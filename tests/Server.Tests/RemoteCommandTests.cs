@@ -257,7 +257,10 @@ public sealed class RemoteCommandTests(RemoteServerFixture server) : IClassFixtu
         Assert.True(table.ExitCode == 0, table.Stderr);
         Assert.Contains("Dry run: nothing was started or stored", table.Stdout, StringComparison.Ordinal);
         Assert.Equal(["command", "4", "3", "60"], Row(table.Stdout, "reads")[1..5]);
-        Assert.Contains("would upload", table.Stdout, StringComparison.Ordinal);
+        var inputRow = Row(table.Stdout, planBefore.RootElement.GetProperty("inputSets")[0].GetProperty("key").GetString()!);
+        Assert.Equal(["reads", "repo", "bundle", sha![..12]], inputRow[1..5]);
+        Assert.True(long.Parse(inputRow[5], System.Globalization.CultureInfo.InvariantCulture) > 0, inputRow[5]);
+        Assert.Equal("would upload", inputRow[6]);
         Assert.Contains("not uploaded (dry run)", table.Stderr, StringComparison.Ordinal);
         Assert.Equal(3, status.ExitCode);
         Assert.Empty(uploaded);

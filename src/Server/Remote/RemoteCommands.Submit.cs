@@ -75,7 +75,7 @@ internal static partial class RemoteCommands
 
         var plan = JsonSerializer.Deserialize<DryRunPlan>(text, JsonSerializerOptions.Web)!;
         var watcher = context.Watcher();
-        watcher.Write(DryRunReport.Render(plan, ascii: !watcher.Interactive, inputs.Bundles.Select(b => b.Bundle.Sha256).ToHashSet(StringComparer.Ordinal)));
+        watcher.Write(DryRunReport.Render(plan, ascii: !watcher.Interactive, inputs.Bundles.DistinctBy(b => b.Bundle.Sha256).ToDictionary(b => b.Bundle.Sha256, b => b.Bundle.GzipBytes, StringComparer.Ordinal)));
         return ExitCodes.Completed;
     }
 

@@ -217,6 +217,16 @@ public sealed class BatchPlanner(
         return source.Git is { } git ? new DryRunObject(name, "git", $"{git.Url}@{git.Ref ?? "HEAD"}", null, null) : null;
     }
 
-    private async Task<bool> ExistsAsync(string objectName, CancellationToken cancellationToken) =>
-        await objects.GetMetadataAsync(objectName, cancellationToken).ConfigureAwait(false) is not null;
+    /// <summary>Whether an object is in the bucket; null when the store cannot say (the plan is still worth having).</summary>
+    private async Task<bool?> ExistsAsync(string objectName, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await objects.GetMetadataAsync(objectName, cancellationToken).ConfigureAwait(false) is not null;
+        }
+        catch (CloudServiceException)
+        {
+            return null;
+        }
+    }
 }
