@@ -141,6 +141,7 @@ public sealed class DryRunTests
         var bundle = Assert.Single(Assert.Single(again.GetProperty("inputSets").EnumerateArray()).GetProperty("objects").EnumerateArray());
         Assert.True(bundle.GetProperty("uploaded").GetBoolean());
         Assert.StartsWith("be refused (409)", changed.GetProperty("submitWould").GetString()!, StringComparison.Ordinal);
+        Assert.NotEmpty((await host.Objects.ListAsync("")).Items);
         var list = await host.Http.GetFromJsonAsync<JsonElement>("/api/batches");
         Assert.Single(list.GetProperty("items").EnumerateArray());
     }
