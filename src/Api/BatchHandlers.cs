@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orchestration.Domain;
 using Orchestration.Domain.Aggregation;
+using Orchestration.Domain.Validation;
 using Orchestration.Workflows.Service;
 using FromServicesAttribute = Microsoft.AspNetCore.Mvc.FromServicesAttribute;
 
@@ -21,6 +22,11 @@ internal static class BatchHandlers
         [FromServices] TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger(Logs.Category);
+        if (!DryRunHandler.TryRead(request, out var dryRun, out var parameterProblem))
+        {
+            return parameterProblem;
+        }
+
         var (body, problem) = await Body.ReadAsync(request, options.Value.MaxBodyBytes, options.Value, logger, cancellationToken).ConfigureAwait(false);
         if (problem is not null)
         {
@@ -28,13 +34,16 @@ internal static class BatchHandlers
         }
 
         var key = request.Headers["Idempotency-Key"].ToString();
+        if (dryRun)
+        {
+            return await DryRunHandler.PlanAsync(request, body, key.Length > 0 ? key : null, logger, cancellationToken).ConfigureAwait(false);
+        }
+
         var result = await service.SubmitAsync(body, key.Length > 0 ? key : null, cancellationToken).ConfigureAwait(false);
         switch (result.Kind)
         {
             case SubmitKind.Invalid:
-                Logs.SubmissionInvalid(logger, result.Problems.Count);
-                return Problems.Validation($"The batch has {result.Problems.Count} problem(s); nothing was started.",
-                    result.Problems.Select(p => new ApiProblemError(p.Path, p.Message)));
+                return Invalid(result.Problems, logger);
             case SubmitKind.Conflict:
                 Logs.SubmissionConflict(logger, result.BatchId!);
                 return Problems.Conflict(result.Reason ?? "A different batch has this id.");
@@ -203,6 +212,17 @@ internal static class BatchHandlers
             BatchActionResult.NotFound => NoBatch(id),
             _ => Problems.Conflict($"Batch '{id}' has not finished; cancel it first, then purge."),
         };
+
+    /// <summary>The 400 of an invalid document, the same from a submit and a dry run.</summary>
+    /// <param name="problems">Every problem.</param>
+    /// <param name="logger">Logs the count.</param>
+    /// <returns>The problem answer.</returns>
+    internal static IResult Invalid(IReadOnlyList<ValidationProblem> problems, ILogger logger)
+    {
+        Logs.SubmissionInvalid(logger, problems.Count);
+        return Problems.Validation($"The batch has {problems.Count} problem(s); nothing was started.",
+            problems.Select(p => new ApiProblemError(p.Path, p.Message)));
+    }
 
     private static IResult NoBatch(string id) => Problems.NotFound($"No batch '{Query.Clip(id)}'.");
 

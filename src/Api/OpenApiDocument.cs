@@ -26,13 +26,14 @@ internal static class OpenApiDocument
         status["properties"]!["links"] = new JsonObject { ["$ref"] = "urn:orchestration:openapi:links" };
         schemas["Status"] = status;
         schemas["Aggregate"] = Generated(typeof(BatchAggregate), "aggregate");
+        schemas["DryRunPlan"] = Generated(typeof(DryRunPlan), "dryRunPlan", ApiJson.Rows);
         return document.ToJsonString();
     }
 
     // Each generated schema gets its own $id, so the exporter's '#/...' references resolve inside it.
-    private static JsonObject Generated(Type type, string name)
+    private static JsonObject Generated(Type type, string name, System.Text.Json.JsonSerializerOptions? options = null)
     {
-        var schema = JsonSchemaExporter.GetJsonSchemaAsNode(BatchJson.Options, type, new JsonSchemaExporterOptions { TreatNullObliviousAsNonNullable = true }).AsObject();
+        var schema = JsonSchemaExporter.GetJsonSchemaAsNode(options ?? BatchJson.Options, type, new JsonSchemaExporterOptions { TreatNullObliviousAsNonNullable = true }).AsObject();
         schema.Insert(0, "$id", "urn:orchestration:openapi:" + name);
         return schema;
     }
@@ -83,10 +84,12 @@ internal static class OpenApiDocument
           "responses": { "200": { "description": "The file (HTML, JavaScript or CSS)" }, "404": { "description": "No such file", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } } } } },
         "/api/openapi.json": { "get": { "summary": "This document", "responses": { "200": { "description": "OpenAPI 3" }, "401": { "description": "Missing or wrong key" } } } },
         "/api/batches": {
-          "post": { "summary": "Submit a batch (idempotent by id or Idempotency-Key)",
-            "parameters": [ { "name": "Idempotency-Key", "in": "header", "schema": { "type": "string" } } ],
+          "post": { "summary": "Submit a batch (idempotent by id or Idempotency-Key), or with dryRun=true plan it without starting or storing anything",
+            "parameters": [ { "name": "Idempotency-Key", "in": "header", "schema": { "type": "string" } },
+              { "name": "dryRun", "in": "query", "schema": { "type": "boolean", "default": false }, "description": "Validate as a submit (same 400), then answer 200 with the plan: runs, chunks, jobs, input sets and what is uploaded, estimated cost. Nothing is started or stored." } ],
             "requestBody": { "required": true, "description": "The batch document: docs/batch-document.md", "content": { "application/json": { "schema": { "$ref": "/api/schema/batch.json" } } } },
-            "responses": { "202": { "description": "Accepted (also for a repeat of the same batch, then created: false and its status); Location = status; Retry-After while it runs",
+            "responses": { "200": { "description": "dryRun=true: the plan; nothing was started or stored", "content": { "application/json": { "schema": { "$ref": "urn:orchestration:openapi:dryRunPlan" } } } },
+              "202": { "description": "Accepted (also for a repeat of the same batch, then created: false and its status); Location = status; Retry-After while it runs",
                 "headers": { "Location": { "$ref": "#/components/headers/Location" }, "Retry-After": { "$ref": "#/components/headers/Retry-After" } },
                 "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Submitted" } } } },
               "400": { "description": "Invalid: every problem in errors", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } }, "401": { "description": "Missing or wrong key" }, "408": { "description": "Body too slow (time limit or minimum rate)" }, "409": { "description": "A different batch has this id" }, "413": { "description": "Body too large (read to its end first, within bounds, so the client can read this)" } } },

@@ -7,4 +7,5 @@ namespace Orchestration.Server;
 /// <param name="DataFolder">The data folder.</param>
 /// <param name="AllowLocalClaude">Allow Claude tasks to run on this machine.</param>
 /// <param name="Parallel">Runs in flight at most, over the file's <c>maxParallelRuns</c> (and its default); null to keep them.</param>
-public sealed record RunArguments(FileInfo File, bool Json, bool Cancel, string DataFolder, bool AllowLocalClaude, int? Parallel = null);
+/// <param name="DryRun">Plan against the data folder and print the plan; nothing runs, nothing is stored.</param>
+public sealed record RunArguments(FileInfo File, bool Json, bool Cancel, string DataFolder, bool AllowLocalClaude, int? Parallel = null, bool DryRun = false);

@@ -71,6 +71,11 @@ public sealed partial class RunSession(RunArguments arguments)
         }
 
         var claude = intake.Batch!.Tasks.Where(t => t.Kind == TaskKind.Claude).Select(t => t.Id).ToList();
+        if (arguments.DryRun)
+        {
+            return await DryRunAsync(host, document, claude).ConfigureAwait(false);
+        }
+
         if (claude.Count > 0 && !arguments.AllowLocalClaude)
         {
             await _err.WriteLineAsync(

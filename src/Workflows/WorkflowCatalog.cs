@@ -104,6 +104,7 @@ public static class WorkflowCatalog
     {
         services.AddOptions<BatchServiceOptions>().ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<BatchService>();
+        services.AddSingleton<BatchPlanner>();
         services.AddSingleton<OrphanReaper>();
         services.AddSingleton<RetentionSweeper>();
         services.AddOptions<RetentionOptions>();

@@ -276,6 +276,58 @@ public sealed class RemoteCommandTests(RemoteServerFixture server) : IClassFixtu
     }
 
     [Fact]
+    public async Task SubmitDryRun_PathInput_PlanPrintedBundleNotUploadedAndNoBatchAppears()
+    {
+        var file = Batch("planned", """{"tasks": [{"id": "reads", "n": 4, "command": "cat input/repo/a.txt", "timeoutSeconds": 60, "inputs": {"repo": {"path": "./repo"}}}]}""");
+        var folder = Path.GetDirectoryName(file)!;
+        WriteFile(folder, "repo/a.txt", "planned\n");
+        var id = "planned-" + BatchIdSuffix(file);
+
+        var table = await server.CliAsync("submit", file, "--dry-run");
+        var before = await server.CliAsync("submit", file, "--dry-run", "--json");
+        var status = await server.CliAsync("status", id);
+        using var planBefore = JsonDocument.Parse(before.Stdout);
+        var sha = planBefore.RootElement.GetProperty("inputSets")[0].GetProperty("objects")[0].GetProperty("reference").GetString();
+        var uploaded = Directory.EnumerateFiles(Path.Combine(server.Temp, "data"), sha + ".tar.gz", SearchOption.AllDirectories).ToList();
+        var submit = await server.CliAsync("submit", file);
+        var after = await server.CliAsync("submit", file, "--dry-run", "--json");
+
+        Assert.True(table.ExitCode == 0, table.Stderr);
+        Assert.Contains("Dry run: nothing was started or stored", table.Stdout, StringComparison.Ordinal);
+        Assert.Equal(["command", "4", "3", "60"], Row(table.Stdout, "reads")[1..5]);
+        var inputRow = Row(table.Stdout, planBefore.RootElement.GetProperty("inputSets")[0].GetProperty("key").GetString()!);
+        Assert.Equal(["reads", "repo", "bundle", sha![..12]], inputRow[1..5]);
+        Assert.True(long.Parse(inputRow[5], System.Globalization.CultureInfo.InvariantCulture) > 0, inputRow[5]);
+        Assert.Equal("would upload", inputRow[6]);
+        Assert.Contains("not uploaded (dry run)", table.Stderr, StringComparison.Ordinal);
+        Assert.Equal(3, status.ExitCode);
+        Assert.Empty(uploaded);
+        Assert.Equal(0, submit.ExitCode);
+        Assert.Single(Directory.EnumerateFiles(Path.Combine(server.Temp, "data"), sha + ".tar.gz", SearchOption.AllDirectories));
+        using var planAfter = JsonDocument.Parse(after.Stdout);
+        Assert.Equal(id, planBefore.RootElement.GetProperty("batchId").GetString());
+        Assert.False(planBefore.RootElement.GetProperty("exists").GetBoolean());
+        Assert.True(planAfter.RootElement.GetProperty("exists").GetBoolean());
+        var bundleBefore = planBefore.RootElement.GetProperty("inputSets")[0].GetProperty("objects")[0];
+        var bundleAfter = planAfter.RootElement.GetProperty("inputSets")[0].GetProperty("objects")[0];
+        Assert.Equal(("repo", "bundle", false), (bundleBefore.GetProperty("input").GetString(), bundleBefore.GetProperty("source").GetString(), bundleBefore.GetProperty("uploaded").GetBoolean()));
+        Assert.True(bundleAfter.GetProperty("uploaded").GetBoolean());
+    }
+
+    [Fact]
+    public async Task SubmitDryRun_InvalidBatch_SameProblemsAsSubmit()
+    {
+        var file = Batch("invalid-plan", """{"tasks": [{"id": "bad id!", "n": 0, "command": "true"}]}""");
+
+        var plan = await server.CliAsync("submit", file, "--dry-run");
+        var submit = await server.CliAsync("submit", file);
+
+        Assert.Equal(2, plan.ExitCode);
+        Assert.Equal("", plan.Stdout);
+        Assert.Equal(submit.Stderr, plan.Stderr);
+    }
+
+    [Fact]
     public async Task Help_RemoteCommand_ListsExitCodes()
     {
         var submit = await server.CliAsync("submit", "--help");

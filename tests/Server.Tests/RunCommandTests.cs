@@ -53,6 +53,26 @@ public sealed partial class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task RunDryRun_Quickstart_PlanPrintedAndNothingRunsOrIsStored()
+    {
+        var table = await ServerProcess.RunAsync("run", "samples/quickstart.json", "--data", Data, "--dry-run");
+        var json = await ServerProcess.RunAsync("run", "samples/quickstart.json", "--data", Data, "--dry-run", "--json");
+
+        Assert.True(table.ExitCode == 0, $"exit {table.ExitCode}\n{table.Stdout}\n{table.Stderr}");
+        Assert.Contains("Dry run: nothing was started or stored", table.Stdout, StringComparison.Ordinal);
+        Assert.Equal(["command", "5"], Row(table.Stdout, "passes")[1..3]);
+        Assert.Equal("15", Row(table.Stdout, "TOTAL")[2]);
+        Assert.Equal(0, json.ExitCode);
+        using var plan = JsonDocument.Parse(json.Stdout);
+        Assert.Matches("^quickstart-[0-9a-f]{12}$", plan.RootElement.GetProperty("batchId").GetString());
+        Assert.False(plan.RootElement.GetProperty("exists").GetBoolean());
+        Assert.Equal(15, plan.RootElement.GetProperty("runs").GetInt32());
+        Assert.All(plan.RootElement.GetProperty("jobs").EnumerateArray(), j => Assert.False(j.GetProperty("exists").GetBoolean()));
+        Assert.False(Directory.Exists(Path.Combine(Data, "executions", "executions")) && ExecutionFolders > 0);
+        Assert.False(Directory.Exists(Path.Combine(Data, "executions", "jobs")) && Directory.EnumerateFiles(Path.Combine(Data, "executions", "jobs")).Any());
+    }
+
+    [Fact]
     public async Task Run_FlakySample_EveryFailureFlaggedAndCounted()
     {
         var (code, stdout, stderr) = await ServerProcess.RunAsync("run", "samples/flaky-tests.json", "--data", Data, "--json");

@@ -59,25 +59,10 @@ public sealed class PrepareBatch(
     private async Task<List<SpecInput>> PinInputsAsync(BatchTask task, Dictionary<string, string> bundles, CancellationToken cancellationToken)
     {
         var pinned = new List<SpecInput>();
-        var inline = new List<BundleEntry>();
-        foreach (var (name, source) in task.Inputs)
+        var inline = InlineEntries(task, settings.Value.PathInputRoot);
+        foreach (var (name, source) in task.Inputs.Where(i => !IsInline(i.Value)))
         {
-            if (source.Text is not null)
-            {
-                inline.Add(new BundleEntry(name, Encoding.UTF8.GetBytes(source.Text)));
-            }
-            else if (source.Base64 is not null)
-            {
-                inline.Add(new BundleEntry(name, Convert.FromBase64String(source.Base64)));
-            }
-            else if (source.Path is not null)
-            {
-                inline.Add(new BundleEntry(name, LocalPath: ResolvePath(name, source.Path)));
-            }
-            else
-            {
-                pinned.Add(await PinReferenceAsync(name, source, cancellationToken).ConfigureAwait(false));
-            }
+            pinned.Add(await PinReferenceAsync(name, source, cancellationToken).ConfigureAwait(false));
         }
 
         if (inline.Count > 0)
@@ -157,9 +142,47 @@ public sealed class PrepareBatch(
         }
     }
 
-    private string ResolvePath(string name, string path)
+    /// <summary>The inputs of a task that go into its input-set bundle (text, base64 and path inputs), in name order.</summary>
+    /// <remarks>Shared with the dry run, so that it names the same bundle as a real preparation would.</remarks>
+    /// <param name="task">The normalised task.</param>
+    /// <param name="pathInputRoot">The folder path inputs must stay under; null refuses them.</param>
+    /// <returns>The bundle's entries (empty when the task has none).</returns>
+    /// <exception cref="PreparationException">A path input is refused (no root, outside it, or through a link).</exception>
+    public static List<BundleEntry> InlineEntries(BatchTask task, string? pathInputRoot)
     {
-        var root = settings.Value.PathInputRoot
+        ArgumentNullException.ThrowIfNull(task);
+        var inline = new List<BundleEntry>();
+        foreach (var (name, source) in task.Inputs.Where(i => IsInline(i.Value)))
+        {
+            inline.Add(source.Text is not null ? new BundleEntry(name, Encoding.UTF8.GetBytes(source.Text))
+                : source.Base64 is not null ? new BundleEntry(name, Convert.FromBase64String(source.Base64))
+                : new BundleEntry(name, LocalPath: ResolvePath(name, source.Path!, pathInputRoot)));
+        }
+
+        return inline;
+    }
+
+    /// <summary>The key of a task's Cloud Run job under these settings (what <see cref="RunAsync"/> ensures).</summary>
+    /// <param name="task">The normalised task.</param>
+    /// <param name="options">The run settings (identities and secrets per kind).</param>
+    /// <param name="packed">Whether the batch starts its attempts in packs.</param>
+    /// <returns>The job key; its <see cref="JobKey.JobName"/> with the job prefix is the job's name.</returns>
+    public static JobKey JobKeyOf(BatchTask task, RunSettings options, bool packed)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var identities = new Dictionary<TaskKind, JobIdentity>
+        {
+            [TaskKind.Command] = new(options.CommandServiceAccount, options.CommandSecrets),
+            [TaskKind.Claude] = new(options.ClaudeServiceAccount, options.ClaudeSecrets),
+        };
+        return JobKey.For(task, identities, RunnerContract.Version, packed ? 0 : null);
+    }
+
+    private static bool IsInline(InputSource source) => source.Text is not null || source.Base64 is not null || source.Path is not null;
+
+    private static string ResolvePath(string name, string path, string? pathInputRoot)
+    {
+        var root = pathInputRoot
             ?? throw new PreparationException($"Input '{name}' is a local path, and this host accepts none (no path root is configured).");
         var fullRoot = Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
         var full = Path.GetFullPath(Path.Combine(fullRoot, path));
@@ -191,12 +214,7 @@ public sealed class PrepareBatch(
     private async Task<string> EnsureJobAsync(BatchTask task, Dictionary<string, string> ensured, bool packed, CancellationToken cancellationToken)
     {
         var options = settings.Value;
-        var identities = new Dictionary<TaskKind, JobIdentity>
-        {
-            [TaskKind.Command] = new(options.CommandServiceAccount, options.CommandSecrets),
-            [TaskKind.Claude] = new(options.ClaudeServiceAccount, options.ClaudeSecrets),
-        };
-        var key = JobKey.For(task, identities, RunnerContract.Version, packed ? 0 : null);
+        var key = JobKeyOf(task, options, packed);
         var jobId = key.JobName(options.JobPrefix);
         if (ensured.ContainsKey(jobId))
         {

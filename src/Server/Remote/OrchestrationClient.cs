@@ -59,6 +59,29 @@ internal sealed class OrchestrationClient : IBatchSource, IDisposable
         }
     }
 
+    /// <summary><c>POST /api/batches?dryRun=true</c>: plans a batch; the server starts and stores nothing.</summary>
+    /// <returns>The plan's JSON.</returns>
+    /// <remarks>A server from before dry runs would ignore the parameter and submit the batch, so the OpenAPI document
+    /// is read first, and nothing is sent unless it lists the parameter.</remarks>
+    /// <exception cref="NotSupportedException">The server does not know dry runs.</exception>
+    public async Task<string> PlanAsync(byte[] document, CancellationToken cancellationToken = default)
+    {
+        using (var openApi = await _http.GetAsync("api/openapi.json", cancellationToken).ConfigureAwait(false))
+        {
+            await EnsureAsync(openApi, cancellationToken).ConfigureAwait(false);
+            if (!(await openApi.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)).Contains("\"dryRun\"", StringComparison.Ordinal))
+            {
+                throw new NotSupportedException($"{BaseUrl} does not offer dry runs (an older version); nothing was sent.");
+            }
+        }
+
+        using var content = new ByteArrayContent(document);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var response = await _http.PostAsync("api/batches?dryRun=true", content, cancellationToken).ConfigureAwait(false);
+        await EnsureAsync(response, cancellationToken).ConfigureAwait(false);
+        return await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary><c>POST /api/batches</c>: submits (or finds again) a batch.</summary>
     /// <returns>Its links, whether this call created it, and its status.</returns>
     public async Task<SubmitAnswer> SubmitAsync(byte[] document, CancellationToken cancellationToken = default)

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Orchestration.Activities.Inputs;
+using Orchestration.Workflows.Service;
 
 namespace Orchestration.Server.Remote;
 
@@ -12,13 +13,70 @@ internal static partial class RemoteCommands
     private static Command Submit()
     {
         var file = new Argument<FileInfo>("FILE") { Description = "The batch file (JSON). Without an id, one is derived from its name and content, as run does." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Plan without submitting: runs, chunks, jobs, input sets, estimated cost. Nothing is uploaded, stored or started." };
+        var json = new Option<bool>("--json") { Description = "With --dry-run: print the plan's JSON instead of the tables." };
         var command = new Command("submit",
             "Submit a batch file to the server: local path inputs are sent first as bundles (without .git, node_modules, __pycache__, .venv). " +
             "Prints the batch id, then its status URL. Submitting the same file again finds the same batch.")
         {
-            file,
+            file, dryRun, json,
         };
-        return Wire(command, (context, result, token) => SubmitAsync(context, result.GetValue(file)!, token));
+        return Wire(command, (context, result, token) => result.GetValue(dryRun)
+            ? PlanAsync(context, result.GetValue(file)!, result.GetValue(json), token)
+            : SubmitAsync(context, result.GetValue(file)!, token));
+    }
+
+    /// <summary><c>submit FILE --dry-run</c>: path inputs are bundled here to learn their names and sizes, never uploaded;
+    /// the server says which of them it has already.</summary>
+    private static async Task<int> PlanAsync(RemoteContext context, FileInfo file, bool json, CancellationToken cancellationToken)
+    {
+        if (!file.Exists)
+        {
+            await context.Err.WriteLineAsync($"{file.FullName}: no such file.").ConfigureAwait(false);
+            return ExitCodes.Refused;
+        }
+
+        var (document, _) = BatchFile.WithId(await File.ReadAllBytesAsync(file.FullName, cancellationToken).ConfigureAwait(false), file.Name);
+        var inputs = new PathInputs(file.DirectoryName!);
+        try
+        {
+            document = await RewritePathInputsAsync(document, inputs, cancellationToken).ConfigureAwait(false);
+            foreach (var (input, bundle) in inputs.Bundles)
+            {
+                await context.Err.WriteLineAsync($"Bundled {input} as {bundle.Sha256[..12]} ({bundle.GzipBytes} bytes); not uploaded (dry run).").ConfigureAwait(false);
+            }
+        }
+        catch (BundleException ex)
+        {
+            await context.Err.WriteLineAsync($"{file.Name}: {ex.Message} Nothing was sent.").ConfigureAwait(false);
+            return ExitCodes.Refused;
+        }
+        finally
+        {
+            inputs.DeleteBundles();
+        }
+
+        string text;
+        try
+        {
+            text = await context.Client.PlanAsync(document, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NotSupportedException ex)
+        {
+            await context.Err.WriteLineAsync($"orchestration submit: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.Refused;
+        }
+
+        if (json)
+        {
+            await context.Out.WriteLineAsync(text).ConfigureAwait(false);
+            return ExitCodes.Completed;
+        }
+
+        var plan = JsonSerializer.Deserialize<DryRunPlan>(text, JsonSerializerOptions.Web)!;
+        var watcher = context.Watcher();
+        watcher.Write(DryRunReport.Render(plan, ascii: !watcher.Interactive, inputs.Bundles.DistinctBy(b => b.Bundle.Sha256).ToDictionary(b => b.Bundle.Sha256, b => b.Bundle.GzipBytes, StringComparer.Ordinal)));
+        return ExitCodes.Completed;
     }
 
     private static async Task<int> SubmitAsync(RemoteContext context, FileInfo file, CancellationToken cancellationToken)

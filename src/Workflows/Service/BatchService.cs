@@ -6,7 +6,6 @@ using Orchestration.Activities.Storage;
 using Orchestration.Activities.Stores;
 using Orchestration.Domain;
 using Orchestration.Domain.Normalization;
-using Orchestration.Domain.Validation;
 using Orchestration.Durable;
 
 namespace Orchestration.Workflows.Service;
@@ -37,9 +36,7 @@ public sealed partial class BatchService(
     public async Task<SubmitResult> SubmitAsync(ReadOnlyMemory<byte> document, string? idempotencyKey = null, CancellationToken cancellationToken = default)
     {
         var settings = options.Value;
-        var intake = BatchIntake.Read(document.Span, settings.Limits, settings.Defaults, () => idempotencyKey is { Length: > 0 } key
-            ? BatchIds.FromIdempotencyKey(key)
-            : BatchIds.Generate(time.GetUtcNow(), RandomNumberGenerator.GetBytes(5)));
+        var intake = SubmissionIntake.Read(document.Span, idempotencyKey, settings, time, out _);
         if (!intake.IsValid)
         {
             return SubmitResult.Invalid(intake.Problems);

@@ -47,6 +47,9 @@ public sealed class HttpFunctionTests(HostsFixture hosts)
         { "submit an unknown field", "POST", "/api/batches", """{"taks": []}""" },
         { "submit several problems", "POST", "/api/batches", """{"id": "bad id", "tasks": [{"id": "a", "command": "x", "n": 0}, {"id": "b", "prompt": "", "maxAttempts": 9}]}""" },
         { "submit a secret-looking value", "POST", "/api/batches", """{"tasks": [{"id": "a", "command": "x", "profile": {"env": {"X": "ghp_abcdefghijklmnop1234"}}}]}""" },
+        // A profile and inputs no other test uses: no job or bundle of it exists on either host, whatever ran before.
+        { "dry run of a valid batch", "POST", "/api/batches?dryRun=true", """{"id": "dry-fn", "tasks": [{"id": "a", "n": 3, "command": "x", "inputs": {"f": {"text": "dry-fn only"}}, "profile": {"cpu": "4", "memory": "3Gi"}}, {"id": "b", "prompt": "hi", "maxBudgetUsd": 0.25}]}""" },
+        { "dry run of an invalid batch", "POST", "/api/batches?dryRun=true", """{"id": "bad id", "tasks": [{"id": "a", "command": "x", "n": 0}]}""" },
         { "input bundle with a malformed hash", "PUT", "/api/inputs/ABC", "bundle" },
         { "input bundle whose hash does not match", "PUT", "/api/inputs/" + new string('a', 64), "bundle" },
         { "dashboard page", "GET", "/api/ui/", null },
