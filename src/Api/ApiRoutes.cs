@@ -50,7 +50,10 @@ public static class ApiRoutes
     /// <summary>The web dashboard's static files (the page at <c>/api/ui/</c>); anonymous: it holds no data and asks for the key.</summary>
     public static ApiRoute Dashboard { get; } = new("GET", "ui/{*asset}", "Dashboard", KeyRequired: false);
 
+    /// <summary>Compare two finished batches (<c>?a=ID&amp;b=ID&amp;map=&amp;mde=</c>).</summary>
+    public static ApiRoute CompareBatches { get; } = new("GET", "compare", "CompareBatches");
+
     /// <summary>Every route.</summary>
     public static IReadOnlyList<ApiRoute> All { get; } =
-        [Health, BatchSchema, OpenApi, SubmitBatch, ListBatches, GetBatchStatus, GetBatchResults, GetBatchRuns, GetBatchEvents, GetRunArtifact, CancelBatch, PurgeBatch, PutInputBundle, Dashboard, RejudgeBatch];
+        [Health, BatchSchema, OpenApi, SubmitBatch, ListBatches, GetBatchStatus, GetBatchResults, GetBatchRuns, GetBatchEvents, GetRunArtifact, CancelBatch, PurgeBatch, PutInputBundle, Dashboard, RejudgeBatch, CompareBatches];
 }

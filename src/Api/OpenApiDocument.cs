@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Schema;
 using Orchestration.Domain;
 using Orchestration.Domain.Aggregation;
+using Orchestration.Domain.Comparison;
 using Orchestration.Workflows.Service;
 
 namespace Orchestration.Api;
@@ -27,6 +28,7 @@ internal static class OpenApiDocument
         schemas["Status"] = status;
         schemas["Aggregate"] = Generated(typeof(BatchAggregate), "aggregate");
         schemas["DryRunPlan"] = Generated(typeof(DryRunPlan), "dryRunPlan", ApiJson.Rows);
+        schemas["Comparison"] = Generated(typeof(BatchComparison), "comparison");
         return document.ToJsonString();
     }
 
@@ -156,6 +158,18 @@ internal static class OpenApiDocument
           "put": { "summary": "Upload a bundle (tar.gz named by the SHA-256 of its uncompressed tar; put-if-absent)",
             "requestBody": { "required": true, "content": { "application/gzip": { "schema": { "type": "string", "format": "binary" } } } },
             "responses": { "201": { "description": "Stored (or already there)" }, "400": { "description": "Invalid bundle, with the reason" }, "408": { "description": "Body too slow" }, "413": { "description": "Too large" }, "401": { "description": "Missing or wrong key" } } }
+        },
+        "/api/compare": {
+          "get": { "summary": "Compare two finished batches, B against A: per matched task and overall, pass and flag rates (95% Wilson), B - A with its 95% Newcombe interval, Fisher exact two-sided p, Holm-adjusted p across tasks, a verdict (a side is higher when adjusted p < 0.05 and the interval excludes 0) and the runs per arm needed to detect mde at 80% power",
+            "parameters": [ { "name": "a", "in": "query", "required": true, "schema": { "type": "string" }, "description": "Batch A's id" },
+              { "name": "b", "in": "query", "required": true, "schema": { "type": "string" }, "description": "Batch B's id" },
+              { "name": "map", "in": "query", "schema": { "type": "string" }, "description": "taskA:taskB,... pairs tasks with different ids; the other tasks match by id; tasks without a match are listed as unmatched" },
+              { "name": "mde", "in": "query", "schema": { "type": "number", "exclusiveMinimum": 0, "maximum": 1, "default": 0.1 }, "description": "The difference in rates to size runsNeeded for" } ],
+            "responses": { "200": { "description": "The comparison", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Comparison" } } } },
+              "400": { "description": "Bad parameter (missing id, bad map or mde, a mapped task not in its batch)", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } },
+              "404": { "description": "No such batch", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } },
+              "409": { "description": "A batch has no aggregate yet (not finished)", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } },
+              "401": { "description": "Missing or wrong key" } } }
         }
       }
     }

@@ -42,6 +42,7 @@ public static class OrchestrationApi
         Map(endpoints, api, ApiRoutes.PurgeBatch, BatchHandlers.PurgeAsync);
         Map(endpoints, api, ApiRoutes.PutInputBundle, InputHandlers.PutAsync);
         Map(endpoints, api, ApiRoutes.Dashboard, (string? asset, HttpContext context) => DashboardHandlers.Asset(asset, context));
+        Map(endpoints, api, ApiRoutes.CompareBatches, CompareHandlers.CompareAsync);
         return api;
     }
 

@@ -171,4 +171,13 @@ public sealed class HttpFunctions(BatchServices batches, IOptions<ApiOptions> op
     public Task<IResult> PutInput(
         [HttpTrigger(AuthorizationLevel.Function, "put", Route = "inputs/{sha256}")] HttpRequest request, string sha256, [DurableClient] DurableTaskClient client) =>
         InputHandlers.PutAsync(sha256, request, batches.For(client), options, loggers, request.HttpContext.RequestAborted);
+
+    /// <summary><c>GET /api/compare?a=ID&amp;b=ID&amp;map=&amp;mde=</c>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="client">The durable client.</param>
+    /// <returns>The comparison, or a problem.</returns>
+    [Function("CompareBatches")]
+    public Task<IResult> Compare(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "compare")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
+        CompareHandlers.CompareAsync(request, batches.For(client), request.HttpContext.RequestAborted);
 }

@@ -341,6 +341,51 @@ public sealed class RemoteCommandTests(RemoteServerFixture server) : IClassFixtu
         Assert.DoesNotContain("5  unauthorized", run.Stdout, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Compare_TwoFinishedBatches_TableJsonAndExitCodes()
+    {
+        var before = Batch("before", """
+            {"tasks": [
+              {"id": "fix", "n": 6, "command": "exit 1"},
+              {"id": "same", "n": 2, "command": "echo ok"},
+              {"id": "old", "n": 1, "command": "echo ok"}
+            ]}
+            """);
+        var after = Batch("after", """
+            {"tasks": [
+              {"id": "fix-v2", "n": 6, "command": "echo ok"},
+              {"id": "same", "n": 2, "command": "echo ok"}
+            ]}
+            """);
+        var a = Lines((await server.CliAsync("submit", before)).Stdout)[0];
+        var b = Lines((await server.CliAsync("submit", after)).Stdout)[0];
+        Assert.Equal(0, (await server.CliAsync("status", a, "--watch")).ExitCode);
+        Assert.Equal(0, (await server.CliAsync("status", b, "--watch")).ExitCode);
+
+        var table = await server.CliAsync("compare", a, b, "--map", "fix:fix-v2");
+        var json = await server.CliAsync("compare", a, b, "--map", "fix:fix-v2", "--mde", "0.2", "--format", "json");
+        var unknown = await server.CliAsync("compare", a, "nope");
+        var badMap = await server.CliAsync("compare", a, b, "--map", "fix:ghost");
+
+        Assert.True(table.ExitCode == 0, table.Stderr);
+        // 0/6 against 6/6: Fisher p = 2 / C(12, 6) = 0.0022, doubled by Holm over the two matched tasks.
+        Assert.Equal(["0/6 0% (0-39%)", "6/6 100% (61-100%)", "+100 pts (+45 to +100)", "0.0022", "0.0043", "B higher"], Row(table.Stdout, "fix -> fix-v2")[1..7]);
+        Assert.Equal("no detectable difference at n=2/2", Row(table.Stdout, "same")[6]);
+        Assert.Equal(["2/8 25% (7-59%)", "8/8 100% (68-100%)"], Row(table.Stdout, "ALL MATCHED")[1..3]);
+        Assert.Contains($"Only in A ({a}): old", table.Stdout, StringComparison.Ordinal);
+        Assert.True(json.ExitCode == 0, json.Stderr);
+        using (var document = JsonDocument.Parse(json.Stdout))
+        {
+            Assert.Equal(0.2, document.RootElement.GetProperty("detectableDifference").GetDouble());
+            Assert.Equal("B higher", document.RootElement.GetProperty("tasks")[0].GetProperty("pass").GetProperty("verdict").GetString());
+        }
+
+        Assert.Equal(3, unknown.ExitCode);
+        Assert.Contains("No batch 'nope'.", unknown.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, badMap.ExitCode);
+        Assert.Contains($"Task 'ghost' is not in batch '{b}'.", badMap.Stderr, StringComparison.Ordinal);
+    }
+
     private async Task<(int ExitCode, string Stdout, string Stderr)> WaitForExitCodeAsync(int expected, params string[] args)
     {
         // The purge runs in the background; the id answers 404 once it has finished.

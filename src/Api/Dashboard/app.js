@@ -266,7 +266,8 @@ function batchView(id) {
 
   view.replaceChildren(
     el('section', { class: 'card' },
-      el('div', { class: 'toolbar' }, title, statusBadge, cancel),
+      el('div', { class: 'toolbar' }, title, statusBadge, cancel,
+        el('a', { href: `#/compare?a=${encodeURIComponent(id)}`, id: 'compare-link', text: 'Compare with…' })),
       meta, overall, message),
     el('section', { class: 'card' },
       el('h2', { text: 'Tasks' }),
@@ -548,6 +549,88 @@ function batchView(id) {
   return () => controller.abort();
 }
 
+// ---- compare two batches ----
+function signedPoints(value) { return `${value > 0 ? '+' : ''}${(value * 100).toFixed(1)}`; }
+function pValue(value) { return value === null || value === undefined ? '–' : value < 0.0001 ? '<0.0001' : value.toFixed(4); }
+
+// B − A on a −100…+100 scale, drawn like rateCell: the band is the 95% Newcombe interval, the point the difference.
+function differenceCell(d, testId) {
+  if (!d) return el('span', { class: 'muted', text: '–' });
+  const at = x => `${((x + 1) / 2) * 100}%`;
+  const track = el('div', { class: 'interval diff', title: `95% Newcombe interval ${signedPoints(d.lower)} to ${signedPoints(d.upper)} points` });
+  const zero = el('div', { class: 'zero' });
+  const band = el('div', { class: 'band' });
+  band.style.left = at(d.lower);
+  band.style.width = `${Math.max(0.5, ((d.upper - d.lower) / 2) * 100)}%`;
+  const point = el('div', { class: 'point' });
+  point.style.left = at(d.difference);
+  track.append(zero, band, point);
+  return el('div', { class: 'rate', 'data-testid': testId },
+    track, el('span', { class: 'text', text: `${signedPoints(d.difference)} pts [${signedPoints(d.lower)}, ${signedPoints(d.upper)}]` }));
+}
+
+function compareView(params) {
+  const controller = new AbortController();
+  const a = params.get('a') || '';
+  const b = params.get('b') || '';
+  const input = (id, label, value, placeholder) => [el('label', { for: id, text: label }),
+    el('input', { id, name: id, value, placeholder, spellcheck: 'false', class: 'mono' })];
+  const form = el('form', { id: 'compare-form', class: 'toolbar', autocomplete: 'off' },
+    input('compare-a', 'A', a, 'batch id'), input('compare-b', 'B', b, 'batch id'),
+    input('compare-map', 'Map', params.get('map') || '', 'taskA:taskB,…'), input('compare-mde', 'Detectable difference', params.get('mde') || '0.1', '0.1'),
+    el('button', { type: 'submit', text: 'Compare' }));
+  const message = el('div');
+  const result = el('div', { id: 'comparison-result' });
+  view.replaceChildren(el('section', { class: 'card' }, el('h1', { text: 'Compare two batches' }), form, message), result);
+  form.addEventListener('submit', event => {
+    event.preventDefault();
+    const query = new URLSearchParams();
+    for (const name of ['a', 'b', 'map', 'mde']) {
+      const value = document.getElementById(`compare-${name}`).value.trim();
+      if (value) query.set(name, value);
+    }
+    location.hash = `#/compare?${query}`;
+  });
+  if (!a || !b) return () => controller.abort();
+
+  const row = (name, rate, testId, flag) => el('tr', { class: flag ? 'flag-row' : null, 'data-task': flag ? null : name },
+    el('th', { class: flag ? 'muted' : 'mono', text: name }),
+    el('td', {}, rateCell(rate.a, `${testId}-a`)),
+    el('td', {}, rateCell(rate.b, `${testId}-b`)),
+    el('td', {}, differenceCell(rate.difference, `${testId}-diff`)),
+    el('td', { class: 'num', text: pValue(rate.pValue) }),
+    el('td', { class: 'num', text: pValue(rate.adjustedPValue) }),
+    el('td', { class: `verdict ${rate.verdict.startsWith('no ') ? 'muted' : ''}`, 'data-testid': `${testId}-verdict`, text: rate.verdict }),
+    el('td', { class: 'num', text: rate.runsNeeded ?? '–' }));
+  const scope = (name, s, testId) => [row(name, s.pass, testId, false),
+    ...Object.entries(s.flags || {}).map(([flag, rate]) => row(`flag ${flag}`, rate, `${testId}-flag-${flag}`, true))];
+
+  (async () => {
+    try {
+      const query = new URLSearchParams({ a, b });
+      if (params.get('map')) query.set('map', params.get('map'));
+      if (params.get('mde')) query.set('mde', params.get('mde'));
+      const c = await json(`/api/compare?${query}`, { signal: controller.signal });
+      const unmatched = (label, ids) => ids && ids.length ? el('p', { class: 'muted', text: `Only in ${label}: ${ids.join(', ')}` }) : null;
+      result.replaceChildren(el('section', { class: 'card' },
+        el('h2', {}, 'B = ', el('a', { href: `#/batches/${encodeURIComponent(c.b)}`, class: 'mono', text: c.b }),
+          ' against A = ', el('a', { href: `#/batches/${encodeURIComponent(c.a)}`, class: 'mono', text: c.a })),
+        el('div', { class: 'scroll' }, el('table', { id: 'comparison' },
+          el('thead', {}, el('tr', {},
+            el('th', { text: 'Task' }), el('th', { text: 'A pass rate (95% Wilson)' }), el('th', { text: 'B pass rate (95% Wilson)' }),
+            el('th', { text: 'B − A (95% Newcombe)' }), el('th', { class: 'num', text: 'Fisher p' }), el('th', { class: 'num', text: 'Holm p' }),
+            el('th', { text: 'Verdict' }), el('th', { class: 'num', text: `Runs/arm for ${(c.detectableDifference * 100).toFixed(0)} pts` }))),
+          el('tbody', {}, c.tasks.flatMap(t => scope(t.taskA === t.taskB ? t.taskA : `${t.taskA} → ${t.taskB}`, t, `compare-${t.taskA}`))),
+          el('tfoot', {}, scope('All matched tasks', c.overall, 'compare-overall')))),
+        unmatched(`A (${c.a})`, c.unmatchedA), unmatched(`B (${c.b})`, c.unmatchedB),
+        el('p', { class: 'muted', id: 'compare-rule', text: c.rule })));
+    } catch (error) {
+      showError(message, error);
+    }
+  })();
+  return () => controller.abort();
+}
+
 // ---- routing ----
 function route() {
   leave();
@@ -557,7 +640,7 @@ function route() {
   const [path, query] = hash.split('?');
   const params = new URLSearchParams(query || '');
   const match = /^\/batches\/([^/]+)$/.exec(path);
-  leave = match ? batchView(decodeURIComponent(match[1])) : listView(params);
+  leave = match ? batchView(decodeURIComponent(match[1])) : path === '/compare' ? compareView(params) : listView(params);
 }
 
 document.getElementById('forget-key').addEventListener('click', () => {

@@ -277,6 +277,31 @@ internal sealed class OrchestrationClient : IBatchSource, IDisposable
         return GetPageAsync("api/batches" + (query.Count == 0 ? "" : "?" + string.Join('&', query)), cancellationToken);
     }
 
+    /// <summary><c>GET /api/compare</c>: batch B against batch A, as the server wrote it (JSON).</summary>
+    /// <param name="a">A's id.</param>
+    /// <param name="b">B's id.</param>
+    /// <param name="map">taskA:taskB pairs, or null.</param>
+    /// <param name="detectableDifference">The difference to size runs for, or null for the server's default.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <remarks>404 (unknown batch) and 409 (not finished) throw like every other error: both name which batch.</remarks>
+    public async Task<string> CompareAsync(string a, string b, string? map, double? detectableDifference, CancellationToken cancellationToken = default)
+    {
+        var query = $"api/compare?a={Uri.EscapeDataString(a)}&b={Uri.EscapeDataString(b)}";
+        if (map is { Length: > 0 })
+        {
+            query += "&map=" + Uri.EscapeDataString(map);
+        }
+
+        if (detectableDifference is { } mde)
+        {
+            query += "&mde=" + mde.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        using var response = await _http.GetAsync(query, cancellationToken).ConfigureAwait(false);
+        await EnsureAsync(response, cancellationToken).ConfigureAwait(false);
+        return await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     private static string Batch(string batchId) => "api/batches/" + Uri.EscapeDataString(batchId);
 
     private async Task<string?> GetTextAsync(string uri, CancellationToken cancellationToken)

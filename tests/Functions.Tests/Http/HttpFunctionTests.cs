@@ -56,6 +56,8 @@ public sealed class HttpFunctionTests(HostsFixture hosts)
         { "dashboard script", "GET", "/api/ui/app.js", null },
         { "dashboard style", "GET", "/api/ui/app.css", null },
         { "dashboard unknown file", "GET", "/api/ui/nope.js", null },
+        { "compare of unknown batches", "GET", "/api/compare?a=nope&b=nope-either", null },
+        { "compare with a bad detectable difference", "GET", "/api/compare?a=nope&b=nope&mde=2", null },
     };
 
     [Theory]

@@ -199,6 +199,40 @@ public sealed class DashboardBrowserTests(BrowserFixture fixture) : IClassFixtur
         }
     }
 
+    [Fact]
+    public async Task Compare_TwoFinishedBatches_FormLeadsToTheTableWithIntervalsAndVerdicts()
+    {
+        // Arrange: A's "fix" fails every run, B's passes every run; "same" passes in both.
+        var a = await SubmitAsync(new JsonObject { ["tasks"] = Tasks(("fix", 6, "exit 1"), ("same", 2, "true")) });
+        var b = await SubmitAsync(new JsonObject { ["tasks"] = Tasks(("fix", 6, "true"), ("same", 2, "true"), ("extra", 1, "true")) });
+        await fixture.WaitForEndAsync(a);
+        await fixture.WaitForEndAsync(b);
+
+        // Act: the form, as a person fills it.
+        await OpenAsync("/compare");
+        Browser.FindElement(By.Id("compare-a")).SendKeys(a);
+        Browser.FindElement(By.Id("compare-b")).SendKeys(b);
+        Browser.FindElement(By.CssSelector("#compare-form button")).Click();
+
+        // Assert: the route carries both ids; per task the two Wilson intervals, B - A with its Newcombe interval, the verdict.
+        await Eventually.HoldsAsync(() => Browser.FindElements(By.Id("comparison")).Count == 1, "the comparison table", Limit);
+        Assert.Contains($"#/compare?a={a}&b={b}", Browser.Url, StringComparison.Ordinal);
+        Assert.Equal("0.0% [0.0%, 39.0%] of 6", Browser.FindElement(By.CssSelector("[data-testid='compare-fix-a'] .text")).Text);
+        Assert.Equal("100.0% [61.0%, 100.0%] of 6", Browser.FindElement(By.CssSelector("[data-testid='compare-fix-b'] .text")).Text);
+        Assert.Equal("+100.0 pts [+44.8, +100.0]", Browser.FindElement(By.CssSelector("[data-testid='compare-fix-diff'] .text")).Text);
+        Assert.Single(Browser.FindElements(By.CssSelector("[data-testid='compare-fix-diff'] .interval .band")));
+        Assert.Equal("B higher", Browser.FindElement(By.CssSelector("[data-testid='compare-fix-verdict']")).Text);
+        Assert.Equal("no detectable difference at n=2/2", Browser.FindElement(By.CssSelector("[data-testid='compare-same-verdict']")).Text);
+        Assert.Contains("extra", Browser.FindElement(By.Id("comparison-result")).Text, StringComparison.Ordinal);
+        Assert.Contains("Holm-adjusted", Text("compare-rule"), StringComparison.Ordinal);
+        SaveScreenshot("compare.png");
+
+        // An unknown batch: the problem's detail, not a table.
+        await OpenAsync($"/compare?a={a}&b=nope");
+        await Eventually.HoldsAsync(() => Cell("main#view", "[data-testid='error']").Contains("No batch 'nope'.", StringComparison.Ordinal), "the 404 is shown", Limit);
+        Assert.Empty(Browser.FindElements(By.Id("comparison")));
+    }
+
     private static JsonArray Tasks(params (string Id, int N, string Command)[] tasks) =>
         [.. tasks.Select(t => (JsonNode)new JsonObject { ["id"] = t.Id, ["n"] = t.N, ["command"] = t.Command, ["timeoutSeconds"] = 120, ["maxAttempts"] = 1 })];
 
