@@ -18,6 +18,7 @@ from .models import (
     OUTCOMES,
     BatchRun,
     BatchStatus,
+    Comparison,
     Cost,
     Durations,
     Links,
@@ -36,7 +37,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "EXCLUDED_FOLDERS", "FINISHED_STATUSES", "OUTCOMES",
-    "ApiError", "BatchRun", "BatchStatus", "Bundle", "BundleError", "Client", "Cost", "Durations", "Links",
+    "ApiError", "BatchRun", "BatchStatus", "Bundle", "BundleError", "Client", "Comparison", "Cost", "Durations", "Links",
     "OrchestrationError", "PackProgress", "PandasMissingError", "PathInputs", "ProblemError", "Progress", "Rate",
     "Results", "Run", "ServerUnreachableError", "Stats", "Submission", "TaskCounts", "TaskStats",
     "derived_id", "to_dataframe",

@@ -20,7 +20,7 @@ from typing import IO, Any
 from .bundling import PathInputs
 from .errors import ApiError, OrchestrationError, ServerUnreachableError
 from .frames import to_dataframe
-from .models import FINISHED_STATUSES, BatchRun, BatchStatus, Results, Run, Submission
+from .models import FINISHED_STATUSES, BatchRun, BatchStatus, Comparison, Results, Run, Submission
 
 KEY_HEADER = "x-functions-key"
 DEFAULT_URL = "http://127.0.0.1:8080"
@@ -71,6 +71,41 @@ class Client:
         are relative to the file's folder, or for a dict to ``base_dir`` (default: the current folder).
         ``idempotency_key`` names a batch without an id, so a retried submission finds it again.
         """
+        body = self._prepared(doc_or_path, base_dir, upload=True)
+        headers = {"Content-Type": "application/json"}
+        if idempotency_key:
+            headers["Idempotency-Key"] = idempotency_key
+        _, _, answer = self._request("POST", "api/batches", body, headers)
+        return Submission.from_json(json.loads(answer))
+
+    def dry_run(self, doc_or_path: Document | str | os.PathLike[str], idempotency_key: str | None = None,
+                base_dir: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+        """Plans a batch without starting or storing anything (``POST /api/batches?dryRun=true``).
+
+        Checks the document exactly as :meth:`submit` would (problems raise :class:`ApiError` with 400) and
+        returns the plan: runs, chunks, jobs, input sets (which are already uploaded), whether the batch exists,
+        and the cost bounds per task. Local ``path`` inputs are bundled to learn their hashes, never uploaded.
+        """
+        body = self._prepared(doc_or_path, base_dir, upload=False)
+        headers = {"Content-Type": "application/json"}
+        if idempotency_key:
+            headers["Idempotency-Key"] = idempotency_key
+        _, _, answer = self._request("POST", "api/batches" + _query(dryRun="true"), body, headers)
+        plan: dict[str, Any] = json.loads(answer)
+        return plan
+
+    def compare(self, a: str, b: str, mapping: Mapping[str, str] | None = None, mde: float | None = None) -> Comparison:
+        """B against A (``GET /api/compare``): per matched task and overall, pass and flag rates with 95% intervals,
+        B - A with its Newcombe interval, Fisher exact p (Holm-adjusted across tasks), a verdict, and the runs per
+        arm needed to detect ``mde`` (default 0.10). ``mapping`` pairs task ids of A with task ids of B; other
+        tasks match by id. Both batches must have finished (409 ApiError otherwise).
+        """
+        pairs = ",".join(f"{task_a}:{task_b}" for task_a, task_b in (mapping or {}).items()) or None
+        _, _, body = self._request("GET", "api/compare" + _query(a=a, b=b, map=pairs, mde=mde))
+        return Comparison.from_json(json.loads(body))
+
+    def _prepared(self, doc_or_path: Document | str | os.PathLike[str], base_dir: str | os.PathLike[str] | None, upload: bool) -> bytes:
+        """The body to send for a document or batch file, its path inputs rewritten (bundles uploaded when asked)."""
         if isinstance(doc_or_path, (str, os.PathLike)):
             path = os.fspath(doc_or_path)
             with open(path, "rb") as handle:
@@ -89,16 +124,12 @@ class Client:
             try:
                 if inputs.rewrite(document) > 0 or body is None:
                     body = json.dumps(document, separators=(",", ":")).encode("utf-8")
-                for bundle in inputs.bundles:
+                for bundle in inputs.bundles if upload else []:
                     self._put_bundle(bundle.sha256, bundle.gzip_path)
             finally:
                 inputs.delete_bundles()
         assert body is not None
-        headers = {"Content-Type": "application/json"}
-        if idempotency_key:
-            headers["Idempotency-Key"] = idempotency_key
-        _, _, answer = self._request("POST", "api/batches", body, headers)
-        return Submission.from_json(json.loads(answer))
+        return body
 
     def _put_bundle(self, sha256: str, gzip_path: str) -> None:
         """``PUT /api/inputs/{sha256}``: put-if-absent, so 409 (already there) is success too."""

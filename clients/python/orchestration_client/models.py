@@ -300,3 +300,37 @@ class BatchRun:
     """Every run, in the order they were judged."""
     results: Results | None
     """The aggregate; None when the batch ended without one."""
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """``GET /api/compare``: batch B against batch A, per matched task and over all matched tasks.
+
+    Each entry of ``tasks`` (and ``overall``) has ``pass`` (and ``flags``: name to the same shape): the two rates
+    with their Wilson intervals, the difference B - A with its Newcombe interval, the Fisher exact p and the
+    Holm-adjusted p, the verdict, and the runs per arm needed to detect ``detectable_difference``.
+    """
+
+    a: str
+    b: str
+    detectable_difference: float
+    rule: str
+    tasks: list[dict[str, Any]]
+    overall: dict[str, Any]
+    unmatched_a: list[str]
+    unmatched_b: list[str]
+    raw: dict[str, Any] = field(repr=False, compare=False)
+
+    def task(self, task_id: str) -> dict[str, Any]:
+        """The comparison of one matched task, by its id in A (KeyError when it was not matched)."""
+        for task in self.tasks:
+            if task.get("taskA") == task_id:
+                return task
+        raise KeyError(task_id)
+
+    @classmethod
+    def from_json(cls, doc: dict[str, Any]) -> Comparison:
+        return cls(doc["a"], doc["b"], float(doc.get("detectableDifference", 0.1)), doc.get("rule", ""),
+                   list(doc.get("tasks") or []), dict(doc.get("overall") or {}),
+                   list(doc.get("unmatchedA") or []), list(doc.get("unmatchedB") or []), doc)
+

@@ -383,3 +383,42 @@ class RejudgeTests(unittest.TestCase):
             api.results(batch_id, version=9)
         self.assertEqual(404, missing.exception.status)
 
+
+class CompareAndDryRunTests(unittest.TestCase):
+    """compare() of two finished batches, and dry_run() that plans without storing anything."""
+
+    def test_compare_TwoFinishedBatches_VerdictsAndIntervals(self) -> None:
+        api = client()
+        a, b = unique("cmp-a"), unique("cmp-b")
+        api.submit({"id": a, "defaults": {"maxAttempts": 1}, "tasks": [{"id": "fix", "n": 6, "command": "false"}]})
+        api.submit({"id": b, "defaults": {"maxAttempts": 1}, "tasks": [{"id": "fix-v2", "n": 6, "command": "true"}]})
+        api.wait(a, progress=False, timeout=90)
+        api.wait(b, progress=False, timeout=90)
+
+        comparison = api.compare(a, b, mapping={"fix": "fix-v2"})
+
+        fix = comparison.task("fix")
+        self.assertEqual((a, b), (comparison.a, comparison.b))
+        self.assertEqual("fix-v2", fix["taskB"])
+        self.assertEqual("B higher", fix["pass"]["verdict"])
+        self.assertEqual([], comparison.unmatched_a)
+        with self.assertRaises(ApiError) as unknown:
+            api.compare(a, unique("nope"))
+        self.assertEqual(404, unknown.exception.status)
+
+    def test_dry_run_ValidAndInvalidDocuments_PlanWithoutAnythingStored(self) -> None:
+        api = client()
+        batch_id = unique("plan")
+
+        plan = api.dry_run({"id": batch_id, "tasks": [{"id": "t", "n": 4, "command": "true", "timeoutSeconds": 60}]})
+
+        self.assertEqual(4, plan["runs"])
+        self.assertEqual(f"create batch '{batch_id}' and start it", plan["submitWould"])
+        with self.assertRaises(ApiError) as gone:
+            api.status(batch_id)
+        self.assertEqual(404, gone.exception.status)
+        with self.assertRaises(ApiError) as bad:
+            api.dry_run({"tasks": [{"id": "t", "n": 0, "command": "true"}]})
+        self.assertEqual(400, bad.exception.status)
+        self.assertEqual("tasks[0].n", bad.exception.errors[0].path)
+
