@@ -254,6 +254,7 @@ function batchView(id) {
   const meta = el('div', { class: 'meta' });
   const cancel = el('button', { type: 'button', id: 'cancel', class: 'danger', hidden: true, text: 'Cancel batch' });
   const overall = el('div', { id: 'overall' });
+  const versionBox = el('div', { class: 'toolbar', id: 'versions' });
   const taskBody = el('tbody');
   const taskFoot = el('tfoot');
   const message = el('div');
@@ -268,7 +269,7 @@ function batchView(id) {
     el('section', { class: 'card' },
       el('div', { class: 'toolbar' }, title, statusBadge, cancel,
         el('a', { href: `#/compare?a=${encodeURIComponent(id)}`, id: 'compare-link', text: 'Compare with…' })),
-      meta, overall, message),
+      meta, versionBox, overall, message),
     el('section', { class: 'card' },
       el('h2', { text: 'Tasks' }),
       el('div', { class: 'scroll' }, el('table', { id: 'tasks' },
@@ -321,17 +322,20 @@ function batchView(id) {
     meta.replaceChildren(...items);
 
     const p = s.progress || { total: 0, pending: 0, running: 0, completed: 0 };
+    const results = state.results;
+    const byTask = new Map((results ? results.tasks : []).map(t => [t.id, t]));
+    // Once there are results, the counts are those of the version shown (a rejudge may have changed them).
+    const countsOf = t => byTask.get(t.id) || t;
     const counts = { running: p.running };
-    for (const t of s.tasks || []) for (const o of OUTCOMES) counts[o] = (counts[o] || 0) + (t[o] || 0);
+    for (const t of s.tasks || []) for (const o of OUTCOMES) counts[o] = (counts[o] || 0) + (countsOf(t)[o] || 0);
     overall.replaceChildren(
       progressBar(counts, p.total, true),
       el('p', { id: 'overall-text', text: `${p.completed} of ${p.total} runs judged · ${p.running} running · ${p.pending} pending` }));
 
-    const results = state.results;
-    const byTask = new Map((results ? results.tasks : []).map(t => [t.id, t]));
     const live = liveStats();
-    taskBody.replaceChildren(...(s.tasks || []).map(t => {
-      const agg = byTask.get(t.id);
+    taskBody.replaceChildren(...(s.tasks || []).map(status => {
+      const agg = byTask.get(status.id);
+      const t = countsOf(status);
       const judged = t.passed + t.failed;
       const stats = agg || live.get(t.id) || {};
       return el('tr', { 'data-task': t.id },
@@ -340,7 +344,8 @@ function batchView(id) {
         el('td', { class: 'num', text: t.runs }),
         ...OUTCOMES.map(o => el('td', { class: 'num', 'data-col': o, text: t[o] })),
         el('td', {}, rateCell(agg ? agg.passRate : wilson(t.passed, judged), `pass-rate-${t.id}`)),
-        el('td', { class: 'wrap' }, flagChips(t.flagged, agg && agg.flagRates)),
+        el('td', { class: 'wrap' }, flagChips(t.flagged, agg && agg.flagRates),
+          agg && agg.notRejudgeable ? el('span', { class: 'chip', 'data-testid': `not-rejudgeable-${t.id}`, text: `not rejudgeable: ${agg.notRejudgeable}` }) : null),
         el('td', { class: 'num', text: seconds(stats.duration && stats.duration.p50) }),
         el('td', { class: 'num', text: seconds(stats.duration && stats.duration.p95) }),
         el('td', { class: 'num', text: usd(stats.cost && stats.cost.totalUsd) }));
@@ -453,15 +458,39 @@ function batchView(id) {
     }
   }
 
-  async function loadResults() {
+  async function loadResults(version) {
     try {
-      state.results = await json(`/api/batches/${encodeURIComponent(id)}/results`, { signal: controller.signal });
+      const query = version ? `?version=${version}` : '';
+      state.results = await json(`/api/batches/${encodeURIComponent(id)}/results${query}`, { signal: controller.signal });
+      if (!version) state.latestVersion = state.results.version || 1;
     } catch (error) {
       if (failed(error)) return;
       // An ended batch without an aggregate (failed before aggregating) shows its live counts.
       state.results = null;
     }
+    renderVersion();
     renderStatus();
+  }
+
+  // Results versions: 1 is the aggregate the batch ended with; each rejudge adds one (shown: the latest).
+  function renderVersion() {
+    const latest = state.latestVersion || 1;
+    const results = state.results;
+    if (!results || latest < 2) {
+      versionBox.replaceChildren();
+      return;
+    }
+
+    const shown = results.version || 1;
+    const select = el('select', { id: 'results-version', 'aria-label': 'Results version' },
+      Array.from({ length: latest }, (_, i) => i + 1).reverse().map(v =>
+        el('option', { value: String(v), text: v === 1 ? 'version 1 (as run)' : `version ${v} (rejudged)`, selected: v === shown })));
+    select.addEventListener('change', () => loadResults(Number(select.value)));
+    const r = results.rejudge;
+    versionBox.replaceChildren(
+      el('label', { for: 'results-version', text: 'Results' }), select,
+      r ? el('span', { class: 'muted', id: 'rejudge-summary',
+        text: `${r.rejudged} run(s) judged again by new rules, ${r.changed} changed, ${r.kept} kept (no result), ${r.notRejudgeable.length} not rejudgeable` }) : null);
   }
 
   // Server-Sent Events over fetch (EventSource cannot send the key header), resumed with Last-Event-ID.

@@ -154,6 +154,33 @@ public sealed class DashboardBrowserTests(BrowserFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task RejudgedBatch_ShowsTheLatestVersionAndItsSummary_Version1OnRequest()
+    {
+        // Arrange: three runs that exit 1 (failed); then a rejudge that passes exit 1 and adds a flag rule.
+        var id = await SubmitAsync(new JsonObject { ["tasks"] = Tasks(("t", 3, "echo done; exit 1")) });
+        await fixture.WaitForEndAsync(id);
+        using var rejudge = await fixture.Http.PostAsync($"/api/batches/{id}/rejudge", new StringContent(
+            """{"tasks": [{"id": "t", "pass": {"exitCodes": [1]}, "flags": {"quiet": {"regex": "^nothing"}}}]}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, rejudge.StatusCode);
+        await Eventually.HoldsAsync(async () =>
+            (await fixture.Http.GetAsync($"/api/batches/{id}/results?version=2")).StatusCode == System.Net.HttpStatusCode.OK, "version 2 is written", Limit);
+
+        // Act
+        await OpenAsync("/batches/" + id);
+        await Eventually.HoldsAsync(() => Displayed("results-version"), "the page offers the results versions", Limit);
+
+        // Assert: the latest version's counts and its summary; version 1 (as run) on request.
+        Assert.Equal("2", Browser.FindElement(By.Id("results-version")).GetAttribute("value"));
+        Assert.Equal("3", Cell("#tasks tr[data-task='t']", "[data-col=passed]"));
+        Assert.Contains("3 run(s) judged again by new rules, 3 changed", Text("rejudge-summary"), StringComparison.Ordinal);
+        Assert.Contains("quiet: 0", Browser.FindElement(By.CssSelector("#tasks tr[data-task='t']")).Text, StringComparison.Ordinal);
+        SelectValue("results-version", "1");
+        await Eventually.HoldsAsync(() => Cell("#tasks tr[data-task='t']", "[data-col=failed]") == "3", "version 1 shows the runs failed as first judged", Limit);
+        Assert.Equal("0", Cell("#tasks tr[data-task='t']", "[data-col=passed]"));
+        Assert.DoesNotContain("quiet", Browser.FindElement(By.CssSelector("#tasks tr[data-task='t']")).Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CancelButton_RunningBatch_EndsCancelled()
     {
         // Arrange: runs that never finish on their own.
