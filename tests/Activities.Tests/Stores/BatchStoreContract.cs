@@ -133,6 +133,23 @@ public abstract class BatchStoreContract
     }
 
     [Fact]
+    public async Task List_LabelsOfEachBatch_ReadWithoutItsDocumentAndKeptAcrossStatusChanges()
+    {
+        await Store.InsertIfAbsentAsync(Batch("b1") with { Document = Encoding.UTF8.GetBytes("""{"id":"b1","labels":{"team":"safety","model":"m-7"},"tasks":[]}""") });
+        await Store.InsertIfAbsentAsync(Batch("b2"));
+        await Store.SetStatusAsync("b1", BatchStatus.Running, null, T0.AddMinutes(1));
+
+        var page = await Store.ListAsync(new BatchQuery());
+        var b1 = page.Items.Single(b => b.Id == "b1");
+        var b2 = page.Items.Single(b => b.Id == "b2");
+
+        Assert.True(b1.Document.IsEmpty);
+        Assert.Equal(new Dictionary<string, string> { ["model"] = "m-7", ["team"] = "safety" }, BatchLabels.Of(b1));
+        Assert.Empty(BatchLabels.Of(b2));
+        Assert.Equal(BatchLabels.Of(b1), BatchLabels.Of((await Store.GetAsync("b1"))!));
+    }
+
+    [Fact]
     public async Task Delete_RemovesBatchAndAllowsNewSubmission()
     {
         await Store.InsertIfAbsentAsync(Batch("b1"));
