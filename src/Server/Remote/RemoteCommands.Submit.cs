@@ -30,32 +30,14 @@ internal static partial class RemoteCommands
     /// the server says which of them it has already.</summary>
     private static async Task<int> PlanAsync(RemoteContext context, FileInfo file, bool json, CancellationToken cancellationToken)
     {
-        if (!file.Exists)
+        if (await ReadBatchFileAsync(context, file, (input, bundle) =>
+                context.Err.WriteLineAsync($"Bundled {input} as {bundle.Sha256[..12]} ({bundle.GzipBytes} bytes); not uploaded (dry run)."),
+                "Nothing was sent.", cancellationToken).ConfigureAwait(false) is not { } read)
         {
-            await context.Err.WriteLineAsync($"{file.FullName}: no such file.").ConfigureAwait(false);
             return ExitCodes.Refused;
         }
 
-        var (document, _) = BatchFile.WithId(await File.ReadAllBytesAsync(file.FullName, cancellationToken).ConfigureAwait(false), file.Name);
-        var inputs = new PathInputs(file.DirectoryName!);
-        try
-        {
-            document = await RewritePathInputsAsync(document, inputs, cancellationToken).ConfigureAwait(false);
-            foreach (var (input, bundle) in inputs.Bundles)
-            {
-                await context.Err.WriteLineAsync($"Bundled {input} as {bundle.Sha256[..12]} ({bundle.GzipBytes} bytes); not uploaded (dry run).").ConfigureAwait(false);
-            }
-        }
-        catch (BundleException ex)
-        {
-            await context.Err.WriteLineAsync($"{file.Name}: {ex.Message} Nothing was sent.").ConfigureAwait(false);
-            return ExitCodes.Refused;
-        }
-        finally
-        {
-            inputs.DeleteBundles();
-        }
-
+        var document = read.Document;
         string text;
         try
         {
@@ -75,39 +57,22 @@ internal static partial class RemoteCommands
 
         var plan = JsonSerializer.Deserialize<DryRunPlan>(text, JsonSerializerOptions.Web)!;
         var watcher = context.Watcher();
-        watcher.Write(DryRunReport.Render(plan, ascii: !watcher.Interactive, inputs.Bundles.DistinctBy(b => b.Bundle.Sha256).ToDictionary(b => b.Bundle.Sha256, b => b.Bundle.GzipBytes, StringComparer.Ordinal)));
+        watcher.Write(DryRunReport.Render(plan, ascii: !watcher.Interactive, read.Bundles.DistinctBy(b => b.Bundle.Sha256).ToDictionary(b => b.Bundle.Sha256, b => b.Bundle.GzipBytes, StringComparer.Ordinal)));
         return ExitCodes.Completed;
     }
 
     private static async Task<int> SubmitAsync(RemoteContext context, FileInfo file, CancellationToken cancellationToken)
     {
-        if (!file.Exists)
-        {
-            await context.Err.WriteLineAsync($"{file.FullName}: no such file.").ConfigureAwait(false);
-            return ExitCodes.Refused;
-        }
-
-        var (document, id) = BatchFile.WithId(await File.ReadAllBytesAsync(file.FullName, cancellationToken).ConfigureAwait(false), file.Name);
-        var inputs = new PathInputs(file.DirectoryName!);
-        try
-        {
-            document = await RewritePathInputsAsync(document, inputs, cancellationToken).ConfigureAwait(false);
-            foreach (var (input, bundle) in inputs.Bundles)
+        if (await ReadBatchFileAsync(context, file, async (input, bundle) =>
             {
                 await context.Client.PutBundleAsync(bundle.Sha256, bundle.GzipPath, cancellationToken).ConfigureAwait(false);
                 await context.Err.WriteLineAsync($"Sent {input} as bundle {bundle.Sha256[..12]} ({bundle.GzipBytes} bytes).").ConfigureAwait(false);
-            }
-        }
-        catch (BundleException ex)
+            }, "Nothing was submitted.", cancellationToken).ConfigureAwait(false) is not { } read)
         {
-            await context.Err.WriteLineAsync($"{file.Name}: {ex.Message} Nothing was submitted.").ConfigureAwait(false);
             return ExitCodes.Refused;
         }
-        finally
-        {
-            inputs.DeleteBundles();
-        }
 
+        var (document, id, _) = read;
         try
         {
             var answer = await context.Client.SubmitAsync(document, cancellationToken).ConfigureAwait(false);
@@ -125,6 +90,41 @@ internal static partial class RemoteCommands
             await context.Err.WriteLineAsync($"Batch {id} exists with different content (an edited file with an id, or path inputs that changed since). " +
                 "Give the file a new id to submit it as a new batch.").ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>Reads a batch file with its id (its own, or one derived from its name and content) and its path inputs
+    /// rewritten; each bundle built is handed to <paramref name="onBundle"/> before its temporary file is deleted.</summary>
+    /// <returns>The document, id and bundles; null when the file is missing or an input cannot be bundled (said on stderr).</returns>
+    private static async Task<(byte[] Document, string Id, IReadOnlyList<(string Input, BuiltBundle Bundle)> Bundles)?> ReadBatchFileAsync(
+        RemoteContext context, FileInfo file, Func<string, BuiltBundle, Task> onBundle, string nothingDone, CancellationToken cancellationToken)
+    {
+        if (!file.Exists)
+        {
+            await context.Err.WriteLineAsync($"{file.FullName}: no such file.").ConfigureAwait(false);
+            return null;
+        }
+
+        var (document, id) = BatchFile.WithId(await File.ReadAllBytesAsync(file.FullName, cancellationToken).ConfigureAwait(false), file.Name);
+        var inputs = new PathInputs(file.DirectoryName!);
+        try
+        {
+            document = await RewritePathInputsAsync(document, inputs, cancellationToken).ConfigureAwait(false);
+            foreach (var (input, bundle) in inputs.Bundles)
+            {
+                await onBundle(input, bundle).ConfigureAwait(false);
+            }
+
+            return (document, id, [.. inputs.Bundles]);
+        }
+        catch (BundleException ex)
+        {
+            await context.Err.WriteLineAsync($"{file.Name}: {ex.Message} {nothingDone}").ConfigureAwait(false);
+            return null;
+        }
+        finally
+        {
+            inputs.DeleteBundles();
         }
     }
 
