@@ -59,10 +59,10 @@ public sealed class DashboardBrowserTests(BrowserFixture fixture) : IClassFixtur
         var row = $"#batches tr[data-batch-id='{id}']";
         await Eventually.HoldsAsync(() => Cell(row, "[data-col=passed]") == "3", "the list shows the batch's passed count", Limit);
         Assert.Equal("2", Cell(row, "[data-col=failed]"));
-        var labels = Browser.FindElements(By.CssSelector(row + " .chip")).Select(c => c.Text).ToList();
+        var labels = Fresh(() => Browser.FindElements(By.CssSelector(row + " .chip")).Select(c => c.Text).ToList());
         Assert.Contains("suite=list", labels);
         Assert.Contains("model=m-7", labels);
-        Assert.Equal("completed", Browser.FindElement(By.CssSelector(row + " .badge")).Text);
+        Assert.Equal("completed", Css(row + " .badge"));
 
         // The status filter: a completed batch is not among the running ones, and is among the completed.
         SelectValue("status-filter", "running");
@@ -90,10 +90,10 @@ public sealed class DashboardBrowserTests(BrowserFixture fixture) : IClassFixtur
 
         // Act 1: the quick runs are judged while the gated ones still run; the page shows them without a reload.
         // Rows come with each judged run; the counts with the next progress event (at most one a second).
-        await Eventually.HoldsAsync(() => RunRows().Count == 3 && Cell("#tasks tr[data-task='quick']", "[data-col=passed]") == "3",
+        await Eventually.HoldsAsync(() => RunKeys().Count == 3 && Cell("#tasks tr[data-task='quick']", "[data-col=passed]") == "3",
             "the quick runs and their counts appear while the batch runs", Limit);
         Assert.Equal("running", Text("batch-status"));
-        Assert.All(RunRows(), r => Assert.StartsWith("quick/", r.GetAttribute("data-run"), StringComparison.Ordinal));
+        Assert.All(RunKeys(), k => Assert.StartsWith("quick/", k, StringComparison.Ordinal));
         Assert.Equal("0", Cell("#tasks tr[data-task='slow']", "[data-col=passed]"));
         Assert.Contains("3 of 6 runs judged", Text("overall-text"), StringComparison.Ordinal);
         Assert.True(Displayed("cancel"));
@@ -119,21 +119,21 @@ public sealed class DashboardBrowserTests(BrowserFixture fixture) : IClassFixtur
         Assert.Equal(total["failed"]!.ToString(), Cell("#total-row", "[data-col=failed]"));
         var rate = total["passRate"]!;
         Assert.Equal($"{Percent(rate["rate"]!)} [{Percent(rate["lower"]!)}, {Percent(rate["upper"]!)}] of {rate["total"]}",
-            Browser.FindElement(By.CssSelector("[data-testid=pass-rate-total] .text")).Text);
-        Assert.Equal(6, RunRows().Count);
+            Css("[data-testid=pass-rate-total] .text"));
+        Assert.Equal(6, RunKeys().Count);
         Assert.False(Displayed("cancel"));
         SaveScreenshot("batch-page.png");
 
         // Filters: by outcome, then by task.
         SelectValue("outcome-filter", "failed");
-        await Eventually.HoldsAsync(() => RunRows().Count == 1, "the failed filter leaves the one failed run", Limit);
-        Assert.Equal("hostile/0", RunRows()[0].GetAttribute("data-run"));
+        await Eventually.HoldsAsync(() => RunKeys().Count == 1, "the failed filter leaves the one failed run", Limit);
+        Assert.Equal("hostile/0", RunKeys()[0]);
         SelectValue("outcome-filter", "");
         SelectValue("task-filter", "slow");
-        await Eventually.HoldsAsync(() => RunRows().Count == 2 && RunRows().All(r => r.GetAttribute("data-run")!.StartsWith("slow/", StringComparison.Ordinal)),
+        await Eventually.HoldsAsync(() => RunKeys().Count == 2 && RunKeys().All(k => k.StartsWith("slow/", StringComparison.Ordinal)),
             "the task filter leaves the slow runs", Limit);
         SelectValue("task-filter", "");
-        await Eventually.HoldsAsync(() => RunRows().Count == 6, "no filter shows every run", Limit);
+        await Eventually.HoldsAsync(() => RunKeys().Count == 6, "no filter shows every run", Limit);
 
         // A link to stdout opens that run's stdout, the same text the API gives.
         var expected = await fixture.Http.GetStringAsync($"/api/batches/{id}/runs/quick/1/artifacts/stdout");
@@ -170,14 +170,14 @@ public sealed class DashboardBrowserTests(BrowserFixture fixture) : IClassFixtur
         await Eventually.HoldsAsync(() => Displayed("results-version"), "the page offers the results versions", Limit);
 
         // Assert: the latest version's counts and its summary; version 1 (as run) on request.
-        Assert.Equal("2", Browser.FindElement(By.Id("results-version")).GetAttribute("value"));
+        Assert.Equal("2", Fresh(() => Browser.FindElement(By.Id("results-version")).GetAttribute("value")));
         Assert.Equal("3", Cell("#tasks tr[data-task='t']", "[data-col=passed]"));
         Assert.Contains("3 run(s) judged again by new rules, 3 changed", Text("rejudge-summary"), StringComparison.Ordinal);
-        Assert.Contains("quiet: 0", Browser.FindElement(By.CssSelector("#tasks tr[data-task='t']")).Text, StringComparison.Ordinal);
+        Assert.Contains("quiet: 0", Css("#tasks tr[data-task='t']"), StringComparison.Ordinal);
         SelectValue("results-version", "1");
         await Eventually.HoldsAsync(() => Cell("#tasks tr[data-task='t']", "[data-col=failed]") == "3", "version 1 shows the runs failed as first judged", Limit);
         Assert.Equal("0", Cell("#tasks tr[data-task='t']", "[data-col=passed]"));
-        Assert.DoesNotContain("quiet", Browser.FindElement(By.CssSelector("#tasks tr[data-task='t']")).Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("quiet", Css("#tasks tr[data-task='t']"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -244,13 +244,13 @@ public sealed class DashboardBrowserTests(BrowserFixture fixture) : IClassFixtur
         // Assert: the route carries both ids; per task the two Wilson intervals, B - A with its Newcombe interval, the verdict.
         await Eventually.HoldsAsync(() => Browser.FindElements(By.Id("comparison")).Count == 1, "the comparison table", Limit);
         Assert.Contains($"#/compare?a={a}&b={b}", Browser.Url, StringComparison.Ordinal);
-        Assert.Equal("0.0% [0.0%, 39.0%] of 6", Browser.FindElement(By.CssSelector("[data-testid='compare-fix-a'] .text")).Text);
-        Assert.Equal("100.0% [61.0%, 100.0%] of 6", Browser.FindElement(By.CssSelector("[data-testid='compare-fix-b'] .text")).Text);
-        Assert.Equal("+100.0 pts [+44.8, +100.0]", Browser.FindElement(By.CssSelector("[data-testid='compare-fix-diff'] .text")).Text);
+        Assert.Equal("0.0% [0.0%, 39.0%] of 6", Css("[data-testid='compare-fix-a'] .text"));
+        Assert.Equal("100.0% [61.0%, 100.0%] of 6", Css("[data-testid='compare-fix-b'] .text"));
+        Assert.Equal("+100.0 pts [+44.8, +100.0]", Css("[data-testid='compare-fix-diff'] .text"));
         Assert.Single(Browser.FindElements(By.CssSelector("[data-testid='compare-fix-diff'] .interval .band")));
-        Assert.Equal("B higher", Browser.FindElement(By.CssSelector("[data-testid='compare-fix-verdict']")).Text);
-        Assert.Equal("no detectable difference at n=2/2", Browser.FindElement(By.CssSelector("[data-testid='compare-same-verdict']")).Text);
-        Assert.Contains("extra", Browser.FindElement(By.Id("comparison-result")).Text, StringComparison.Ordinal);
+        Assert.Equal("B higher", Css("[data-testid='compare-fix-verdict']"));
+        Assert.Equal("no detectable difference at n=2/2", Css("[data-testid='compare-same-verdict']"));
+        Assert.Contains("extra", Text("comparison-result"), StringComparison.Ordinal);
         Assert.Contains("Holm-adjusted", Text("compare-rule"), StringComparison.Ordinal);
         SaveScreenshot("compare.png");
 
@@ -283,18 +283,43 @@ public sealed class DashboardBrowserTests(BrowserFixture fixture) : IClassFixtur
 
     private async Task OpenArtifactAsync(string run, string name)
     {
-        Browser.FindElement(By.CssSelector($"#runs tr[data-run='{run}'] button[data-artifact='{name}']:not([data-attempt])")).Click();
+        Fresh(() =>
+        {
+            Browser.FindElement(By.CssSelector($"#runs tr[data-run='{run}'] button[data-artifact='{name}']:not([data-attempt])")).Click();
+            return true;
+        });
         await Eventually.HoldsAsync(() => Displayed("artifact-viewer") && Text("artifact-text") != "Loading…", $"the {name} of {run} is shown", Limit);
         Assert.Contains(run.Replace("/", " #", StringComparison.Ordinal), Text("artifact-title"), StringComparison.Ordinal);
     }
 
-    private List<IWebElement> RunRows() => [.. Browser.FindElements(By.CssSelector("#runs tbody tr"))];
+    // The run rows' keys (task/index), read in the page in one step: the live page re-renders its tables.
+    private List<string> RunKeys() =>
+        [.. ((IReadOnlyCollection<object>)((IJavaScriptExecutor)Browser).ExecuteScript(
+            "return [...document.querySelectorAll('#runs tbody tr')].map(r => r.dataset.run);")!).Select(k => (string)k)];
 
-    private string Text(string id) => Browser.FindElements(By.Id(id)) is [var element, ..] ? element.Text : "";
+    // A read of elements the page may replace meanwhile (the live page re-renders on each event): found again.
+    private static T Fresh<T>(Func<T> read)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return read();
+            }
+            catch (StaleElementReferenceException) when (attempt < 20)
+            {
+                // Replaced between the lookup and the read: look it up again.
+            }
+        }
+    }
 
-    private bool Displayed(string id) => Browser.FindElements(By.Id(id)) is [var element, ..] && element.Displayed;
+    private string Css(string selector) => Fresh(() => Browser.FindElement(By.CssSelector(selector)).Text);
 
-    private string Cell(string row, string cell) => Browser.FindElements(By.CssSelector(row + " " + cell)) is [var element, ..] ? element.Text : "";
+    private string Text(string id) => Fresh(() => Browser.FindElements(By.Id(id)) is [var element, ..] ? element.Text : "");
+
+    private bool Displayed(string id) => Fresh(() => Browser.FindElements(By.Id(id)) is [var element, ..] && element.Displayed);
+
+    private string Cell(string row, string cell) => Fresh(() => Browser.FindElements(By.CssSelector(row + " " + cell)) is [var element, ..] ? element.Text : "");
 
     private void SelectValue(string id, string value) =>
         ((IJavaScriptExecutor)Browser).ExecuteScript(
