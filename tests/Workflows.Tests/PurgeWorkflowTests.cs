@@ -56,6 +56,9 @@ public sealed class PurgeWorkflowTests
         var h = await WorkflowHarness.StartAsync(EngineKind.Embedded);
         string root;
         string nonce;
+        BatchStatus? stillPurging;
+        bool historyPurged;
+        int objectsLeft;
         try
         {
             nonce = await RunToEndAsync(h, "crash", """{"id": "crash", "tasks": [{"id": "a", "n": 2, "command": "x"}]}""");
@@ -69,6 +72,11 @@ public sealed class PurgeWorkflowTests
             Assert.Equal(BatchActionResult.Accepted, await h.Service.PurgeAsync("crash"));
             await entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
             root = h.Root;
+
+            // Where the purge stands when the host stops (read here: the new host resumes it as soon as it starts).
+            stillPurging = (await h.Batches.GetAsync("crash"))?.Status;
+            historyPurged = await h.Client.GetInstanceAsync("crash") is null;
+            objectsLeft = (await h.Objects.ListAsync(RunnerContract.SubmissionPrefix("crash", nonce))).Items.Count;
         }
         finally
         {
@@ -78,15 +86,12 @@ public sealed class PurgeWorkflowTests
 
         // Act (2): a new host on the same SQLite files and objects.
         await using var restarted = await WorkflowHarness.StartAsync(EngineKind.Embedded, root: root);
-        var stillPurging = await restarted.Batches.GetAsync("crash");
-        var historyPurged = await restarted.Client.GetInstanceAsync("crash") is null;
-        var objectsLeft = (await restarted.Objects.ListAsync(RunnerContract.SubmissionPrefix("crash", nonce))).Items.Count;
         var rescheduled = await restarted.Service.RepairAsync();
         var done = await restarted.WaitAsync(PurgeOrchestrator.InstanceId("crash", nonce));
 
         // Assert: stopped after the history step and before the objects; the engine resumed the same purge (the
         // repair at start found it running and scheduled nothing), which then finished.
-        Assert.Equal(BatchStatus.Purging, stillPurging?.Status);
+        Assert.Equal(BatchStatus.Purging, stillPurging);
         Assert.True(historyPurged);
         Assert.True(objectsLeft > 0);
         Assert.Equal(0, rescheduled);
