@@ -1,5 +1,7 @@
 using System.Text;
 using Orchestration.Activities.Storage;
+using Orchestration.Domain;
+using Orchestration.Domain.Documents;
 using Orchestration.Domain.Judging;
 using Orchestration.Domain.Specs;
 
@@ -21,6 +23,16 @@ internal static class AttemptObjects
         return RunResultJson.TryParse(json, out var result, out var error)
             ? (result, null)
             : (null, $"The runner's result.json cannot be read: {error}");
+    }
+
+    /// <summary>The texts <paramref name="task"/>'s rules read from an attempt: its response always, stdout and stderr
+    /// only when a rule reads them (each capped as <see cref="ReadCappedAsync"/>).</summary>
+    public static async Task<RunTexts> ReadTextsAsync(IObjectStore objects, BatchTask task, string prefix, CancellationToken cancellationToken)
+    {
+        var response = await ReadCappedAsync(objects, prefix + RunnerContract.ResponseObject, cancellationToken).ConfigureAwait(false);
+        var stdout = Judge.Reads(task, FlagStream.Stdout) ? await ReadCappedAsync(objects, prefix + RunnerContract.StdoutObject, cancellationToken).ConfigureAwait(false) : null;
+        var stderr = Judge.Reads(task, FlagStream.Stderr) ? await ReadCappedAsync(objects, prefix + RunnerContract.StderrObject, cancellationToken).ConfigureAwait(false) : null;
+        return new RunTexts(response, stdout, stderr);
     }
 
     /// <summary>A captured text, at most what the judge looks at (plus one byte, so it can tell it was cut).</summary>

@@ -3,7 +3,6 @@ using Orchestration.Activities.Contracts;
 using Orchestration.Activities.Storage;
 using Orchestration.Activities.Stores;
 using Orchestration.Domain.Aggregation;
-using Orchestration.Domain.Documents;
 using Orchestration.Domain.Judging;
 using Orchestration.Domain.Specs;
 
@@ -38,10 +37,8 @@ public sealed class CollectResult(IObjectStore objects, IResultStore results, Ba
         }
         else if (result is not null)
         {
-            var response = await ReadCappedAsync(prefix + RunnerContract.ResponseObject, cancellationToken).ConfigureAwait(false);
-            var stdout = Judge.Reads(task, FlagStream.Stdout) ? await ReadCappedAsync(prefix + RunnerContract.StdoutObject, cancellationToken).ConfigureAwait(false) : null;
-            var stderr = Judge.Reads(task, FlagStream.Stderr) ? await ReadCappedAsync(prefix + RunnerContract.StderrObject, cancellationToken).ConfigureAwait(false) : null;
-            judgement = Judge.EvaluateCaptured(task, result, new RunTexts(response, stdout, stderr));
+            var texts = await AttemptObjects.ReadTextsAsync(objects, task, prefix, cancellationToken).ConfigureAwait(false);
+            judgement = Judge.EvaluateCaptured(task, result, texts);
             usage = CloudRunUsage.For(task.Profile, result.DurationSeconds ?? 0);
         }
         else
@@ -134,7 +131,4 @@ public sealed class CollectResult(IObjectStore objects, IResultStore results, Ba
 
     private Task<(RunResult? Result, string? Unreadable)> ReadResultAsync(string prefix, CancellationToken cancellationToken) =>
         AttemptObjects.ReadResultAsync(objects, prefix, cancellationToken);
-
-    private Task<string?> ReadCappedAsync(string name, CancellationToken cancellationToken) =>
-        AttemptObjects.ReadCappedAsync(objects, name, cancellationToken);
 }

@@ -2,7 +2,6 @@ using Orchestration.Activities.Contracts;
 using Orchestration.Activities.Storage;
 using Orchestration.Activities.Stores;
 using Orchestration.Domain.Aggregation;
-using Orchestration.Domain.Documents;
 using Orchestration.Domain.Judging;
 using Orchestration.Domain.Rejudging;
 using Orchestration.Domain.Specs;
@@ -59,10 +58,8 @@ public sealed class RejudgeRuns(IObjectStore objects, IResultStore results, Batc
                 continue;
             }
 
-            var response = await AttemptObjects.ReadCappedAsync(objects, attemptPrefix + RunnerContract.ResponseObject, cancellationToken).ConfigureAwait(false);
-            var stdout = Judge.Reads(task, FlagStream.Stdout) ? await AttemptObjects.ReadCappedAsync(objects, attemptPrefix + RunnerContract.StdoutObject, cancellationToken).ConfigureAwait(false) : null;
-            var stderr = Judge.Reads(task, FlagStream.Stderr) ? await AttemptObjects.ReadCappedAsync(objects, attemptPrefix + RunnerContract.StderrObject, cancellationToken).ConfigureAwait(false) : null;
-            var judgement = Judge.EvaluateCaptured(task, result, new RunTexts(response, stdout, stderr));
+            var texts = await AttemptObjects.ReadTextsAsync(objects, task, attemptPrefix, cancellationToken).ConfigureAwait(false);
+            var judgement = Judge.EvaluateCaptured(task, result, texts);
             var record = row.ToRecord() with { Outcome = judgement.Outcome, Flags = judgement.Flags };
             records.Add(record);
             rejudged++;

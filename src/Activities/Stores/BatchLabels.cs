@@ -12,18 +12,7 @@ public static class BatchLabels
     public static IReadOnlyDictionary<string, string> Of(StoredBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        if (batch.Labels is { } labels)
-        {
-            return labels;
-        }
-
-        if (batch.Document.IsEmpty)
-        {
-            return Empty;
-        }
-
-        using var document = JsonDocument.Parse(batch.Document);
-        return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("labels", out var map) ? Read(map) : Empty;
+        return batch.Labels ?? OfDocument(batch.Document);
     }
 
     /// <summary>Labels from their JSON object text (null or empty text: none).</summary>
@@ -43,10 +32,20 @@ public static class BatchLabels
     /// <summary>The labels of a document as compact JSON text (what a store keeps for listings).</summary>
     /// <param name="document">The canonical batch document.</param>
     /// <returns>The JSON object text.</returns>
-    public static string Json(ReadOnlyMemory<byte> document) =>
-        JsonSerializer.Serialize(Of(new StoredBatch("", "", "", default, null, default, default, 0, document)));
+    public static string Json(ReadOnlyMemory<byte> document) => JsonSerializer.Serialize(OfDocument(document));
 
     private static readonly IReadOnlyDictionary<string, string> Empty = new SortedDictionary<string, string>(StringComparer.Ordinal);
+
+    private static IReadOnlyDictionary<string, string> OfDocument(ReadOnlyMemory<byte> document)
+    {
+        if (document.IsEmpty)
+        {
+            return Empty;
+        }
+
+        using var parsed = JsonDocument.Parse(document);
+        return parsed.RootElement.ValueKind == JsonValueKind.Object && parsed.RootElement.TryGetProperty("labels", out var map) ? Read(map) : Empty;
+    }
 
     private static SortedDictionary<string, string> Read(JsonElement map)
     {

@@ -11,7 +11,8 @@ namespace Orchestration.Domain.Rejudging;
 /// the batch document's parser and checked by the same rule checks, so a rule that a submission would refuse is
 /// refused here with the same message, at its path in this body.</remarks>
 /// <param name="Tasks">The new rules by task id.</param>
-public sealed record RejudgeRules(IReadOnlyDictionary<string, TaskRules> Tasks)
+/// <param name="Request">The body as sent (what the version reports as its rules).</param>
+public sealed record RejudgeRules(IReadOnlyDictionary<string, TaskRules> Tasks, JsonElement Request)
 {
     private static readonly HashSet<string> TaskFields = ["id", "pass", "flag", "flags"];
 
@@ -35,6 +36,7 @@ public sealed record RejudgeRules(IReadOnlyDictionary<string, TaskRules> Tasks)
         }
 
         var problems = new List<ValidationProblem>();
+        JsonElement request;
         using (var raw = TryParse(utf8Json, problems))
         {
             if (raw is null)
@@ -43,6 +45,7 @@ public sealed record RejudgeRules(IReadOnlyDictionary<string, TaskRules> Tasks)
             }
 
             CheckFields(raw.RootElement, problems);
+            request = raw.RootElement.Clone();
         }
 
         if (problems.Count > 0)
@@ -98,7 +101,7 @@ public sealed record RejudgeRules(IReadOnlyDictionary<string, TaskRules> Tasks)
             rules[task.Id] = new TaskRules(task.Pass?.ExitCodes, Flags(task));
         }
 
-        return context.Problems.Count > 0 ? (null, context.Problems) : (new RejudgeRules(rules), []);
+        return context.Problems.Count > 0 ? (null, context.Problems) : (new RejudgeRules(rules, request), []);
     }
 
     // flag is one rule named "flag"; flags are named rules; together they are the task's new set.

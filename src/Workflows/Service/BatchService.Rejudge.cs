@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Orchestration.Domain;
 using Orchestration.Domain.Rejudging;
 using Orchestration.Domain.Specs;
@@ -39,8 +38,7 @@ public sealed partial class BatchService
             return RejudgeResult.Invalid(problems);
         }
 
-        using var request = JsonDocument.Parse(body);
-        var bytes = new RejudgeRequest(request.RootElement.Clone(), rules.Tasks).ToUtf8();
+        var bytes = new RejudgeRequest(rules.Request, rules.Tasks).ToUtf8();
         for (var version = await HighestRejudgeAsync(stored.Id, stored.Nonce, cancellationToken).ConfigureAwait(false) + 1; version <= MaxVersions; version++)
         {
             using var content = new MemoryStream(bytes, writable: false);
