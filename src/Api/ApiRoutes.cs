@@ -38,6 +38,9 @@ public static class ApiRoutes
     /// <summary>Judge a finished batch's runs again with new rules, as a new results version.</summary>
     public static ApiRoute RejudgeBatch { get; } = new("POST", "batches/{id}/rejudge", "RejudgeBatch");
 
+    /// <summary>Run again the runs of a finished batch that ended errored or timed out (or cancelled), as a new results version.</summary>
+    public static ApiRoute RerunBatch { get; } = new("POST", "batches/{id}/rerun", "RerunBatch");
+
     /// <summary>Cancel a batch.</summary>
     public static ApiRoute CancelBatch { get; } = new("POST", "batches/{id}/cancel", "CancelBatch");
 
@@ -55,5 +58,5 @@ public static class ApiRoutes
 
     /// <summary>Every route.</summary>
     public static IReadOnlyList<ApiRoute> All { get; } =
-        [Health, BatchSchema, OpenApi, SubmitBatch, ListBatches, GetBatchStatus, GetBatchResults, GetBatchRuns, GetBatchEvents, GetRunArtifact, CancelBatch, PurgeBatch, PutInputBundle, Dashboard, RejudgeBatch, CompareBatches];
+        [Health, BatchSchema, OpenApi, SubmitBatch, ListBatches, GetBatchStatus, GetBatchResults, GetBatchRuns, GetBatchEvents, GetRunArtifact, CancelBatch, PurgeBatch, PutInputBundle, Dashboard, RejudgeBatch, RerunBatch, CompareBatches];
 }

@@ -178,24 +178,46 @@ internal static class BatchHandlers
         }
 
         var result = await service.RejudgeAsync(id, body, cancellationToken).ConfigureAwait(false);
+        return VersionAnswer(id, request, result, "rules", "rejudged", new { id, version = result.Version, resultsUri = VersionUri(request, id, result.Version), status = "rejudging" });
+    }
+
+    public static async Task<IResult> RerunAsync(string id, HttpRequest request, BatchService service, IOptions<ApiOptions> options, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var logger = loggers.CreateLogger(Logs.Category);
+        var (body, problem) = await Body.ReadAsync(request, options.Value.MaxBodyBytes, options.Value, logger, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var key = request.Headers["Idempotency-Key"].ToString();
+        var result = await service.RerunAsync(id, body, key.Length > 0 ? key : null, cancellationToken).ConfigureAwait(false);
+        var links = Links.For(request, id);
+        return VersionAnswer(id, request, result, "request", "rerun",
+            new { id, version = result.Version, runs = result.Runs, resultsUri = VersionUri(request, id, result.Version), statusUri = links.StatusUri, status = "running" });
+    }
+
+    // A rejudge or rerun request's answer: 202 with where its results version will be, or a problem.
+    private static IResult VersionAnswer(string id, HttpRequest request, VersionRequestResult result, string what, string done, object accepted)
+    {
         switch (result.Kind)
         {
-            case RejudgeKind.NotFound:
+            case VersionRequestKind.NotFound:
                 return NoBatch(id);
-            case RejudgeKind.Invalid:
-                return Problems.Validation($"The rules have {result.Problems.Count} problem(s); nothing was rejudged.",
+            case VersionRequestKind.Invalid:
+                return Problems.Validation($"The {what} has {result.Problems.Count} problem(s); nothing was {done}.",
                     result.Problems.Select(p => new ApiProblemError(p.Path, p.Message)));
-            case RejudgeKind.Conflict:
+            case VersionRequestKind.Conflict:
                 return Problems.Conflict(result.Reason!);
             default:
-                var links = Links.For(request, id);
-                var version = result.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                var resultsUri = $"{links.ResultsUri}?version={version}";
-                request.HttpContext.Response.Headers.Location = resultsUri;
+                request.HttpContext.Response.Headers.Location = VersionUri(request, id, result.Version);
                 request.HttpContext.Response.Headers.RetryAfter = "1";
-                return Results.Json(new { id, version = result.Version, resultsUri, status = "rejudging" }, ApiJson.Options, statusCode: StatusCodes.Status202Accepted);
+                return Results.Json(accepted, ApiJson.Options, statusCode: StatusCodes.Status202Accepted);
         }
     }
+
+    private static string VersionUri(HttpRequest request, string id, int version) =>
+        $"{Links.For(request, id).ResultsUri}?version={version.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 
     public static async Task<IResult> CancelAsync(string id, HttpRequest request, BatchService service, CancellationToken cancellationToken) =>
         await service.CancelAsync(id, cancellationToken).ConfigureAwait(false) switch

@@ -113,8 +113,8 @@ internal static class OpenApiDocument
         },
         "/api/batches/{id}/results": {
           "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } }, { "name": "format", "in": "query", "schema": { "type": "string", "enum": [ "json", "csv" ] } },
-            { "name": "version", "in": "query", "schema": { "type": "integer", "minimum": 1 }, "description": "An aggregate version: 1 is the aggregate the batch ended with, each rejudge adds one; the latest when absent." } ],
-          "get": { "summary": "Aggregate (csv: one row per task plus a total row)", "responses": { "200": { "description": "Aggregate: counts, passRate and flagRates with 95% Wilson intervals, durations, cost", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Aggregate" } }, "text/csv": { "schema": { "type": "string" } } } }, "202": { "description": "That version's rejudge is still judging (Retry-After)" }, "400": { "description": "Bad format or version" }, "404": { "description": "No results yet, or no such version" }, "401": { "description": "Missing or wrong key" } } }
+            { "name": "version", "in": "query", "schema": { "type": "integer", "minimum": 1 }, "description": "A results version: 1 is the aggregate the batch ended with, each rejudge or rerun adds one; the latest when absent." } ],
+          "get": { "summary": "Aggregate (csv: one row per task plus a total row)", "responses": { "200": { "description": "Aggregate: counts, passRate and flagRates with 95% Wilson intervals, durations, cost", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Aggregate" } }, "text/csv": { "schema": { "type": "string" } } } }, "202": { "description": "That version's rejudge or rerun is still under way (Retry-After)" }, "400": { "description": "Bad format or version" }, "404": { "description": "No results yet, or no such version" }, "401": { "description": "Missing or wrong key" } } }
         },
         "/api/batches/{id}/runs": {
           "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } },
@@ -148,6 +148,13 @@ internal static class OpenApiDocument
             "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": [ "tasks" ], "properties": { "tasks": { "type": "array", "items": { "type": "object", "required": [ "id" ],
               "properties": { "id": { "type": "string" }, "pass": { "type": "object" }, "flag": { "type": "object" }, "flags": { "type": "object" } }, "description": "A task's new rules, as in the batch document (pass, flag, flags); tasks not listed keep theirs" } } } } } } },
             "responses": { "202": { "description": "{id, version, resultsUri, status: rejudging}; Location = resultsUri (GET it until 200)" }, "400": { "description": "Problems in the rules", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } }, "404": { "description": "Unknown batch" }, "409": { "description": "The batch has not finished, or is being purged" }, "401": { "description": "Missing or wrong key" } } }
+        },
+        "/api/batches/{id}/rerun": {
+          "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } },
+            { "name": "Idempotency-Key", "in": "header", "schema": { "type": "string" }, "description": "A repeat with the same key answers the rerun it started" } ],
+          "post": { "summary": "Run again, as part of the same batch, the runs of a finished batch that ended with the named outcomes (default errored and timedOut): same pinned inputs, specs and jobs, attempt numbers go on; the batch runs again and its aggregate becomes a new results version when the rerun ends",
+            "requestBody": { "required": false, "content": { "application/json": { "schema": { "type": "object", "properties": { "outcomes": { "type": "array", "minItems": 1, "items": { "type": "string", "enum": [ "errored", "timedOut", "cancelled" ] } } } } } } },
+            "responses": { "202": { "description": "{id, version, runs, resultsUri, statusUri, status: running}; Location = resultsUri (202 until the rerun ends)" }, "400": { "description": "Problems in the body", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } }, "404": { "description": "Unknown batch" }, "409": { "description": "The batch is running or being purged or rejudged, or has no runs with those outcomes" }, "401": { "description": "Missing or wrong key" } } }
         },
         "/api/batches/{id}/cancel": {
           "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } } ],

@@ -39,6 +39,7 @@ public static class OrchestrationApi
         Map(endpoints, api, ApiRoutes.GetRunArtifact, RunHandlers.ArtifactAsync);
         Map(endpoints, api, ApiRoutes.CancelBatch, BatchHandlers.CancelAsync);
         Map(endpoints, api, ApiRoutes.RejudgeBatch, BatchHandlers.RejudgeAsync);
+        Map(endpoints, api, ApiRoutes.RerunBatch, BatchHandlers.RerunAsync);
         Map(endpoints, api, ApiRoutes.PurgeBatch, BatchHandlers.PurgeAsync);
         Map(endpoints, api, ApiRoutes.PutInputBundle, InputHandlers.PutAsync);
         Map(endpoints, api, ApiRoutes.Dashboard, (string? asset, HttpContext context) => DashboardHandlers.Asset(asset, context));

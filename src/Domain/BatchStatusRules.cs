@@ -22,6 +22,15 @@ public static class BatchStatusRules
         _ => true,
     };
 
+    /// <summary>Whether a batch in <paramref name="from"/>, whose status was last written at <paramref name="updatedAt"/>,
+    /// may go back to running for a rerun asked for at <paramref name="requestedAt"/>: only from a final status
+    /// written before the request (a later one means the rerun already ended, or something else happened since).</summary>
+    /// <param name="from">The stored status.</param>
+    /// <param name="updatedAt">When it was written.</param>
+    /// <param name="requestedAt">When the rerun was asked for.</param>
+    /// <returns>True when the batch may reopen.</returns>
+    public static bool CanReopen(BatchStatus from, DateTimeOffset updatedAt, DateTimeOffset requestedAt) => IsFinished(from) && updatedAt <= requestedAt;
+
     /// <summary>The name users, documents and stores see: <c>pending</c>, <c>running</c>, <c>completed</c>, ...</summary>
     /// <param name="status">The status.</param>
     /// <returns>Its lowercase name.</returns>

@@ -19,6 +19,14 @@ public static class ActivityFunctions
     public static Task<BatchPlan> PrepareBatchActivity([ActivityTrigger] PrepareBatchInput input, FunctionContext context) =>
         CatalogActivity.RunAsync<BatchPlan>(nameof(PrepareBatch), input, context);
 
+    /// <summary>Reopens a finished batch for a rerun and plans the runs it runs again.</summary>
+    /// <param name="input">The activity input.</param>
+    /// <param name="context">The invocation.</param>
+    /// <returns>The rerun plan.</returns>
+    [Function(nameof(PrepareRerun))]
+    public static Task<RerunPlan> PrepareRerunActivity([ActivityTrigger] PrepareRerunInput input, FunctionContext context) =>
+        CatalogActivity.RunAsync<RerunPlan>(nameof(PrepareRerun), input, context);
+
     /// <summary>Starts one attempt's Cloud Run execution.</summary>
     /// <param name="input">The activity input.</param>
     /// <param name="context">The invocation.</param>

@@ -152,6 +152,16 @@ public sealed class HttpFunctions(BatchServices batches, IOptions<ApiOptions> op
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "batches/{id}/rejudge")] HttpRequest request, string id, [DurableClient] DurableTaskClient client) =>
         BatchHandlers.RejudgeAsync(id, request, batches.For(client), options, loggers, request.HttpContext.RequestAborted);
 
+    /// <summary><c>POST /api/batches/{id}/rerun</c>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="id">The batch id.</param>
+    /// <param name="client">The durable client.</param>
+    /// <returns>202 with the results version's URI, or a problem.</returns>
+    [Function("RerunBatch")]
+    public Task<IResult> Rerun(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "batches/{id}/rerun")] HttpRequest request, string id, [DurableClient] DurableTaskClient client) =>
+        BatchHandlers.RerunAsync(id, request, batches.For(client), options, loggers, request.HttpContext.RequestAborted);
+
     /// <summary><c>DELETE /api/batches/{id}</c>.</summary>
     /// <param name="request">The request.</param>
     /// <param name="id">The batch id.</param>

@@ -8,7 +8,9 @@ using Orchestration.Durable;
 namespace Orchestration.Workflows;
 
 /// <summary>A batch (instance id = batch id): prepare, run chunks K at a time within
-/// <c>maxParallelRuns</c>, fold their counts, persist the aggregate, notify.</summary>
+/// <c>maxParallelRuns</c>, fold their counts, persist the aggregate, notify. Started again on the same id for a rerun
+/// (<see cref="BatchInput.RerunVersion"/>): the runs it names run again in chunks and runs of their own ids, and the
+/// aggregate is written as that results version.</summary>
 /// <remarks>Never continues as new while children run (it would orphan them). Cancel stops launches and
 /// is forwarded to the running chunks; a Fault from a chunk (a batch-level fault that keeps happening)
 /// does the same and ends the batch as failed with that reason. Either way the aggregate is persisted,
@@ -24,27 +26,41 @@ public sealed class BatchOrchestrator : TaskOrchestrator<BatchInput, BatchSummar
         var retry = ActivityOptions.Retrying(input.Settings.ActivityAttempts);
         context.SetCustomStatus(new BatchProgress("preparing", 0, 0, 0, ProgressCounts.Empty));
         BatchPlan plan;
+        RerunPlan? rerun = null;
         try
         {
-            plan = await context.CallActivityAsync<BatchPlan>(nameof(PrepareBatch), new PrepareBatchInput(input.BatchId, input.Settings.Packing), retry);
+            if (input.RerunVersion == 0)
+            {
+                plan = await context.CallActivityAsync<BatchPlan>(nameof(PrepareBatch), new PrepareBatchInput(input.BatchId, input.Settings.Packing), retry);
+            }
+            else
+            {
+                rerun = await context.CallActivityAsync<RerunPlan>(nameof(PrepareRerun), new PrepareRerunInput(input.BatchId, input.RerunVersion, input.Settings.Packing), retry);
+                plan = rerun.Plan;
+            }
         }
         catch (TaskFailedException ex)
         {
-            return await FinishAsync(context, input, null, BatchStatus.Failed, "The batch could not be prepared: " + ex.FailureDetails.ErrorMessage, startedAt);
+            var what = input.RerunVersion == 0 ? "The batch" : "The rerun";
+            return await FinishAsync(context, input, null, BatchStatus.Failed, $"{what} could not be prepared: " + ex.FailureDetails.ErrorMessage, startedAt, ProgressCounts.Empty, 0);
         }
 
-        var (status, reason) = await RunChunksAsync(context, input, plan);
-        return await FinishAsync(context, input, plan, status, reason, startedAt);
+        var (status, reason, finished) = await RunChunksAsync(context, input, plan, rerun);
+        return await FinishAsync(context, input, plan, status, reason, startedAt, finished, rerun?.Runs.Count ?? 0);
     }
 
-    private static async Task<(BatchStatus Status, string? Reason)> RunChunksAsync(TaskOrchestrationContext context, BatchInput input, BatchPlan plan)
+    // A rerun's chunks are slices of its list of runs; the counts start from the runs it keeps as they are.
+    private static async Task<(BatchStatus Status, string? Reason, ProgressCounts Finished)> RunChunksAsync(
+        TaskOrchestrationContext context, BatchInput input, BatchPlan plan, RerunPlan? rerun)
     {
-        var chunks = ChunkPlanner.Chunks([.. plan.Tasks.Select(t => t.Runs)], input.Settings.ChunkSize);
+        var chunks = rerun is null
+            ? ChunkPlanner.Chunks([.. plan.Tasks.Select(t => t.Runs)], input.Settings.ChunkSize)
+            : ChunkPlanner.Chunks([rerun.Runs.Count], input.Settings.ChunkSize);
         var concurrency = ChunkPlanner.Concurrency(plan.MaxParallelRuns, input.Settings.ChunkSize, chunks.Count);
         var cancel = context.WaitForExternalEvent<string>(Events.Cancel);
         var fault = context.WaitForExternalEvent<FaultNotice>(Events.Fault);
         var running = new Dictionary<Task<ProgressCounts>, int>();
-        var finished = ProgressCounts.ForTasks(plan.Tasks.Count);
+        var finished = ProgressCounts.ForTasks(plan.Tasks.Count).Merge(rerun?.Kept ?? ProgressCounts.Empty);
         var next = 0;
         var done = 0;
         (BatchStatus Status, string Reason)? stop = null;
@@ -59,15 +75,16 @@ public sealed class BatchOrchestrator : TaskOrchestrator<BatchInput, BatchSummar
             while (stop is null && running.Count < concurrency.ChunksAtOnce && next < chunks.Count)
             {
                 var chunk = chunks[next++];
-                var chunkInput = new ChunkInput(plan.BatchId, plan.Nonce, chunk.Index, chunk.Start, chunk.Count, concurrency.WindowPerChunk, plan.Tasks, input.Settings);
+                var chunkInput = new ChunkInput(plan.BatchId, plan.Nonce, chunk.Index, chunk.Start, chunk.Count, concurrency.WindowPerChunk, plan.Tasks, input.Settings,
+                    input.RerunVersion, rerun is null ? null : [.. rerun.Runs.Skip(chunk.Start).Take(chunk.Count)]);
                 running[context.CallSubOrchestratorAsync<ProgressCounts>(nameof(ChunkOrchestrator), chunkInput,
-                    new SubOrchestrationOptions(instanceId: InstanceIds.Chunk(plan.BatchId, chunk.Index)))] = chunk.Index;
+                    new SubOrchestrationOptions(instanceId: InstanceIds.Chunk(plan.BatchId, chunk.Index, input.RerunVersion)))] = chunk.Index;
             }
 
             context.SetCustomStatus(new BatchProgress("running", plan.TotalRuns, done, chunks.Count, finished, stop?.Reason));
             if (running.Count == 0)
             {
-                return stop is { } s ? (s.Status, s.Reason) : (BatchStatus.Completed, null);
+                return stop is { } s ? (s.Status, s.Reason, finished) : (BatchStatus.Completed, null, finished);
             }
 
             var waits = stop is null ? running.Keys.Cast<Task>().Append(cancel).Append(fault) : running.Keys.Cast<Task>();
@@ -79,7 +96,7 @@ public sealed class BatchOrchestrator : TaskOrchestrator<BatchInput, BatchSummar
                     : (BatchStatus.Failed, "Stopped early: " + (await fault).Reason);
                 foreach (var chunk in running.Values)
                 {
-                    context.SendEvent(InstanceIds.Chunk(plan.BatchId, chunk), Events.Cancel, stop.Value.Reason);
+                    context.SendEvent(InstanceIds.Chunk(plan.BatchId, chunk, input.RerunVersion), Events.Cancel, stop.Value.Reason);
                 }
 
                 continue;
@@ -92,12 +109,14 @@ public sealed class BatchOrchestrator : TaskOrchestrator<BatchInput, BatchSummar
         }
     }
 
-    private static async Task<BatchSummary> FinishAsync(TaskOrchestrationContext context, BatchInput input, BatchPlan? plan, BatchStatus status, string? reason, DateTime startedAt)
+    // The status keeps the counts while the aggregate is written. A rerun writes its results version.
+    private static async Task<BatchSummary> FinishAsync(
+        TaskOrchestrationContext context, BatchInput input, BatchPlan? plan, BatchStatus status, string? reason, DateTime startedAt, ProgressCounts finished, int rerunRuns)
     {
         var retry = ActivityOptions.Retrying(input.Settings.ActivityAttempts);
-        context.SetCustomStatus(new BatchProgress("finishing", plan?.TotalRuns ?? 0, 0, 0, ProgressCounts.Empty, reason));
+        context.SetCustomStatus(new BatchProgress("finishing", plan?.TotalRuns ?? 0, 0, 0, finished, reason));
         var summary = await context.CallActivityAsync<BatchSummary>(
-            nameof(PersistAggregate), new PersistAggregateInput(input.BatchId, status, reason, startedAt, context.CurrentUtcDateTime), retry);
+            nameof(PersistAggregate), new PersistAggregateInput(input.BatchId, status, reason, startedAt, context.CurrentUtcDateTime, input.RerunVersion, rerunRuns), retry);
         if (plan?.HasWebhook == true)
         {
             try

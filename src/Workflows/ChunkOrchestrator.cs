@@ -19,7 +19,9 @@ public sealed class ChunkOrchestrator : TaskOrchestrator<ChunkInput, ProgressCou
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        var runs = ChunkPlanner.RunsOf([.. input.Tasks.Select(t => t.Runs)], new ChunkRange(input.Chunk, input.Start, input.Count));
+        var runs = input.Runs is { } listed
+            ? [.. listed.Select(r => new RunRef(r.TaskOrdinal, r.RunIndex))]
+            : ChunkPlanner.RunsOf([.. input.Tasks.Select(t => t.Runs)], new ChunkRange(input.Chunk, input.Start, input.Count));
         var progress = ProgressCounts.ForTasks(input.Tasks.Count);
         var cancel = context.WaitForExternalEvent<string>(Events.Cancel);
         var running = new Dictionary<Task<RunSummary>, RunRef>();
@@ -97,7 +99,7 @@ public sealed class ChunkOrchestrator : TaskOrchestrator<ChunkInput, ProgressCou
                 cancelled = true;
                 foreach (var run in running.Values)
                 {
-                    context.SendEvent(InstanceIds.Run(input.BatchId, run), Events.Cancel, "The batch was stopped.");
+                    context.SendEvent(InstanceIds.Run(input.BatchId, run, input.Generation), Events.Cancel, "The batch was stopped.");
                 }
 
                 if (packs is not null)
@@ -125,12 +127,22 @@ public sealed class ChunkOrchestrator : TaskOrchestrator<ChunkInput, ProgressCou
         }
     }
 
-    private static Task<RunSummary> Launch(TaskOrchestrationContext context, ChunkInput input, RunRef run, bool packed) =>
-        context.CallSubOrchestratorAsync<RunSummary>(
+    // A rerun's run goes on from its next attempt number, with as many attempts as the task allows.
+    private static Task<RunSummary> Launch(TaskOrchestrationContext context, ChunkInput input, RunRef run, bool packed)
+    {
+        var task = input.Tasks[run.TaskOrdinal];
+        var first = FirstAttempt(input, run);
+        return context.CallSubOrchestratorAsync<RunSummary>(
             nameof(RunOrchestrator),
-            new RunInput(input.BatchId, input.Nonce, input.Tasks[run.TaskOrdinal], run.RunIndex, input.Settings.Polling, input.Settings.ActivityAttempts,
-                PackedBy: packed ? InstanceIds.Chunk(input.BatchId, input.Chunk) : null),
-            new SubOrchestrationOptions(instanceId: InstanceIds.Run(input.BatchId, run)));
+            new RunInput(input.BatchId, input.Nonce, task, run.RunIndex, input.Settings.Polling, input.Settings.ActivityAttempts,
+                State: first == 1 ? null : RunState.First with { Attempt = first },
+                PackedBy: packed ? InstanceIds.Chunk(input.BatchId, input.Chunk, input.Generation) : null,
+                LastAttempt: first == 1 ? null : first + task.MaxAttempts - 1),
+            new SubOrchestrationOptions(instanceId: InstanceIds.Run(input.BatchId, run, input.Generation)));
+    }
+
+    private static int FirstAttempt(ChunkInput input, RunRef run) =>
+        input.Runs?.First(r => r.TaskOrdinal == run.TaskOrdinal && r.RunIndex == run.RunIndex).NextAttempt ?? 1;
 
     private static async Task<RunSummary> SummaryAsync(TaskOrchestrationContext context, ChunkInput input, RunRef run, Task<RunSummary> finished)
     {
@@ -141,7 +153,7 @@ public sealed class ChunkOrchestrator : TaskOrchestrator<ChunkInput, ProgressCou
         catch (TaskFailedException ex)
         {
             var plan = input.Tasks[run.TaskOrdinal];
-            var attempt = new RunAttempt(input.BatchId, input.Nonce, run.TaskOrdinal, plan.TaskId, run.RunIndex, plan.MaxAttempts);
+            var attempt = new RunAttempt(input.BatchId, input.Nonce, run.TaskOrdinal, plan.TaskId, run.RunIndex, FirstAttempt(input, run) + plan.MaxAttempts - 1);
             return await context.CallActivityAsync<RunSummary>(
                 nameof(CollectResult),
                 new CollectResultInput(attempt, null, [], RunOutcome.Errored, "The run's orchestration failed: " + ex.FailureDetails.ErrorMessage),

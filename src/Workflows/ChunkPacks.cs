@@ -19,7 +19,7 @@ namespace Orchestration.Workflows;
 /// cannot be started is answered as such to each of its runs, which count the attempt lost and ask again.
 /// </para>
 /// <para>
-/// Pack ids are <c>c{chunk}-p{n}</c>, n counting the chunk's packs: a replay builds the same packs with the same ids,
+/// Pack ids are <c>c{chunk}-p{n}</c> (<c>v{generation}-c{chunk}-p{n}</c> in a rerun), n counting the chunk's packs: a replay builds the same packs with the same ids,
 /// and a repeated start of one finds its manifest and recorded execution (<see cref="StartPack"/>).
 /// </para>
 /// </remarks>
@@ -109,7 +109,7 @@ internal sealed class ChunkPacks(TaskOrchestrationContext context, ChunkInput in
                         _pending.Remove(member);
                     }
 
-                    await StartAsync(new Pack($"c{input.Chunk}-p{_packs++}", group.Key.JobId, group.Key.TimeoutSeconds, members));
+                    await StartAsync(new Pack(PackId(_packs++), group.Key.JobId, group.Key.TimeoutSeconds, members));
                 }
             }
         }
@@ -197,9 +197,14 @@ internal sealed class ChunkPacks(TaskOrchestrationContext context, ChunkInput in
         for (var i = 0; i < pack.Members.Count; i++)
         {
             var member = pack.Members[i];
-            context.SendEvent(InstanceIds.Run(input.BatchId, member.Run), Events.Started, new PackStart(member.Attempt, execution, i, pack.Id, failure));
+            context.SendEvent(InstanceIds.Run(input.BatchId, member.Run, input.Generation), Events.Started, new PackStart(member.Attempt, execution, i, pack.Id, failure));
         }
     }
+
+    // Unique in the batch: a rerun's chunks count from 0 again, so its packs carry the version it makes.
+    private string PackId(int n) => input.Generation == 0
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"c{input.Chunk}-p{n}")
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"v{input.Generation}-c{input.Chunk}-p{n}");
 
     private sealed class Pack(string id, string jobId, int timeoutSeconds, List<PackRequest> members)
     {

@@ -17,6 +17,9 @@ internal static partial class Logs
     [LoggerMessage(EventId = 2007, Level = LogLevel.Debug, Message = "Purge of batch {BatchId} scheduled as {InstanceId}")]
     public static partial void PurgeScheduled(ILogger logger, string batchId, string instanceId);
 
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Information, Message = "Batch {BatchId} reruns {Runs} runs as results version {Version}")]
+    public static partial void RerunScheduled(ILogger logger, string batchId, int version, int runs);
+
     [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Orphan reaper cancelled {Cancelled} executions and deleted {JobsDeleted} unused jobs")]
     public static partial void Reaped(ILogger logger, int cancelled, int jobsDeleted);
 

@@ -13,4 +13,13 @@ namespace Orchestration.Workflows;
 /// <param name="State">Where a previous episode left off; null at the start.</param>
 /// <param name="PackedBy">The chunk instance that starts this run's attempts in packs; null when the run starts its own
 /// executions.</param>
-public sealed record RunInput(string BatchId, string Nonce, TaskPlan Task, int RunIndex, PollingOptions Polling, int ActivityAttempts, RunState? State = null, string? PackedBy = null);
+/// <param name="LastAttempt">The last attempt this run may start: the task's maxAttempts, or for a rerun (which starts at
+/// the run's next attempt number) that many attempts further on.</param>
+public sealed record RunInput(
+    string BatchId, string Nonce, TaskPlan Task, int RunIndex, PollingOptions Polling, int ActivityAttempts, RunState? State = null, string? PackedBy = null,
+    int? LastAttempt = null)
+{
+    /// <summary>The last attempt this run may start.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int AttemptLimit => LastAttempt ?? Task.MaxAttempts;
+}

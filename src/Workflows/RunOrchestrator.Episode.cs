@@ -36,10 +36,11 @@ public sealed partial class RunOrchestrator
         // Every attempt ended unjudged: the last attempt's row says so, with the last failure's reason.
         public Task<RunSummary> AllAttemptsFailedAsync(RunState state)
         {
-            var max = input.Task.MaxAttempts;
+            var max = input.AttemptLimit;
             var last = state.EarlierAttempts.Count == 0 ? "" : " Last: " + state.EarlierAttempts[^1].Reason;
             var final = state with { Attempt = max, EarlierAttempts = [.. state.EarlierAttempts.Where(a => a.Attempt < max)] };
-            return CollectAsync(final, RunOutcome.Errored, $"All {max} attempts failed without a judged result.{last}");
+            var all = max == input.Task.MaxAttempts ? $"All {max} attempts" : $"All {input.Task.MaxAttempts} attempts of the rerun";
+            return CollectAsync(final, RunOutcome.Errored, $"{all} failed without a judged result.{last}");
         }
 
         // Starts the attempt's execution, then polls it. A throttled start waits (the platform's suggestion or
@@ -182,7 +183,7 @@ public sealed partial class RunOrchestrator
         private async Task<AttemptEnd> JudgeAsync(RunState state)
         {
             var summary = await CollectAsync(state, fallback: null, reason: null);
-            return summary.Retryable && state.Attempt < input.Task.MaxAttempts
+            return summary.Retryable && state.Attempt < input.AttemptLimit
                 ? new AttemptEnd.NextAttempt(state.Next(lost: null))
                 : new AttemptEnd.Judged(summary);
         }

@@ -22,7 +22,7 @@ public sealed partial class RunOrchestrator : TaskOrchestrator<RunInput, RunSumm
         ArgumentNullException.ThrowIfNull(input);
         var episode = new Episode(context, input);
         var state = input.State ?? RunState.First;
-        while (state.Attempt <= input.Task.MaxAttempts)
+        while (state.Attempt <= input.AttemptLimit)
         {
             switch (await episode.AttemptAsync(state))
             {

@@ -34,6 +34,7 @@ public static class WorkflowCatalog
     public static IReadOnlyList<(TaskName Name, Func<IServiceProvider, ITaskActivity> Create)> Activities { get; } =
     [
         (nameof(PrepareBatch), sp => new ActivityAdapter<PrepareBatch, PrepareBatchInput, BatchPlan>(sp)),
+        (nameof(PrepareRerun), sp => new ActivityAdapter<PrepareRerun, PrepareRerunInput, RerunPlan>(sp)),
         (nameof(StartRun), sp => new ActivityAdapter<StartRun, StartRunInput, StartRunResult>(sp)),
         (nameof(StartPack), sp => new ActivityAdapter<StartPack, StartPackInput, StartRunResult>(sp)),
         (nameof(CheckRun), sp => new ActivityAdapter<CheckRun, CheckRunInput, CheckRunResult>(sp)),
@@ -82,6 +83,7 @@ public static class WorkflowCatalog
         services.AddSingleton<BatchCatalog>();
         services.AddSingleton(new InputBundler(new BundleOptions()));
         services.AddTransient<PrepareBatch>();
+        services.AddTransient<PrepareRerun>();
         services.AddTransient<StartRun>();
         services.AddTransient<StartPack>();
         services.AddTransient<CheckRun>();

@@ -42,8 +42,8 @@ public sealed class RejudgeWorkflowTests
         await h.WaitAsync(RejudgeOrchestrator.InstanceId("first", two.Version));
 
         // Assert: versions 2 and 3; nothing started; version 1 is the aggregate the batch ended with.
-        Assert.Equal((RejudgeKind.Accepted, 2), (one.Kind, one.Version));
-        Assert.Equal((RejudgeKind.Accepted, 3), (two.Kind, two.Version));
+        Assert.Equal((VersionRequestKind.Accepted, 2), (one.Kind, one.Version));
+        Assert.Equal((VersionRequestKind.Accepted, 3), (two.Kind, two.Version));
         Assert.Equal(executions, h.CloudRun.Executions.Count);
         Assert.Equal(Counts(before, "scan"), Counts(await ResultsAsync(h, "first", 1), "scan"));
 
@@ -130,18 +130,18 @@ public sealed class RejudgeWorkflowTests
             """));
 
         // Assert
-        Assert.Equal(RejudgeKind.Conflict, running.Kind);
+        Assert.Equal(VersionRequestKind.Conflict, running.Kind);
         Assert.Contains("needs a finished batch", running.Reason, StringComparison.Ordinal);
-        Assert.Equal(RejudgeKind.NotFound, unknown.Kind);
-        Assert.Equal(RejudgeKind.Invalid, bad.Kind);
+        Assert.Equal(VersionRequestKind.NotFound, unknown.Kind);
+        Assert.Equal(VersionRequestKind.Invalid, bad.Kind);
         Assert.Equal(["n", "tasks[0].command"], bad.Problems.Select(p => p.Path).Order(StringComparer.Ordinal));
         var nonce = (await h.Batches.GetAsync("held"))!.Nonce;
-        Assert.Empty((await h.Objects.ListAsync(Domain.Specs.RunnerContract.SubmissionPrefix("held", nonce) + "_rejudge/")).Items);
+        Assert.Empty((await h.Objects.ListAsync(Domain.Specs.RunnerContract.SubmissionPrefix("held", nonce) + "_versions/")).Items);
 
         var rules = await h.Service.RejudgeAsync("held", Encoding.UTF8.GetBytes("""
             {"tasks": [{"id": "scan", "flags": {"leak": {"regex": "(a)\\1"}}}, {"id": "ghost", "pass": {"exitCodes": [0]}}]}
             """));
-        Assert.Equal(RejudgeKind.Invalid, rules.Kind);
+        Assert.Equal(VersionRequestKind.Invalid, rules.Kind);
         Assert.Equal(["tasks[0].flags.leak.regex", "tasks[1].id"], rules.Problems.Select(p => p.Path));
         Assert.Contains("Not supported by the linear-time regex engine", rules.Problems[0].Message, StringComparison.Ordinal);
         Assert.Contains("its tasks are scan, verdict", rules.Problems[1].Message, StringComparison.Ordinal);

@@ -8,4 +8,6 @@ namespace Orchestration.Activities.Contracts;
 /// <param name="Reason">Why, for cancelled or failed batches.</param>
 /// <param name="StartedAt">When the batch orchestration started (from its history).</param>
 /// <param name="CompletedAt">When it finished (from its history).</param>
-public sealed record PersistAggregateInput(string BatchId, BatchStatus Status, string? Reason, DateTime StartedAt, DateTime CompletedAt);
+/// <param name="Version">0 for the batch's own run; else the results version its rerun makes.</param>
+/// <param name="RerunRuns">Runs the rerun ran again.</param>
+public sealed record PersistAggregateInput(string BatchId, BatchStatus Status, string? Reason, DateTime StartedAt, DateTime CompletedAt, int Version = 0, int RerunRuns = 0);

@@ -5,18 +5,22 @@ using Orchestration.Activities.Stores;
 using Orchestration.Domain;
 using Orchestration.Domain.Aggregation;
 using Orchestration.Domain.Judging;
+using Orchestration.Domain.Rerunning;
+using Orchestration.Activities.Storage;
 
 namespace Orchestration.Activities.Steps;
 
 /// <summary>Computes the aggregate from the result store and the plan's totals (runs never launched count
 /// as cancelled), stores it, and writes the batch's final status.</summary>
-/// <remarks>At-least-once: recomputed from the rows each time, so a repeat writes the same document.</remarks>
+/// <remarks>At-least-once: recomputed from the rows each time, so a repeat writes the same document. A rerun writes
+/// its results version (the aggregate becomes it), keeping the versions before.</remarks>
 /// <param name="results">The result store.</param>
 /// <param name="batches">The batch store.</param>
 /// <param name="catalog">Stored batches (for the plan).</param>
 /// <param name="settings">Run settings (prices).</param>
 /// <param name="time">The clock (status time).</param>
-public sealed class PersistAggregate(IResultStore results, IBatchStore batches, BatchCatalog catalog, IOptions<RunSettings> settings, TimeProvider time)
+/// <param name="objects">The object store (a rerun's request).</param>
+public sealed class PersistAggregate(IResultStore results, IBatchStore batches, BatchCatalog catalog, IOptions<RunSettings> settings, TimeProvider time, IObjectStore objects)
     : IActivity<PersistAggregateInput, BatchSummary>
 {
     /// <inheritdoc />
@@ -40,7 +44,27 @@ public sealed class PersistAggregate(IResultStore results, IBatchStore batches, 
             StartedAt = new DateTimeOffset(DateTime.SpecifyKind(input.StartedAt, DateTimeKind.Utc)),
             CompletedAt = new DateTimeOffset(DateTime.SpecifyKind(input.CompletedAt, DateTimeKind.Utc)),
         };
-        await results.PutAggregateAsync(input.BatchId, JsonSerializer.SerializeToUtf8Bytes(aggregate, BatchJson.Options), cancellationToken).ConfigureAwait(false);
+        if (input.Version == 0)
+        {
+            await results.PutAggregateAsync(input.BatchId, JsonSerializer.SerializeToUtf8Bytes(aggregate, BatchJson.Options), cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            // A rerun's version: the batch started when it first ran; the versions before stay as they were.
+            var rerun = (await VersionObjects.ReadRequiredAsync(objects, input.BatchId, stored.Nonce, input.Version, cancellationToken).ConfigureAwait(false)).Rerun
+                ?? throw new InvalidOperationException($"Results version {input.Version} of batch '{input.BatchId}' is no rerun.");
+            var first = await results.GetAggregateVersionAsync(input.BatchId, 1, cancellationToken).ConfigureAwait(false) is { } bytes
+                ? JsonSerializer.Deserialize<BatchAggregate>(bytes.Span, BatchJson.Options)
+                : null;
+            aggregate = aggregate with
+            {
+                StartedAt = first?.StartedAt ?? aggregate.StartedAt,
+                Version = input.Version,
+                Rerun = new RerunSummary(RerunRequest.Names(rerun.Outcomes), input.RerunRuns, rerun.RequestedAt),
+            };
+            await results.PutAggregateVersionAsync(input.BatchId, input.Version, JsonSerializer.SerializeToUtf8Bytes(aggregate, BatchJson.Options), cancellationToken).ConfigureAwait(false);
+        }
+
         await batches.SetStatusAsync(input.BatchId, input.Status, input.Reason, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
 
         var total = aggregate.Total;

@@ -24,8 +24,9 @@ public sealed class PersistRejudge(IObjectStore objects, IResultStore results, B
     {
         ArgumentNullException.ThrowIfNull(input);
         var (_, batch) = await catalog.GetAsync(input.BatchId, input.Nonce, cancellationToken).ConfigureAwait(false);
-        var prefix = RunnerContract.RejudgePrefix(input.BatchId, input.Nonce, input.Version);
-        var request = RejudgeRequest.Parse((await RejudgeRuns.ReadRequiredAsync(objects, prefix + "rules.json", cancellationToken).ConfigureAwait(false)).Span);
+        var prefix = RunnerContract.VersionPrefix(input.BatchId, input.Nonce, input.Version);
+        var request = (await VersionObjects.ReadRequiredAsync(objects, input.BatchId, input.Nonce, input.Version, cancellationToken).ConfigureAwait(false)).Rejudge
+            ?? throw new InvalidOperationException($"Results version {input.Version} of batch '{input.BatchId}' is no rejudge.");
         var records = new List<RunRecord>(batch.TotalRuns);
         var unjudged = new List<UnjudgedRun>();
         int rejudged = 0, changed = 0, kept = 0;

@@ -48,7 +48,7 @@ public sealed class PrepareBatch(
             var inputs = await PinInputsAsync(task, bundles, cancellationToken).ConfigureAwait(false);
             var specName = RunnerContract.SpecObject(batch.Id, stored.Nonce, task.Id);
             await WriteSpecAsync(specName, Spec(batch, task, inputs), cancellationToken).ConfigureAwait(false);
-            var jobId = await EnsureJobAsync(task, jobIds, input.Packed, cancellationToken).ConfigureAwait(false);
+            var jobId = await EnsureJobAsync(jobs, options, task, jobIds, input.Packed, cancellationToken).ConfigureAwait(false);
             tasks.Add(new TaskPlan(task.Ordinal, task.Id, task.Kind, task.N, task.MaxAttempts, task.TimeoutSeconds, jobId, options.Uri(specName)));
         }
 
@@ -211,9 +211,16 @@ public sealed class PrepareBatch(
         await objects.PutAsync(name, body, "application/json", cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<string> EnsureJobAsync(BatchTask task, Dictionary<string, string> ensured, bool packed, CancellationToken cancellationToken)
+    /// <summary>Ensures the Cloud Run job of <paramref name="task"/>'s job key (once per key in <paramref name="ensured"/>).</summary>
+    /// <param name="jobs">Cloud Run (or the local runner).</param>
+    /// <param name="options">Run settings.</param>
+    /// <param name="task">The normalised task.</param>
+    /// <param name="ensured">Jobs ensured so far by this preparation.</param>
+    /// <param name="packed">Whether the batch starts its attempts in packs.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The job id.</returns>
+    internal static async Task<string> EnsureJobAsync(ICloudRunJobsClient jobs, RunSettings options, BatchTask task, Dictionary<string, string> ensured, bool packed, CancellationToken cancellationToken)
     {
-        var options = settings.Value;
         var key = JobKeyOf(task, options, packed);
         var jobId = key.JobName(options.JobPrefix);
         if (ensured.ContainsKey(jobId))

@@ -23,8 +23,9 @@ public sealed class RejudgeRuns(IObjectStore objects, IResultStore results, Batc
     {
         ArgumentNullException.ThrowIfNull(input);
         var (_, batch) = await catalog.GetAsync(input.BatchId, input.Nonce, cancellationToken).ConfigureAwait(false);
-        var prefix = RunnerContract.RejudgePrefix(input.BatchId, input.Nonce, input.Version);
-        var request = RejudgeRequest.Parse((await ReadRequiredAsync(objects, prefix + "rules.json", cancellationToken).ConfigureAwait(false)).Span);
+        var prefix = RunnerContract.VersionPrefix(input.BatchId, input.Nonce, input.Version);
+        var request = (await VersionObjects.ReadRequiredAsync(objects, input.BatchId, input.Nonce, input.Version, cancellationToken).ConfigureAwait(false)).Rejudge
+            ?? throw new InvalidOperationException($"Results version {input.Version} of batch '{input.BatchId}' is no rejudge.");
         var ran = batch.Tasks[input.TaskOrdinal];
         var task = request.Tasks.GetValueOrDefault(ran.Id)?.Apply(ran) ?? ran;
 

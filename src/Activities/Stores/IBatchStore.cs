@@ -34,6 +34,16 @@ public interface IBatchStore
     /// <returns>False when no such batch exists.</returns>
     Task<bool> SetStatusAsync(string batchId, BatchStatus status, string? reason, DateTimeOffset at, CancellationToken cancellationToken = default);
 
+    /// <summary>Moves a finished batch back to running for a rerun (<see cref="BatchStatusRules.CanReopen"/>): only
+    /// when its status is final and was last written no later than <paramref name="requestedAt"/>, so a late repeat of
+    /// the rerun's own step, after the rerun ended, changes nothing. The reason is cleared.</summary>
+    /// <param name="batchId">The id.</param>
+    /// <param name="requestedAt">When the rerun was asked for.</param>
+    /// <param name="at">When.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>True when the batch is running now (moved, or already running).</returns>
+    Task<bool> ReopenAsync(string batchId, DateTimeOffset requestedAt, DateTimeOffset at, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes a batch and its document.</summary>
     /// <param name="batchId">The id.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

@@ -129,6 +129,39 @@ public sealed class AzureBatchStore(TableClient table, BlobContainerClient docum
     }
 
     /// <inheritdoc />
+    public async Task<bool> ReopenAsync(string batchId, DateTimeOffset requestedAt, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var current = await table.GetEntityIfExistsAsync<TableEntity>(batchId, RowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (!current.HasValue || current.Value is null)
+            {
+                return false;
+            }
+
+            var entity = current.Value;
+            var status = BatchStatusRules.Parse(entity.GetString("Status"));
+            if (!BatchStatusRules.CanReopen(status, entity.GetDateTimeOffset("UpdatedAt") ?? DateTimeOffset.MaxValue, requestedAt))
+            {
+                return status == BatchStatus.Running;
+            }
+
+            entity["Status"] = BatchStatusRules.Name(BatchStatus.Running);
+            entity["Reason"] = null;
+            entity["UpdatedAt"] = at;
+            try
+            {
+                await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 412)
+            {
+                // Another writer changed the status between our read and write: read again and re-decide.
+            }
+        }
+    }
+
+    /// <inheritdoc />
     public async Task<bool> DeleteAsync(string batchId, CancellationToken cancellationToken = default)
     {
         await foreach (var item in documents.GetBlobsAsync(BlobTraits.None, BlobStates.None, batchId + "/", cancellationToken).ConfigureAwait(false))

@@ -140,6 +140,32 @@ public sealed class SqliteBatchStore(SqliteDatabase database) : IBatchStore
     }
 
     /// <inheritdoc />
+    public async Task<bool> ReopenAsync(string batchId, DateTimeOffset requestedAt, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(Schema, cancellationToken).ConfigureAwait(false);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var current = await ReadAsync(connection, batchId, withDocument: false, cancellationToken).ConfigureAwait(false);
+        if (current is null)
+        {
+            return false;
+        }
+
+        if (BatchStatusRules.CanReopen(current.Status, current.UpdatedAt, requestedAt))
+        {
+            await using var update = connection.CreateCommand();
+            update.CommandText = "UPDATE batches SET status = $status, reason = NULL, updated_at = $at WHERE id = $id";
+            update.Parameters.AddWithValue("$status", BatchStatusRules.Name(BatchStatus.Running));
+            update.Parameters.AddWithValue("$at", at.ToUnixTimeMilliseconds());
+            update.Parameters.AddWithValue("$id", batchId);
+            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            current = current with { Status = BatchStatus.Running };
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return current.Status == BatchStatus.Running;
+    }
+
+    /// <inheritdoc />
     public async Task<bool> DeleteAsync(string batchId, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(Schema, cancellationToken).ConfigureAwait(false);

@@ -23,4 +23,7 @@ public sealed record BatchAggregate
 
     /// <summary>For a rejudged version: the rules applied and what they could and could not judge.</summary>
     public Rejudging.RejudgeSummary? Rejudge { get; init; }
+
+    /// <summary>For a version a rerun made: which outcomes were run again and how many runs.</summary>
+    public Rerunning.RerunSummary? Rerun { get; init; }
 }

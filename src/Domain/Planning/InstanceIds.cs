@@ -18,6 +18,15 @@ public static class InstanceIds
     /// <returns>The instance id.</returns>
     public static string Chunk(string batchId, int chunk) => string.Create(CultureInfo.InvariantCulture, $"{batchId}:c{chunk}");
 
+    /// <summary>A chunk orchestration of a rerun: <c>{batchId}:c{chunk}:v{generation}</c> (the results version the
+    /// rerun makes), apart from the first run's chunks; generation 0 is the batch's first run.</summary>
+    /// <param name="batchId">The batch id.</param>
+    /// <param name="chunk">The chunk index.</param>
+    /// <param name="generation">0 for the batch's first run, else the results version its rerun makes.</param>
+    /// <returns>The instance id.</returns>
+    public static string Chunk(string batchId, int chunk, int generation) =>
+        generation == 0 ? Chunk(batchId, chunk) : string.Create(CultureInfo.InvariantCulture, $"{batchId}:c{chunk}:v{generation}");
+
     /// <summary>The prefix every chunk of a batch shares, for instance queries by prefix.</summary>
     /// <param name="batchId">The batch id.</param>
     /// <returns><c>{batchId}:c</c>.</returns>
@@ -34,6 +43,21 @@ public static class InstanceIds
     /// <returns>The instance id.</returns>
     public static string Run(string batchId, RunRef run) =>
         string.Create(CultureInfo.InvariantCulture, $"{batchId}:t{run.TaskOrdinal}:r{run.RunIndex}");
+
+    /// <summary>A run orchestration of a rerun: <c>{batchId}:t{taskOrdinal}:r{runIndex}:v{generation}</c>; generation 0
+    /// is the batch's first run (<see cref="Run(string, RunRef)"/>).</summary>
+    /// <param name="batchId">The batch id.</param>
+    /// <param name="run">The run.</param>
+    /// <param name="generation">0 for the batch's first run, else the results version its rerun makes.</param>
+    /// <returns>The instance id.</returns>
+    public static string Run(string batchId, RunRef run, int generation) =>
+        generation == 0 ? Run(batchId, run) : Run(batchId, run) + string.Create(CultureInfo.InvariantCulture, $":v{generation}");
+
+    /// <summary>The prefix the reruns of a run share: <c>{batchId}:t{taskOrdinal}:r{runIndex}:</c>.</summary>
+    /// <param name="batchId">The batch id.</param>
+    /// <param name="run">The run.</param>
+    /// <returns>The prefix.</returns>
+    public static string RerunPrefix(string batchId, RunRef run) => Run(batchId, run) + ":";
 
     /// <summary>Reads a run instance id back into its batch id and run.</summary>
     /// <param name="instanceId">The instance id.</param>

@@ -87,14 +87,24 @@ public static class RunnerContract
     /// <returns>The prefix, ending in '/'.</returns>
     public static string PackPrefix(string batchId, string nonce, string packId) => $"runs/{batchId}/{nonce}/_packs/{packId}/";
 
-    /// <summary>Where rejudge version <paramref name="version"/> keeps its rules and per-chunk judgements:
-    /// <c>runs/{batchId}/{nonce}/_rejudge/v{version}/</c> (no task id starts with '_').</summary>
+    /// <summary>Where results version <paramref name="version"/> keeps what made it (<see cref="VersionRequestName"/>:
+    /// a rejudge's rules or a rerun's outcomes) and a rejudge its per-chunk judgements:
+    /// <c>runs/{batchId}/{nonce}/_versions/v{version}/</c> (no task id starts with '_').</summary>
     /// <param name="batchId">The batch id.</param>
     /// <param name="nonce">The submission nonce.</param>
-    /// <param name="version">The aggregate version it makes.</param>
+    /// <param name="version">The results version.</param>
     /// <returns>The prefix, ending in '/'.</returns>
-    public static string RejudgePrefix(string batchId, string nonce, int version) =>
-        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"runs/{batchId}/{nonce}/_rejudge/v{version}/");
+    public static string VersionPrefix(string batchId, string nonce, int version) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{VersionsPrefix(batchId, nonce)}{version}/");
+
+    /// <summary>The prefix every results version's folder shares: <c>runs/{batchId}/{nonce}/_versions/v</c>.</summary>
+    /// <param name="batchId">The batch id.</param>
+    /// <param name="nonce">The submission nonce.</param>
+    /// <returns>The prefix (a version number and '/' follow).</returns>
+    public static string VersionsPrefix(string batchId, string nonce) => $"runs/{batchId}/{nonce}/_versions/v";
+
+    /// <summary>The object under <see cref="VersionPrefix"/> that claims the version: created once, it names its maker.</summary>
+    public const string VersionRequestName = "request.json";
 
     /// <summary>Everything a batch submission wrote: <c>runs/{batchId}/{nonce}/</c> (what purge deletes).</summary>
     /// <param name="batchId">The batch id.</param>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Orchestration.Api;
@@ -181,6 +182,24 @@ internal sealed class OrchestrationClient : IBatchSource, IDisposable
         await EnsureAsync(response, cancellationToken).ConfigureAwait(false);
         var node = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
         return node?["version"]?.GetValue<int>() ?? throw new OrchestrationApiException(response.StatusCode, null, "an answer to the rejudge without its version");
+    }
+
+    /// <summary><c>POST /api/batches/{id}/rerun</c> with an <c>Idempotency-Key</c> (a retried request answers the same
+    /// rerun): the results version the rerun will write and the runs it runs again.</summary>
+    public async Task<(int Version, int Runs)> RerunAsync(string batchId, IReadOnlyList<string>? outcomes, string idempotencyKey, CancellationToken cancellationToken = default)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Post, Batch(batchId) + "/rerun");
+        if (outcomes is { Count: > 0 })
+        {
+            message.Content = new StringContent(new JsonObject { ["outcomes"] = new JsonArray([.. outcomes.Select(o => JsonValue.Create(o))]) }.ToJsonString(), Encoding.UTF8, "application/json");
+        }
+
+        message.Headers.Add("Idempotency-Key", idempotencyKey);
+        using var response = await _http.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        await EnsureAsync(response, cancellationToken).ConfigureAwait(false);
+        var node = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
+        return (node?["version"]?.GetValue<int>() ?? throw new OrchestrationApiException(response.StatusCode, null, "an answer to the rerun without its version"),
+            node["runs"]?.GetValue<int>() ?? 0);
     }
 
     /// <summary>The aggregate as CSV (one row per task and a total row), or null until it exists.</summary>

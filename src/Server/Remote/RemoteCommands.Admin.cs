@@ -6,7 +6,7 @@ using Spectre.Console;
 
 namespace Orchestration.Server.Remote;
 
-/// <summary><c>cancel ID</c>, <c>purge ID</c> and <c>list</c>.</summary>
+/// <summary><c>cancel ID</c>, <c>rejudge ID</c>, <c>rerun ID</c>, <c>purge ID</c> and <c>list</c>.</summary>
 internal static partial class RemoteCommands
 {
     private static Command Cancel()
@@ -42,6 +42,26 @@ internal static partial class RemoteCommands
 
             var version = await context.Client.RejudgeAsync(batch, await File.ReadAllBytesAsync(path.FullName, token).ConfigureAwait(false), token).ConfigureAwait(false);
             await context.Err.WriteLineAsync($"Batch {batch}: rejudging as results version {version} (orchestration results {batch} --version {version}).").ConfigureAwait(false);
+            return result.GetValue(wait)
+                ? await VersionAsync(context, batch, version, result.GetValue(format)!, wait: true, token).ConfigureAwait(false)
+                : ExitCodes.Completed;
+        });
+    }
+
+    private static Command Rerun()
+    {
+        var id = BatchId();
+        var outcomes = new Option<string?>("--outcome") { Description = "Which runs to run again, by outcome (comma-separated: errored, timedOut, cancelled; default errored,timedOut)." };
+        var wait = new Option<bool>("--wait") { Description = "Wait for the rerun to end and print the new results version." };
+        var format = new Option<string>("--format") { Description = "With --wait: table or json.", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "json");
+        var command = new Command("rerun", "Run again, as part of the same batch, the runs of a finished batch that ended errored or timed out (same inputs and specs; attempt numbers go on); the batch runs again and ends with a new results version.") { id, outcomes, wait, format };
+        return Wire(command, async (context, result, token) =>
+        {
+            var batch = result.GetValue(id)!;
+            var named = result.GetValue(outcomes)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var (version, runs) = await context.Client.RerunAsync(batch, named, Guid.NewGuid().ToString("N"), token).ConfigureAwait(false);
+            await context.Err.WriteLineAsync($"Batch {batch}: rerunning {runs} run(s) as results version {version} (orchestration status {batch} --watch; orchestration results {batch} --version {version}).").ConfigureAwait(false);
             return result.GetValue(wait)
                 ? await VersionAsync(context, batch, version, result.GetValue(format)!, wait: true, token).ConfigureAwait(false)
                 : ExitCodes.Completed;

@@ -25,7 +25,7 @@ internal static partial class RemoteCommands
         var id = BatchId();
         var format = new Option<string>("--format") { Description = "table, json or csv.", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json", "csv");
-        var version = new Option<int?>("--version") { Description = "A results version: 1 is the aggregate the batch ended with, each rejudge adds one (default: the latest)." };
+        var version = new Option<int?>("--version") { Description = "A results version: 1 is the aggregate the batch ended with, each rejudge or rerun adds one (default: the latest)." };
         var command = new Command("results", "Print a finished batch's aggregate: counts, flags, pass rate with its 95% interval, durations, cost.") { id, format, version };
         return Wire(command, (context, result, token) => result.GetValue(version) is { } v
             ? VersionAsync(context, result.GetValue(id)!, v, result.GetValue(format)!, wait: false, token)
@@ -111,7 +111,7 @@ internal static partial class RemoteCommands
     }
 
     /// <summary>One results version as JSON or a table; with <paramref name="wait"/>, waits (at the server's
-    /// Retry-After) while its rejudge is still judging.</summary>
+    /// Retry-After) while its rejudge or rerun is still under way.</summary>
     private static async Task<int> VersionAsync(RemoteContext context, string id, int version, string format, bool wait, CancellationToken cancellationToken)
     {
         if (format == "csv")
@@ -127,7 +127,7 @@ internal static partial class RemoteCommands
             {
                 if (!wait)
                 {
-                    await context.Err.WriteLineAsync($"Batch '{id}' results version {version} is still being judged; ask again shortly.").ConfigureAwait(false);
+                    await context.Err.WriteLineAsync($"Batch '{id}' results version {version} is still being made (a rejudge judging or a rerun running); ask again shortly.").ConfigureAwait(false);
                     return ExitCodes.NotCompleted;
                 }
 
@@ -150,6 +150,11 @@ internal static partial class RemoteCommands
             var document = JsonSerializer.Deserialize<BatchAggregate>(bytes.Span, BatchJson.Options)!;
             var watcher = context.Watcher();
             watcher.Write(ConsoleReport.Aggregate(id, $"results version {version}", document, ascii: !watcher.Interactive));
+            if (document.Rerun is { } rerun)
+            {
+                await context.Out.WriteLineAsync($"Rerun of {rerun.Runs} {string.Join("/", rerun.Outcomes)} run(s), asked at {rerun.RequestedAt:u}.").ConfigureAwait(false);
+            }
+
             if (document.Rejudge is { } rejudge)
             {
                 await context.Out.WriteLineAsync($"Rejudged {rejudge.Rejudged} run(s), {rejudge.Changed} changed; {rejudge.Kept} kept (no result to judge); {rejudge.NotRejudgeable.Count} not rejudgeable.").ConfigureAwait(false);

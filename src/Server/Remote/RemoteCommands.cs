@@ -5,7 +5,7 @@ using System.Net;
 namespace Orchestration.Server.Remote;
 
 /// <summary>The commands that work against a running server (<c>serve</c> or the Functions app) over its HTTP API:
-/// submit, status, results, runs, pull, cancel, rejudge, purge, list and compare.</summary>
+/// submit, status, results, runs, pull, cancel, rejudge, rerun, purge, list and compare.</summary>
 /// <remarks>Every one takes <c>--url</c> (env <c>ORCHESTRATION_URL</c>) and <c>--key</c> (env
 /// <c>ORCHESTRATION_KEY</c>). The key has no default value in the help on purpose: help would print it.</remarks>
 internal static partial class RemoteCommands
@@ -20,7 +20,7 @@ internal static partial class RemoteCommands
     /// <param name="run">The local <c>run</c> command.</param>
     public static void AddTo(RootCommand root, Command run)
     {
-        Command[] commands = [Submit(), Status(), Results(), Runs(), Pull(), Cancel(), Rejudge(), Purge(), List(), Compare()];
+        Command[] commands = [Submit(), Status(), Results(), Runs(), Pull(), Cancel(), Rejudge(), Rerun(), Purge(), List(), Compare()];
         foreach (var command in commands)
         {
             root.Add(command);

@@ -20,7 +20,8 @@ public sealed partial class BatchService
         }
 
         var instance = await client.GetInstanceAsync(batchId, cancellationToken).ConfigureAwait(false);
-        if (BatchStatusRules.IsFinished(stored.Status) || stored.Status == BatchStatus.Purging || instance?.IsCompleted == true)
+        if ((BatchStatusRules.IsFinished(stored.Status) && !await RerunStartingAsync(stored, instance, cancellationToken).ConfigureAwait(false))
+            || stored.Status == BatchStatus.Purging || instance?.IsCompleted == true)
         {
             return BatchActionResult.Conflict;
         }
@@ -54,7 +55,8 @@ public sealed partial class BatchService
         }
 
         var instance = await client.GetInstanceAsync(batchId, cancellationToken).ConfigureAwait(false);
-        var finished = BatchStatusRules.IsFinished(stored.Status) || instance?.IsCompleted == true;
+        var finished = (BatchStatusRules.IsFinished(stored.Status) || instance?.IsCompleted == true)
+            && !await RerunStartingAsync(stored, instance, cancellationToken).ConfigureAwait(false);
         if (!finished && stored.Status != BatchStatus.Purging)
         {
             return BatchActionResult.Conflict;

@@ -1,7 +1,7 @@
-using System.Globalization;
 using Orchestration.Domain;
+using Orchestration.Activities.Steps;
 using Orchestration.Domain.Rejudging;
-using Orchestration.Domain.Specs;
+using Orchestration.Domain.Rerunning;
 
 namespace Orchestration.Workflows.Service;
 
@@ -16,41 +16,40 @@ public sealed partial class BatchService
     /// <param name="body">The rules (<see cref="RejudgeRules"/>).</param>
     /// <param name="cancellationToken">Cancels the call (not the rejudge once scheduled).</param>
     /// <returns>Accepted with the version, invalid (every problem), not found, or conflict while the batch has not finished.</returns>
-    public async Task<RejudgeResult> RejudgeAsync(string batchId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)
+    public async Task<VersionRequestResult> RejudgeAsync(string batchId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)
     {
         var stored = await batches.GetAsync(batchId, cancellationToken).ConfigureAwait(false);
         if (stored is null)
         {
-            return RejudgeResult.NotFound;
+            return VersionRequestResult.NotFound;
         }
 
         if (!BatchStatusRules.IsFinished(stored.Status) || await results.GetAggregateAsync(batchId, cancellationToken).ConfigureAwait(false) is null)
         {
-            return RejudgeResult.Conflict(stored.Status == BatchStatus.Purging
+            return VersionRequestResult.Conflict(stored.Status == BatchStatus.Purging
                 ? $"Batch '{batchId}' is being purged."
                 : $"Batch '{batchId}' is {WireNames.Of(stored.Status)}; a rejudge needs a finished batch with its results.");
+        }
+
+        if (await client.GetInstanceAsync(batchId, cancellationToken).ConfigureAwait(false) is { IsCompleted: false })
+        {
+            return VersionRequestResult.Conflict($"Batch '{batchId}' is running (a rerun); rejudge it once it has finished.");
         }
 
         var batch = catalog.Parse(stored);
         var (rules, problems) = RejudgeRules.Read(body.Span, batch, options.Value.Limits);
         if (rules is null)
         {
-            return RejudgeResult.Invalid(problems);
+            return VersionRequestResult.Invalid(problems);
         }
 
-        var bytes = new RejudgeRequest(rules.Request, rules.Tasks).ToUtf8();
-        for (var version = await HighestRejudgeAsync(stored.Id, stored.Nonce, cancellationToken).ConfigureAwait(false) + 1; version <= MaxVersions; version++)
+        if (await ClaimVersionAsync(stored, new VersionRequest(new RejudgeRequest(rules.Request, rules.Tasks), null), cancellationToken).ConfigureAwait(false) is not { } version)
         {
-            using var content = new MemoryStream(bytes, writable: false);
-            var put = await objects.PutIfAbsentAsync(RulesObject(stored.Id, stored.Nonce, version), content, "application/json", cancellationToken).ConfigureAwait(false);
-            if (put.Created)
-            {
-                await EnsureRejudgeScheduledAsync(stored.Id, stored.Nonce, version, batch, cancellationToken).ConfigureAwait(false);
-                return RejudgeResult.Accepted(version);
-            }
+            return VersionRequestResult.Conflict($"Batch '{batchId}' has {MaxVersions} results versions; purge it or submit it again.");
         }
 
-        return RejudgeResult.Conflict($"Batch '{batchId}' has {MaxVersions} aggregate versions; purge it or submit it again.");
+        await EnsureRejudgeScheduledAsync(stored.Id, stored.Nonce, version, batch, cancellationToken).ConfigureAwait(false);
+        return VersionRequestResult.Accepted(version);
     }
 
     /// <summary>One aggregate version: 1 is the aggregate the batch ended with, 2 and up its rejudges.</summary>
@@ -67,40 +66,21 @@ public sealed partial class BatchService
         }
 
         var stored = await batches.GetAsync(batchId, cancellationToken).ConfigureAwait(false);
-        if (stored is null || version < 2 || await objects.GetMetadataAsync(RulesObject(stored.Id, stored.Nonce, version), cancellationToken).ConfigureAwait(false) is null)
+        if (stored is null || version < 2
+            || await VersionObjects.ReadAsync(objects, stored.Id, stored.Nonce, version, cancellationToken).ConfigureAwait(false) is not { } request)
         {
             return (null, false);
+        }
+
+        if (request.Rerun is not null)
+        {
+            // A rerun writes its version when it ends; one that never started (a crash before, or another won) never will.
+            return (null, await RerunStartedAsync(stored.Id, version, cancellationToken).ConfigureAwait(false));
         }
 
         // Asked for but not written: its rejudge runs (or a crash came between storing the rules and scheduling).
         await EnsureRejudgeScheduledAsync(stored.Id, stored.Nonce, version, catalog.Parse(stored), cancellationToken).ConfigureAwait(false);
         return (null, true);
-    }
-
-    private static string RulesObject(string batchId, string nonce, int version) => RunnerContract.RejudgePrefix(batchId, nonce, version) + "rules.json";
-
-    private async Task<int> HighestRejudgeAsync(string batchId, string nonce, CancellationToken cancellationToken)
-    {
-        var prefix = RunnerContract.SubmissionPrefix(batchId, nonce) + "_rejudge/v";
-        var highest = 1;
-        string? token = null;
-        do
-        {
-            var page = await objects.ListAsync(prefix, token, cancellationToken: cancellationToken).ConfigureAwait(false);
-            foreach (var item in page.Items)
-            {
-                var rest = item.Name.AsSpan(prefix.Length);
-                var slash = rest.IndexOf('/');
-                if (slash > 0 && int.TryParse(rest[..slash], NumberStyles.None, CultureInfo.InvariantCulture, out var version))
-                {
-                    highest = Math.Max(highest, version);
-                }
-            }
-
-            token = page.NextPageToken;
-        }
-        while (token is not null);
-        return highest;
     }
 
     private Task<bool> EnsureRejudgeScheduledAsync(string batchId, string nonce, int version, Batch batch, CancellationToken cancellationToken) =>

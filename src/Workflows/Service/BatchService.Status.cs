@@ -25,9 +25,13 @@ public sealed partial class BatchService
 
         // The row is read on every poll for its status; the document it carries is parsed once per submission.
         var batch = catalog.Parse(stored);
-        var instance = await client.GetInstanceAsync(batchId, getInputsAndOutputs: false, cancellationToken).ConfigureAwait(false);
-        var status = StatusOf(stored, instance);
-        if (await results.GetAggregateAsync(batchId, cancellationToken).ConfigureAwait(false) is { } json)
+        // With its input (a few ids and settings): a rerun is told by it, and some backends return the custom status only so.
+        var instance = await client.GetInstanceAsync(batchId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
+        var rerunStarting = await RerunStartingAsync(stored, instance, cancellationToken).ConfigureAwait(false);
+        var status = rerunStarting ? "running" : StatusOf(stored, instance);
+        // A rerun reopens the batch: its live counts, not the aggregate it will replace, until it ends.
+        if (!rerunStarting && stored.Status is not (BatchStatus.Pending or BatchStatus.Running)
+            && await results.GetAggregateAsync(batchId, cancellationToken).ConfigureAwait(false) is { } json)
         {
             var aggregate = JsonSerializer.Deserialize<BatchAggregate>(json.Span, BatchJson.Options)!;
             var tasks = aggregate.Tasks.Select(t => new TaskStatusCounts(t.Id, t.Runs, t.Passed, t.Failed, t.Errored, t.TimedOut, t.Cancelled, t.Flagged)).ToList();
@@ -69,6 +73,20 @@ public sealed partial class BatchService
         }
 
         return (counts, inFlight, packs);
+    }
+
+    /// <summary>Whether a rerun of this finished batch has started and not yet reopened it (its first step does): the
+    /// batch's instance is live again and runs a rerun.</summary>
+    private async Task<bool> RerunStartingAsync(StoredBatch stored, OrchestrationMetadata? instance, CancellationToken cancellationToken)
+    {
+        if (!BatchStatusRules.IsFinished(stored.Status) || instance is null || instance.IsCompleted)
+        {
+            return false;
+        }
+
+        var withInput = instance.SerializedInput is null ? await client.GetInstanceAsync(stored.Id, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false) : instance;
+        return withInput?.ReadInputAs<BatchInput>() is { RerunVersion: > 0 } rerun
+            && await results.GetAggregateVersionAsync(stored.Id, rerun.RerunVersion, cancellationToken).ConfigureAwait(false) is null;
     }
 
     // Custom status is always returned; read it with the product's JSON options without fetching inputs.

@@ -13,7 +13,7 @@ namespace Orchestration.Workflows.Service;
 /// unused (a region holds 1,000 jobs). Hosts call it from a timer.</summary>
 /// <remarks>An execution belongs to a run through its <c>RUN_PREFIX</c> override
 /// (<c>gs://bucket/runs/{batch}/{nonce}/{task}/{index}/a{k}/</c>). It is an orphan when the batch is
-/// gone, or the run's orchestration is missing or finished: nothing will ever poll it again, and it
+/// gone, or the run's orchestrations (its first, and its reruns') are missing or finished: nothing will ever poll it again, and it
 /// would bill until its timeout.</remarks>
 /// <param name="jobs">Cloud Run (or the local runner).</param>
 /// <param name="client">The durable client.</param>
@@ -118,7 +118,20 @@ public sealed class OrphanReaper(
             return true;
         }
 
-        var instance = await client.GetInstanceAsync(InstanceIds.Run(batchId, new RunRef(task.Ordinal, runIndex)), cancellationToken).ConfigureAwait(false);
-        return instance is null || instance.IsCompleted;
+        var run = new RunRef(task.Ordinal, runIndex);
+        var instance = await client.GetInstanceAsync(InstanceIds.Run(batchId, run), cancellationToken).ConfigureAwait(false);
+        if (instance is { IsCompleted: false })
+        {
+            return false;
+        }
+
+        // The run's first orchestration is over; a rerun's (its own id under the run's) may be polling this execution.
+        var reruns = new OrchestrationQuery(InstanceIdPrefix: InstanceIds.RerunPrefix(batchId, run), Statuses: [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Pending]);
+        await foreach (var _ in client.GetAllInstancesAsync(reruns).WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        return true;
     }
 }

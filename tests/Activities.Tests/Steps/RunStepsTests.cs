@@ -401,7 +401,7 @@ public sealed class RunStepsTests : IDisposable
         await Collect().RunAsync(new CollectResultInput(attempt, execution, []));
         var started = new DateTime(2026, 11, 23, 12, 0, 0, DateTimeKind.Utc);
 
-        var summary = await new PersistAggregate(_h.Results, _h.Batches, _h.Catalog, _h.Settings, _h.Time)
+        var summary = await new PersistAggregate(_h.Results, _h.Batches, _h.Catalog, _h.Settings, _h.Time, _h.Objects)
             .RunAsync(new PersistAggregateInput("b1", BatchStatus.Cancelled, "cancelled by a client", started, started.AddMinutes(5)));
         var aggregate = JsonSerializer.Deserialize<BatchAggregate>((await _h.Results.GetAggregateAsync("b1"))!.Value.Span, BatchJson.Options)!;
         var stored = await _h.Batches.GetAsync("b1");

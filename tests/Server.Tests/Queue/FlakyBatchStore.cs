@@ -25,5 +25,8 @@ public sealed class FlakyBatchStore(IBatchStore inner, int failures) : IBatchSto
     public Task<bool> SetStatusAsync(string batchId, BatchStatus status, string? reason, DateTimeOffset at, CancellationToken cancellationToken = default) =>
         inner.SetStatusAsync(batchId, status, reason, at, cancellationToken);
 
+    public Task<bool> ReopenAsync(string batchId, DateTimeOffset requestedAt, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        inner.ReopenAsync(batchId, requestedAt, at, cancellationToken);
+
     public Task<bool> DeleteAsync(string batchId, CancellationToken cancellationToken = default) => inner.DeleteAsync(batchId, cancellationToken);
 }

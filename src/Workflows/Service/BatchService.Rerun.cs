@@ -1,0 +1,179 @@
+using System.Security.Cryptography;
+using System.Text;
+using Orchestration.Activities.Steps;
+using Orchestration.Activities.Stores;
+using Orchestration.Domain;
+using Orchestration.Domain.Aggregation;
+using Orchestration.Domain.Judging;
+using Orchestration.Domain.Rerunning;
+using Orchestration.Durable;
+
+namespace Orchestration.Workflows.Service;
+
+/// <summary>Rerun: new attempts for the runs of a finished batch that ended errored, timed out (or cancelled), as part
+/// of the same batch, making its next results version.</summary>
+public sealed partial class BatchService
+{
+    /// <summary>Checks the request, stores it as the next results version's maker and starts the batch's orchestration
+    /// again for those runs (same inputs, specs and jobs; attempt numbers go on). The batch is running again until the
+    /// rerun ends and writes that version.</summary>
+    /// <param name="batchId">The batch id.</param>
+    /// <param name="body">Empty (errored and timed-out runs) or <c>{"outcomes": [...]}</c>.</param>
+    /// <param name="idempotencyKey">The <c>Idempotency-Key</c> header: a repeat with the same key answers the rerun it
+    /// started, whatever the batch's state now.</param>
+    /// <param name="cancellationToken">Cancels the call (not the rerun once started).</param>
+    /// <returns>Accepted with the version, invalid, not found, or conflict (running, purging, nothing to rerun).</returns>
+    public async Task<VersionRequestResult> RerunAsync(string batchId, ReadOnlyMemory<byte> body, string? idempotencyKey, CancellationToken cancellationToken = default)
+    {
+        var stored = await batches.GetAsync(batchId, cancellationToken).ConfigureAwait(false);
+        if (stored is null)
+        {
+            return VersionRequestResult.NotFound;
+        }
+
+        var keyHash = string.IsNullOrEmpty(idempotencyKey) ? null : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(idempotencyKey)));
+        if (keyHash is not null && await RerunWithKeyAsync(stored, keyHash, cancellationToken).ConfigureAwait(false) is { } earlier)
+        {
+            return VersionRequestResult.Accepted(earlier.Version, earlier.Runs);
+        }
+
+        var (outcomes, problems) = RerunRequest.ReadOutcomes(body.Span);
+        if (outcomes is null)
+        {
+            return VersionRequestResult.Invalid(problems);
+        }
+
+        var instance = await client.GetInstanceAsync(batchId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
+        var json = await results.GetAggregateAsync(batchId, cancellationToken).ConfigureAwait(false);
+        if (!BatchStatusRules.IsFinished(stored.Status) || json is null || instance is { IsCompleted: false })
+        {
+            return VersionRequestResult.Conflict(stored.Status == BatchStatus.Purging
+                ? $"Batch '{batchId}' is being purged."
+                : $"Batch '{batchId}' is {(BatchStatusRules.IsFinished(stored.Status) ? "running" : WireNames.Of(stored.Status))}; a rerun needs a finished batch with its results.");
+        }
+
+        if (await RejudgeUnderWayAsync(stored, cancellationToken).ConfigureAwait(false) is { } judging)
+        {
+            return VersionRequestResult.Conflict($"Batch '{batchId}' is being rejudged (version {judging}); rerun it once that version is written.");
+        }
+
+        var aggregate = System.Text.Json.JsonSerializer.Deserialize<BatchAggregate>(json.Value.Span, BatchJson.Options)!;
+        var runs = aggregate.Tasks.Sum(t => outcomes.Sum(o => Count(t, o)));
+        if (runs == 0)
+        {
+            return VersionRequestResult.Conflict($"Batch '{batchId}' has no {string.Join(" or ", RerunRequest.Names(outcomes))} runs to rerun.");
+        }
+
+        var request = new VersionRequest(null, new RerunRequest(outcomes, time.GetUtcNow(), keyHash, runs));
+        if (await ClaimVersionAsync(stored, request, cancellationToken).ConfigureAwait(false) is not { } version)
+        {
+            return VersionRequestResult.Conflict($"Batch '{batchId}' has {MaxVersions} results versions; purge it or submit it again.");
+        }
+
+        if (!await StartRerunAsync(batchId, version, cancellationToken).ConfigureAwait(false))
+        {
+            // Another rerun started first: a repeat of this request (same key) gets that one; anything else conflicts.
+            return keyHash is not null && await RerunWithKeyAsync(stored, keyHash, cancellationToken).ConfigureAwait(false) is { } winner
+                ? VersionRequestResult.Accepted(winner.Version, winner.Runs)
+                : VersionRequestResult.Conflict($"Batch '{batchId}' is running (another rerun started first).");
+        }
+
+        Logs.RerunScheduled(logger, batchId, version, runs);
+        return VersionRequestResult.Accepted(version, runs);
+    }
+
+    // Which outcomes a task's aggregate counted; runs never reported count as cancelled there too.
+    private static int Count(TaskAggregate task, RunOutcome outcome) => outcome switch
+    {
+        RunOutcome.Errored => task.Errored,
+        RunOutcome.TimedOut => task.TimedOut,
+        RunOutcome.Cancelled => task.Cancelled,
+        _ => 0,
+    };
+
+    /// <summary>Claims the next free results version for <paramref name="request"/> (create-if-absent of its request
+    /// object, so concurrent rejudges and reruns never share a version).</summary>
+    private async Task<int?> ClaimVersionAsync(StoredBatch stored, VersionRequest request, CancellationToken cancellationToken)
+    {
+        var bytes = request.ToUtf8();
+        var claimed = await VersionObjects.ClaimedAsync(objects, stored.Id, stored.Nonce, cancellationToken).ConfigureAwait(false);
+        for (var version = Math.Max(1, claimed.Count == 0 ? 1 : claimed[^1]) + 1; version <= MaxVersions; version++)
+        {
+            using var content = new MemoryStream(bytes, writable: false);
+            var put = await objects.PutIfAbsentAsync(VersionObjects.RequestObject(stored.Id, stored.Nonce, version), content, "application/json", cancellationToken).ConfigureAwait(false);
+            if (put.Created)
+            {
+                return version;
+            }
+        }
+
+        return null;
+    }
+
+    // The rejudge still judging (the highest version claimed, not yet written), if any: a rerun would change the rows it reads.
+    private async Task<int?> RejudgeUnderWayAsync(StoredBatch stored, CancellationToken cancellationToken)
+    {
+        var claimed = await VersionObjects.ClaimedAsync(objects, stored.Id, stored.Nonce, cancellationToken).ConfigureAwait(false);
+        if (claimed.Count == 0 || await results.GetAggregateVersionAsync(stored.Id, claimed[^1], cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return null;
+        }
+
+        var request = await VersionObjects.ReadAsync(objects, stored.Id, stored.Nonce, claimed[^1], cancellationToken).ConfigureAwait(false);
+        return request?.Rejudge is not null ? claimed[^1] : null;
+    }
+
+    // The rerun a request with this key already started: its version and how many runs it named.
+    private async Task<(int Version, int Runs)?> RerunWithKeyAsync(StoredBatch stored, string keyHash, CancellationToken cancellationToken)
+    {
+        foreach (var version in await VersionObjects.ClaimedAsync(objects, stored.Id, stored.Nonce, cancellationToken).ConfigureAwait(false))
+        {
+            if ((await VersionObjects.ReadAsync(objects, stored.Id, stored.Nonce, version, cancellationToken).ConfigureAwait(false))?.Rerun is { } rerun
+                && rerun.KeyHash == keyHash && await RerunStartedAsync(stored.Id, version, cancellationToken).ConfigureAwait(false))
+            {
+                return (version, rerun.Runs);
+            }
+        }
+
+        return null;
+    }
+
+    // Whether rerun version N ever started: its results version exists, or the batch's orchestration runs it.
+    private async Task<bool> RerunStartedAsync(string batchId, int version, CancellationToken cancellationToken)
+    {
+        if (await results.GetAggregateVersionAsync(batchId, version, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return true;
+        }
+
+        var instance = await client.GetInstanceAsync(batchId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
+        return instance?.ReadInputAs<BatchInput>()?.RerunVersion == version;
+    }
+
+    /// <summary>Starts the batch's orchestration again as the rerun making <paramref name="version"/>: the ended instance
+    /// is purged (backends differ on reusing an id) and scheduled anew. False when an instance is live.</summary>
+    private async Task<bool> StartRerunAsync(string batchId, int version, CancellationToken cancellationToken)
+    {
+        if (await client.GetInstanceAsync(batchId, cancellationToken).ConfigureAwait(false) is { } existing)
+        {
+            if (!existing.IsCompleted)
+            {
+                return false;
+            }
+
+            await client.PurgeInstanceAsync(batchId, cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(nameof(BatchOrchestrator), new BatchInput(batchId, options.Value.Workflow, version),
+                new StartOrchestrationOptions(batchId), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            // A concurrent rerun scheduled it between our purge and schedule.
+            return false;
+        }
+    }
+}
