@@ -234,7 +234,7 @@ public sealed partial class RunOrchestrator
         // The run's last word on an attempt: a result.json that exists wins over the fallback outcome.
         private Task<RunSummary> CollectAsync(RunState state, RunOutcome? fallback, string? reason) =>
             context.CallActivityAsync<RunSummary>(
-                nameof(CollectResult), new CollectResultInput(AttemptOf(state), Worker(state), state.EarlierAttempts, fallback, reason), _retry);
+                nameof(CollectResult), new CollectResultInput(AttemptOf(state), Worker(state), state.EarlierAttempts, fallback, reason, input.LastAttempt), _retry);
 
         // What the run's row names as the attempt's execution: a packed attempt's task too (`{execution}/tasks/{index}`).
         private static string? Worker(RunState state) =>

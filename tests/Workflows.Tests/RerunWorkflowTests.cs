@@ -76,6 +76,11 @@ public sealed class RerunWorkflowTests
             Assert.Equal(index == 2 ? "timedOut" : "errored", row.AttemptLog[0].Result);
         }
 
+        // In the judged order (what the run stream and the live page follow), the rerun's runs come last, once each.
+        var judged = (await h.Results.QueryJudgedAsync(new Activities.Stores.JudgedRunQuery("flaky", Limit: 100))).Items;
+        Assert.Equal(9, judged.Count);
+        Assert.Equal([1, 2, 4], judged.TakeLast(3).Where(r => r.TaskOrdinal == 0).Select(r => r.RunIndex).Order());
+
         var stored = (await h.Batches.GetAsync("flaky"))!;
         Assert.Equal((BatchStatus.Completed, null), (stored.Status, stored.Reason));
         var status = (await h.Service.GetStatusAsync("flaky"))!;

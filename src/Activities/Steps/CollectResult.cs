@@ -54,10 +54,14 @@ public sealed class CollectResult(IObjectStore objects, IResultStore results, Ba
 
         var claudeCost = result?.Claude?.Summary?.TotalCostUsd;
         var current = new AttemptRow(attempt.Attempt, input.Execution, AttemptResults.Name(AttemptResults.Of(judgement.Outcome)), judgement.Reason, usage.VcpuSeconds, usage.GibSeconds, claudeCost);
-        var log = await AttemptLogAsync(input, current, cancellationToken).ConfigureAwait(false);
+        var (log, judgedBefore) = await AttemptLogAsync(input, current, cancellationToken).ConfigureAwait(false);
         // The run orchestrator retries exactly these attempts (RunOrchestrator.JudgeAsync): their row is not final.
         var retryable = (result is not null || unreadable is not null) && judgement.Outcome == RunOutcome.Errored && judgement.BatchFault is null;
-        var row = BuildRow(input, task.Id, judgement, result, log) with { Retrying = retryable && attempt.Attempt < task.MaxAttempts };
+        var row = BuildRow(input, task.Id, judgement, result, log) with
+        {
+            Retrying = retryable && attempt.Attempt < (input.LastAttempt ?? task.MaxAttempts),
+            JudgedAgain = judgedBefore,
+        };
         await results.UpsertRunAsync(row, cancellationToken).ConfigureAwait(false);
         OrchestrationTelemetry.AttemptsCollected.Add(1, new KeyValuePair<string, object?>("outcome", current.Result));
 
@@ -104,13 +108,14 @@ public sealed class CollectResult(IObjectStore objects, IResultStore results, Ba
 
     // Earlier attempts: what the stored row recorded (with usage) wins over what the orchestrator
     // remembers (attempts that never reached CollectResult); this attempt replaces any earlier copy of it.
-    private async Task<IReadOnlyList<AttemptRow>> AttemptLogAsync(CollectResultInput input, AttemptRow current, CancellationToken cancellationToken)
+    // Judged before: the stored row was the final judgement of an earlier attempt (a rerun runs it again).
+    private async Task<(IReadOnlyList<AttemptRow> Log, bool JudgedBefore)> AttemptLogAsync(CollectResultInput input, AttemptRow current, CancellationToken cancellationToken)
     {
         var attempt = input.Attempt;
         if (attempt.Attempt <= 1)
         {
             // Nothing comes before a first attempt, so a stored row (a repeat's) has nothing to add: no read.
-            return [current];
+            return ([current], false);
         }
 
         var stored = await results.GetRunAsync(attempt.BatchId, attempt.TaskOrdinal, attempt.RunIndex, cancellationToken).ConfigureAwait(false);
@@ -126,7 +131,8 @@ public sealed class CollectResult(IObjectStore objects, IResultStore results, Ba
         }
 
         log[current.Attempt] = current;
-        return [.. log.Values];
+        var judgedBefore = stored is { Retrying: false } && stored.AttemptLog.Count > 0 && stored.AttemptLog.Max(a => a.Attempt) < attempt.Attempt;
+        return ([.. log.Values], judgedBefore);
     }
 
     private Task<(RunResult? Result, string? Unreadable)> ReadResultAsync(string prefix, CancellationToken cancellationToken) =>

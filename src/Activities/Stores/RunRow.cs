@@ -67,6 +67,11 @@ public sealed record RunRow
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
     public bool Retrying { get; init; }
 
+    /// <summary>Whether this row judges again a run whose earlier attempt was judged (a rerun's): it takes a new place
+    /// in the judged order, so a reader following the order sees the new judgement. Not stored.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool JudgedAgain { get; init; }
+
     /// <summary>The record aggregation needs.</summary>
     /// <returns>The run record.</returns>
     public RunRecord ToRecord() =>

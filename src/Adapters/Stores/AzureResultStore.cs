@@ -35,7 +35,7 @@ public sealed class AzureResultStore(TableClient table, BlobContainerClient aggr
         while (true)
         {
             var existing = await table.GetEntityIfExistsAsync<TableEntity>(entity.PartitionKey, entity.RowKey, ["JudgedSeq"], cancellationToken).ConfigureAwait(false);
-            if (existing.HasValue && existing.Value?.GetInt64("JudgedSeq") is { } kept)
+            if (existing.HasValue && existing.Value?.GetInt64("JudgedSeq") is { } kept && !(row.JudgedAgain && !row.Retrying))
             {
                 entity["JudgedSeq"] = kept;
                 await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);

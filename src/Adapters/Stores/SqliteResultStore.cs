@@ -69,14 +69,15 @@ public sealed class SqliteResultStore(SqliteDatabase database) : IResultStore
         void Prepare(Microsoft.Data.Sqlite.SqliteCommand command)
         {
             // The judged sequence is taken inside the write transaction (SQLite has one writer), so the
-            // order of sequences is the order rows become visible; a rewrite keeps its sequence, and the row
-            // of a run that will be retried gets none until its final row is written.
+            // order of sequences is the order rows become visible; a rewrite keeps its sequence (unless it judges
+            // the run again: a rerun's), and the row of a run that will be retried gets none until its final row is written.
             command.CommandText = """
                     INSERT INTO runs (batch_id, run_key, task_ordinal, outcome, flags, row, judged_seq)
                     VALUES ($batch, $key, $ordinal, $outcome, $flags, $row,
                         CASE WHEN $retrying THEN NULL ELSE (SELECT COALESCE(MAX(judged_seq), 0) + 1 FROM runs WHERE batch_id = $batch) END)
                     ON CONFLICT (batch_id, run_key) DO UPDATE SET task_ordinal = excluded.task_ordinal, outcome = excluded.outcome,
-                        flags = excluded.flags, row = excluded.row, judged_seq = COALESCE(runs.judged_seq, excluded.judged_seq)
+                        flags = excluded.flags, row = excluded.row,
+                        judged_seq = CASE WHEN $again THEN excluded.judged_seq ELSE COALESCE(runs.judged_seq, excluded.judged_seq) END
                     """;
             command.Parameters.AddWithValue("$batch", row.BatchId);
             command.Parameters.AddWithValue("$key", key);
@@ -85,6 +86,7 @@ public sealed class SqliteResultStore(SqliteDatabase database) : IResultStore
             command.Parameters.AddWithValue("$flags", flags);
             command.Parameters.AddWithValue("$row", json);
             command.Parameters.AddWithValue("$retrying", row.Retrying);
+            command.Parameters.AddWithValue("$again", row.JudgedAgain && !row.Retrying);
         }
     }
 

@@ -89,6 +89,39 @@ public abstract class BatchStoreContract
     }
 
     [Fact]
+    public async Task Reopen_FinishedBeforeTheRequest_RunningAgain_LateRepeatAfterItEndedChangesNothing()
+    {
+        await Store.InsertIfAbsentAsync(Batch("b1"));
+        Assert.False(await Store.ReopenAsync("b1", T0.AddMinutes(5), T0.AddMinutes(5)));
+        await Store.SetStatusAsync("b1", BatchStatus.Failed, "2 runs errored", T0.AddMinutes(2));
+
+        // A rerun asked at minute 5 reopens the batch, clearing the reason; a repeat keeps it running.
+        Assert.True(await Store.ReopenAsync("b1", T0.AddMinutes(5), T0.AddMinutes(6)));
+        var reopened = await Store.GetAsync("b1");
+        Assert.True(await Store.ReopenAsync("b1", T0.AddMinutes(5), T0.AddMinutes(7)));
+        await Store.SetStatusAsync("b1", BatchStatus.Completed, null, T0.AddMinutes(8));
+
+        // A late repeat of the rerun's first step, after the rerun ended: the status written since stands.
+        var late = await Store.ReopenAsync("b1", T0.AddMinutes(5), T0.AddMinutes(9));
+        var read = await Store.GetAsync("b1");
+
+        Assert.Equal((BatchStatus.Running, null, T0.AddMinutes(6)), (reopened!.Status, reopened.Reason, reopened.UpdatedAt));
+        Assert.False(late);
+        Assert.Equal((BatchStatus.Completed, T0.AddMinutes(8)), (read!.Status, read.UpdatedAt));
+        Assert.False(await Store.ReopenAsync("nope", T0, T0));
+    }
+
+    [Fact]
+    public async Task Reopen_PurgingBatch_Refused()
+    {
+        await Store.InsertIfAbsentAsync(Batch("b1"));
+        await Store.SetStatusAsync("b1", BatchStatus.Purging, null, T0.AddMinutes(1));
+
+        Assert.False(await Store.ReopenAsync("b1", T0.AddMinutes(5), T0.AddMinutes(6)));
+        Assert.Equal(BatchStatus.Purging, (await Store.GetAsync("b1"))!.Status);
+    }
+
+    [Fact]
     public async Task SetStatus_UnknownBatch_False()
     {
         Assert.False(await Store.SetStatusAsync("nope", BatchStatus.Running, null, T0));

@@ -207,6 +207,27 @@ public abstract class ResultStoreContract
     }
 
     [Fact]
+    public async Task QueryJudged_RunJudgedAgainByARerun_TakesANewPlaceOnce()
+    {
+        await Store.UpsertRunAsync(Row(0, 0, RunOutcome.Errored));
+        await Store.UpsertRunAsync(Row(0, 1));
+        var first = await Store.QueryJudgedAsync(new JudgedRunQuery("b1"));
+
+        // The rerun's final row (attempt 2) moves the run to the end of the order; its repeat keeps that place.
+        await Store.UpsertRunAsync(Row(0, 0) with { Attempts = 2, JudgedAgain = true });
+        var rerun = await Store.QueryJudgedAsync(new JudgedRunQuery("b1", first.Next));
+        await Store.UpsertRunAsync(Row(0, 0) with { Attempts = 2 });
+        var repeat = await Store.QueryJudgedAsync(new JudgedRunQuery("b1", rerun.Next));
+        var all = await Store.QueryJudgedAsync(new JudgedRunQuery("b1"));
+
+        Assert.Equal([0, 1], first.Items.Select(r => r.RunIndex));
+        var again = Assert.Single(rerun.Items);
+        Assert.Equal((0, RunOutcome.Passed, 2), (again.RunIndex, again.Outcome, again.Attempts));
+        Assert.Empty(repeat.Items);
+        Assert.Equal([1, 0], all.Items.Select(r => r.RunIndex));
+    }
+
+    [Fact]
     public async Task QueryJudged_RowOfARunToBeRetried_NotListedUntilItsFinalRow()
     {
         await Store.UpsertRunAsync(Row(0, 0, RunOutcome.Errored) with { Retrying = true });
