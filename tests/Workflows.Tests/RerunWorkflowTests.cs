@@ -170,7 +170,7 @@ public sealed class RerunWorkflowTests
         Assert.Equal(VersionRequestKind.Conflict, nothing.Kind);
         Assert.Equal("Batch 'clean' has no errored or timedOut runs to rerun.", nothing.Reason);
         Assert.Equal(VersionRequestKind.Invalid, judged.Kind);
-        Assert.Equal(["$.outcomes[0]", "$.outcomes[1]", "$.tasks"], judged.Problems.Select(p => p.Path));
+        Assert.Equal(["outcomes[0]", "outcomes[1]", "tasks"], judged.Problems.Select(p => p.Path));
         Assert.Contains("would bias the rates", judged.Problems[0].Message, StringComparison.Ordinal);
         Assert.Equal(VersionRequestKind.Invalid, empty.Kind);
         Assert.Equal(starts, CleanExecutions(h));

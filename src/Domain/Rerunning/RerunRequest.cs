@@ -50,7 +50,7 @@ public sealed record RerunRequest(IReadOnlyList<RunOutcome> Outcomes, DateTimeOf
             var outcomes = DefaultOutcomes;
             foreach (var property in root.EnumerateObject())
             {
-                var path = JsonPaths.Property(JsonPaths.Root, property.Name);
+                var path = JsonPaths.Property("", property.Name);
                 if (property.Name != "outcomes")
                 {
                     problems.Add(new ValidationProblem(path, "Unknown field; a rerun takes only \"outcomes\" (it runs the batch's own tasks again, unchanged)."));

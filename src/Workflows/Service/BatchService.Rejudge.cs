@@ -31,7 +31,7 @@ public sealed partial class BatchService
                 : $"Batch '{batchId}' is {WireNames.Of(stored.Status)}; a rejudge needs a finished batch with its results.");
         }
 
-        if (await client.GetInstanceAsync(batchId, cancellationToken).ConfigureAwait(false) is { IsCompleted: false })
+        if (await RerunStartingAsync(stored, await client.GetInstanceAsync(batchId, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false))
         {
             return VersionRequestResult.Conflict($"Batch '{batchId}' is running (a rerun); rejudge it once it has finished.");
         }

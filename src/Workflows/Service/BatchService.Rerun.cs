@@ -14,6 +14,9 @@ namespace Orchestration.Workflows.Service;
 /// of the same batch, making its next results version.</summary>
 public sealed partial class BatchService
 {
+    // How long a rerun waits for a finished batch's orchestration to end (its last steps after the final status).
+    private static readonly TimeSpan FinishingWait = TimeSpan.FromSeconds(30);
+
     /// <summary>Checks the request, stores it as the next results version's maker and starts the batch's orchestration
     /// again for those runs (same inputs, specs and jobs; attempt numbers go on). The batch is running again until the
     /// rerun ends and writes that version.</summary>
@@ -43,9 +46,9 @@ public sealed partial class BatchService
             return VersionRequestResult.Invalid(problems);
         }
 
-        var instance = await client.GetInstanceAsync(batchId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
+        var ended = BatchStatusRules.IsFinished(stored.Status) && await InstanceEndedAsync(stored, cancellationToken).ConfigureAwait(false);
         var json = await results.GetAggregateAsync(batchId, cancellationToken).ConfigureAwait(false);
-        if (!BatchStatusRules.IsFinished(stored.Status) || json is null || instance is { IsCompleted: false })
+        if (!ended || json is null)
         {
             return VersionRequestResult.Conflict(stored.Status == BatchStatus.Purging
                 ? $"Batch '{batchId}' is being purged."
@@ -80,6 +83,33 @@ public sealed partial class BatchService
 
         Logs.RerunScheduled(logger, batchId, version, runs);
         return VersionRequestResult.Accepted(version, runs);
+    }
+
+    // Whether the finished batch's orchestration has ended: a rerun starts it again. Right after the batch's status
+    // became final, its orchestration may still be finishing (the webhook): wait a little for it; a rerun starting is live.
+    private async Task<bool> InstanceEndedAsync(StoredBatch stored, CancellationToken cancellationToken)
+    {
+        var instance = await client.GetInstanceAsync(stored.Id, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
+        if (instance is null || instance.IsCompleted)
+        {
+            return true;
+        }
+
+        if (await RerunStartingAsync(stored, instance, cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wait.CancelAfter(FinishingWait);
+        try
+        {
+            return (await client.WaitForInstanceCompletionAsync(stored.Id, getInputsAndOutputs: false, wait.Token).ConfigureAwait(false)).IsCompleted;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
     }
 
     // Which outcomes a task's aggregate counted; runs never reported count as cancelled there too.
