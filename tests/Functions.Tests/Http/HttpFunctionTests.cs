@@ -37,6 +37,8 @@ public sealed class HttpFunctionTests(HostsFixture hosts)
         { "cancel of an unknown batch", "POST", "/api/batches/nope/cancel", null },
         { "purge of an unknown batch", "DELETE", "/api/batches/nope", null },
         { "rejudge of an unknown batch", "POST", "/api/batches/nope/rejudge", """{"tasks": [{"id": "a", "flag": {"contains": "x"}}]}""" },
+        { "rerun of an unknown batch", "POST", "/api/batches/nope/rerun", null },
+        { "rerun with a bad body", "POST", "/api/batches/nope/rerun", """{"outcomes": ["passed", "x"], "tasks": []}""" },
         { "results version of an unknown batch", "GET", "/api/batches/nope/results?version=2", null },
         { "results with a bad version", "GET", "/api/batches/nope/results?version=x", null },
         { "list with an unknown status", "GET", "/api/batches?status=running,bogus", null },
@@ -140,6 +142,9 @@ public sealed class HttpFunctionTests(HostsFixture hosts)
         await AssertSameAsync("GET", "/api/batches/life-fn/runs/good/0/artifacts/response?attempt=0", expectedStatus: 400);
         await AssertSameListItemAsync("/api/batches?status=completed&top=1000", "life-fn");
 
+        // Nothing errored or timed out: a rerun conflicts on both.
+        await AssertSameAsync("POST", "/api/batches/life-fn/rerun", expectedStatus: 409);
+
         // A finished batch: cancel conflicts, purge is accepted, and then the batch is gone on both.
         await AssertSameAsync("POST", "/api/batches/life-fn/cancel", expectedStatus: 409);
         await AssertSameAsync("DELETE", "/api/batches/life-fn", expectedStatus: 202);
@@ -164,6 +169,32 @@ public sealed class HttpFunctionTests(HostsFixture hosts)
         Assert.Equal("cancelled", status.GetProperty("status").GetString());
         await AssertSameAsync("GET", "/api/batches/hang-fn", expectedStatus: 200);
         await AssertSameAsync("GET", "/api/batches/hang-fn/runs", expectedStatus: 200);
+    }
+
+    [Fact]
+    public async Task Rerun_ErroredRuns_SameAnswersAsStandaloneAndANewVersionWhereEveryRunPassed()
+    {
+        // Arrange: every run's one attempt errors (the "shaky" task), so the batch ends with 3 errored runs.
+        const string batch = """{"id": "rerun-fn", "tasks": [{"id": "shaky", "n": 3, "command": "x", "maxAttempts": 1}, {"id": "steady", "n": 2, "command": "y"}]}""";
+        await AssertSameAsync("POST", "/api/batches", batch, expectedStatus: 202);
+        await WaitForFunctionStatusAsync("rerun-fn");
+        await hosts.Standalone.WaitForStatusAsync("rerun-fn", s => s is "completed" or "failed" or "cancelled");
+        await AssertSameAsync("GET", "/api/batches/rerun-fn/results", expectedStatus: 200);
+
+        // Act / Assert: the rerun is accepted the same way (version 2, 3 runs), runs on the real SDK and the embedded
+        // engine, and both hosts end with the same version 2 (every run passed), version 1 as it was, and the same rows.
+        await AssertSameAsync("POST", "/api/batches/rerun-fn/rerun", """{"outcomes": ["errored"]}""", expectedStatus: 202);
+        await WaitForFunctionStatusAsync("rerun-fn", s => s is "completed");
+        await hosts.Standalone.WaitForDocumentAsync("rerun-fn", d => d.GetProperty("status").GetString() == "completed" && d.GetProperty("tasks")[0].GetProperty("passed").GetInt32() == 3);
+        var version = await hosts.Functions.SendAsync("GET", "/api/batches/rerun-fn/results?version=2");
+        Assert.Equal(200, version.Status);
+        Assert.Equal(5, version.Element.GetProperty("total").GetProperty("passed").GetInt32());
+        Assert.Equal(3, version.Element.GetProperty("rerun").GetProperty("runs").GetInt32());
+        await AssertSameAsync("GET", "/api/batches/rerun-fn/results?version=2", expectedStatus: 200);
+        await AssertSameAsync("GET", "/api/batches/rerun-fn/results?version=1", expectedStatus: 200);
+        await AssertSameAsync("GET", "/api/batches/rerun-fn", expectedStatus: 200);
+        await AssertSameAsync("GET", "/api/batches/rerun-fn/runs", expectedStatus: 200);
+        await AssertSameAsync("POST", "/api/batches/rerun-fn/rerun", expectedStatus: 409);
     }
 
     private async Task AssertSameAsync(string method, string path, string? body = null, int expectedStatus = 200)

@@ -7,7 +7,8 @@ using Orchestration.Fakes;
 namespace Orchestration.Functions.Tests.Support;
 
 /// <summary>The runner both hosts' fake Cloud Run plays, so their documents can be compared: tasks named "bad*"
-/// exit 1, "hang*" claim and never finish, others pass with "ok" (even run indexes "ok FLAKY"), as the standalone
+/// exit 1, "hang*" claim and never finish, "shaky*" error on their first attempt (a result without an exit code)
+/// and pass after, others pass with "ok" (even run indexes "ok FLAKY"), as the standalone
 /// test host's default runner does, but every run lasts exactly two seconds by its own clock, so durations and the
 /// costs derived from them are the same on both hosts.</summary>
 public static class ScriptedRunner
@@ -22,6 +23,14 @@ public static class ScriptedRunner
             await WriteAsync(objects, prefix + "claim", $$"""{"execution": "{{execution.Id}}", "startedAt": "{{DateTimeOffset.UtcNow:O}}"}""");
             if (taskId.StartsWith("hang", StringComparison.Ordinal))
             {
+                return;
+            }
+
+            if (taskId.StartsWith("shaky", StringComparison.Ordinal) && parts[5] == "a1")
+            {
+                var now = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+                await WriteAsync(objects, prefix + "result.json", $$"""{"termination": "none", "startedAt": "{{now:O}}", "endedAt": "{{now:O}}", "runnerVersion": "1"}""");
+                jobs.Set(execution.Name, CloudRunExecutionState.Succeeded);
                 return;
             }
 
