@@ -186,6 +186,38 @@ public sealed class RemoteCommandTests(RemoteServerFixture server) : IClassFixtu
     }
 
     [Fact]
+    public async Task Rerun_TimedOutRuns_RunAgainInTheSameBatch_NewVersionPrintedWhileVersionOneStaysAsRun()
+    {
+        // Arrange: until the file "heal" exists, the command outlives its 1-second limit: every run times out.
+        var folder = Directory.CreateTempSubdirectory("rerun-cli-").FullName;
+        var heal = Path.Combine(folder, "heal");
+        var file = Batch("rerun", $$"""
+            {"tasks": [{"id": "t", "n": 3, "command": "[ -e '{{heal}}' ] || sleep 20; echo done", "timeoutSeconds": 1, "maxAttempts": 1}]}
+            """);
+        var id = Lines((await server.CliAsync("submit", file)).Stdout)[0];
+        Assert.Equal(0, (await server.CliAsync("status", id, "--watch")).ExitCode);
+        await File.WriteAllTextAsync(heal, "");
+
+        // Act
+        var rerun = await server.CliAsync("rerun", id, "--wait");
+        var first = await server.CliAsync("results", id, "--version", "1");
+        var again = await server.CliAsync("rerun", id, "--outcome", "errored,timedOut");
+        var bad = await server.CliAsync("rerun", id, "--outcome", "passed");
+
+        // Assert: the three runs passed on their second attempt, as version 2; version 1 as first run.
+        Assert.Equal(0, rerun.ExitCode);
+        Assert.Contains("rerunning 3 run(s) as results version 2", rerun.Stderr, StringComparison.Ordinal);
+        Assert.Equal(["3", "3", "0", "0", "0", "0"], Row(rerun.Stdout, "TOTAL")[1..7]);
+        Assert.Contains("Rerun of 3 errored/timedOut run(s)", rerun.Stdout, StringComparison.Ordinal);
+        Assert.Equal(["3", "0", "0", "0", "3", "0"], Row(first.Stdout, "TOTAL")[1..7]);
+        Assert.Equal(4, again.ExitCode);
+        Assert.Contains("no errored or timedOut runs to rerun", again.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("would bias the rates", bad.Stderr, StringComparison.Ordinal);
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
     public async Task CancelThenPurge_LongBatch_EndsCancelledThenNotFound()
     {
         var file = Batch("long", """{"tasks": [{"id": "sleeps", "n": 2, "command": "sleep 30", "timeoutSeconds": 120}]}""");
