@@ -1,12 +1,12 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Orchestration.Activities.Contracts;
+using Orchestration.Activities.Storage;
 using Orchestration.Activities.Stores;
 using Orchestration.Domain;
 using Orchestration.Domain.Aggregation;
 using Orchestration.Domain.Judging;
 using Orchestration.Domain.Rerunning;
-using Orchestration.Activities.Storage;
 
 namespace Orchestration.Activities.Steps;
 

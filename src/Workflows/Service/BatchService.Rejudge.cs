@@ -1,5 +1,5 @@
-using Orchestration.Domain;
 using Orchestration.Activities.Steps;
+using Orchestration.Domain;
 using Orchestration.Domain.Rejudging;
 using Orchestration.Domain.Rerunning;
 
