@@ -10,6 +10,7 @@ import os
 import socket
 import sys
 import time
+import uuid
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -219,6 +220,22 @@ class Client:
         _, _, body = self._request("POST", _batch(batch_id) + "/rejudge", json.dumps(rules).encode("utf-8"),
                                    {"Content-Type": "application/json"})
         version = int(json.loads(body)["version"])
+        return self.results(batch_id, version=version, timeout=timeout) if wait else version
+
+    def rerun(self, batch_id: str, outcomes: list[str] | None = None, wait: bool = True, timeout: float | None = None,
+              idempotency_key: str | None = None) -> Results | int:
+        """Runs again, as part of the same batch, the runs of a finished batch that ended with ``outcomes``
+        (default ``["errored", "timedOut"]``; ``"cancelled"`` too): same inputs and specs, attempt numbers go on.
+
+        The batch runs again and ends with a new results version. With ``wait`` (default) returns that version's
+        :class:`Results` once the rerun has ended (``timeout`` bounds the wait); else its version number. Sent
+        with an ``Idempotency-Key`` (a fresh one unless given), so a retried call never starts a second rerun.
+        A batch still running, or with no such runs, raises :class:`ApiError` with 409; a bad outcome, 400.
+        """
+        body = json.dumps({"outcomes": outcomes}).encode("utf-8") if outcomes else b""
+        headers = {"Content-Type": "application/json", "Idempotency-Key": idempotency_key or uuid.uuid4().hex}
+        _, _, answer = self._request("POST", _batch(batch_id) + "/rerun", body, headers)
+        version = int(json.loads(answer)["version"])
         return self.results(batch_id, version=version, timeout=timeout) if wait else version
 
     def runs(self, batch_id: str, task: str | None = None, outcome: str | None = None, page_size: int | None = None) -> list[Run]:

@@ -271,10 +271,12 @@ class Results:
     completed_at: datetime | None
     raw: dict[str, Any] = field(repr=False, compare=False)
     version: int = 1
-    """The results version: 1 is the aggregate the batch ended with, each rejudge adds one."""
+    """The results version: 1 is the aggregate the batch ended with, each rejudge or rerun adds one."""
     rejudge: dict[str, Any] | None = field(default=None, repr=False)
     """For a rejudged version: the rules applied (``rules``) and ``rejudged``, ``changed``, ``kept`` and
     ``notRejudgeable`` (each run the new rules could not judge, with the reason)."""
+    rerun: dict[str, Any] | None = field(default=None, repr=False)
+    """For a version a rerun made: ``outcomes`` (whose runs ran again), ``runs`` (how many) and ``requestedAt``."""
 
     def task(self, task_id: str) -> TaskStats:
         """The aggregate of one task (KeyError when the batch has no such task)."""
@@ -287,7 +289,7 @@ class Results:
     def from_json(cls, doc: dict[str, Any]) -> Results:
         return cls([TaskStats.from_json(t) for t in doc.get("tasks") or []], Stats.from_json(doc.get("total") or {}),
                    _time(doc.get("startedAt")), _time(doc.get("completedAt")), doc,
-                   int(doc.get("version") or 1), doc.get("rejudge"))
+                   int(doc.get("version") or 1), doc.get("rejudge"), doc.get("rerun"))
 
 
 @dataclass(frozen=True)

@@ -384,6 +384,35 @@ class RejudgeTests(unittest.TestCase):
         self.assertEqual(404, missing.exception.status)
 
 
+    def test_rerun_TimedOutRuns_RunAgainAsANewVersionWhereTheyPassed(self) -> None:
+        api = client()
+        batch_id = unique("rerun")
+        with tempfile.TemporaryDirectory() as folder:
+            heal = os.path.join(folder, "heal")
+            # Until "heal" exists the command outlives its 1-second limit: every run times out.
+            api.submit({"id": batch_id, "defaults": {"maxAttempts": 1},
+                        "tasks": [{"id": "slow", "n": 2, "timeoutSeconds": 1, "command": f"[ -e '{heal}' ] || sleep 20; echo ok"}]})
+            api.wait(batch_id, progress=False, timeout=90)
+            open(heal, "w").close()
+
+            rerun = api.rerun(batch_id, timeout=90)
+            first = api.results(batch_id, version=1)
+
+            assert isinstance(rerun, type(first))
+            self.assertEqual(2, rerun.version)
+            self.assertEqual((2, 0), (rerun.task("slow").passed, rerun.task("slow").timed_out))
+            self.assertEqual(2, first.task("slow").timed_out)
+            assert rerun.rerun is not None
+            self.assertEqual((["errored", "timedOut"], 2), (rerun.rerun["outcomes"], rerun.rerun["runs"]))
+            self.assertEqual([2, 2], [r.attempts for r in api.runs(batch_id)])
+            with self.assertRaises(ApiError) as nothing:
+                api.rerun(batch_id)
+            self.assertEqual(409, nothing.exception.status)
+            with self.assertRaises(ApiError) as bad:
+                api.rerun(batch_id, outcomes=["passed"])
+            self.assertEqual((400, "outcomes[0]"), (bad.exception.status, bad.exception.errors[0].path))
+
+
 class CompareAndDryRunTests(unittest.TestCase):
     """compare() of two finished batches, and dry_run() that plans without storing anything."""
 
