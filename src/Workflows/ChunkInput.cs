@@ -11,4 +11,4 @@ namespace Orchestration.Workflows;
 /// <param name="Window">Runs in flight at most.</param>
 /// <param name="Tasks">The plan's tasks (ids, URIs, counts).</param>
 /// <param name="Settings">The batch's settings.</param>
-public sealed record ChunkInput(string BatchId, string Nonce, int Chunk, int Start, int Count, int Window, IReadOnlyList<TaskPlan> Tasks, WorkflowSettings Settings);
+public sealed partial record ChunkInput(string BatchId, string Nonce, int Chunk, int Start, int Count, int Window, IReadOnlyList<TaskPlan> Tasks, WorkflowSettings Settings);

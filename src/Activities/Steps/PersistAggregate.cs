@@ -9,7 +9,7 @@ using Orchestration.Domain.Judging;
 namespace Orchestration.Activities.Steps;
 
 /// <summary>Computes the aggregate from the result store and the plan's totals (runs never launched count
-/// as cancelled), stores it, and writes the batch's final status.</summary>
+/// as cancelled, or as skipped in a batch its cost cap stopped), stores it, and writes the batch's final status.</summary>
 /// <remarks>At-least-once: recomputed from the rows each time, so a repeat writes the same document.</remarks>
 /// <param name="results">The result store.</param>
 /// <param name="batches">The batch store.</param>
@@ -35,7 +35,8 @@ public sealed class PersistAggregate(IResultStore results, IBatchStore batches, 
         while (token is not null);
 
         var prices = new AggregationOptions { VcpuSecondUsd = settings.Value.VcpuSecondUsd, GibSecondUsd = settings.Value.GibSecondUsd };
-        var aggregate = Aggregator.Compute(AggregatePlan.FromBatch(batch), rows.Select(r => r.ToRecord()), prices) with
+        var plan = AggregatePlan.FromBatch(batch) with { UnreportedSkipped = input.Status == BatchStatus.Stopped };
+        var aggregate = Aggregator.Compute(plan, rows.Select(r => r.ToRecord()), prices) with
         {
             StartedAt = new DateTimeOffset(DateTime.SpecifyKind(input.StartedAt, DateTimeKind.Utc)),
             CompletedAt = new DateTimeOffset(DateTime.SpecifyKind(input.CompletedAt, DateTimeKind.Utc)),
@@ -45,6 +46,6 @@ public sealed class PersistAggregate(IResultStore results, IBatchStore batches, 
 
         var total = aggregate.Total;
         return new BatchSummary(stored.Id, input.Status, total.Runs, total.Passed, total.Failed, total.Errored, total.TimedOut, total.Cancelled,
-            rows.Count(r => r.Flags.Count > 0 && r.Outcome is not RunOutcome.Cancelled), input.Reason);
+            rows.Count(r => r.Flags.Count > 0 && r.Outcome is not RunOutcome.Cancelled), input.Reason, total.Skipped);
     }
 }
