@@ -55,7 +55,7 @@ internal static class OpenApiDocument
           "BatchDocument": { "$ref": "/api/schema/batch.json" },
           "BatchList": { "type": "object", "required": [ "items" ], "properties": {
             "items": { "type": "array", "items": { "type": "object", "properties": { "id": { "type": "string" },
-              "status": { "enum": [ "pending", "running", "completed", "cancelled", "failed", "terminated", "purging" ] }, "createdAt": { "type": "string", "format": "date-time" },
+              "status": { "enum": [ "pending", "running", "completed", "cancelled", "failed", "terminated", "stopped", "purging" ] }, "createdAt": { "type": "string", "format": "date-time" },
               "lastUpdatedAt": { "type": "string", "format": "date-time" }, "totalRuns": { "type": "integer" },
               "labels": { "type": "object", "additionalProperties": { "type": "string" }, "description": "The batch's labels." }, "reason": { "type": [ "string", "null" ] },
               "links": { "$ref": "urn:orchestration:openapi:links" } } } },
@@ -105,7 +105,7 @@ internal static class OpenApiDocument
           "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } } ],
           "get": { "summary": "Status document with links (asynchronous request-reply: poll until 200)",
             "parameters": [ { "name": "wait", "in": "query", "schema": { "type": "integer", "minimum": 0, "maximum": 60 }, "description": "Long poll: answer as soon as the document changes, or after this many seconds" } ],
-            "responses": { "200": { "description": "The batch has ended (completed, cancelled, failed, terminated, purging)", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Status" } } } },
+            "responses": { "200": { "description": "The batch has ended (completed, cancelled, failed, terminated, stopped, purging)", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Status" } } } },
               "202": { "description": "The batch is pending or running; poll Location again after Retry-After", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Status" } } },
                 "headers": { "Location": { "$ref": "#/components/headers/Location" }, "Retry-After": { "$ref": "#/components/headers/Retry-After" } } },
               "400": { "description": "Bad wait" }, "404": { "description": "No such batch" }, "401": { "description": "Missing or wrong key" } } },

@@ -53,7 +53,7 @@ public sealed class BudgetCapWorkflowTests
         var all = (await h.WaitAsync(uncapped, 120)).ReadOutputAs<BatchSummary>()!;
 
         // Assert: exactly three runs started and were judged; five never started.
-        const string Reason = "Stopped by the cost cap: the next run could cost up to $1.0131 and $3.0132 of the $3.50 cap is spent or reserved.";
+        const string Reason = "Stopped by the cost cap: the next run could cost up to $1.01311 and $3.013186 of the $3.50 cap is spent or reserved.";
         Assert.Equal(new BatchSummary(capped, BatchStatus.Stopped, 8, 3, 0, 0, 0, 0, 0, Reason, Skipped: 5), summary);
         Assert.Equal(3, startsCapped);
         Assert.Equal(2, h.MaxInFlight);
@@ -86,7 +86,7 @@ public sealed class BudgetCapWorkflowTests
         // Assert
         Assert.Equal(BatchStatus.Stopped, summary.Status);
         Assert.Equal((8, 0, 0), (summary.Skipped, summary.Cancelled, summary.Passed));
-        Assert.Equal("Stopped by the cost cap: the next run could cost up to $1.0131 and $0.00 of the $1.00 cap is spent or reserved.", summary.Reason);
+        Assert.Equal("Stopped by the cost cap: the next run could cost up to $1.01311 and $0.00 of the $1.00 cap is spent or reserved.", summary.Reason);
         Assert.Equal(0, h.StartsOf("review"));
     }
 

@@ -113,6 +113,6 @@ public sealed class BudgetGate
     public static string Reason(decimal nextUsd, decimal committedUsd, decimal capUsd) =>
         $"Stopped by the cost cap: the next run could cost up to {Usd(nextUsd)} and {Usd(committedUsd)} of the {Usd(capUsd)} cap is spent or reserved.";
 
-    // Cents for the usual amounts; small per-run bounds keep the digits that tell them apart from zero.
-    private static string Usd(decimal amount) => "$" + amount.ToString("0.00##", CultureInfo.InvariantCulture);
+    // Cents for the usual amounts; small per-run amounts keep up to six decimals (the aggregate's) so they never read as $0.00.
+    private static string Usd(decimal amount) => "$" + amount.ToString("0.00####", CultureInfo.InvariantCulture);
 }

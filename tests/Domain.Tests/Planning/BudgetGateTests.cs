@@ -90,8 +90,8 @@ public sealed class BudgetGateTests
     [Fact]
     public void Reason_SmallAmounts_KeepTheDigitsThatMatter()
     {
-        Assert.Equal("Stopped by the cost cap: the next run could cost up to $0.0131 and $0.0393 of the $0.05 cap is spent or reserved.",
-            BudgetGate.Reason(0.01311m, 0.03933m, 0.05m));
+        Assert.Equal("Stopped by the cost cap: the next run could cost up to $0.01311 and $0.000038 of the $0.05 cap is spent or reserved.",
+            BudgetGate.Reason(0.01311m, 0.0000380004m, 0.05m));
     }
 
     [Fact]
