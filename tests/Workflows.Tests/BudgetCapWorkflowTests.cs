@@ -92,6 +92,24 @@ public sealed class BudgetCapWorkflowTests
 
     [Theory]
     [Engines]
+    public async Task Rejudge_StoppedBatch_NewVersionKeepsTheSkippedRuns(EngineKind engine)
+    {
+        // Arrange: a batch the cap stopped after one run (one at a time: $1.01 of $1.50, then 1.00 + 1.01 is over).
+        await using var h = await WorkflowHarness.StartAsync(engine, call => call.FinishAsync(0, "ok", Summary));
+        var id = await h.SubmitAsync(Batch("stopped-rejudged", "\"maxCostUsd\": 1.5,").Replace("\"maxParallelRuns\": 2", "\"maxParallelRuns\": 1", StringComparison.Ordinal));
+        Assert.Equal(BatchStatus.Stopped, (await h.WaitAsync(id)).ReadOutputAs<BatchSummary>()!.Status);
+
+        // Act
+        var rejudge = await h.Service.RejudgeAsync(id, System.Text.Encoding.UTF8.GetBytes("""{"tasks": [{"id": "review", "flags": {"ok": {"contains": "ok"}}}]}"""));
+        await h.WaitAsync(RejudgeOrchestrator.InstanceId(id, rejudge.Version));
+
+        // Assert: the never-started runs stay skipped, never cancelled.
+        var v2 = JsonSerializer.Deserialize<BatchAggregate>((await h.Service.GetResultsVersionAsync(id, rejudge.Version)).Document!.Value.Span, BatchJson.Options)!;
+        Assert.Equal((8, 1, 0, 7, 1), (v2.Total.Runs, v2.Total.Passed, v2.Total.Cancelled, v2.Total.Skipped, v2.Total.Flagged["ok"]));
+    }
+
+    [Theory]
+    [Engines]
     public async Task Batch_CancelDuringACappedBatch_KeepsItsMeaning(EngineKind engine)
     {
         // Arrange: runs hold until cancelled; the cap would allow all of them.
