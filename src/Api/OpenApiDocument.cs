@@ -55,7 +55,7 @@ internal static class OpenApiDocument
           "BatchDocument": { "$ref": "/api/schema/batch.json" },
           "BatchList": { "type": "object", "required": [ "items" ], "properties": {
             "items": { "type": "array", "items": { "type": "object", "properties": { "id": { "type": "string" },
-              "status": { "enum": [ "pending", "running", "completed", "cancelled", "failed", "terminated", "purging" ] }, "createdAt": { "type": "string", "format": "date-time" },
+              "status": { "enum": [ "pending", "running", "completed", "cancelled", "failed", "terminated", "stopped", "purging" ] }, "createdAt": { "type": "string", "format": "date-time" },
               "lastUpdatedAt": { "type": "string", "format": "date-time" }, "totalRuns": { "type": "integer" },
               "labels": { "type": "object", "additionalProperties": { "type": "string" }, "description": "The batch's labels." }, "reason": { "type": [ "string", "null" ] },
               "links": { "$ref": "urn:orchestration:openapi:links" } } } },
@@ -105,7 +105,7 @@ internal static class OpenApiDocument
           "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } } ],
           "get": { "summary": "Status document with links (asynchronous request-reply: poll until 200)",
             "parameters": [ { "name": "wait", "in": "query", "schema": { "type": "integer", "minimum": 0, "maximum": 60 }, "description": "Long poll: answer as soon as the document changes, or after this many seconds" } ],
-            "responses": { "200": { "description": "The batch has ended (completed, cancelled, failed, terminated, purging)", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Status" } } } },
+            "responses": { "200": { "description": "The batch has ended (completed, cancelled, failed, terminated, stopped, purging)", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Status" } } } },
               "202": { "description": "The batch is pending or running; poll Location again after Retry-After", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Status" } } },
                 "headers": { "Location": { "$ref": "#/components/headers/Location" }, "Retry-After": { "$ref": "#/components/headers/Retry-After" } } },
               "400": { "description": "Bad wait" }, "404": { "description": "No such batch" }, "401": { "description": "Missing or wrong key" } } },
@@ -153,7 +153,7 @@ internal static class OpenApiDocument
           "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } },
             { "name": "Idempotency-Key", "in": "header", "schema": { "type": "string" }, "description": "A repeat with the same key answers the rerun it started" } ],
           "post": { "summary": "Run again, as part of the same batch, the runs of a finished batch that ended with the named outcomes (default errored and timedOut): same pinned inputs, specs and jobs, attempt numbers go on; the batch runs again and its aggregate becomes a new results version when the rerun ends",
-            "requestBody": { "required": false, "content": { "application/json": { "schema": { "type": "object", "properties": { "outcomes": { "type": "array", "minItems": 1, "items": { "type": "string", "enum": [ "errored", "timedOut", "cancelled" ] } } } } } } },
+            "requestBody": { "required": false, "content": { "application/json": { "schema": { "type": "object", "properties": { "outcomes": { "type": "array", "minItems": 1, "items": { "type": "string", "enum": [ "errored", "timedOut", "cancelled", "skipped" ] } } } } } } },
             "responses": { "202": { "description": "{id, version, runs, resultsUri, statusUri, status: running}; Location = resultsUri (202 until the rerun ends)" }, "400": { "description": "Problems in the body", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } }, "404": { "description": "Unknown batch" }, "409": { "description": "The batch is running or being purged or rejudged, or has no runs with those outcomes" }, "401": { "description": "Missing or wrong key" } } }
         },
         "/api/batches/{id}/cancel": {

@@ -3,12 +3,14 @@ using Orchestration.Domain.Aggregation;
 namespace Orchestration.Api;
 
 /// <summary>Writes an aggregate as CSV: one row per task, then a total row (<c>scope</c> = task or total).</summary>
+/// <remarks>Columns added later (<c>skipped</c>) come after the first ones, before the flag columns, so a reader of
+/// the older columns by position still finds them.</remarks>
 internal static class ResultsCsvWriter
 {
     private static readonly string[] Fixed =
     [
         "scope", "task", "runs", "passed", "failed", "errored", "timedOut", "cancelled", "passRate", "passRateLower", "passRateUpper",
-        "durationP50", "durationP95", "costUsd", "attempts", "retries",
+        "durationP50", "durationP95", "costUsd", "attempts", "retries", "skipped",
     ];
 
     public static string Write(BatchAggregate aggregate)
@@ -32,7 +34,7 @@ internal static class ResultsCsvWriter
         [
             scope, task, stats.Runs, stats.Passed, stats.Failed, stats.Errored, stats.TimedOut, stats.Cancelled,
             stats.PassRate?.Rate, stats.PassRate?.Lower, stats.PassRate?.Upper, stats.Duration?.P50, stats.Duration?.P95,
-            stats.Cost.TotalUsd, stats.Attempts, stats.Retries,
+            stats.Cost.TotalUsd, stats.Attempts, stats.Retries, stats.Skipped,
         ];
         return values.Select(RunColumns.Text).Concat(flags.Select(f => RunColumns.Text(stats.Flagged.GetValueOrDefault(f))));
     }

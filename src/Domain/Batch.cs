@@ -19,6 +19,10 @@ public sealed record Batch
     /// <summary>Upper bound of runs in flight at once.</summary>
     public required int MaxParallelRuns { get; init; }
 
+    /// <summary>The cost cap in USD; null when the batch has none.</summary>
+    /// <remarks>Null is omitted from the canonical JSON, so an uncapped batch hashes as it did before caps existed.</remarks>
+    public decimal? MaxCostUsd { get; init; }
+
     /// <summary>The tasks in document order; a task's ordinal is its index here.</summary>
     public required IReadOnlyList<BatchTask> Tasks { get; init; }
 

@@ -23,4 +23,8 @@ public enum BatchStatus
 
     /// <summary>Being purged: the id answers conflict until the purge has finished.</summary>
     Purging,
+
+    /// <summary>Stopped by its cost cap (<c>maxCostUsd</c>): no more runs started, the runs in flight finished, and
+    /// runs never started count as skipped.</summary>
+    Stopped,
 }

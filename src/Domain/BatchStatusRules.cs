@@ -7,9 +7,9 @@ public static class BatchStatusRules
 {
     /// <summary>Whether <paramref name="status"/> is final for the run of the batch.</summary>
     /// <param name="status">The status.</param>
-    /// <returns>True for completed, cancelled, failed and terminated.</returns>
+    /// <returns>True for completed, cancelled, failed, terminated and stopped.</returns>
     public static bool IsFinished(BatchStatus status) =>
-        status is BatchStatus.Completed or BatchStatus.Cancelled or BatchStatus.Failed or BatchStatus.Terminated;
+        status is BatchStatus.Completed or BatchStatus.Cancelled or BatchStatus.Failed or BatchStatus.Terminated or BatchStatus.Stopped;
 
     /// <summary>Whether a batch in <paramref name="from"/> may move to <paramref name="to"/>.</summary>
     /// <param name="from">The stored status.</param>

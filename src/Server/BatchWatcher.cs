@@ -16,7 +16,7 @@ namespace Orchestration.Server;
 /// <param name="json">Print the aggregate JSON instead of the table.</param>
 internal sealed class BatchWatcher(IBatchSource source, TextWriter output, TextWriter error, bool json)
 {
-    private static readonly string[] Finished = ["completed", "cancelled", "failed", "terminated"];
+    private static readonly string[] Finished = [.. Enum.GetValues<BatchStatus>().Where(BatchStatusRules.IsFinished).Select(BatchStatusRules.Name)];
     private static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Whether the live view (and rounded borders) is used: a terminal, and no JSON asked for.</summary>

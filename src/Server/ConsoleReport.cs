@@ -19,7 +19,8 @@ public static class ConsoleReport
     {
         ArgumentNullException.ThrowIfNull(status);
         var p = status.Progress;
-        var table = NewTable(ascii, $"{status.Id}: {status.Status}, {p.Completed}/{p.Total} done, {p.Running} running, {p.Pending} pending");
+        var table = NewTable(ascii, $"{status.Id}: {status.Status}, {p.Completed}/{p.Total} done, {p.Running} running, {p.Pending} pending"
+            + (p.Skipped > 0 ? $", {p.Skipped} skipped (cost cap)" : string.Empty));
         table.AddColumns("task", "runs", "passed", "failed", "errored", "timed out", "cancelled", "flagged");
         foreach (var task in status.Tasks)
         {
@@ -39,22 +40,25 @@ public static class ConsoleReport
     {
         ArgumentNullException.ThrowIfNull(aggregate);
         var table = NewTable(ascii, $"{batchId}: {status}");
-        table.AddColumns("task", "runs", "passed", "failed", "errored", "timed out", "cancelled", "flagged", "pass rate (95% CI)", "p50 s", "p95 s", "cost USD");
+        // The skipped column shows only for a batch its cost cap stopped, so other tables keep their columns.
+        var skipped = aggregate.Total.Skipped > 0;
+        table.AddColumns([.. (string[])["task", "runs", "passed", "failed", "errored", "timed out", "cancelled"], .. skipped ? (string[])["skipped"] : [],
+            "flagged", "pass rate (95% CI)", "p50 s", "p95 s", "cost USD"]);
         foreach (var task in aggregate.Tasks)
         {
-            table.AddRow(Row(task.Id, task));
+            table.AddRow(Row(task.Id, task, skipped));
         }
 
-        table.AddRow(Row("TOTAL", aggregate.Total));
+        table.AddRow(Row("TOTAL", aggregate.Total, skipped));
         return RightAlign(table);
     }
 
-    private static IRenderable[] Row(string name, AggregateStats s) => Cells(
-        name, Num(s.Runs), Num(s.Passed), Num(s.Failed), Num(s.Errored), Num(s.TimedOut), Num(s.Cancelled), Flags(s.Flagged),
+    private static IRenderable[] Row(string name, AggregateStats s, bool skipped) => Cells(
+        [name, Num(s.Runs), Num(s.Passed), Num(s.Failed), Num(s.Errored), Num(s.TimedOut), Num(s.Cancelled), .. skipped ? (string[])[Num(s.Skipped)] : [], Flags(s.Flagged),
         s.PassRate is { } r ? string.Create(Invariant, $"{r.Rate * 100:0}% ({r.Lower * 100:0}-{r.Upper * 100:0}%)") : "-",
         s.Duration is { } d ? d.P50.ToString("0.00", Invariant) : "-",
         s.Duration is { } e ? e.P95.ToString("0.00", Invariant) : "-",
-        s.Cost.TotalUsd.ToString("0.######", Invariant));
+        s.Cost.TotalUsd.ToString("0.######", Invariant)]);
 
     private static Table NewTable(bool ascii, string title) => new Table
     {

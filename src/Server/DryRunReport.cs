@@ -40,6 +40,12 @@ public static class DryRunReport
 
         lines.Add(new Text(string.Create(Invariant, $"Estimated cost: at most {Usd(plan.Cost.UpperUsd)} USD{(plan.Cost.Bounded ? "" : " plus Claude tasks without maxBudgetUsd (no bound)")}; likely: {(plan.Cost.LikelyUsd is { } likely ? Usd(likely) + " USD" : "unknown")}.\n")));
         lines.Add(new Text(plan.CostNote + "\n"));
+        if (plan.Budget is { } budget)
+        {
+            lines.Add(new Text(string.Create(Invariant,
+                $"Cost cap: {Usd(budget.MaxCostUsd)} USD; the upper bound is {(budget.UpperExceedsCap ? "over" : "within")} it; {budget.RunsWithinCap} of {plan.Runs} runs fit in it at one attempt's upper bound each.\n")));
+        }
+
         foreach (var warning in plan.Warnings.Where(w => !localBundles.Keys.Any(sha => w.Contains(sha, StringComparison.Ordinal))))
         {
             lines.Add(new Text("Warning: " + warning + "\n"));

@@ -6,7 +6,7 @@ public static class ExitCodes
     /// <summary>The batch completed (whatever its runs' outcomes).</summary>
     public const int Completed = 0;
 
-    /// <summary>The batch could not complete: cancelled, failed or terminated.</summary>
+    /// <summary>The batch could not complete: cancelled, failed, terminated or stopped by its cost cap.</summary>
     public const int NotCompleted = 1;
 
     /// <summary>Nothing was started: an invalid file, a refused option, a bad setting, or a command this build lacks.</summary>

@@ -14,7 +14,9 @@ namespace Orchestration.Workflows;
 /// <remarks>Never continues as new while children run (it would orphan them). Cancel stops launches and
 /// is forwarded to the running chunks; a Fault from a chunk (a batch-level fault that keeps happening)
 /// does the same and ends the batch as failed with that reason. Either way the aggregate is persisted,
-/// with unfinished runs counted as cancelled.</remarks>
+/// with unfinished runs counted as cancelled. A batch with a cost cap runs one chunk at a time, each told what the
+/// chunks before it spent; when a chunk stops starting runs for the cap, no further chunk starts and the batch ends
+/// as stopped, its runs never started counted as skipped.</remarks>
 public sealed class BatchOrchestrator : TaskOrchestrator<BatchInput, BatchSummary>
 {
     /// <inheritdoc />
@@ -56,7 +58,9 @@ public sealed class BatchOrchestrator : TaskOrchestrator<BatchInput, BatchSummar
         var chunks = rerun is null
             ? ChunkPlanner.Chunks([.. plan.Tasks.Select(t => t.Runs)], input.Settings.ChunkSize)
             : ChunkPlanner.Chunks([rerun.Runs.Count], input.Settings.ChunkSize);
-        var concurrency = ChunkPlanner.Concurrency(plan.MaxParallelRuns, input.Settings.ChunkSize, chunks.Count);
+        var concurrency = plan.MaxCostUsd is null
+            ? ChunkPlanner.Concurrency(plan.MaxParallelRuns, input.Settings.ChunkSize, chunks.Count)
+            : BudgetGate.Concurrency(plan.MaxParallelRuns, input.Settings.ChunkSize);
         var cancel = context.WaitForExternalEvent<string>(Events.Cancel);
         var fault = context.WaitForExternalEvent<FaultNotice>(Events.Fault);
         var running = new Dictionary<Task<ProgressCounts>, int>();
@@ -76,7 +80,10 @@ public sealed class BatchOrchestrator : TaskOrchestrator<BatchInput, BatchSummar
             {
                 var chunk = chunks[next++];
                 var chunkInput = new ChunkInput(plan.BatchId, plan.Nonce, chunk.Index, chunk.Start, chunk.Count, concurrency.WindowPerChunk, plan.Tasks, input.Settings,
-                    input.RerunVersion, rerun is null ? null : [.. rerun.Runs.Skip(chunk.Start).Take(chunk.Count)]);
+                    input.RerunVersion, rerun is null ? null : [.. rerun.Runs.Skip(chunk.Start).Take(chunk.Count)])
+                {
+                    Budget = plan.MaxCostUsd is { } cap ? new ChunkBudget(cap, finished.SpentUsd ?? 0m) : null,
+                };
                 running[context.CallSubOrchestratorAsync<ProgressCounts>(nameof(ChunkOrchestrator), chunkInput,
                     new SubOrchestrationOptions(instanceId: InstanceIds.Chunk(plan.BatchId, chunk.Index, input.RerunVersion)))] = chunk.Index;
             }
@@ -105,7 +112,12 @@ public sealed class BatchOrchestrator : TaskOrchestrator<BatchInput, BatchSummar
             var task = (Task<ProgressCounts>)winner;
             running.Remove(task);
             done++;
-            finished = finished.Merge(await task);
+            var counts = await task;
+            finished = finished.Merge(counts);
+            if (stop is null && counts.BudgetStop is { } budgetStop)
+            {
+                stop = (BatchStatus.Stopped, budgetStop);
+            }
         }
     }
 

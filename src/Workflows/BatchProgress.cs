@@ -8,5 +8,5 @@ namespace Orchestration.Workflows;
 /// <param name="ChunksDone">Chunks finished.</param>
 /// <param name="ChunksTotal">Chunks in the batch.</param>
 /// <param name="Finished">Folded counts of the finished chunks; live chunks report their own.</param>
-/// <param name="Stopping">Why launches stopped, when they did (cancel or a batch-level fault).</param>
+/// <param name="Stopping">Why launches stopped, when they did (cancel, a batch-level fault or the cost cap).</param>
 public sealed record BatchProgress(string Phase, int TotalRuns, int ChunksDone, int ChunksTotal, ProgressCounts Finished, string? Stopping = null);

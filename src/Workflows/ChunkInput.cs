@@ -13,6 +13,6 @@ namespace Orchestration.Workflows;
 /// <param name="Settings">The batch's settings.</param>
 /// <param name="Generation">0 for the batch's own run; else the results version its rerun makes (instance ids carry it).</param>
 /// <param name="Runs">A rerun's chunk: its runs (with the attempt each goes on with) instead of a slice of the launch order.</param>
-public sealed record ChunkInput(
+public sealed partial record ChunkInput(
     string BatchId, string Nonce, int Chunk, int Start, int Count, int Window, IReadOnlyList<TaskPlan> Tasks, WorkflowSettings Settings,
     int Generation = 0, IReadOnlyList<RerunRun>? Runs = null);

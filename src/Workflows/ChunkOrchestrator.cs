@@ -11,7 +11,10 @@ namespace Orchestration.Workflows;
 /// keeps its live counts in its custom status, forwards Cancel to running runs, and tells the batch when a
 /// batch-level fault keeps happening.</summary>
 /// <remarks>Its history holds at most one chunk's worth of runs. A run orchestration that fails outright
-/// (a bug, or an activity failing past its retries) still gets a row, as errored, so it is counted once.</remarks>
+/// (a bug, or an activity failing past its retries) still gets a row, as errored, so it is counted once. In a batch
+/// with a cost cap (<see cref="ChunkInput.Budget"/>) every start, packed or not, first asks its
+/// <see cref="BudgetGate"/>; once one is refused no more start, and the counts it returns carry its spend and why it
+/// stopped.</remarks>
 public sealed class ChunkOrchestrator : TaskOrchestrator<ChunkInput, ProgressCounts>
 {
     /// <inheritdoc />
@@ -35,10 +38,11 @@ public sealed class ChunkOrchestrator : TaskOrchestrator<ChunkInput, ProgressCou
         var requests = packs is null ? null : context.WaitForExternalEvent<PackRequest>(Events.StartRequest);
         var firstFill = true;
         var wake = new Wake(context);
+        var budget = input.Budget is { } cap ? new BudgetGate(cap.CapUsd, cap.SpentUsd) : null;
         while (true)
         {
             var launched = new List<RunRef>();
-            while (!cancelled && running.Count < input.Window && next < runs.Count)
+            while (!cancelled && running.Count < input.Window && next < runs.Count && Affordable(budget, input, runs[next]))
             {
                 var run = runs[next++];
                 running[Launch(context, input, run, packed: packs is not null)] = run;
@@ -61,7 +65,7 @@ public sealed class ChunkOrchestrator : TaskOrchestrator<ChunkInput, ProgressCou
             if (running.Count == 0)
             {
                 wake.At(null);
-                return progress;
+                return budget is null ? progress : progress with { SpentUsd = budget.SpentHereUsd, BudgetStop = budget.StopReason };
             }
 
             var waits = running.Keys.Cast<Task>().ToList();
@@ -115,6 +119,7 @@ public sealed class ChunkOrchestrator : TaskOrchestrator<ChunkInput, ProgressCou
             running.Remove(task);
             var summary = await SummaryAsync(context, input, done, task);
             progress = progress.Add(done.TaskOrdinal, summary.Outcome, summary.Flags.Count > 0);
+            budget?.Settle(done, summary.RunCostUsd ?? summary.CostUsd);
             if (packs is not null)
             {
                 await packs.RunFinishedAsync(done, summary);
@@ -126,6 +131,10 @@ public sealed class ChunkOrchestrator : TaskOrchestrator<ChunkInput, ProgressCou
             }
         }
     }
+
+    // Every start, packed or not, passes here: in a capped batch a run starts only if its attempt's upper bound fits.
+    private static bool Affordable(BudgetGate? budget, ChunkInput input, RunRef run) =>
+        budget is null || budget.TryReserve(run, input.Tasks[run.TaskOrdinal].AttemptUpperUsd ?? 0m);
 
     // A rerun's run goes on from its next attempt number, with as many attempts as the task allows.
     private static Task<RunSummary> Launch(TaskOrchestrationContext context, ChunkInput input, RunRef run, bool packed)

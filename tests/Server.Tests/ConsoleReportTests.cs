@@ -1,3 +1,4 @@
+using Orchestration.Domain.Aggregation;
 using Orchestration.Workflows.Service;
 using Spectre.Console;
 
@@ -18,6 +19,30 @@ public sealed class ConsoleReportTests
 
         Assert.Equal("-", Cell(text, "plain", 7));
         Assert.Equal("*=1", Cell(text, "flagged", 7));
+    }
+
+    [Fact]
+    public void Aggregate_StoppedByTheCostCap_ShowsSkippedColumn_OtherBatchesKeepTheirColumns()
+    {
+        var stopped = new BatchAggregate
+        {
+            Tasks = [new TaskAggregate { Ordinal = 0, Id = "review", Runs = 8, Passed = 3, Skipped = 5 }],
+            Total = new AggregateStats { Runs = 8, Passed = 3, Skipped = 5 },
+        };
+        var completed = new BatchAggregate
+        {
+            Tasks = [new TaskAggregate { Ordinal = 0, Id = "review", Runs = 8, Passed = 8 }],
+            Total = new AggregateStats { Runs = 8, Passed = 8 },
+        };
+
+        var stoppedText = Render(ConsoleReport.Aggregate("b", "stopped", stopped, ascii: true));
+        var completedText = Render(ConsoleReport.Aggregate("b", "completed", completed, ascii: true));
+
+        Assert.Equal("skipped", Cell(stoppedText, "task", 7));
+        Assert.Equal("5", Cell(stoppedText, "review", 7));
+        Assert.Equal("5", Cell(stoppedText, "TOTAL", 7));
+        Assert.Equal("flagged", Cell(completedText, "task", 7));
+        Assert.DoesNotContain("skipped", completedText, StringComparison.Ordinal);
     }
 
     private static string Render(Spectre.Console.Rendering.IRenderable table)

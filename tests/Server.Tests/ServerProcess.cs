@@ -98,7 +98,7 @@ public sealed class ServerProcess : IDisposable
                 if (response.IsSuccessStatusCode)
                 {
                     using var document = JsonDocument.Parse(body);
-                    if (document.RootElement.GetProperty("status").GetString() is "completed" or "failed" or "cancelled" or "terminated")
+                    if (document.RootElement.GetProperty("status").GetString() is "completed" or "failed" or "cancelled" or "terminated" or "stopped")
                     {
                         return document.RootElement.Clone();
                     }

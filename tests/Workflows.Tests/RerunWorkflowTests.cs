@@ -179,6 +179,35 @@ public sealed class RerunWorkflowTests
         Assert.Null(await h.Results.GetAggregateVersionAsync("clean", 2));
     }
 
+    [Theory]
+    [Engines]
+    public async Task Rerun_SkippedRunsOfABatchItsCostCapStopped_SpendTheCapLeftAfterTheKeptRuns(EngineKind engine)
+    {
+        // Arrange: each run costs $1.000038 and reserves $1.01311; a $3.50 cap lets 3 of 6 runs start (2 at a time).
+        const string summary = """{"type": "result", "subtype": "success", "is_error": false, "num_turns": 1, "total_cost_usd": 1, "result": "ok"}""";
+        await using var h = await WorkflowHarness.StartAsync(engine, runner: call => call.FinishAsync(0, "ok", summary));
+        await RunToEndAsync(h, "capped", """
+            {"id": "capped", "maxParallelRuns": 2, "maxCostUsd": 3.5, "tasks": [{"id": "review", "n": 6, "prompt": "Review.", "maxBudgetUsd": 1,
+              "timeoutSeconds": 60, "maxAttempts": 1, "profile": {"cpu": "1", "memory": "512Mi"}}]}
+            """);
+        var before = await ResultsAsync(h, "capped", null);
+        var starts = h.StartsOf("review");
+
+        // Act: the skipped runs again; the kept runs spent $3.000114, so the next run's $1.01311 does not fit.
+        var rerun = await h.Service.RerunAsync("capped", Encoding.UTF8.GetBytes("""{"outcomes": ["skipped"]}"""), null);
+        await Eventually.HoldsAsync(async () => await h.Results.GetAggregateVersionAsync("capped", 2) is not null, "the rerun's results version is written");
+
+        // Assert
+        Assert.Equal((3, 3), (before.Total.Passed, before.Total.Skipped));
+        Assert.Equal((VersionRequestKind.Accepted, 3), (rerun.Kind, rerun.Runs));
+        Assert.Equal(starts, h.StartsOf("review"));
+        var after = await ResultsAsync(h, "capped", 2);
+        Assert.Equal((3, 3, 0), (after.Total.Passed, after.Total.Skipped, after.Total.Cancelled));
+        Assert.Equal(["skipped"], after.Rerun!.Outcomes);
+        await Eventually.HoldsAsync(async () => (await h.Batches.GetAsync("capped"))!.Status == BatchStatus.Stopped, "the rerun ends stopped by the cap");
+        Assert.StartsWith("Stopped by the cost cap", (await h.Batches.GetAsync("capped"))!.Reason, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Rerun_InstanceIds_KeepTheFirstRunsApart()
     {

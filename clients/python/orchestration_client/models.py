@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-FINISHED_STATUSES: frozenset[str] = frozenset({"completed", "cancelled", "failed", "terminated"})
+FINISHED_STATUSES: frozenset[str] = frozenset({"completed", "cancelled", "failed", "terminated", "stopped"})
 """Statuses after which a batch changes no more (but for a purge)."""
 
 OUTCOMES: tuple[str, ...] = ("passed", "failed", "errored", "timedOut", "cancelled")
@@ -80,12 +80,15 @@ class Progress:
     running: int
     completed: int
     packs: PackProgress | None = None
+    skipped: int = 0
+    """Never started: the batch's cost cap stopped it."""
 
     @classmethod
     def from_json(cls, doc: dict[str, Any]) -> Progress:
         packs = doc.get("packs")
         return cls(int(doc.get("total", 0)), int(doc.get("pending", 0)), int(doc.get("running", 0)), int(doc.get("completed", 0)),
-                   PackProgress(int(packs.get("started", 0)), int(packs.get("running", 0))) if isinstance(packs, dict) else None)
+                   PackProgress(int(packs.get("started", 0)), int(packs.get("running", 0))) if isinstance(packs, dict) else None,
+                   int(doc.get("skipped", 0)))
 
 
 @dataclass(frozen=True)
@@ -101,11 +104,13 @@ class TaskCounts:
     cancelled: int
     flagged: dict[str, int]
     """Flagged runs per flag name; while the batch runs only ``*`` (any flag) is known."""
+    skipped: int = 0
+    """Never started: the batch's cost cap stopped it."""
 
     @classmethod
     def from_json(cls, doc: dict[str, Any]) -> TaskCounts:
         return cls(doc["id"], int(doc.get("runs", 0)), int(doc.get("passed", 0)), int(doc.get("failed", 0)), int(doc.get("errored", 0)),
-                   int(doc.get("timedOut", 0)), int(doc.get("cancelled", 0)), dict(doc.get("flagged") or {}))
+                   int(doc.get("timedOut", 0)), int(doc.get("cancelled", 0)), dict(doc.get("flagged") or {}), int(doc.get("skipped", 0)))
 
 
 @dataclass(frozen=True)
@@ -114,18 +119,18 @@ class BatchStatus:
 
     id: str
     status: str
-    """pending, running, completed, cancelled, failed, terminated or purging."""
+    """pending, running, completed, cancelled, failed, terminated, stopped (by its cost cap) or purging."""
     created_at: datetime | None
     last_updated_at: datetime | None
     progress: Progress
     tasks: list[TaskCounts]
     reason: str | None
-    """Why it failed or was cancelled."""
+    """Why it failed, was cancelled or was stopped."""
     raw: dict[str, Any] = field(repr=False, compare=False)
 
     @property
     def finished(self) -> bool:
-        """Whether the batch has finished (completed, cancelled, failed or terminated)."""
+        """Whether the batch has finished (completed, cancelled, failed, terminated or stopped)."""
         return self.status in FINISHED_STATUSES
 
     @classmethod

@@ -7,7 +7,8 @@ namespace Orchestration.Activities.Contracts;
 /// <param name="MaxParallelRuns">Runs in flight at most.</param>
 /// <param name="HasWebhook">Whether NotifyWebhook has somewhere to post.</param>
 /// <param name="Tasks">Per task, by ordinal.</param>
-public sealed record BatchPlan(string BatchId, string Nonce, int MaxParallelRuns, bool HasWebhook, IReadOnlyList<TaskPlan> Tasks)
+/// <param name="MaxCostUsd">The batch's cost cap; null when it has none.</param>
+public sealed record BatchPlan(string BatchId, string Nonce, int MaxParallelRuns, bool HasWebhook, IReadOnlyList<TaskPlan> Tasks, decimal? MaxCostUsd = null)
 {
     /// <summary>Runs in the batch.</summary>
     public int TotalRuns => Tasks.Sum(t => t.Runs);

@@ -10,7 +10,8 @@ namespace Orchestration.Activities.Contracts;
 /// <param name="Failed">Failed runs.</param>
 /// <param name="Errored">Errored runs.</param>
 /// <param name="TimedOut">Timed-out runs.</param>
-/// <param name="Cancelled">Cancelled runs (including never launched).</param>
+/// <param name="Cancelled">Cancelled runs (including never launched, but in a stopped batch).</param>
 /// <param name="Flagged">Runs with at least one flag.</param>
-/// <param name="Reason">Why, for cancelled or failed batches.</param>
-public sealed record BatchSummary(string BatchId, BatchStatus Status, int Runs, int Passed, int Failed, int Errored, int TimedOut, int Cancelled, int Flagged, string? Reason);
+/// <param name="Reason">Why, for cancelled, failed or stopped batches.</param>
+/// <param name="Skipped">Runs never started because the cost cap stopped the batch.</param>
+public sealed record BatchSummary(string BatchId, BatchStatus Status, int Runs, int Passed, int Failed, int Errored, int TimedOut, int Cancelled, int Flagged, string? Reason, int Skipped = 0);

@@ -12,6 +12,8 @@ namespace Orchestration.Activities.Contracts;
 /// <param name="Reason">A short reason for anything but a pass.</param>
 /// <param name="BatchFault">A fault that should stop the batch (Claude authentication, billing).</param>
 /// <param name="Retryable">Errored by infrastructure (overload, API error): another attempt may succeed.</param>
+/// <param name="RunCostUsd">Cloud Run and Claude cost of every attempt of the run so far (its row's cost); null from
+/// summaries written before it was added.</param>
 public sealed record RunSummary(
     RunOutcome Outcome,
     IReadOnlyList<string> Flags,
@@ -20,4 +22,5 @@ public sealed record RunSummary(
     int Attempt,
     string? Reason,
     BatchFault? BatchFault,
-    bool Retryable);
+    bool Retryable,
+    decimal? RunCostUsd = null);

@@ -11,4 +11,6 @@ namespace Orchestration.Activities.Contracts;
 /// <param name="TimeoutSeconds">The work's time limit per attempt (the task's timeoutSeconds).</param>
 /// <param name="JobId">The Cloud Run job its runs execute.</param>
 /// <param name="SpecUri">The <c>gs://</c> URI of its spec.json.</param>
-public sealed record TaskPlan(int Ordinal, string TaskId, TaskKind Kind, int Runs, int MaxAttempts, int TimeoutSeconds, string JobId, string SpecUri);
+/// <param name="AttemptUpperUsd">In a batch with a cost cap, the most one attempt can cost (what a run in flight
+/// reserves, <see cref="Domain.Planning.BudgetGate"/>); null without a cap.</param>
+public sealed record TaskPlan(int Ordinal, string TaskId, TaskKind Kind, int Runs, int MaxAttempts, int TimeoutSeconds, string JobId, string SpecUri, decimal? AttemptUpperUsd = null);

@@ -74,7 +74,8 @@ public sealed class CollectResult(IObjectStore objects, IResultStore results, Ba
             attempt.Attempt,
             judgement.Reason,
             judgement.BatchFault,
-            Retryable: retryable);
+            Retryable: retryable,
+            RunCostUsd: row.CostUsd);
     }
 
     private RunRow BuildRow(CollectResultInput input, string taskId, Judgement judgement, RunResult? result, IReadOnlyList<AttemptRow> log)

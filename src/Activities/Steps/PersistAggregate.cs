@@ -11,7 +11,7 @@ using Orchestration.Domain.Rerunning;
 namespace Orchestration.Activities.Steps;
 
 /// <summary>Computes the aggregate from the result store and the plan's totals (runs never launched count
-/// as cancelled), stores it, and writes the batch's final status.</summary>
+/// as cancelled, or as skipped in a batch its cost cap stopped), stores it, and writes the batch's final status.</summary>
 /// <remarks>At-least-once: recomputed from the rows each time, so a repeat writes the same document. A rerun writes
 /// its results version (the aggregate becomes it), keeping the versions before.</remarks>
 /// <param name="results">The result store.</param>
@@ -39,7 +39,11 @@ public sealed class PersistAggregate(IResultStore results, IBatchStore batches, 
         while (token is not null);
 
         var prices = new AggregationOptions { VcpuSecondUsd = settings.Value.VcpuSecondUsd, GibSecondUsd = settings.Value.GibSecondUsd };
-        var aggregate = Aggregator.Compute(AggregatePlan.FromBatch(batch), rows.Select(r => r.ToRecord()), prices) with
+        // A rerun keeps counting as skipped the runs a cost cap kept from starting (those it did not run again).
+        var skippedBefore = input.Version > 0 && await results.GetAggregateAsync(input.BatchId, cancellationToken).ConfigureAwait(false) is { } before
+            && JsonSerializer.Deserialize<BatchAggregate>(before.Span, BatchJson.Options)?.Total.Skipped > 0;
+        var plan = AggregatePlan.FromBatch(batch) with { UnreportedSkipped = input.Status == BatchStatus.Stopped || skippedBefore };
+        var aggregate = Aggregator.Compute(plan, rows.Select(r => r.ToRecord()), prices) with
         {
             StartedAt = new DateTimeOffset(DateTime.SpecifyKind(input.StartedAt, DateTimeKind.Utc)),
             CompletedAt = new DateTimeOffset(DateTime.SpecifyKind(input.CompletedAt, DateTimeKind.Utc)),
@@ -60,7 +64,7 @@ public sealed class PersistAggregate(IResultStore results, IBatchStore batches, 
             {
                 StartedAt = first?.StartedAt ?? aggregate.StartedAt,
                 Version = input.Version,
-                Rerun = new RerunSummary(RerunRequest.Names(rerun.Outcomes), input.RerunRuns, rerun.RequestedAt),
+                Rerun = new RerunSummary(RerunRequest.Names(rerun.Outcomes, rerun.Skipped), input.RerunRuns, rerun.RequestedAt),
             };
             await results.PutAggregateVersionAsync(input.BatchId, input.Version, JsonSerializer.SerializeToUtf8Bytes(aggregate, BatchJson.Options), cancellationToken).ConfigureAwait(false);
         }
@@ -69,6 +73,6 @@ public sealed class PersistAggregate(IResultStore results, IBatchStore batches, 
 
         var total = aggregate.Total;
         return new BatchSummary(stored.Id, input.Status, total.Runs, total.Passed, total.Failed, total.Errored, total.TimedOut, total.Cancelled,
-            rows.Count(r => r.Flags.Count > 0 && r.Outcome is not RunOutcome.Cancelled), input.Reason);
+            rows.Count(r => r.Flags.Count > 0 && r.Outcome is not RunOutcome.Cancelled), input.Reason, total.Skipped);
     }
 }

@@ -43,7 +43,8 @@ public sealed class PersistRejudge(IObjectStore objects, IResultStore results, B
         var prices = new AggregationOptions { VcpuSecondUsd = settings.Value.VcpuSecondUsd, GibSecondUsd = settings.Value.GibSecondUsd };
         var original = await results.GetAggregateVersionAsync(input.BatchId, 1, cancellationToken).ConfigureAwait(false);
         var times = original is { } bytes ? JsonSerializer.Deserialize<BatchAggregate>(bytes.Span, BatchJson.Options) : null;
-        var aggregate = Aggregator.Compute(plan, records, prices) with
+        // Runs a cost cap kept from starting stay skipped in every version.
+        var aggregate = Aggregator.Compute(plan with { UnreportedSkipped = times?.Total.Skipped > 0 }, records, prices) with
         {
             StartedAt = times?.StartedAt,
             CompletedAt = times?.CompletedAt,

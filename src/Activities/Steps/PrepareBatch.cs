@@ -8,6 +8,7 @@ using Orchestration.Activities.Inputs;
 using Orchestration.Activities.Storage;
 using Orchestration.Activities.Stores;
 using Orchestration.Domain;
+using Orchestration.Domain.Aggregation;
 using Orchestration.Domain.Documents;
 using Orchestration.Domain.Planning;
 using Orchestration.Domain.Specs;
@@ -43,17 +44,19 @@ public sealed class PrepareBatch(
         var bundles = new Dictionary<string, string>(StringComparer.Ordinal);
         var jobIds = new Dictionary<string, string>(StringComparer.Ordinal);
         var tasks = new List<TaskPlan>(batch.Tasks.Count);
+        var prices = new AggregationOptions { VcpuSecondUsd = options.VcpuSecondUsd, GibSecondUsd = options.GibSecondUsd };
         foreach (var task in batch.Tasks)
         {
             var inputs = await PinInputsAsync(task, bundles, cancellationToken).ConfigureAwait(false);
             var specName = RunnerContract.SpecObject(batch.Id, stored.Nonce, task.Id);
             await WriteSpecAsync(specName, Spec(batch, task, inputs), cancellationToken).ConfigureAwait(false);
             var jobId = await EnsureJobAsync(jobs, options, task, jobIds, input.Packed, cancellationToken).ConfigureAwait(false);
-            tasks.Add(new TaskPlan(task.Ordinal, task.Id, task.Kind, task.N, task.MaxAttempts, task.TimeoutSeconds, jobId, options.Uri(specName)));
+            tasks.Add(new TaskPlan(task.Ordinal, task.Id, task.Kind, task.N, task.MaxAttempts, task.TimeoutSeconds, jobId, options.Uri(specName),
+                batch.MaxCostUsd is null ? null : BudgetGate.AttemptUpperUsd(task, prices, AttemptTimeLimits.Default)));
         }
 
         await batches.SetStatusAsync(batch.Id, BatchStatus.Running, null, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        return new BatchPlan(batch.Id, stored.Nonce, batch.MaxParallelRuns, batch.WebhookUrl is not null, tasks);
+        return new BatchPlan(batch.Id, stored.Nonce, batch.MaxParallelRuns, batch.WebhookUrl is not null, tasks, batch.MaxCostUsd);
     }
 
     private async Task<List<SpecInput>> PinInputsAsync(BatchTask task, Dictionary<string, string> bundles, CancellationToken cancellationToken)

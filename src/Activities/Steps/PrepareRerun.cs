@@ -1,10 +1,13 @@
+using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Orchestration.Activities.CloudRun;
 using Orchestration.Activities.Contracts;
 using Orchestration.Activities.Storage;
 using Orchestration.Activities.Stores;
+using Orchestration.Domain;
 using Orchestration.Domain.Aggregation;
 using Orchestration.Domain.Judging;
+using Orchestration.Domain.Planning;
 using Orchestration.Domain.Specs;
 
 namespace Orchestration.Activities.Steps;
@@ -49,24 +52,36 @@ public sealed class PrepareRerun(
         }
         while (token is not null);
 
+        // A run never reported counts as cancelled, or as skipped where a cost cap stopped the batch (as its aggregate says).
+        var skippedBefore = await results.GetAggregateAsync(batch.Id, cancellationToken).ConfigureAwait(false) is { } json
+            && JsonSerializer.Deserialize<BatchAggregate>(json.Span, BatchJson.Options)?.Total.Skipped > 0;
         var options = settings.Value;
+        var prices = new AggregationOptions { VcpuSecondUsd = options.VcpuSecondUsd, GibSecondUsd = options.GibSecondUsd };
         var jobIds = new Dictionary<string, string>(StringComparer.Ordinal);
         var tasks = new List<TaskPlan>(batch.Tasks.Count);
         var runs = new List<RerunRun>();
         var kept = ProgressCounts.ForTasks(batch.Tasks.Count);
+        var keptUsd = 0m;
         foreach (var task in batch.Tasks)
         {
             for (var index = 0; index < task.N; index++)
             {
                 var row = rows.GetValueOrDefault((task.Ordinal, index));
-                // A run never reported counts as cancelled, and is run again as one.
-                if (request.Outcomes.Contains(row?.Outcome ?? RunOutcome.Cancelled))
+                var named = row is null
+                    ? (skippedBefore ? request.Skipped : request.Outcomes.Contains(RunOutcome.Cancelled))
+                    : request.Outcomes.Contains(row.Outcome);
+                if (named)
                 {
                     runs.Add(new RerunRun(task.Ordinal, index, NextAttempt(row)));
                 }
-                else
+                else if (row is not null)
                 {
-                    kept = kept.Add(task.Ordinal, row?.Outcome ?? RunOutcome.Cancelled, row is { Flags.Count: > 0 } && row.Outcome != RunOutcome.Cancelled);
+                    kept = kept.Add(task.Ordinal, row.Outcome, row.Flags.Count > 0 && row.Outcome != RunOutcome.Cancelled);
+                    keptUsd += (row.VcpuSeconds * prices.VcpuSecondUsd) + (row.GibSeconds * prices.GibSecondUsd) + (row.ClaudeCostUsd ?? 0m);
+                }
+                else if (!skippedBefore)
+                {
+                    kept = kept.Add(task.Ordinal, RunOutcome.Cancelled, flagged: false);
                 }
             }
 
@@ -77,10 +92,14 @@ public sealed class PrepareRerun(
             }
 
             var jobId = await PrepareBatch.EnsureJobAsync(jobs, options, task, jobIds, input.Packed, cancellationToken).ConfigureAwait(false);
-            tasks.Add(new TaskPlan(task.Ordinal, task.Id, task.Kind, task.N, task.MaxAttempts, task.TimeoutSeconds, jobId, options.Uri(specName)));
+            tasks.Add(new TaskPlan(task.Ordinal, task.Id, task.Kind, task.N, task.MaxAttempts, task.TimeoutSeconds, jobId, options.Uri(specName),
+                batch.MaxCostUsd is null ? null : BudgetGate.AttemptUpperUsd(task, prices, AttemptTimeLimits.Default)));
         }
 
-        return new RerunPlan(new BatchPlan(batch.Id, stored.Nonce, batch.MaxParallelRuns, batch.WebhookUrl is not null, tasks), runs, kept);
+        // Under a cost cap the rerun spends what the kept runs left (a rerun run's own cost counts all its attempts).
+        return new RerunPlan(
+            new BatchPlan(batch.Id, stored.Nonce, batch.MaxParallelRuns, batch.WebhookUrl is not null, tasks, batch.MaxCostUsd), runs,
+            batch.MaxCostUsd is null ? kept : kept with { SpentUsd = keptUsd });
     }
 
     // One past the highest attempt the run had (its row's attempt log; attempts never written still count).

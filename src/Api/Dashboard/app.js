@@ -3,8 +3,8 @@
 // The key lives in sessionStorage only and travels as x-functions-key on each data call.
 
 const KEY_STORAGE = 'orchestration.key';
-const STATUSES = ['pending', 'running', 'completed', 'cancelled', 'failed', 'terminated', 'purging'];
-const ENDED = new Set(['completed', 'cancelled', 'failed', 'terminated']);
+const STATUSES = ['pending', 'running', 'completed', 'cancelled', 'failed', 'terminated', 'stopped', 'purging'];
+const ENDED = new Set(['completed', 'cancelled', 'failed', 'terminated', 'stopped']);
 const OUTCOMES = ['passed', 'failed', 'errored', 'timedOut', 'cancelled'];
 const SEGMENTS = ['passed', 'failed', 'errored', 'timedOut', 'cancelled', 'running'];
 const ARTIFACTS = ['stdout', 'stderr', 'response', 'transcript', 'result', 'output'];
@@ -330,7 +330,8 @@ function batchView(id) {
     for (const t of s.tasks || []) for (const o of OUTCOMES) counts[o] = (counts[o] || 0) + (countsOf(t)[o] || 0);
     overall.replaceChildren(
       progressBar(counts, p.total, true),
-      el('p', { id: 'overall-text', text: `${p.completed} of ${p.total} runs judged · ${p.running} running · ${p.pending} pending` }));
+      el('p', { id: 'overall-text', text: `${p.completed} of ${p.total} runs judged · ${p.running} running · ${p.pending} pending`
+        + (p.skipped ? ` · ${p.skipped} skipped (cost cap)` : '') }));
 
     const live = liveStats();
     taskBody.replaceChildren(...(s.tasks || []).map(status => {

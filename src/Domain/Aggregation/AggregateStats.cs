@@ -2,7 +2,7 @@ namespace Orchestration.Domain.Aggregation;
 
 /// <summary>Counts, rates, durations, cost and attempts of a task or of the whole batch.</summary>
 /// <remarks>Rates use passed + failed as denominator (shared/DESIGN.md section 10): errored, timed-out
-/// and cancelled runs say nothing about the task's behaviour, only about the infrastructure.</remarks>
+/// cancelled and skipped runs say nothing about the task's behaviour, only about the infrastructure.</remarks>
 public record AggregateStats
 {
     /// <summary>Runs planned (reported or not); in a rejudged version, less the runs it could not judge.</summary>
@@ -20,8 +20,12 @@ public record AggregateStats
     /// <summary>Runs that timed out.</summary>
     public int TimedOut { get; init; }
 
-    /// <summary>Runs cancelled, including runs planned but never reported.</summary>
+    /// <summary>Runs cancelled, including runs planned but never reported (but in a batch stopped by its cost cap).</summary>
     public int Cancelled { get; init; }
+
+    /// <summary>Runs never started because the batch's cost cap stopped it (status <c>stopped</c>); like cancelled runs,
+    /// never in a rate's denominator.</summary>
+    public int Skipped { get; init; }
 
     /// <summary>Runs flagged, per flag name (ordinal order; 0 for a rule that never fired).</summary>
     public IReadOnlyDictionary<string, int> Flagged { get; init; } = new SortedDictionary<string, int>(StringComparer.Ordinal);

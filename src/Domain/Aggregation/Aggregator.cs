@@ -9,7 +9,7 @@ public static class Aggregator
     /// <param name="plan">Planned tasks and run counts.</param>
     /// <param name="runs">One record per finished run, any order.</param>
     /// <param name="options">Prices and rounding; <see cref="AggregationOptions.Default"/> when null.</param>
-    /// <returns>The aggregate; runs planned but not reported count as cancelled.</returns>
+    /// <returns>The aggregate; runs planned but not reported count as cancelled, or as skipped when the plan says so.</returns>
     /// <exception cref="ArgumentException">A record names a task or run index outside the plan, or the
     /// same run twice: the result store keys rows by run, so either means a caller bug.</exception>
     public static BatchAggregate Compute(AggregatePlan plan, IEnumerable<RunRecord> runs, AggregationOptions? options = null)
@@ -20,14 +20,14 @@ public static class Aggregator
 
         var planned = plan.Tasks.OrderBy(task => task.Ordinal).ToArray();
         var byTask = Group(planned, runs);
-        var accumulators = planned.Select(task => Accumulate(task, byTask[task.Ordinal])).ToArray();
+        var accumulators = planned.Select(task => Accumulate(task, byTask[task.Ordinal], plan.UnreportedSkipped)).ToArray();
         var tasks = planned
             .Select((task, i) => accumulators[i].Build(
                 new TaskAggregate { Ordinal = task.Ordinal, Id = task.Id },
                 _ => accumulators[i].Judged,
                 options))
             .ToArray();
-        return new BatchAggregate { Tasks = tasks, Total = Total(planned, byTask, accumulators, options) };
+        return new BatchAggregate { Tasks = tasks, Total = Total(planned, byTask, accumulators, plan.UnreportedSkipped, options) };
     }
 
     private static Dictionary<int, List<RunRecord>> Group(PlannedTask[] planned, IEnumerable<RunRecord> runs)
@@ -58,12 +58,12 @@ public static class Aggregator
         return byTask;
     }
 
-    private static StatsAccumulator Accumulate(PlannedTask task, List<RunRecord> runs)
+    private static StatsAccumulator Accumulate(PlannedTask task, List<RunRecord> runs, bool skipped)
     {
         var accumulator = new StatsAccumulator();
         accumulator.DefineFlags(task.FlagNames);
         runs.ForEach(run => Add(accumulator, run));
-        accumulator.AddNeverReported(task.Runs - runs.Count);
+        accumulator.AddNeverReported(task.Runs - runs.Count, skipped);
         return accumulator;
     }
 
@@ -80,14 +80,14 @@ public static class Aggregator
     }
 
     private static AggregateStats Total(
-        PlannedTask[] planned, Dictionary<int, List<RunRecord>> byTask, StatsAccumulator[] tasks, AggregationOptions options)
+        PlannedTask[] planned, Dictionary<int, List<RunRecord>> byTask, StatsAccumulator[] tasks, bool skipped, AggregationOptions options)
     {
         var total = new StatsAccumulator();
         for (var i = 0; i < planned.Length; i++)
         {
             total.DefineFlags(tasks[i].Flagged.Keys);
             byTask[planned[i].Ordinal].ForEach(run => Add(total, run));
-            total.AddNeverReported(planned[i].Runs - byTask[planned[i].Ordinal].Count);
+            total.AddNeverReported(planned[i].Runs - byTask[planned[i].Ordinal].Count, skipped);
         }
 
         int Denominator(string name) => tasks.Where(task => task.Flagged.ContainsKey(name)).Sum(task => task.Judged);

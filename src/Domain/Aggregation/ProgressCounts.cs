@@ -36,6 +36,13 @@ public sealed record ProgressCounts
     /// <summary>Runs with at least one flag.</summary>
     public int Flagged { get; init; }
 
+    /// <summary>What the finished runs cost in USD; counted only in a batch with a cost cap (null otherwise).</summary>
+    public decimal? SpentUsd { get; init; }
+
+    /// <summary>Why a chunk of a capped batch stopped starting runs (<see cref="Planning.BudgetGate"/>); null when it
+    /// did not.</summary>
+    public string? BudgetStop { get; init; }
+
     /// <summary>Runs finished, by task ordinal.</summary>
     public IReadOnlyList<int> TaskRuns { get; init; } = [];
 
@@ -139,6 +146,8 @@ public sealed record ProgressCounts
             TaskTimedOut = Sum(TaskTimedOut, other.TaskTimedOut),
             TaskCancelled = Sum(TaskCancelled, other.TaskCancelled),
             TaskFlagged = Sum(TaskFlagged, other.TaskFlagged),
+            SpentUsd = SpentUsd is null && other.SpentUsd is null ? null : (SpentUsd ?? 0m) + (other.SpentUsd ?? 0m),
+            BudgetStop = FirstOf(BudgetStop, other.BudgetStop),
         };
     }
 
@@ -156,6 +165,8 @@ public sealed record ProgressCounts
         other is not null
         && (Runs, Passed, Failed, Errored, TimedOut, Cancelled, Flagged)
             == (other.Runs, other.Passed, other.Failed, other.Errored, other.TimedOut, other.Cancelled, other.Flagged)
+        && SpentUsd == other.SpentUsd
+        && string.Equals(BudgetStop, other.BudgetStop, StringComparison.Ordinal)
         && Arrays().Zip(other.Arrays()).All(pair => SameCounts(pair.First, pair.Second));
 
     /// <inheritdoc/>
@@ -168,6 +179,10 @@ public sealed record ProgressCounts
         Enumerable.Range(0, Math.Max(a.Count, b.Count)).All(i => At(a, i) == At(b, i));
 
     private static int At(IReadOnlyList<int> counts, int index) => index >= 0 && index < counts.Count ? counts[index] : 0;
+
+    // Either reason when one is set; of two (never in practice: one chunk of a capped batch runs at a time) the
+    // ordinal first, so the merge stays commutative.
+    private static string? FirstOf(string? a, string? b) => a is null ? b : b is null || string.CompareOrdinal(a, b) <= 0 ? a : b;
 
     private static int[] Sum(IReadOnlyList<int> a, IReadOnlyList<int> b)
     {

@@ -17,6 +17,7 @@ internal sealed class StatsAccumulator
     private int _attempts;
     private int _retries;
     private int? _notRejudgeable;
+    private int _skipped;
 
     public int Judged => Count(RunOutcome.Passed) + Count(RunOutcome.Failed);
 
@@ -66,18 +67,30 @@ internal sealed class StatsAccumulator
         _retries += Math.Max(run.Attempts - 1, 0);
     }
 
-    public void AddNeverReported(int runs) => _outcomes[(int)RunOutcome.Cancelled] += runs;
+    /// <summary>Runs planned but never reported: cancelled, or skipped when a cost cap stopped the batch before they started.</summary>
+    public void AddNeverReported(int runs, bool skipped)
+    {
+        if (skipped)
+        {
+            _skipped += runs;
+        }
+        else
+        {
+            _outcomes[(int)RunOutcome.Cancelled] += runs;
+        }
+    }
 
     public T Build<T>(T seed, Func<string, int> flagDenominator, AggregationOptions options)
         where T : AggregateStats =>
         (T)(seed with
         {
-            Runs = _outcomes.Sum(),
+            Runs = _outcomes.Sum() + _skipped,
             Passed = Count(RunOutcome.Passed),
             Failed = Count(RunOutcome.Failed),
             Errored = Count(RunOutcome.Errored),
             TimedOut = Count(RunOutcome.TimedOut),
             Cancelled = Count(RunOutcome.Cancelled),
+            Skipped = _skipped,
             Flagged = new SortedDictionary<string, int>(_flagged, StringComparer.Ordinal),
             PassRate = RateEstimate.Wilson(Count(RunOutcome.Passed), Judged, options.WilsonZ, options.Decimals),
             FlagRates = FlagRates(flagDenominator, options),

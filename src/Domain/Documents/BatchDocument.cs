@@ -23,6 +23,9 @@ public sealed record BatchDocument
     /// <summary>Upper bound of runs in flight at once.</summary>
     public int? MaxParallelRuns { get; init; }
 
+    /// <summary>The most the batch may cost in USD: once the next run could take the cost past it, no more runs start.</summary>
+    public decimal? MaxCostUsd { get; init; }
+
     /// <summary>Values applied to every task that does not set them (any task field but <c>id</c>).</summary>
     public TaskDocument? Defaults { get; init; }
 

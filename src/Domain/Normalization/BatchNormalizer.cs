@@ -29,6 +29,7 @@ public static class BatchNormalizer
             Labels = Sorted(document.Labels),
             WebhookUrl = document.Webhook?.Url,
             MaxParallelRuns = document.MaxParallelRuns ?? defaults.MaxParallelRuns,
+            MaxCostUsd = document.MaxCostUsd,
             Tasks = [.. tasks.Select((task, ordinal) => NormalizeTask(TaskMerger.Merge(document.Defaults, task), ordinal, defaults))],
         };
     }

@@ -10,22 +10,27 @@ namespace Orchestration.Domain.Rerunning;
 /// <param name="RequestedAt">When the rerun was accepted.</param>
 /// <param name="KeyHash">SHA-256 (hex) of the request's <c>Idempotency-Key</c>, or null.</param>
 /// <param name="Runs">Runs with those outcomes when it was asked (what the answer announced).</param>
-public sealed record RerunRequest(IReadOnlyList<RunOutcome> Outcomes, DateTimeOffset RequestedAt, string? KeyHash, int Runs)
+/// <param name="Skipped">Whether the runs a cost cap kept from starting (<c>skipped</c>) run too.</param>
+public sealed record RerunRequest(IReadOnlyList<RunOutcome> Outcomes, DateTimeOffset RequestedAt, string? KeyHash, int Runs, bool Skipped = false)
 {
+    /// <summary>The name of the runs a batch's cost cap kept from starting: no outcome of theirs, only a count.</summary>
+    public const string SkippedName = "skipped";
+
     /// <summary>What a rerun reruns when not told: the runs infrastructure kept from a judged result.</summary>
     public static IReadOnlyList<RunOutcome> DefaultOutcomes { get; } = [RunOutcome.Errored, RunOutcome.TimedOut];
 
     // Passed and failed runs were judged: running them again until they pass would bias every rate.
     private static readonly RunOutcome[] Rerunnable = [RunOutcome.Errored, RunOutcome.TimedOut, RunOutcome.Cancelled];
 
-    /// <summary>Reads a rerun body: empty (the default outcomes) or <c>{"outcomes": ["errored", "timedOut", "cancelled"]}</c>.</summary>
+    /// <summary>Reads a rerun body: empty (the default outcomes) or <c>{"outcomes": ["errored", "timedOut", "cancelled",
+    /// "skipped"]}</c>.</summary>
     /// <param name="utf8Json">The body; empty for the defaults.</param>
-    /// <returns>The outcomes (distinct, in outcome order), or every problem found.</returns>
-    public static (IReadOnlyList<RunOutcome>? Outcomes, IReadOnlyList<ValidationProblem> Problems) ReadOutcomes(ReadOnlySpan<byte> utf8Json)
+    /// <returns>The outcomes (distinct, in outcome order) and whether skipped runs were named, or every problem found.</returns>
+    public static ((IReadOnlyList<RunOutcome> Outcomes, bool Skipped)? Selection, IReadOnlyList<ValidationProblem> Problems) ReadOutcomes(ReadOnlySpan<byte> utf8Json)
     {
         if (utf8Json.IsEmpty)
         {
-            return (DefaultOutcomes, []);
+            return ((DefaultOutcomes, false), []);
         }
 
         JsonDocument document;
@@ -47,7 +52,7 @@ public sealed record RerunRequest(IReadOnlyList<RunOutcome> Outcomes, DateTimeOf
             }
 
             var problems = new List<ValidationProblem>();
-            var outcomes = DefaultOutcomes;
+            (IReadOnlyList<RunOutcome> Outcomes, bool Skipped) selection = (DefaultOutcomes, false);
             foreach (var property in root.EnumerateObject())
             {
                 var path = JsonPaths.Property("", property.Name);
@@ -57,17 +62,19 @@ public sealed record RerunRequest(IReadOnlyList<RunOutcome> Outcomes, DateTimeOf
                     continue;
                 }
 
-                outcomes = ReadList(property.Value, path, problems);
+                selection = ReadList(property.Value, path, problems);
             }
 
-            return problems.Count == 0 ? (outcomes, []) : (null, problems);
+            return problems.Count == 0 ? (selection, []) : (null, problems);
         }
     }
 
-    /// <summary>The outside names of <paramref name="outcomes"/>.</summary>
+    /// <summary>The outside names of <paramref name="outcomes"/>, and "skipped" last when <paramref name="skipped"/>.</summary>
     /// <param name="outcomes">The outcomes.</param>
+    /// <param name="skipped">Whether skipped runs are named too.</param>
     /// <returns>Their wire names ("timedOut").</returns>
-    public static IReadOnlyList<string> Names(IEnumerable<RunOutcome> outcomes) => [.. outcomes.Select(o => WireNames.Of(o))];
+    public static IReadOnlyList<string> Names(IEnumerable<RunOutcome> outcomes, bool skipped = false) =>
+        [.. outcomes.Select(o => WireNames.Of(o)), .. skipped ? new[] { SkippedName } : []];
 
     /// <summary>The stored form (UTF-8 JSON).</summary>
     /// <returns>The bytes.</returns>
@@ -79,15 +86,16 @@ public sealed record RerunRequest(IReadOnlyList<RunOutcome> Outcomes, DateTimeOf
     public static RerunRequest Parse(ReadOnlySpan<byte> utf8Json) =>
         JsonSerializer.Deserialize<RerunRequest>(utf8Json, BatchJson.Options) ?? throw new JsonException("A stored rerun is null.");
 
-    private static List<RunOutcome> ReadList(JsonElement value, string path, List<ValidationProblem> problems)
+    private static (IReadOnlyList<RunOutcome> Outcomes, bool Skipped) ReadList(JsonElement value, string path, List<ValidationProblem> problems)
     {
-        var allowed = string.Join(", ", Rerunnable.Select(o => WireNames.Of(o)));
+        var allowed = string.Join(", ", Names(Rerunnable, skipped: true));
         if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() == 0)
         {
             problems.Add(new ValidationProblem(path, $"Give a non-empty list of outcomes, from: {allowed}."));
-            return [];
+            return ([], false);
         }
 
+        var skipped = false;
         var chosen = new HashSet<RunOutcome>();
         var index = 0;
         foreach (var item in value.EnumerateArray())
@@ -99,6 +107,10 @@ public sealed record RerunRequest(IReadOnlyList<RunOutcome> Outcomes, DateTimeOf
             {
                 chosen.Add(match[0]);
             }
+            else if (name == SkippedName)
+            {
+                skipped = true;
+            }
             else if (name is "passed" or "failed")
             {
                 problems.Add(new ValidationProblem(itemPath, $"'{name}' runs were judged; running them again would bias the rates. Rerun only: {allowed}."));
@@ -109,6 +121,6 @@ public sealed record RerunRequest(IReadOnlyList<RunOutcome> Outcomes, DateTimeOf
             }
         }
 
-        return [.. chosen.Order()];
+        return ([.. chosen.Order()], skipped);
     }
 }

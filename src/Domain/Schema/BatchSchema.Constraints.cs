@@ -42,6 +42,13 @@ public static partial class BatchSchema
         Labels(root, "Free-form labels of the batch, copied into run rows and exports.", limits);
         Field(root, "webhook", "A webhook called once when the batch ends.");
         Field(root, "maxParallelRuns", "Upper bound of runs in flight at once.", s => Between(s, 1, limits.MaxParallelRuns), defaults.MaxParallelRuns);
+        Field(root, "maxCostUsd", "The most the batch may cost in USD (Cloud Run time and Claude): a run starts only while the judged runs' cost plus "
+            + "every running run's upper bound plus its own stays within it; otherwise no more runs start and the batch ends as stopped. "
+            + "Every Claude task then needs maxBudgetUsd.", s =>
+        {
+            s["exclusiveMinimum"] = 0;
+            s["maximum"] = BatchValidator.MaxCostCapUsd;
+        });
         Field(root, "defaults", "Values applied to every task that does not set them: any task field but id. Scalars: the task wins; labels, inputs, profile.env and named flags merge by key; kind, command and prompt are one unit.");
         Field(root, "tasks", $"The tasks, each run n times: 1 to {limits.MaxTasks}, at most {limits.MaxRunsPerBatch} runs in total.", s =>
         {

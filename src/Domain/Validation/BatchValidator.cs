@@ -32,6 +32,11 @@ public static partial class BatchValidator
             context.Add("maxParallelRuns", $"Must be between 1 and {limits.MaxParallelRuns}.");
         }
 
+        if (document.MaxCostUsd is { } cap && (cap <= 0 || cap > MaxCostCapUsd))
+        {
+            context.Add("maxCostUsd", $"Must be more than 0 and at most {MaxCostCapUsd}.");
+        }
+
         if (document.Defaults is { } taskDefaults)
         {
             if (taskDefaults.Id is not null)
@@ -82,6 +87,7 @@ public static partial class BatchValidator
             CheckFields(context, path, task);
             var merged = TaskMerger.Merge(document.Defaults, task);
             CheckMerged(context, path, task, merged);
+            CheckBudgetBound(context, path, document, merged);
             totalRuns += merged.N ?? 1;
         }
 

@@ -13,7 +13,7 @@ internal sealed class ExitCodesHelpAction(CommandLineAction inner, IReadOnlyDict
     public const string Text = """
         Exit codes:
           0  done
-          1  the batch did not complete: cancelled, failed or terminated (status --watch)
+          1  the batch did not complete: cancelled, failed, terminated or stopped (status --watch)
           2  refused: an invalid file, option or request (HTTP 400, 413)
           3  not found: no such batch, task or results yet (HTTP 404)
           4  conflict: a different batch has the id, or the batch has (not) finished (HTTP 409)
@@ -24,7 +24,7 @@ internal sealed class ExitCodesHelpAction(CommandLineAction inner, IReadOnlyDict
     public const string RunText = """
         Exit codes:
           0    the batch completed (whatever its runs' outcomes)
-          1    the batch did not complete: cancelled, failed or terminated
+          1    the batch did not complete: cancelled, failed, terminated or stopped
           2    refused, nothing started: an invalid file, a refused option or a bad setting
           130  detached on Ctrl-C: the batch goes on in the background; the same command attaches again
         """;

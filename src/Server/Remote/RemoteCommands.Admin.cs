@@ -51,7 +51,7 @@ internal static partial class RemoteCommands
     private static Command Rerun()
     {
         var id = BatchId();
-        var outcomes = new Option<string?>("--outcome") { Description = "Which runs to run again, by outcome (comma-separated: errored, timedOut, cancelled; default errored,timedOut)." };
+        var outcomes = new Option<string?>("--outcome") { Description = "Which runs to run again, by outcome (comma-separated: errored, timedOut, cancelled, skipped; default errored,timedOut)." };
         var wait = new Option<bool>("--wait") { Description = "Wait for the rerun to end and print the new results version." };
         var format = new Option<string>("--format") { Description = "With --wait: table or json.", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json");

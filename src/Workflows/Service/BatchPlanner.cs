@@ -72,7 +72,10 @@ public sealed class BatchPlanner(
         var inputSets = await InputSetsAsync(batch, run, warnings, cancellationToken).ConfigureAwait(false);
         var counts = batch.Tasks.Select(t => t.N).ToList();
         var chunks = ChunkPlanner.Chunks(counts, settings.Workflow.ChunkSize);
-        var concurrency = ChunkPlanner.Concurrency(batch.MaxParallelRuns, settings.Workflow.ChunkSize, chunks.Count);
+        var concurrency = batch.MaxCostUsd is null
+            ? ChunkPlanner.Concurrency(batch.MaxParallelRuns, settings.Workflow.ChunkSize, chunks.Count)
+            : BudgetGate.Concurrency(batch.MaxParallelRuns, settings.Workflow.ChunkSize);
+        var cost = CostEstimator.Sum([.. tasks.Select(t => t.Cost)]);
         return new PlanResult(new DryRunPlan(
             true,
             NothingStarted,
@@ -86,10 +89,26 @@ public sealed class BatchPlanner(
             tasks,
             await JobsAsync(batch, jobNames, run, cancellationToken).ConfigureAwait(false),
             inputSets,
-            CostEstimator.Sum([.. tasks.Select(t => t.Cost)]),
+            cost,
             new DryRunPrices(run.VcpuSecondUsd, run.GibSecondUsd),
             CostNote,
-            warnings), []);
+            warnings,
+            Budget(batch, cost, prices)), []);
+    }
+
+    private static DryRunBudget? Budget(Batch batch, CostEstimate cost, AggregationOptions prices)
+    {
+        if (batch.MaxCostUsd is not { } cap)
+        {
+            return null;
+        }
+
+        // The runs a gate with nothing spent would start one after another if each cost its whole bound.
+        var gate = new BudgetGate(cap);
+        var upper = batch.Tasks.Select(t => BudgetGate.AttemptUpperUsd(t, prices, AttemptTimeLimits.Default)).ToList();
+        var fit = ChunkPlanner.LaunchOrder([.. batch.Tasks.Select(t => t.N)]).TakeWhile(r => gate.TryReserve(r, upper[r.TaskOrdinal])).Count();
+        return new DryRunBudget(cap, cost.UpperUsd > cap, fit,
+            "Runs start while the judged runs' cost plus one attempt's upper bound for every run in flight and for the next run stays within maxCostUsd; then no more start, the runs in flight finish, and the batch ends as stopped with the rest counted as skipped.");
     }
 
     private static string SubmitWould(string id, string hash, StoredBatch? existing, bool generated) => existing switch

@@ -40,8 +40,8 @@ public sealed partial class BatchService
             return VersionRequestResult.Accepted(earlier.Version, earlier.Runs);
         }
 
-        var (outcomes, problems) = RerunRequest.ReadOutcomes(body.Span);
-        if (outcomes is null)
+        var (selection, problems) = RerunRequest.ReadOutcomes(body.Span);
+        if (selection is not var (outcomes, skipped))
         {
             return VersionRequestResult.Invalid(problems);
         }
@@ -61,13 +61,13 @@ public sealed partial class BatchService
         }
 
         var aggregate = System.Text.Json.JsonSerializer.Deserialize<BatchAggregate>(json.Value.Span, BatchJson.Options)!;
-        var runs = aggregate.Tasks.Sum(t => outcomes.Sum(o => Count(t, o)));
+        var runs = aggregate.Tasks.Sum(t => outcomes.Sum(o => Count(t, o)) + (skipped ? t.Skipped : 0));
         if (runs == 0)
         {
-            return VersionRequestResult.Conflict($"Batch '{batchId}' has no {string.Join(" or ", RerunRequest.Names(outcomes))} runs to rerun.");
+            return VersionRequestResult.Conflict($"Batch '{batchId}' has no {string.Join(" or ", RerunRequest.Names(outcomes, skipped))} runs to rerun.");
         }
 
-        var request = new VersionRequest(null, new RerunRequest(outcomes, time.GetUtcNow(), keyHash, runs));
+        var request = new VersionRequest(null, new RerunRequest(outcomes, time.GetUtcNow(), keyHash, runs, skipped));
         if (await ClaimVersionAsync(stored, request, cancellationToken).ConfigureAwait(false) is not { } version)
         {
             return VersionRequestResult.Conflict($"Batch '{batchId}' has {MaxVersions} results versions; purge it or submit it again.");
@@ -112,7 +112,8 @@ public sealed partial class BatchService
         }
     }
 
-    // Which outcomes a task's aggregate counted; runs never reported count as cancelled there too.
+    // Which outcomes a task's aggregate counted; runs never reported count as cancelled there too (skipped when a cost
+    // cap stopped the batch).
     private static int Count(TaskAggregate task, RunOutcome outcome) => outcome switch
     {
         RunOutcome.Errored => task.Errored,

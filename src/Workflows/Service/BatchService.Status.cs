@@ -34,9 +34,10 @@ public sealed partial class BatchService
             && await results.GetAggregateAsync(batchId, cancellationToken).ConfigureAwait(false) is { } json)
         {
             var aggregate = JsonSerializer.Deserialize<BatchAggregate>(json.Span, BatchJson.Options)!;
-            var tasks = aggregate.Tasks.Select(t => new TaskStatusCounts(t.Id, t.Runs, t.Passed, t.Failed, t.Errored, t.TimedOut, t.Cancelled, t.Flagged)).ToList();
+            var tasks = aggregate.Tasks.Select(t => new TaskStatusCounts(t.Id, t.Runs, t.Passed, t.Failed, t.Errored, t.TimedOut, t.Cancelled, t.Flagged, t.Skipped)).ToList();
+            var skipped = aggregate.Total.Skipped;
             return new BatchStatusDocument(batchId, status, stored.CreatedAt, Later(stored.UpdatedAt, instance?.LastUpdatedAt),
-                new ProgressSummary(stored.TotalRuns, 0, 0, stored.TotalRuns), tasks, stored.Reason);
+                new ProgressSummary(stored.TotalRuns, 0, 0, stored.TotalRuns - skipped, Skipped: skipped), tasks, stored.Reason);
         }
 
         var (counts, inFlight, packs) = await LiveCountsAsync(batch, instance, cancellationToken).ConfigureAwait(false);

@@ -2,12 +2,12 @@ namespace Orchestration.Workflows.Service;
 
 /// <summary>A batch's status as <c>GET /api/batches/{id}</c> shows it.</summary>
 /// <param name="Id">The batch id.</param>
-/// <param name="Status">pending, running, completed, cancelled, failed, terminated or purging.</param>
+/// <param name="Status">pending, running, completed, cancelled, failed, terminated, stopped or purging.</param>
 /// <param name="CreatedAt">When it was submitted.</param>
 /// <param name="LastUpdatedAt">When its status or progress last changed.</param>
 /// <param name="Progress">Run counts by phase.</param>
 /// <param name="Tasks">Per task counts.</param>
-/// <param name="Reason">Why it failed or was cancelled.</param>
+/// <param name="Reason">Why it failed, was cancelled or was stopped.</param>
 public sealed record BatchStatusDocument(
     string Id,
     string Status,
@@ -24,7 +24,8 @@ public sealed record BatchStatusDocument(
 /// <param name="Completed">Finished, whatever the outcome.</param>
 /// <param name="Packs">Packed executions (one Cloud Run execution working many runs' attempts) of the chunks still
 /// running; absent when none was started.</param>
-public sealed record ProgressSummary(int Total, int Pending, int Running, int Completed, PackProgress? Packs = null);
+/// <param name="Skipped">Never started because the cost cap stopped the batch.</param>
+public sealed record ProgressSummary(int Total, int Pending, int Running, int Completed, PackProgress? Packs = null, int Skipped = 0);
 
 /// <summary>Packed executions of a batch's running chunks.</summary>
 /// <param name="Started">Started so far.</param>
@@ -41,4 +42,5 @@ public sealed record PackProgress(int Started, int Running);
 /// <param name="Cancelled">Cancelled.</param>
 /// <param name="Flagged">Flagged runs per flag name once the aggregate exists; while the batch runs,
 /// live counts only know whether a run had any flag, shown under the name <c>*</c>.</param>
-public sealed record TaskStatusCounts(string Id, int Runs, int Passed, int Failed, int Errored, int TimedOut, int Cancelled, IReadOnlyDictionary<string, int> Flagged);
+/// <param name="Skipped">Never started because the cost cap stopped the batch.</param>
+public sealed record TaskStatusCounts(string Id, int Runs, int Passed, int Failed, int Errored, int TimedOut, int Cancelled, IReadOnlyDictionary<string, int> Flagged, int Skipped = 0);

@@ -19,6 +19,7 @@ namespace Orchestration.Workflows.Service;
 /// <param name="Prices">The prices the estimate uses.</param>
 /// <param name="CostNote">How the estimate is made, and why the likely value may be missing.</param>
 /// <param name="Warnings">Things a real submit would be accepted with but that would fail or cost without bound.</param>
+/// <param name="Budget">The cost cap beside the estimate; null when the batch has none.</param>
 public sealed record DryRunPlan(
     bool DryRun,
     string Note,
@@ -35,4 +36,5 @@ public sealed record DryRunPlan(
     CostEstimate Cost,
     DryRunPrices Prices,
     string CostNote,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Warnings,
+    DryRunBudget? Budget = null);

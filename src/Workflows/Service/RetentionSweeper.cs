@@ -14,7 +14,7 @@ namespace Orchestration.Workflows.Service;
 /// <param name="logger">Logs what was purged.</param>
 public sealed class RetentionSweeper(BatchService service, ILogger<RetentionSweeper> logger)
 {
-    private static readonly BatchStatus[] Finished = [BatchStatus.Completed, BatchStatus.Cancelled, BatchStatus.Failed, BatchStatus.Terminated];
+    private static readonly BatchStatus[] Finished = [BatchStatus.Completed, BatchStatus.Cancelled, BatchStatus.Failed, BatchStatus.Terminated, BatchStatus.Stopped];
 
     /// <summary>One sweep.</summary>
     /// <param name="finishedBefore">Purge batches that finished before this time.</param>

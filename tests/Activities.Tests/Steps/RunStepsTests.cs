@@ -414,4 +414,25 @@ public sealed class RunStepsTests : IDisposable
         Assert.Equal(BatchStatus.Cancelled, stored!.Status);
         Assert.Equal("cancelled by a client", stored.Reason);
     }
+
+    [Fact]
+    public async Task PersistAggregate_StoppedByTheCostCap_NeverReportedRunsCountedSkipped()
+    {
+        await PrepareAsync();
+        var attempt = Attempt(0, "unit", 0);
+        var execution = await StartAsync(attempt);
+        await RunnerWritesAsync(attempt, execution, 0, "FLAKY");
+        await Collect().RunAsync(new CollectResultInput(attempt, execution, []));
+        var started = new DateTime(2026, 11, 23, 12, 0, 0, DateTimeKind.Utc);
+        const string Reason = "Stopped by the cost cap: the next run could cost up to $1.00 and $4.50 of the $5.00 cap is spent or reserved.";
+
+        var summary = await new PersistAggregate(_h.Results, _h.Batches, _h.Catalog, _h.Settings, _h.Time)
+            .RunAsync(new PersistAggregateInput("b1", BatchStatus.Stopped, Reason, started, started.AddMinutes(5)));
+        var aggregate = JsonSerializer.Deserialize<BatchAggregate>((await _h.Results.GetAggregateAsync("b1"))!.Value.Span, BatchJson.Options)!;
+        var stored = await _h.Batches.GetAsync("b1");
+
+        Assert.Equal(new BatchSummary("b1", BatchStatus.Stopped, 3, 1, 0, 0, 0, 0, 1, Reason, Skipped: 2), summary);
+        Assert.Equal((3, 0, 2), (aggregate.Total.Runs, aggregate.Total.Cancelled, aggregate.Total.Skipped));
+        Assert.Equal((BatchStatus.Stopped, Reason), (stored!.Status, stored.Reason));
+    }
 }

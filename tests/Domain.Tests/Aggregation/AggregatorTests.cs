@@ -39,6 +39,37 @@ public sealed class AggregatorTests
     }
 
     [Fact]
+    public void Compute_UnreportedSkipped_CountsThemSkippedNotCancelled_AndLeavesRatesAlone()
+    {
+        // Arrange: the same runs, in a batch its cost cap stopped.
+        var plan = Plan with { UnreportedSkipped = true };
+
+        // Act
+        var stopped = Aggregator.Compute(plan, Runs);
+        var cancelled = Aggregator.Compute(Plan, Runs);
+
+        // Assert: task 0 has one unreported run; the reported cancelled run of task 1 stays cancelled.
+        var task = stopped.Tasks[0];
+        Assert.Equal((5, 1, 1, 1, 1, 0, 1), (task.Runs, task.Passed, task.Failed, task.Errored, task.TimedOut, task.Cancelled, task.Skipped));
+        Assert.Equal((3, 1, 0), (stopped.Tasks[1].Runs, stopped.Tasks[1].Cancelled, stopped.Tasks[1].Skipped));
+        Assert.Equal((8, 1, 1), (stopped.Total.Runs, stopped.Total.Cancelled, stopped.Total.Skipped));
+        Assert.Equal(cancelled.Tasks[0].PassRate, task.PassRate);
+        Assert.Equal(cancelled.Total.PassRate, stopped.Total.PassRate);
+        Assert.Equal(cancelled.Total.Cost, stopped.Total.Cost);
+        Assert.Equal((2, 0), (cancelled.Total.Cancelled, cancelled.Total.Skipped));
+    }
+
+    [Fact]
+    public void Compute_AggregateJson_HasSkippedBesideCancelled()
+    {
+        var json = JsonSerializer.Serialize(Aggregator.Compute(Plan with { UnreportedSkipped = true }, Runs), BatchJson.Options);
+
+        using var document = JsonDocument.Parse(json);
+        Assert.Equal(1, document.RootElement.GetProperty("total").GetProperty("skipped").GetInt32());
+        Assert.Equal(0, document.RootElement.GetProperty("tasks")[1].GetProperty("skipped").GetInt32());
+    }
+
+    [Fact]
     public void Compute_Rates_UsePassedPlusFailedAndJudgedFlagsOnly()
     {
         // Act

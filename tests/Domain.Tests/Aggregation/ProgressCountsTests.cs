@@ -10,8 +10,14 @@ public sealed class ProgressCountsTests
     private static readonly Gen<(int Ordinal, RunOutcome Outcome, bool Flagged)> Finished =
         Gen.Select(Gen.Int[0, 5], Gen.Enum<RunOutcome>(), Gen.Bool);
 
+    // Some counts carry a capped batch's spend and budget stop, so the monoid laws cover those fields too.
     private static readonly Gen<ProgressCounts> Counts =
-        Finished.Array[0, 12].Select(runs => runs.Aggregate(ProgressCounts.Empty, (c, r) => c.Add(r.Ordinal, r.Outcome, r.Flagged)));
+        Gen.Select(Finished.Array[0, 12], Gen.Int[0, 3], Gen.Int[0, 2]).Select((runs, spent, stop) =>
+            runs.Aggregate(ProgressCounts.Empty, (c, r) => c.Add(r.Ordinal, r.Outcome, r.Flagged)) with
+            {
+                SpentUsd = spent == 0 ? null : spent * 0.25m,
+                BudgetStop = stop == 0 ? null : $"stop {stop}",
+            });
 
     [Fact]
     public void Merge_AnyThreeCounts_Associative()
@@ -110,6 +116,24 @@ public sealed class ProgressCountsTests
         // Assert
         Assert.Equal(200_000, counts.Runs);
         Assert.True(json.Length < 8_000, $"custom status is {json.Length} characters");
+    }
+
+    [Fact]
+    public void Merge_CappedChunks_SumTheirSpendAndKeepTheStop()
+    {
+        // Arrange: an uncapped chunk's counts carry neither field.
+        var first = ProgressCounts.ForTasks(1).Add(0, RunOutcome.Passed, false) with { SpentUsd = 1.25m };
+        var second = ProgressCounts.ForTasks(1).Add(0, RunOutcome.Failed, false) with { SpentUsd = 0.5m, BudgetStop = "Stopped by the cost cap." };
+
+        // Act
+        var merged = first.Merge(second);
+        var uncapped = ProgressCounts.ForTasks(1).Add(0, RunOutcome.Passed, false).Merge(ProgressCounts.Empty);
+
+        // Assert
+        Assert.Equal((2, 1.75m, "Stopped by the cost cap."), (merged.Runs, merged.SpentUsd, merged.BudgetStop));
+        Assert.Equal((null, null), (uncapped.SpentUsd, uncapped.BudgetStop));
+        Assert.DoesNotContain("spentUsd", Json(uncapped), StringComparison.Ordinal);
+        Assert.DoesNotContain("budgetStop", Json(uncapped), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -54,6 +54,19 @@ public sealed class NormalizationTests
     }
 
     [Fact]
+    public void Hash_MaxCostUsd_AbsentOrNullKeepsTheUncappedHash_SetChangesIt()
+    {
+        var uncapped = Read("""{"id": "b", "tasks": [{"id": "a", "command": "x", "n": 2}]}""");
+        var nullCap = Read("""{"id": "b", "maxCostUsd": null, "tasks": [{"id": "a", "command": "x", "n": 2}]}""");
+        var capped = Read("""{"id": "b", "maxCostUsd": 12.5, "tasks": [{"id": "a", "command": "x", "n": 2}]}""");
+
+        Assert.Equal(uncapped.Hash, nullCap.Hash);
+        Assert.DoesNotContain("maxCostUsd", Encoding.UTF8.GetString(CanonicalJson.Serialize(uncapped.Batch!)), StringComparison.Ordinal);
+        Assert.NotEqual(uncapped.Hash, capped.Hash);
+        Assert.Equal(12.5m, capped.Batch!.MaxCostUsd);
+    }
+
+    [Fact]
     public void Hash_StoredBatchReadBack_SameHash()
     {
         var original = Read(ValidDocumentsTests.DesignSample);

@@ -27,6 +27,7 @@ public sealed class BatchSchemaTests
         ["regex with backreference"] = "what the linear-time regex engine supports",
         ["invalid regex"] = "regex syntax (format: regex is an annotation in 2020-12)",
         ["syntax error with line and column"] = "not JSON: nothing to evaluate",
+        ["capped batch with a claude task without maxBudgetUsd"] = "a batch-level field against every task after defaults are merged",
     };
 
     private static readonly Lazy<JsonSchema> Schema = new(() => JsonSchema.FromText(File.ReadAllText(RepositoryFiles.PathOf(SchemaFile))));

@@ -106,6 +106,14 @@ public sealed class InvalidDocumentsTests
         { "trailing comma", """{"tasks": [{"id": "a", "command": "x"},]}""", ["$: Not valid JSON at line 1, column 40: The JSON array contains a trailing comma at the end which is not supported in this mode."] },
         { "empty body", "", ["$: Not valid JSON at line 1, column 1: The input does not contain any JSON tokens."] },
         { "null document", "null", ["$: The batch document must be a JSON object, not null."] },
+        { "maxCostUsd zero", """{"maxCostUsd": 0, "tasks": [{"id": "a", "command": "x"}]}""", ["maxCostUsd: Must be more than 0 and at most 1000000."] },
+        { "maxCostUsd negative", """{"maxCostUsd": -5, "tasks": [{"id": "a", "command": "x"}]}""", ["maxCostUsd: Must be more than 0 and at most 1000000."] },
+        { "maxCostUsd as a string", """{"maxCostUsd": "5", "tasks": [{"id": "a", "command": "x"}]}""", ["maxCostUsd: Wrong type or value: expected a number."] },
+        {
+            "capped batch with a claude task without maxBudgetUsd",
+            """{"maxCostUsd": 5, "tasks": [{"id": "a", "command": "x"}, {"id": "b", "prompt": "y", "maxBudgetUsd": 1}, {"id": "c", "kind": "claude", "prompt": "z"}]}""",
+            ["tasks[2].maxBudgetUsd: A batch with maxCostUsd needs maxBudgetUsd on every Claude task: without it a run's cost has no upper bound, so the cap could not be kept."]
+        },
         { "stream on a verdict file rule", """{"tasks": [{"id": "a", "command": "x", "flag": {"verdictFile": "v.json", "stream": "stderr"}}]}""", ["tasks[0].flag.stream: stream goes with contains, regex or a jsonPath without file; a file rule reads its file."] },
         {
             "several problems at once",

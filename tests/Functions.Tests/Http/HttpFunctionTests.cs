@@ -242,7 +242,7 @@ public sealed class HttpFunctionTests(HostsFixture hosts)
 
             // The function passes the handler's code and headers through: 202 + Retry-After while the batch runs,
             // 200 without once it has ended.
-            var ended = status.GetProperty("status").GetString() is "completed" or "failed" or "cancelled" or "terminated";
+            var ended = status.GetProperty("status").GetString() is "completed" or "failed" or "cancelled" or "terminated" or "stopped";
             Assert.True(answer.Status == (ended ? 200 : 202), $"{answer}");
             Assert.Equal(ended, answer.RetryAfter is null);
             Assert.Equal("/api/batches/" + id, answer.Location);
