@@ -253,6 +253,7 @@ function batchView(id) {
   const statusBadge = el('span', { id: 'batch-status' });
   const meta = el('div', { class: 'meta' });
   const cancel = el('button', { type: 'button', id: 'cancel', class: 'danger', hidden: true, text: 'Cancel batch' });
+  const rerun = el('button', { type: 'button', id: 'rerun', hidden: true, text: 'Rerun errored and timed out' });
   const overall = el('div', { id: 'overall' });
   const versionBox = el('div', { class: 'toolbar', id: 'versions' });
   const taskBody = el('tbody');
@@ -267,7 +268,7 @@ function batchView(id) {
 
   view.replaceChildren(
     el('section', { class: 'card' },
-      el('div', { class: 'toolbar' }, title, statusBadge, cancel,
+      el('div', { class: 'toolbar' }, title, statusBadge, cancel, rerun,
         el('a', { href: `#/compare?a=${encodeURIComponent(id)}`, id: 'compare-link', text: 'Compare with…' })),
       meta, versionBox, overall, message),
     el('section', { class: 'card' },
@@ -307,6 +308,19 @@ function batchView(id) {
       showError(message, error);
     }
   });
+  // A rerun runs the errored and timed-out runs again in this batch; the page then follows it live from the start.
+  rerun.addEventListener('click', async () => {
+    if (!confirm(`Run the errored and timed-out runs of ${id} again? The batch runs again and ends with a new results version.`)) return;
+    rerun.disabled = true;
+    try {
+      const key = globalThis.crypto && crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`;
+      await call(`/api/batches/${encodeURIComponent(id)}/rerun`, { method: 'POST', headers: { 'Idempotency-Key': key }, signal: controller.signal });
+      location.reload();
+    } catch (error) {
+      rerun.disabled = false;
+      showError(message, error);
+    }
+  });
   taskFilter.addEventListener('change', renderRuns);
   outcomeFilter.addEventListener('change', renderRuns);
 
@@ -316,6 +330,9 @@ function batchView(id) {
     statusBadge.replaceChildren(badge(s.status));
     const ended = ENDED.has(s.status);
     cancel.hidden = ended || s.status === 'purging';
+    const rerunnable = (s.tasks || []).reduce((n, t) => n + t.errored + t.timedOut, 0);
+    rerun.hidden = !ended || rerunnable === 0 || state.results === null;
+    rerun.textContent = `Rerun errored and timed out (${rerunnable})`;
     const items = [el('span', { text: `created ${when(s.createdAt)}` })];
     if (ended && s.lastUpdatedAt) items.push(el('span', { text: `ended ${when(s.lastUpdatedAt)}` }));
     if (s.reason) items.push(el('span', { class: 'error', text: s.reason }));
@@ -473,7 +490,7 @@ function batchView(id) {
     renderStatus();
   }
 
-  // Results versions: 1 is the aggregate the batch ended with; each rejudge adds one (shown: the latest).
+  // Results versions: 1 is the aggregate the batch ended with; each rejudge or rerun adds one (shown: the latest).
   function renderVersion() {
     const latest = state.latestVersion || 1;
     const results = state.results;
@@ -485,13 +502,16 @@ function batchView(id) {
     const shown = results.version || 1;
     const select = el('select', { id: 'results-version', 'aria-label': 'Results version' },
       Array.from({ length: latest }, (_, i) => i + 1).reverse().map(v =>
-        el('option', { value: String(v), text: v === 1 ? 'version 1 (as run)' : `version ${v} (rejudged)`, selected: v === shown })));
+        el('option', { value: String(v), text: v === 1 ? 'version 1 (as run)' : `version ${v}`, selected: v === shown })));
     select.addEventListener('change', () => loadResults(Number(select.value)));
     const r = results.rejudge;
+    const again = results.rerun;
     versionBox.replaceChildren(
       el('label', { for: 'results-version', text: 'Results' }), select,
       r ? el('span', { class: 'muted', id: 'rejudge-summary',
-        text: `${r.rejudged} run(s) judged again by new rules, ${r.changed} changed, ${r.kept} kept (no result), ${r.notRejudgeable.length} not rejudgeable` }) : null);
+        text: `rejudged: ${r.rejudged} run(s) judged again by new rules, ${r.changed} changed, ${r.kept} kept (no result), ${r.notRejudgeable.length} not rejudgeable` }) : null,
+      again ? el('span', { class: 'muted', id: 'rerun-summary',
+        text: `rerun: ${again.runs} ${again.outcomes.join('/')} run(s) run again` }) : null);
   }
 
   // Server-Sent Events over fetch (EventSource cannot send the key header), resumed with Last-Event-ID.

@@ -201,6 +201,36 @@ public sealed class DashboardBrowserTests(BrowserFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task RerunButton_TimedOutRuns_RunAgainAndThePageShowsTheNewVersion()
+    {
+        // Arrange: until "heal" exists the command outlives its 1-second limit, so both runs time out.
+        var heal = Path.Combine(fixture.Temp, "heal-" + Guid.NewGuid().ToString("N"));
+        var id = await SubmitAsync(new JsonObject
+        {
+            ["tasks"] = new JsonArray(new JsonObject
+            {
+                ["id"] = "slow", ["n"] = 2, ["command"] = $"[ -e '{heal}' ] || sleep 20; echo ok", ["timeoutSeconds"] = 1, ["maxAttempts"] = 1,
+            }),
+        });
+        await fixture.WaitForEndAsync(id);
+        await File.WriteAllTextAsync(heal, "");
+        await OpenAsync("/batches/" + id);
+        await Eventually.HoldsAsync(() => Displayed("rerun"), "a finished batch with timed-out runs offers a rerun", Limit);
+        Assert.Equal("Rerun errored and timed out (2)", Text("rerun"));
+
+        // Act
+        Browser.FindElement(By.Id("rerun")).Click();
+        Browser.SwitchTo().Alert().Accept();
+
+        // Assert: the page follows the rerun to its new version, where both runs passed.
+        await Eventually.HoldsAsync(() => Text("rerun-summary").Contains("2 errored/timedOut run(s) run again", StringComparison.Ordinal), "the page shows the rerun's version", Limit);
+        await Eventually.HoldsAsync(() => Text("batch-status") == "completed" && Cell("#tasks tr[data-task='slow']", "[data-col=passed]") == "2", "both runs passed", Limit);
+        Assert.Equal("0", Cell("#tasks tr[data-task='slow']", "[data-col=timedOut]"));
+        Assert.Equal("2", Fresh(() => Browser.FindElement(By.Id("results-version")).GetAttribute("value")));
+        Assert.False(Displayed("rerun"));
+    }
+
+    [Fact]
     public async Task PhoneWidth_BatchPage_NoSidewaysScrollingOfThePage()
     {
         // Arrange
