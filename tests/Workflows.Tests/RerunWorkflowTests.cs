@@ -111,6 +111,8 @@ public sealed class RerunWorkflowTests
         await Eventually.HoldsAsync(async () => (await h.Batches.GetAsync("flaky"))!.Status == BatchStatus.Running, "the rerun reopens the batch");
         // Live: the 7 runs the rerun keeps count as completed, its 2 runs are in flight.
         await Eventually.HoldsAsync(async () => (await h.Service.GetStatusAsync("flaky"))!.Progress is { Completed: 7, Running: 2 }, "the live status counts the kept runs");
+        // The rerun's executions belong to live runs (the run's first orchestration is over, its rerun's is not).
+        var (reaped, _) = await h.Reaper.ReapAsync();
         var again = await h.Service.RerunAsync("flaky", ReadOnlyMemory<byte>.Empty, idempotencyKey: null);
         var sameKey = await h.Service.RerunAsync("flaky", ReadOnlyMemory<byte>.Empty, idempotencyKey: "k1");
         var rejudge = await h.Service.RejudgeAsync("flaky", Encoding.UTF8.GetBytes("""{"tasks": [{"id": "scan", "pass": {"exitCodes": [0]}}]}"""));
@@ -122,6 +124,7 @@ public sealed class RerunWorkflowTests
 
         // Assert: one rerun; the same key answers it; the live status counts the kept runs.
         Assert.Equal((VersionRequestKind.Accepted, 2, 2), (rerun.Kind, rerun.Version, rerun.Runs));
+        Assert.Equal(0, reaped);
         Assert.Equal(VersionRequestKind.Conflict, again.Kind);
         Assert.Contains("running", again.Reason, StringComparison.Ordinal);
         Assert.Equal((VersionRequestKind.Accepted, 2, 2), (sameKey.Kind, sameKey.Version, sameKey.Runs));
