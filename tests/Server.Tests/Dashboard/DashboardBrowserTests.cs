@@ -209,7 +209,11 @@ public sealed class DashboardBrowserTests(BrowserFixture fixture) : IClassFixtur
         {
             ["tasks"] = new JsonArray(new JsonObject
             {
-                ["id"] = "slow", ["n"] = 2, ["command"] = $"[ -e '{heal}' ] || sleep 20; echo ok", ["timeoutSeconds"] = 1, ["maxAttempts"] = 1,
+                ["id"] = "slow",
+                ["n"] = 2,
+                ["command"] = $"[ -e '{heal}' ] || sleep 20; echo ok",
+                ["timeoutSeconds"] = 1,
+                ["maxAttempts"] = 1,
             }),
         });
         await fixture.WaitForEndAsync(id);
