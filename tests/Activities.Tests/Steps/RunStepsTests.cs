@@ -426,7 +426,7 @@ public sealed class RunStepsTests : IDisposable
         var started = new DateTime(2026, 11, 23, 12, 0, 0, DateTimeKind.Utc);
         const string Reason = "Stopped by the cost cap: the next run could cost up to $1.00 and $4.50 of the $5.00 cap is spent or reserved.";
 
-        var summary = await new PersistAggregate(_h.Results, _h.Batches, _h.Catalog, _h.Settings, _h.Time)
+        var summary = await new PersistAggregate(_h.Results, _h.Batches, _h.Catalog, _h.Settings, _h.Time, _h.Objects)
             .RunAsync(new PersistAggregateInput("b1", BatchStatus.Stopped, Reason, started, started.AddMinutes(5)));
         var aggregate = JsonSerializer.Deserialize<BatchAggregate>((await _h.Results.GetAggregateAsync("b1"))!.Value.Span, BatchJson.Options)!;
         var stored = await _h.Batches.GetAsync("b1");
