@@ -142,6 +142,7 @@ public static class StandaloneServiceCollectionExtensions
             {
                 o.StateFolder = data.Executions;
                 o.ObjectsRoot = data.ObjectsRoot;
+                o.ScratchFolder ??= data.MemoryScratch();
                 var script = RunnerScriptLocator.Find(standalone.Value.RunnerScript);
                 o.RunnerCommand = script is null ? [] : ["bash", script];
                 o.ShimFolder = script is null ? null : Path.Combine(Path.GetDirectoryName(script)!, "local");

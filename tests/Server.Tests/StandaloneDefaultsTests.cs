@@ -79,6 +79,36 @@ public sealed class StandaloneDefaultsTests : IDisposable
         Assert.Equal(1, services.GetRequiredService<IOptions<BatchServiceOptions>>().Value.Workflow.PackSize);
     }
 
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void LocalMode_NativeWorkingFiles_InAPrivateMemoryFolderOfThisDataFolder_UnlessConfigured()
+    {
+        using var services = Services([]);
+        using var configured = Services(new() { ["LocalRunner:ScratchFolder"] = "" });
+
+        var scratch = services.GetRequiredService<IOptions<LocalRunnerOptions>>().Value.ScratchFolder;
+        var other = new DataFolder(_data + "-other").MemoryScratch();
+
+        Assert.NotNull(scratch);
+        Assert.StartsWith("/dev/shm/orchestration-", scratch, StringComparison.Ordinal);
+        Assert.Equal(scratch, new DataFolder(_data).MemoryScratch());
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(scratch));
+        Assert.NotEqual(scratch, other);
+        Assert.Equal("", configured.GetRequiredService<IOptions<LocalRunnerOptions>>().Value.ScratchFolder);
+        Directory.Delete(other!);
+
+        // A folder of that name that others may read is not used.
+        File.SetUnixFileMode(scratch, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        try
+        {
+            Assert.Null(new DataFolder(_data).MemoryScratch());
+        }
+        finally
+        {
+            Directory.Delete(scratch);
+        }
+    }
+
     private ServiceProvider Services(Dictionary<string, string?> settings)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();

@@ -58,7 +58,8 @@ public sealed partial class LocalJobRunner
     {
         try
         {
-            var request = new NativeExecutionRequest(EnvironmentOf(folder, record), _options.ObjectsRoot!, folder.NativeFolder);
+            var scratch = string.IsNullOrEmpty(_options.ScratchFolder) ? null : System.IO.Path.Combine(_options.ScratchFolder, System.IO.Path.GetFileName(folder.Path));
+            var request = new NativeExecutionRequest(EnvironmentOf(folder, record), _options.ObjectsRoot!, folder.NativeFolder, scratch);
             var settings = NativeExecutorSettings.Default with { SetsidPath = _options.SetsidPath, BashPath = _options.BashPath, LaunchGrace = _options.LaunchGrace };
             var code = await NativeExecutor.RunAsync(request, _logger, settings, driver.Terminate.Token, _stop.Token).ConfigureAwait(false);
             LocalStateFiles.WriteText(folder.ExitFile, code.ToString(CultureInfo.InvariantCulture) + "\n");

@@ -27,6 +27,13 @@ public sealed class LocalRunnerOptions : IValidatableObject
     /// <summary>The local object store's root for <c>Native</c>: <c>gs://B/O</c> is the file <c>{ObjectsRoot}/B/O</c> (what <c>GCS_LOCAL_ROOT</c> is to the gcloud stand-in).</summary>
     public string? ObjectsRoot { get; set; }
 
+    /// <summary>Where <c>Native</c> executions keep their working files (laid-out spec, the work's pid, status and
+    /// captures, the upload staging), a folder per execution; null: in the execution's own folder. Meant for a memory
+    /// file system (the standalone host uses one under <c>/dev/shm</c> when it can): these files are created and deleted
+    /// for every run, and only the journal and the exit status, which stay in the state folder, must outlive the
+    /// machine (a work whose working files a restart took is reported lost, never run again).</summary>
+    public string? ScratchFolder { get; set; }
+
     /// <summary>The command each execution runs with <c>Script</c>, program first, e.g. <c>["bash", "runner/runner.sh"]</c>.</summary>
     /// <remarks>Required only when <see cref="Executor"/> is <c>Script</c>.</remarks>
     public IList<string> RunnerCommand { get; set; } = [];

@@ -60,7 +60,7 @@ internal sealed partial class NativeExecution
         NativeSpec spec;
         try
         {
-            spec = NativeSpec.Lay(json, _state, SkipPermissions());
+            spec = NativeSpec.Lay(json, _scratch, SkipPermissions());
         }
         catch (NativeSpecException ex)
         {
@@ -360,7 +360,7 @@ internal sealed partial class NativeExecution
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = Directory.Exists(_workspace) ? _workspace : _state,
+            WorkingDirectory = Directory.Exists(_workspace) ? _workspace : _scratch,
         };
         foreach (var arg in args)
         {

@@ -85,7 +85,7 @@ internal sealed partial class NativeExecution
         };
         var killAfter = _env.GetValueOrDefault("RUNNER_KILL_AFTER_SECONDS", "5");
         var grace = _env.GetValueOrDefault("RUNNER_CANCEL_GRACE_SECONDS", "2");
-        foreach (var arg in (string[])[_settings.BashPath, "-c", WrapperScript, "orchestration-native-work", _state, _workspace, limit.ToString(CultureInfo.InvariantCulture), killAfter, grace, NativeExecutor.PhasesScript])
+        foreach (var arg in (string[])[_settings.BashPath, "-c", WrapperScript, "orchestration-native-work", _scratch, _workspace, limit.ToString(CultureInfo.InvariantCulture), killAfter, grace, NativeExecutor.PhasesScript])
         {
             start.ArgumentList.Add(arg);
         }

@@ -30,6 +30,7 @@ internal sealed partial class NativeExecution
     private readonly Dictionary<string, string> _env;
     private readonly string _objectsRoot;
     private readonly string _state;
+    private readonly string _scratch;
     private readonly string _workspace;
     private readonly ILogger _logger;
     private readonly NativeExecutorSettings _settings;
@@ -47,6 +48,7 @@ internal sealed partial class NativeExecution
         _env = new Dictionary<string, string>(request.Environment, StringComparer.Ordinal);
         _objectsRoot = Path.GetFullPath(request.ObjectsRoot);
         _state = Path.GetFullPath(request.StateFolder);
+        _scratch = request.ScratchFolder is { } scratch ? Path.GetFullPath(scratch) : _state;
         _workspace = _env.TryGetValue(LocalJobRunner.WorkspaceVariable, out var w) && w.Length > 0 ? w : "/workspace";
         _logger = logger;
         _settings = settings;
@@ -75,6 +77,18 @@ internal sealed partial class NativeExecution
         _abandon.ThrowIfCancellationRequested();
         try
         {
+            if (_scratch != _state && !Directory.Exists(_scratch) && (_journal.Has("work.launched") || _journal.Has("work.none")))
+            {
+                // Past the launch, and its working files are gone: the machine restarted (they live in memory) and took
+                // the work with it. What the work did cannot be known, so it is lost, and never run again here. (Before
+                // the launch nothing is lost: the setup is done again.)
+                _claimed = _journal.Has("claimed");
+                RequireEnvironment();
+                Directory.CreateDirectory(_scratch);
+                throw new NativeDie("the execution's working files were lost (the machine restarted?); the attempt cannot be finished");
+            }
+
+            Directory.CreateDirectory(_scratch);
             var code = await DriveAsync();
             return Finish(code);
         }
@@ -223,6 +237,18 @@ internal sealed partial class NativeExecution
     private int Finish(int code)
     {
         LocalStateFiles.WriteText(At("exit"), code.ToString(CultureInfo.InvariantCulture) + "\n");
+        if (_scratch != _state)
+        {
+            try
+            {
+                Directory.Delete(_scratch, recursive: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Left behind: a memory file system is emptied at the next restart.
+            }
+        }
+
         foreach (var entry in new DirectoryInfo(_state).EnumerateFileSystemInfos())
         {
             if (entry.Name == "exit")
@@ -257,5 +283,6 @@ internal sealed partial class NativeExecution
         _abandon.ThrowIfCancellationRequested();
     }
 
-    private string At(string name) => Path.Combine(_state, name);
+    // The journal and the exit status in the state folder; every other file in the scratch folder.
+    private string At(string name) => Path.Combine(name is "journal" or "exit" ? _state : _scratch, name);
 }

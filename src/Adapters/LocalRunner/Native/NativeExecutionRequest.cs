@@ -18,4 +18,9 @@ namespace Orchestration.Adapters.LocalRunner.Native;
 /// <param name="Environment">The execution's environment, as runner.sh would see it.</param>
 /// <param name="ObjectsRoot">The root of the local object store: bucket folders under it.</param>
 /// <param name="StateFolder">This execution's journal folder.</param>
-public sealed record NativeExecutionRequest(IReadOnlyDictionary<string, string> Environment, string ObjectsRoot, string StateFolder);
+/// <param name="ScratchFolder">Where its working files live (the laid-out spec, the work's pid, status and captures,
+/// the upload staging); null: in <paramref name="StateFolder"/>. Only the journal and the exit status must outlive the
+/// machine: on a memory file system these files survive a host crash (a resumed driver finds them) and are lost with a
+/// machine restart, which the work does not survive either; a driver that finds them gone after the work's launch
+/// reports the execution lost (an infrastructure failure), never runs the work again.</param>
+public sealed record NativeExecutionRequest(IReadOnlyDictionary<string, string> Environment, string ObjectsRoot, string StateFolder, string? ScratchFolder = null);

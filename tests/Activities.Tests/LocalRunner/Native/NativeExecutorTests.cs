@@ -181,6 +181,61 @@ public sealed class NativeExecutorTests : IDisposable
         Assert.Equal(["exit"], Directory.EnumerateFileSystemEntries(_sandbox.StateFolder).Select(Path.GetFileName));
     }
 
+    [Theory]
+    [InlineData("claimed")]
+    [InlineData("launched")]
+    [InlineData("running")]
+    [InlineData("built")]
+    [InlineData("uploaded result.json")]
+    public async Task RunAsync_ScratchFolder_AbandonedAtAStepThenResumed_WorkRunsOnceAndOnlyTheExitStays(string step)
+    {
+        // The working files in a folder of their own (memory, in the hosts), which a host crash leaves as they were.
+        _sandbox.CommandSpec("sleep 0.3; echo once >> \"$EFFECT\"; echo done > output/out.txt; echo stdout");
+        using var abandon = new CancellationTokenSource();
+        var request = _sandbox.Request(scratch: true);
+
+        var first = await Record.ExceptionAsync(() => _sandbox.RunAsync(request, s => { if (s == step) { abandon.Cancel(); } }, abandon: abandon.Token));
+        var journalOnDisk = File.Exists(Path.Combine(_sandbox.StateFolder, "journal"));
+        var laidOutInScratch = File.Exists(Path.Combine(_sandbox.ScratchFolder, "spec.json"));
+        var code = await _sandbox.RunAsync(request);
+
+        Assert.IsAssignableFrom<OperationCanceledException>(first);
+        Assert.True(journalOnDisk, "the journal is in the state folder");
+        Assert.Equal(step != "claimed", laidOutInScratch);
+        Assert.False(File.Exists(Path.Combine(_sandbox.StateFolder, "spec.json")), "no working file in the state folder");
+        Assert.Equal(0, code);
+        Assert.Equal(1, _sandbox.EffectCount);
+        Assert.Equal("stdout\n", _sandbox.ReadObject(NativeSandbox.Prefix + "stdout.txt"));
+        Assert.NotNull(_sandbox.ReadObject(NativeSandbox.Prefix + "result.json"));
+        Assert.Equal(["exit"], Directory.EnumerateFileSystemEntries(_sandbox.StateFolder).Select(Path.GetFileName));
+        Assert.False(Directory.Exists(_sandbox.ScratchFolder), "the working files are removed with the execution's end");
+    }
+
+    [Fact]
+    public async Task RunAsync_ScratchLostWithTheWork_AsAMachineRestartDoes_InfrastructureFailureAndNeverASecondRun()
+    {
+        // Launched, then the machine "restarts": the work dies and the memory folder with its working files is gone.
+        _sandbox.CommandSpec("echo started >> \"$EFFECT\"; sleep 30; echo finished >> \"$EFFECT\"");
+        using var abandon = new CancellationTokenSource();
+        var request = _sandbox.Request(scratch: true);
+        var first = await Record.ExceptionAsync(() => _sandbox.RunAsync(request, s => { if (s == "running") { abandon.Cancel(); } }, abandon: abandon.Token));
+        await Eventually.HoldsAsync(() => _sandbox.EffectCount == 1, "the work started");
+        var pid = _sandbox.WorkPid(request);
+        NativeSandbox.KillSession(pid);
+        await Eventually.HoldsAsync(() => !LocalRunnerSandbox.ProcessExists(pid), "the wrapper is gone");
+        Directory.Delete(_sandbox.ScratchFolder, recursive: true);
+
+        var code = await _sandbox.RunAsync(request);
+
+        Assert.IsAssignableFrom<OperationCanceledException>(first);
+        Assert.Equal(1, code);
+        Assert.Equal(["started"], File.ReadAllLines(_sandbox.EffectFile));
+        Assert.Null(_sandbox.ReadObject(NativeSandbox.Prefix + "result.json"));
+        Assert.Contains("working files were lost", _sandbox.ReadObject(NativeSandbox.Prefix + "stderr.txt"), StringComparison.Ordinal);
+        Assert.Equal(1, await _sandbox.RunAsync(request));
+        Assert.False(Directory.Exists(_sandbox.ScratchFolder));
+    }
+
     [Fact]
     public async Task RunAsync_WorkKilledWhileTheHostIsAway_InfrastructureFailureAndNeverASecondRun()
     {

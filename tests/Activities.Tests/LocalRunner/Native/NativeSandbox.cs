@@ -24,6 +24,9 @@ internal sealed class NativeSandbox : IDisposable
 
     public string StateFolder => Path.Combine(Root, "state");
 
+    /// <summary>Where a request made with <c>scratch: true</c> keeps its working files (a memory folder in the hosts).</summary>
+    public string ScratchFolder => Path.Combine(Root, "scratch");
+
     public string Workspace => Path.Combine(Root, "workspace");
 
     /// <summary>A file outside the workspace that the test commands append to: their observable effect.</summary>
@@ -86,7 +89,12 @@ internal sealed class NativeSandbox : IDisposable
         ["RUNNER_CANCEL_GRACE_SECONDS"] = "1",
     };
 
-    public NativeExecutionRequest Request(Dictionary<string, string>? env = null) => new(env ?? Environment(), ObjectsRoot, StateFolder);
+    public NativeExecutionRequest Request(Dictionary<string, string>? env = null, bool scratch = false) =>
+        new(env ?? Environment(), ObjectsRoot, StateFolder, scratch ? ScratchFolder : null);
+
+    /// <summary>The work's wrapper's pid, from the folder the request keeps its working files in.</summary>
+    public int WorkPid(NativeExecutionRequest request) =>
+        int.Parse(File.ReadAllText(Path.Combine(request.ScratchFolder ?? StateFolder, "work.pid")).Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Runs the executor with test settings (fast polling, optional step hook).</summary>
     public Task<int> RunAsync(NativeExecutionRequest request, Action<string>? onStep = null, CancellationToken terminate = default, CancellationToken abandon = default, TimeSpan? launchGrace = null)
@@ -100,10 +108,12 @@ internal sealed class NativeSandbox : IDisposable
     public void Dispose()
     {
         // Whatever a test left running in the work's session ends with it.
-        var pidFile = Path.Combine(StateFolder, "work.pid");
-        if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Split(' ')[0], out var pid))
+        foreach (var pidFile in new[] { Path.Combine(StateFolder, "work.pid"), Path.Combine(ScratchFolder, "work.pid") })
         {
-            KillSession(pid);
+            if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Split(' ')[0], out var pid))
+            {
+                KillSession(pid);
+            }
         }
 
         try
