@@ -47,6 +47,31 @@ internal static class CrashKit
     }
 
 
+    /// <summary>Waits until the effects file has <paramref name="lines"/> lines, then <paramref name="pauseMs"/> more, and
+    /// SIGKILLs the server: a kill point that lands while runs are in flight however fast the machine is.</summary>
+    /// <returns>How many executions were running at the kill.</returns>
+    /// <remarks>Stuck means no new effect line for a minute (a run takes under a second of work); a slow but
+    /// progressing machine is not a failure.</remarks>
+    public static async Task<int> KillAfterLinesAsync(ServerProcess server, string effects, int lines, int pauseMs, string dataFolder, Stopwatch clock, int seed)
+    {
+        var (seen, lastProgress) = (CountLines(effects), clock.Elapsed);
+        while (seen < lines)
+        {
+            Assert.False(server.HasExited, "serve exited on its own: " + server.Stderr);
+            Assert.True(clock.Elapsed - lastProgress < TimeSpan.FromMinutes(1), $"no progress to {lines} lines (stuck at {seen} for a minute); seed {seed}");
+            await Task.Delay(20);
+            var now = CountLines(effects);
+            if (now > seen)
+            {
+                (seen, lastProgress) = (now, clock.Elapsed);
+            }
+        }
+
+        await Task.Delay(pauseMs);
+        server.Kill();
+        return CountRunning(dataFolder);
+    }
+
     public static async Task SubmitAsync(HttpClient http, string json)
     {
         using var response = await http.PostAsync("/api/batches", new StringContent(json, Encoding.UTF8, "application/json"));

@@ -65,24 +65,7 @@ public sealed class KillResumeTests(ITestOutputHelper output) : IDisposable
             }
 
             var (lines, pauseMs) = kills[cycle];
-            var (seen, lastProgress) = (CrashKit.CountLines(effects), clock.Elapsed);
-            while (seen < lines)
-            {
-                // Stuck means no new effect line for a minute (a run takes under a second of work); a slow but
-                // progressing machine is not a failure.
-                Assert.False(server.HasExited, "serve exited on its own: " + server.Stderr);
-                Assert.True(clock.Elapsed - lastProgress < TimeSpan.FromMinutes(1), $"no progress to {lines} lines (stuck at {seen} for a minute); seed {seed}");
-                await Task.Delay(20);
-                var now = CrashKit.CountLines(effects);
-                if (now > seen)
-                {
-                    (seen, lastProgress) = (now, clock.Elapsed);
-                }
-            }
-
-            await Task.Delay(pauseMs);
-            server.Kill();
-            var running = CrashKit.CountRunning(_data);
+            var running = await CrashKit.KillAfterLinesAsync(server, effects, lines, pauseMs, _data, clock, seed);
             inFlight += running;
             output.WriteLine($"kill {cycle + 1}: SIGKILL at {clock.Elapsed.TotalSeconds:F2} s with {CrashKit.CountLines(effects)} effect lines written, {running} executions running");
         }

@@ -6,6 +6,8 @@ using Orchestration.Tests.Waiting;
 using Orchestration.Workflows.Service;
 using Orchestration.Workflows.Tests.Engines;
 
+using static Orchestration.Workflows.Tests.FinishedBatches;
+
 namespace Orchestration.Workflows.Tests;
 
 /// <summary>Rejudge as a durable workflow (<see cref="RejudgeOrchestrator"/>): new rules over a finished batch's
@@ -153,27 +155,6 @@ public sealed class RejudgeWorkflowTests
           {"id": "verdict", "n": 3, "command": "x", "maxAttempts": 1}
         ]}
         """;
-
-    private static async Task RunToEndAsync(WorkflowHarness h, string id, string json)
-    {
-        Assert.Equal(SubmitKind.Accepted, (await h.Service.SubmitAsync(Encoding.UTF8.GetBytes(json))).Kind);
-        await h.WaitAsync(id);
-        await Eventually.HoldsAsync(async () => BatchStatusRules.IsFinished((await h.Batches.GetAsync(id))!.Status), $"{id} is finished in the store");
-        await Eventually.HoldsAsync(async () => await h.Results.GetAggregateAsync(id) is not null, $"{id} has its aggregate");
-    }
-
-    private static async Task<BatchAggregate> ResultsAsync(WorkflowHarness h, string id, int? version)
-    {
-        var bytes = version is { } v ? (await h.Service.GetResultsVersionAsync(id, v)).Document : await h.Service.GetResultsAsync(id);
-        Assert.True(bytes is not null, $"{id} has results version {version}");
-        return JsonSerializer.Deserialize<BatchAggregate>(bytes.Value.Span, BatchJson.Options)!;
-    }
-
-    private static string Counts(BatchAggregate aggregate, string task)
-    {
-        var t = aggregate.Tasks.Single(x => x.Id == task);
-        return JsonSerializer.Serialize(new { t.Runs, t.Passed, t.Failed, t.Errored, t.TimedOut, t.Cancelled, t.Flagged, t.PassRate, t.FlagRates }, BatchJson.Options);
-    }
 
     private static string Without(BatchAggregate aggregate, string member)
     {

@@ -1,11 +1,12 @@
 using System.Text;
 using System.Text.Json;
 using Orchestration.Domain;
-using Orchestration.Domain.Aggregation;
 using Orchestration.Domain.Planning;
 using Orchestration.Tests.Waiting;
 using Orchestration.Workflows.Service;
 using Orchestration.Workflows.Tests.Engines;
+
+using static Orchestration.Workflows.Tests.FinishedBatches;
 
 namespace Orchestration.Workflows.Tests;
 
@@ -212,7 +213,7 @@ public sealed class RerunWorkflowTests
     }
 
     [Fact]
-    public async Task Rerun_InstanceIds_KeepTheFirstRunsApart()
+    public void Rerun_InstanceIds_KeepTheFirstRunsApart()
     {
         // The rerun's chunk and run instances are new ids under the batch's prefix (purged with it), apart from the
         // first run's, which stay completed; the reaper finds a rerun's live run under the run's prefix.
@@ -223,7 +224,6 @@ public sealed class RerunWorkflowTests
         Assert.False(InstanceIds.Run("b", new RunRef(2, 70), 3).StartsWith(InstanceIds.RerunPrefix("b", run), StringComparison.Ordinal));
         Assert.Equal("b:c1:v3", InstanceIds.Chunk("b", 1, 3));
         Assert.StartsWith(InstanceIds.ChunkPrefix("b"), InstanceIds.Chunk("b", 1, 3), StringComparison.Ordinal);
-        await Task.CompletedTask;
     }
 
     private static int CleanExecutions(WorkflowHarness h) =>
@@ -235,26 +235,4 @@ public sealed class RerunWorkflowTests
           {"id": "other", "n": 3, "command": "y", "maxAttempts": 1}
         ]}
         """;
-
-    private static async Task RunToEndAsync(WorkflowHarness h, string id, string json)
-    {
-        Assert.Equal(SubmitKind.Accepted, (await h.Service.SubmitAsync(Encoding.UTF8.GetBytes(json))).Kind);
-        await h.WaitAsync(id);
-        await Eventually.HoldsAsync(async () => BatchStatusRules.IsFinished((await h.Batches.GetAsync(id))!.Status), $"{id} is finished in the store");
-        await Eventually.HoldsAsync(async () => await h.Results.GetAggregateAsync(id) is not null, $"{id} has its aggregate");
-    }
-
-    private static async Task<BatchAggregate> ResultsAsync(WorkflowHarness h, string id, int? version)
-    {
-        var bytes = version is { } v ? (await h.Service.GetResultsVersionAsync(id, v)).Document : await h.Service.GetResultsAsync(id);
-        Assert.True(bytes is not null, $"{id} has results version {version}");
-        return JsonSerializer.Deserialize<BatchAggregate>(bytes.Value.Span, BatchJson.Options)!;
-    }
-
-    // What a user compares: counts, rates and flags (not times, durations or cost, which differ run to run).
-    private static string Counts(BatchAggregate aggregate, string task)
-    {
-        var t = aggregate.Tasks.Single(x => x.Id == task);
-        return JsonSerializer.Serialize(new { t.Runs, t.Passed, t.Failed, t.Errored, t.TimedOut, t.Cancelled, t.Flagged, t.PassRate, t.FlagRates }, BatchJson.Options);
-    }
 }
