@@ -1,5 +1,6 @@
 using Orchestration.Activities.CloudRun;
 using Orchestration.Adapters.LocalRunner;
+using Orchestration.Tests.Waiting;
 
 namespace Orchestration.Activities.Tests.LocalRunner;
 
@@ -12,13 +13,15 @@ public sealed class LocalJobRunnerLimitsTests : IDisposable
     [Fact]
     public async Task RunExecution_MoreThanMaxParallel_ExtraOnesPendingAndBoundNeverExceeded()
     {
+        // The executions hold until the test opens the gate, so what is running and what waits is known, not timed.
         var counter = _sandbox.PathOf("counter");
         var peaks = _sandbox.PathOf("peaks");
+        var gate = _sandbox.PathOf("gate");
         File.WriteAllText(counter, "0");
         var script = _sandbox.Script("bounded.sh", $$"""
             bump() { flock "{{counter}}.lock" bash -c 'n=$(( $(cat "{{counter}}") + $1 )); echo $n > "{{counter}}"; echo $n >> "{{peaks}}"' _ "$1"; }
             bump 1
-            sleep 0.6
+            while [ ! -e "{{gate}}" ]; do sleep 0.05; done
             bump -1
             """);
         var runner = _sandbox.Runner(script, o => o.MaxParallelExecutions = 2);
@@ -30,8 +33,9 @@ public sealed class LocalJobRunnerLimitsTests : IDisposable
             names.Add((await runner.RunExecutionAsync("job-bounded", LocalRunnerSandbox.NoEnv(), TimeSpan.FromMinutes(1))).ExecutionName!);
         }
 
-        await Task.Delay(300);
+        await Eventually.HoldsAsync(() => File.Exists(peaks) && File.ReadAllLines(peaks).Length == 2, "two executions run");
         var early = (await runner.ListExecutionsAsync("job-bounded")).Items;
+        File.WriteAllText(gate, "");
         var done = new List<CloudRunExecution>();
         foreach (var name in names)
         {
@@ -40,8 +44,8 @@ public sealed class LocalJobRunnerLimitsTests : IDisposable
 
         var levels = File.ReadAllLines(peaks).Select(int.Parse).ToList();
         Assert.All(done, e => Assert.Equal(CloudRunExecutionState.Succeeded, e.State));
-        Assert.True(early.Count(e => e.State == CloudRunExecutionState.Pending) >= 3, "executions beyond the bound wait as pending");
-        Assert.True(early.Count(e => e.State == CloudRunExecutionState.Running) <= 2);
+        Assert.Equal(4, early.Count(e => e.State == CloudRunExecutionState.Pending));
+        Assert.Equal(2, early.Count(e => e.State == CloudRunExecutionState.Running));
         Assert.Equal(12, levels.Count);
         Assert.Equal(2, levels.Max());
         Assert.Equal("0", File.ReadAllText(counter).Trim());
