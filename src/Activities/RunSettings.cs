@@ -48,6 +48,9 @@ public sealed class RunSettings
     [Range(0, 1)]
     public decimal GibSecondUsd { get; set; } = 0.000002m;
 
+    /// <summary>The prices as the aggregate, the dry run and the cost cap use them.</summary>
+    public Domain.Aggregation.AggregationOptions Prices => new() { VcpuSecondUsd = VcpuSecondUsd, GibSecondUsd = GibSecondUsd };
+
     /// <summary>The <c>gs://</c> URI of an object name.</summary>
     /// <param name="name">The object name.</param>
     /// <returns><c>gs://{Bucket}/{name}</c>.</returns>

@@ -38,7 +38,7 @@ public sealed class PersistAggregate(IResultStore results, IBatchStore batches, 
         }
         while (token is not null);
 
-        var prices = new AggregationOptions { VcpuSecondUsd = settings.Value.VcpuSecondUsd, GibSecondUsd = settings.Value.GibSecondUsd };
+        var prices = settings.Value.Prices;
         // A rerun keeps counting as skipped the runs a cost cap kept from starting (those it did not run again).
         var skippedBefore = input.Version > 0 && await results.GetAggregateAsync(input.BatchId, cancellationToken).ConfigureAwait(false) is { } before
             && JsonSerializer.Deserialize<BatchAggregate>(before.Span, BatchJson.Options)?.Total.Skipped > 0;

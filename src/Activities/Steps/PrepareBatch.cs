@@ -8,7 +8,6 @@ using Orchestration.Activities.Inputs;
 using Orchestration.Activities.Storage;
 using Orchestration.Activities.Stores;
 using Orchestration.Domain;
-using Orchestration.Domain.Aggregation;
 using Orchestration.Domain.Documents;
 using Orchestration.Domain.Planning;
 using Orchestration.Domain.Specs;
@@ -44,7 +43,7 @@ public sealed class PrepareBatch(
         var bundles = new Dictionary<string, string>(StringComparer.Ordinal);
         var jobIds = new Dictionary<string, string>(StringComparer.Ordinal);
         var tasks = new List<TaskPlan>(batch.Tasks.Count);
-        var prices = new AggregationOptions { VcpuSecondUsd = options.VcpuSecondUsd, GibSecondUsd = options.GibSecondUsd };
+        var prices = options.Prices;
         foreach (var task in batch.Tasks)
         {
             var inputs = await PinInputsAsync(task, bundles, cancellationToken).ConfigureAwait(false);

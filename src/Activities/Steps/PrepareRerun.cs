@@ -56,7 +56,7 @@ public sealed class PrepareRerun(
         var skippedBefore = await results.GetAggregateAsync(batch.Id, cancellationToken).ConfigureAwait(false) is { } json
             && JsonSerializer.Deserialize<BatchAggregate>(json.Span, BatchJson.Options)?.Total.Skipped > 0;
         var options = settings.Value;
-        var prices = new AggregationOptions { VcpuSecondUsd = options.VcpuSecondUsd, GibSecondUsd = options.GibSecondUsd };
+        var prices = options.Prices;
         var jobIds = new Dictionary<string, string>(StringComparer.Ordinal);
         var tasks = new List<TaskPlan>(batch.Tasks.Count);
         var runs = new List<RerunRun>();

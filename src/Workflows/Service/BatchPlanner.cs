@@ -58,7 +58,7 @@ public sealed class BatchPlanner(
         var run = runSettings.Value;
         var existing = generated ? null : await batches.GetAsync(batch.Id, cancellationToken).ConfigureAwait(false);
         var warnings = new List<string>();
-        var prices = new AggregationOptions { VcpuSecondUsd = run.VcpuSecondUsd, GibSecondUsd = run.GibSecondUsd };
+        var prices = run.Prices;
         var packed = settings.Workflow.Packing;
         var jobNames = batch.Tasks.Select(t => PrepareBatch.JobKeyOf(t, run, packed).JobName(run.JobPrefix)).ToList();
         var tasks = batch.Tasks.Select(t => new DryRunTask(t.Ordinal, t.Id, WireNames.Of(t.Kind), t.N, t.MaxAttempts, t.TimeoutSeconds,
