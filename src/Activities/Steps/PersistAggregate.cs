@@ -28,20 +28,10 @@ public sealed class PersistAggregate(IResultStore results, IBatchStore batches, 
     {
         ArgumentNullException.ThrowIfNull(input);
         var (stored, batch) = await catalog.GetAsync(input.BatchId, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var rows = new List<RunRow>(batch.TotalRuns);
-        string? token = null;
-        do
-        {
-            var page = await results.QueryRunsAsync(new RunQuery(input.BatchId, PageSize: 1000, ContinuationToken: token), cancellationToken).ConfigureAwait(false);
-            rows.AddRange(page.Items);
-            token = page.ContinuationToken;
-        }
-        while (token is not null);
-
+        var rows = await results.ReadAllRunsAsync(input.BatchId, batch.TotalRuns, cancellationToken).ConfigureAwait(false);
         var prices = settings.Value.Prices;
         // A rerun keeps counting as skipped the runs a cost cap kept from starting (those it did not run again).
-        var skippedBefore = input.Version > 0 && await results.GetAggregateAsync(input.BatchId, cancellationToken).ConfigureAwait(false) is { } before
-            && JsonSerializer.Deserialize<BatchAggregate>(before.Span, BatchJson.Options)?.Total.Skipped > 0;
+        var skippedBefore = input.Version > 0 && (await results.ReadAggregateAsync(input.BatchId, null, cancellationToken).ConfigureAwait(false))?.Total.Skipped > 0;
         var plan = AggregatePlan.FromBatch(batch) with { UnreportedSkipped = input.Status == BatchStatus.Stopped || skippedBefore };
         var aggregate = Aggregator.Compute(plan, rows.Select(r => r.ToRecord()), prices) with
         {
@@ -57,9 +47,7 @@ public sealed class PersistAggregate(IResultStore results, IBatchStore batches, 
             // A rerun's version: the batch started when it first ran; the versions before stay as they were.
             var rerun = (await VersionObjects.ReadRequiredAsync(objects, input.BatchId, stored.Nonce, input.Version, cancellationToken).ConfigureAwait(false)).Rerun
                 ?? throw new InvalidOperationException($"Results version {input.Version} of batch '{input.BatchId}' is no rerun.");
-            var first = await results.GetAggregateVersionAsync(input.BatchId, 1, cancellationToken).ConfigureAwait(false) is { } bytes
-                ? JsonSerializer.Deserialize<BatchAggregate>(bytes.Span, BatchJson.Options)
-                : null;
+            var first = await results.ReadAggregateAsync(input.BatchId, 1, cancellationToken).ConfigureAwait(false);
             aggregate = aggregate with
             {
                 StartedAt = first?.StartedAt ?? aggregate.StartedAt,

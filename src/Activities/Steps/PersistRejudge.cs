@@ -41,8 +41,7 @@ public sealed class PersistRejudge(IObjectStore objects, IResultStore results, B
         // The plan with the new rules' flag names, so a new rule that never fired still shows 0.
         var plan = AggregatePlan.FromBatch(batch with { Tasks = [.. batch.Tasks.Select(t => request.Tasks.GetValueOrDefault(t.Id)?.Apply(t) ?? t)] });
         var prices = settings.Value.Prices;
-        var original = await results.GetAggregateVersionAsync(input.BatchId, 1, cancellationToken).ConfigureAwait(false);
-        var times = original is { } bytes ? JsonSerializer.Deserialize<BatchAggregate>(bytes.Span, BatchJson.Options) : null;
+        var times = await results.ReadAggregateAsync(input.BatchId, 1, cancellationToken).ConfigureAwait(false);
         // Runs a cost cap kept from starting stay skipped in every version.
         var aggregate = Aggregator.Compute(plan with { UnreportedSkipped = times?.Total.Skipped > 0 }, records, prices) with
         {

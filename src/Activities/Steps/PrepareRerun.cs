@@ -1,10 +1,8 @@
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Orchestration.Activities.CloudRun;
 using Orchestration.Activities.Contracts;
 using Orchestration.Activities.Storage;
 using Orchestration.Activities.Stores;
-using Orchestration.Domain;
 using Orchestration.Domain.Aggregation;
 using Orchestration.Domain.Judging;
 using Orchestration.Domain.Planning;
@@ -38,23 +36,11 @@ public sealed class PrepareRerun(
             ?? throw new InvalidOperationException($"Results version {input.Version} of batch '{batch.Id}' is no rerun.");
         await batches.ReopenAsync(batch.Id, request.RequestedAt, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
 
-        var rows = new Dictionary<(int Task, int Run), RunRow>();
-        string? token = null;
-        do
-        {
-            var page = await results.QueryRunsAsync(new RunQuery(batch.Id, PageSize: 1000, ContinuationToken: token), cancellationToken).ConfigureAwait(false);
-            foreach (var row in page.Items)
-            {
-                rows[(row.TaskOrdinal, row.RunIndex)] = row;
-            }
-
-            token = page.ContinuationToken;
-        }
-        while (token is not null);
+        var rows = (await results.ReadAllRunsAsync(batch.Id, batch.TotalRuns, cancellationToken).ConfigureAwait(false))
+            .ToDictionary(r => (r.TaskOrdinal, r.RunIndex));
 
         // A run never reported counts as cancelled, or as skipped where a cost cap stopped the batch (as its aggregate says).
-        var skippedBefore = await results.GetAggregateAsync(batch.Id, cancellationToken).ConfigureAwait(false) is { } json
-            && JsonSerializer.Deserialize<BatchAggregate>(json.Span, BatchJson.Options)?.Total.Skipped > 0;
+        var skippedBefore = (await results.ReadAggregateAsync(batch.Id, null, cancellationToken).ConfigureAwait(false))?.Total.Skipped > 0;
         var options = settings.Value;
         var prices = options.Prices;
         var jobIds = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -77,7 +63,7 @@ public sealed class PrepareRerun(
                 else if (row is not null)
                 {
                     kept = kept.Add(task.Ordinal, row.Outcome, row.Flags.Count > 0 && row.Outcome != RunOutcome.Cancelled);
-                    keptUsd += (row.VcpuSeconds * prices.VcpuSecondUsd) + (row.GibSeconds * prices.GibSecondUsd) + (row.ClaudeCostUsd ?? 0m);
+                    keptUsd += row.CostUsd ?? 0m;
                 }
                 else if (!skippedBefore)
                 {
