@@ -76,16 +76,6 @@ public sealed record RerunRequest(IReadOnlyList<RunOutcome> Outcomes, DateTimeOf
     public static IReadOnlyList<string> Names(IEnumerable<RunOutcome> outcomes, bool skipped = false) =>
         [.. outcomes.Select(o => WireNames.Of(o)), .. skipped ? new[] { SkippedName } : []];
 
-    /// <summary>The stored form (UTF-8 JSON).</summary>
-    /// <returns>The bytes.</returns>
-    public byte[] ToUtf8() => JsonSerializer.SerializeToUtf8Bytes(this, BatchJson.Options);
-
-    /// <summary>Reads the stored form.</summary>
-    /// <param name="utf8Json">The bytes.</param>
-    /// <returns>The request.</returns>
-    public static RerunRequest Parse(ReadOnlySpan<byte> utf8Json) =>
-        JsonSerializer.Deserialize<RerunRequest>(utf8Json, BatchJson.Options) ?? throw new JsonException("A stored rerun is null.");
-
     private static (IReadOnlyList<RunOutcome> Outcomes, bool Skipped) ReadList(JsonElement value, string path, List<ValidationProblem> problems)
     {
         var allowed = string.Join(", ", Names(Rerunnable, skipped: true));
