@@ -43,7 +43,7 @@ public sealed partial class BatchService
             return VersionRequestResult.Invalid(problems);
         }
 
-        if (await ClaimVersionAsync(stored, new VersionRequest(new RejudgeRequest(rules.Request, rules.Tasks), null), cancellationToken).ConfigureAwait(false) is not { } version)
+        if (await ClaimVersionAsync(stored, new VersionRequest(new RejudgeRequest(rules.Request, rules.Tasks), null), claimed: null, cancellationToken).ConfigureAwait(false) is not { } version)
         {
             return VersionRequestResult.Conflict($"Batch '{batchId}' has {MaxVersions} results versions; purge it or submit it again.");
         }

@@ -34,8 +34,10 @@ public sealed partial class BatchService
             return VersionRequestResult.NotFound;
         }
 
+        // The versions claimed so far, listed once: a repeat's key, a rejudge under way and the next free version are read from them.
+        var claimed = await VersionObjects.ClaimedAsync(objects, stored.Id, stored.Nonce, cancellationToken).ConfigureAwait(false);
         var keyHash = string.IsNullOrEmpty(idempotencyKey) ? null : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(idempotencyKey)));
-        if (keyHash is not null && await RerunWithKeyAsync(stored, keyHash, cancellationToken).ConfigureAwait(false) is { } earlier)
+        if (keyHash is not null && await RerunWithKeyAsync(stored, claimed, keyHash, cancellationToken).ConfigureAwait(false) is { } earlier)
         {
             return VersionRequestResult.Accepted(earlier.Version, earlier.Runs);
         }
@@ -47,20 +49,19 @@ public sealed partial class BatchService
         }
 
         var ended = BatchStatusRules.IsFinished(stored.Status) && await InstanceEndedAsync(stored, cancellationToken).ConfigureAwait(false);
-        var json = await results.GetAggregateAsync(batchId, cancellationToken).ConfigureAwait(false);
-        if (!ended || json is null)
+        var aggregate = await results.ReadAggregateAsync(batchId, null, cancellationToken).ConfigureAwait(false);
+        if (!ended || aggregate is null)
         {
             return VersionRequestResult.Conflict(stored.Status == BatchStatus.Purging
                 ? $"Batch '{batchId}' is being purged."
                 : $"Batch '{batchId}' is {(BatchStatusRules.IsFinished(stored.Status) ? "running" : WireNames.Of(stored.Status))}; a rerun needs a finished batch with its results.");
         }
 
-        if (await RejudgeUnderWayAsync(stored, cancellationToken).ConfigureAwait(false) is { } judging)
+        if (await RejudgeUnderWayAsync(stored, claimed, cancellationToken).ConfigureAwait(false) is { } judging)
         {
             return VersionRequestResult.Conflict($"Batch '{batchId}' is being rejudged (version {judging}); rerun it once that version is written.");
         }
 
-        var aggregate = System.Text.Json.JsonSerializer.Deserialize<BatchAggregate>(json.Value.Span, BatchJson.Options)!;
         var runs = aggregate.Tasks.Sum(t => outcomes.Sum(o => Count(t, o)) + (skipped ? t.Skipped : 0));
         if (runs == 0)
         {
@@ -68,7 +69,7 @@ public sealed partial class BatchService
         }
 
         var request = new VersionRequest(null, new RerunRequest(outcomes, time.GetUtcNow(), keyHash, runs, skipped));
-        if (await ClaimVersionAsync(stored, request, cancellationToken).ConfigureAwait(false) is not { } version)
+        if (await ClaimVersionAsync(stored, request, claimed, cancellationToken).ConfigureAwait(false) is not { } version)
         {
             return VersionRequestResult.Conflict($"Batch '{batchId}' has {MaxVersions} results versions; purge it or submit it again.");
         }
@@ -76,7 +77,8 @@ public sealed partial class BatchService
         if (!await StartRerunAsync(batchId, version, cancellationToken).ConfigureAwait(false))
         {
             // Another rerun started first: a repeat of this request (same key) gets that one; anything else conflicts.
-            return keyHash is not null && await RerunWithKeyAsync(stored, keyHash, cancellationToken).ConfigureAwait(false) is { } winner
+            return keyHash is not null
+                && await RerunWithKeyAsync(stored, await VersionObjects.ClaimedAsync(objects, stored.Id, stored.Nonce, cancellationToken).ConfigureAwait(false), keyHash, cancellationToken).ConfigureAwait(false) is { } winner
                 ? VersionRequestResult.Accepted(winner.Version, winner.Runs)
                 : VersionRequestResult.Conflict($"Batch '{batchId}' is running (another rerun started first).");
         }
@@ -123,12 +125,13 @@ public sealed partial class BatchService
     };
 
     /// <summary>Claims the next free results version for <paramref name="request"/> (create-if-absent of its request
-    /// object, so concurrent rejudges and reruns never share a version).</summary>
-    private async Task<int?> ClaimVersionAsync(StoredBatch stored, VersionRequest request, CancellationToken cancellationToken)
+    /// object, so concurrent rejudges and reruns never share a version), trying from after the highest of
+    /// <paramref name="claimed"/> (listed here when not given).</summary>
+    private async Task<int?> ClaimVersionAsync(StoredBatch stored, VersionRequest request, IReadOnlyList<int>? claimed, CancellationToken cancellationToken)
     {
         var bytes = request.ToUtf8();
-        var claimed = await VersionObjects.ClaimedAsync(objects, stored.Id, stored.Nonce, cancellationToken).ConfigureAwait(false);
-        for (var version = Math.Max(1, claimed.Count == 0 ? 1 : claimed[^1]) + 1; version <= MaxVersions; version++)
+        claimed ??= await VersionObjects.ClaimedAsync(objects, stored.Id, stored.Nonce, cancellationToken).ConfigureAwait(false);
+        for (var version = Math.Max(1, claimed.LastOrDefault()) + 1; version <= MaxVersions; version++)
         {
             using var content = new MemoryStream(bytes, writable: false);
             var put = await objects.PutIfAbsentAsync(VersionObjects.RequestObject(stored.Id, stored.Nonce, version), content, "application/json", cancellationToken).ConfigureAwait(false);
@@ -142,9 +145,8 @@ public sealed partial class BatchService
     }
 
     // The rejudge still judging (the highest version claimed, not yet written), if any: a rerun would change the rows it reads.
-    private async Task<int?> RejudgeUnderWayAsync(StoredBatch stored, CancellationToken cancellationToken)
+    private async Task<int?> RejudgeUnderWayAsync(StoredBatch stored, IReadOnlyList<int> claimed, CancellationToken cancellationToken)
     {
-        var claimed = await VersionObjects.ClaimedAsync(objects, stored.Id, stored.Nonce, cancellationToken).ConfigureAwait(false);
         if (claimed.Count == 0 || await results.GetAggregateVersionAsync(stored.Id, claimed[^1], cancellationToken).ConfigureAwait(false) is not null)
         {
             return null;
@@ -155,9 +157,9 @@ public sealed partial class BatchService
     }
 
     // The rerun a request with this key already started: its version and how many runs it named.
-    private async Task<(int Version, int Runs)?> RerunWithKeyAsync(StoredBatch stored, string keyHash, CancellationToken cancellationToken)
+    private async Task<(int Version, int Runs)?> RerunWithKeyAsync(StoredBatch stored, IReadOnlyList<int> claimed, string keyHash, CancellationToken cancellationToken)
     {
-        foreach (var version in await VersionObjects.ClaimedAsync(objects, stored.Id, stored.Nonce, cancellationToken).ConfigureAwait(false))
+        foreach (var version in claimed)
         {
             if ((await VersionObjects.ReadAsync(objects, stored.Id, stored.Nonce, version, cancellationToken).ConfigureAwait(false))?.Rerun is { } rerun
                 && rerun.KeyHash == keyHash && await RerunStartedAsync(stored.Id, version, cancellationToken).ConfigureAwait(false))
