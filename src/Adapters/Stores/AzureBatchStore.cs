@@ -97,20 +97,32 @@ public sealed class AzureBatchStore(TableClient table, BlobContainerClient docum
     }
 
     /// <inheritdoc />
-    public async Task<bool> SetStatusAsync(string batchId, BatchStatus status, string? reason, DateTimeOffset at, CancellationToken cancellationToken = default)
+    public async Task<bool> SetStatusAsync(string batchId, BatchStatus status, string? reason, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        await ChangeStatusAsync(batchId, (current, _) => BatchStatusRules.CanMove(current, status), status, reason, at, cancellationToken).ConfigureAwait(false) is not null;
+
+    /// <inheritdoc />
+    public async Task<bool> ReopenAsync(string batchId, DateTimeOffset requestedAt, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        await ChangeStatusAsync(batchId, (current, updatedAt) => BatchStatusRules.CanReopen(current, updatedAt ?? DateTimeOffset.MaxValue, requestedAt),
+            BatchStatus.Running, null, at, cancellationToken).ConfigureAwait(false) == BatchStatus.Running;
+
+    // Sets the status and reason when allowed by what is stored (status, last written), under the row's ETag; the status
+    // now, or null for no batch.
+    private async Task<BatchStatus?> ChangeStatusAsync(
+        string batchId, Func<BatchStatus, DateTimeOffset?, bool> allowed, BatchStatus status, string? reason, DateTimeOffset at, CancellationToken cancellationToken)
     {
         while (true)
         {
             var current = await table.GetEntityIfExistsAsync<TableEntity>(batchId, RowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (!current.HasValue || current.Value is null)
             {
-                return false;
+                return null;
             }
 
             var entity = current.Value;
-            if (!BatchStatusRules.CanMove(BatchStatusRules.Parse(entity.GetString("Status")), status))
+            var stored = BatchStatusRules.Parse(entity.GetString("Status"));
+            if (!allowed(stored, entity.GetDateTimeOffset("UpdatedAt")))
             {
-                return true;
+                return stored;
             }
 
             entity["Status"] = BatchStatusRules.Name(status);
@@ -119,40 +131,7 @@ public sealed class AzureBatchStore(TableClient table, BlobContainerClient docum
             try
             {
                 await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-                return true;
-            }
-            catch (RequestFailedException ex) when (ex.Status == 412)
-            {
-                // Another writer changed the status between our read and write: read again and re-decide.
-            }
-        }
-    }
-
-    /// <inheritdoc />
-    public async Task<bool> ReopenAsync(string batchId, DateTimeOffset requestedAt, DateTimeOffset at, CancellationToken cancellationToken = default)
-    {
-        while (true)
-        {
-            var current = await table.GetEntityIfExistsAsync<TableEntity>(batchId, RowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
-            if (!current.HasValue || current.Value is null)
-            {
-                return false;
-            }
-
-            var entity = current.Value;
-            var status = BatchStatusRules.Parse(entity.GetString("Status"));
-            if (!BatchStatusRules.CanReopen(status, entity.GetDateTimeOffset("UpdatedAt") ?? DateTimeOffset.MaxValue, requestedAt))
-            {
-                return status == BatchStatus.Running;
-            }
-
-            entity["Status"] = BatchStatusRules.Name(BatchStatus.Running);
-            entity["Reason"] = null;
-            entity["UpdatedAt"] = at;
-            try
-            {
-                await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-                return true;
+                return status;
             }
             catch (RequestFailedException ex) when (ex.Status == 412)
             {

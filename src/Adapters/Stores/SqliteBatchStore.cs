@@ -114,17 +114,27 @@ public sealed class SqliteBatchStore(SqliteDatabase database) : IBatchStore
     }
 
     /// <inheritdoc />
-    public async Task<bool> SetStatusAsync(string batchId, BatchStatus status, string? reason, DateTimeOffset at, CancellationToken cancellationToken = default)
+    public async Task<bool> SetStatusAsync(string batchId, BatchStatus status, string? reason, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        await ChangeStatusAsync(batchId, current => BatchStatusRules.CanMove(current.Status, status), status, reason, at, cancellationToken).ConfigureAwait(false) is not null;
+
+    /// <inheritdoc />
+    public async Task<bool> ReopenAsync(string batchId, DateTimeOffset requestedAt, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        (await ChangeStatusAsync(batchId, current => BatchStatusRules.CanReopen(current.Status, current.UpdatedAt, requestedAt), BatchStatus.Running, null, at, cancellationToken)
+            .ConfigureAwait(false))?.Status == BatchStatus.Running;
+
+    // Sets the status and reason in one transaction when allowed by what is stored; the status now, or null for no batch.
+    private async Task<StoredBatch?> ChangeStatusAsync(
+        string batchId, Func<StoredBatch, bool> allowed, BatchStatus status, string? reason, DateTimeOffset at, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(Schema, cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var current = await ReadAsync(connection, batchId, withDocument: false, cancellationToken).ConfigureAwait(false);
         if (current is null)
         {
-            return false;
+            return null;
         }
 
-        if (BatchStatusRules.CanMove(current.Status, status))
+        if (allowed(current))
         {
             await using var update = connection.CreateCommand();
             update.CommandText = "UPDATE batches SET status = $status, reason = $reason, updated_at = $at WHERE id = $id";
@@ -133,36 +143,11 @@ public sealed class SqliteBatchStore(SqliteDatabase database) : IBatchStore
             update.Parameters.AddWithValue("$at", at.ToUnixTimeMilliseconds());
             update.Parameters.AddWithValue("$id", batchId);
             await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            current = current with { Status = status };
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return true;
-    }
-
-    /// <inheritdoc />
-    public async Task<bool> ReopenAsync(string batchId, DateTimeOffset requestedAt, DateTimeOffset at, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(Schema, cancellationToken).ConfigureAwait(false);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var current = await ReadAsync(connection, batchId, withDocument: false, cancellationToken).ConfigureAwait(false);
-        if (current is null)
-        {
-            return false;
-        }
-
-        if (BatchStatusRules.CanReopen(current.Status, current.UpdatedAt, requestedAt))
-        {
-            await using var update = connection.CreateCommand();
-            update.CommandText = "UPDATE batches SET status = $status, reason = NULL, updated_at = $at WHERE id = $id";
-            update.Parameters.AddWithValue("$status", BatchStatusRules.Name(BatchStatus.Running));
-            update.Parameters.AddWithValue("$at", at.ToUnixTimeMilliseconds());
-            update.Parameters.AddWithValue("$id", batchId);
-            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            current = current with { Status = BatchStatus.Running };
-        }
-
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return current.Status == BatchStatus.Running;
+        return current;
     }
 
     /// <inheritdoc />
