@@ -25,6 +25,9 @@ public sealed class ChunkOrchestrator : TaskOrchestrator<ChunkInput, ProgressCou
         var runs = input.Runs is { } listed
             ? [.. listed.Select(r => new RunRef(r.TaskOrdinal, r.RunIndex))]
             : ChunkPlanner.RunsOf([.. input.Tasks.Select(t => t.Runs)], new ChunkRange(input.Chunk, input.Start, input.Count));
+        // A rerun's runs go on from their next attempt number (looked up once per launch, in every replay).
+        var nextAttempts = input.Runs?.ToDictionary(r => new RunRef(r.TaskOrdinal, r.RunIndex), r => r.NextAttempt);
+        int FirstAttempt(RunRef run) => nextAttempts is null ? 1 : nextAttempts[run];
         var progress = ProgressCounts.ForTasks(input.Tasks.Count);
         var cancel = context.WaitForExternalEvent<string>(Events.Cancel);
         var running = new Dictionary<Task<RunSummary>, RunRef>();
@@ -45,7 +48,7 @@ public sealed class ChunkOrchestrator : TaskOrchestrator<ChunkInput, ProgressCou
             while (!cancelled && running.Count < input.Window && next < runs.Count && Affordable(budget, input, runs[next]))
             {
                 var run = runs[next++];
-                running[Launch(context, input, run, packed: packs is not null)] = run;
+                running[Launch(context, input, run, FirstAttempt(run), packed: packs is not null)] = run;
                 launched.Add(run);
             }
 
@@ -117,7 +120,7 @@ public sealed class ChunkOrchestrator : TaskOrchestrator<ChunkInput, ProgressCou
             var task = (Task<RunSummary>)winner;
             var done = running[task];
             running.Remove(task);
-            var summary = await SummaryAsync(context, input, done, task);
+            var summary = await SummaryAsync(context, input, done, FirstAttempt(done), task);
             progress = progress.Add(done.TaskOrdinal, summary.Outcome, summary.Flags.Count > 0);
             budget?.Settle(done, summary.RunCostUsd ?? summary.CostUsd);
             if (packs is not null)
@@ -137,10 +140,9 @@ public sealed class ChunkOrchestrator : TaskOrchestrator<ChunkInput, ProgressCou
         budget is null || budget.TryReserve(run, input.Tasks[run.TaskOrdinal].AttemptUpperUsd ?? 0m);
 
     // A rerun's run goes on from its next attempt number, with as many attempts as the task allows.
-    private static Task<RunSummary> Launch(TaskOrchestrationContext context, ChunkInput input, RunRef run, bool packed)
+    private static Task<RunSummary> Launch(TaskOrchestrationContext context, ChunkInput input, RunRef run, int first, bool packed)
     {
         var task = input.Tasks[run.TaskOrdinal];
-        var first = FirstAttempt(input, run);
         return context.CallSubOrchestratorAsync<RunSummary>(
             nameof(RunOrchestrator),
             new RunInput(input.BatchId, input.Nonce, task, run.RunIndex, input.Settings.Polling, input.Settings.ActivityAttempts,
@@ -150,10 +152,7 @@ public sealed class ChunkOrchestrator : TaskOrchestrator<ChunkInput, ProgressCou
             new SubOrchestrationOptions(instanceId: InstanceIds.Run(input.BatchId, run, input.Generation)));
     }
 
-    private static int FirstAttempt(ChunkInput input, RunRef run) =>
-        input.Runs?.First(r => r.TaskOrdinal == run.TaskOrdinal && r.RunIndex == run.RunIndex).NextAttempt ?? 1;
-
-    private static async Task<RunSummary> SummaryAsync(TaskOrchestrationContext context, ChunkInput input, RunRef run, Task<RunSummary> finished)
+    private static async Task<RunSummary> SummaryAsync(TaskOrchestrationContext context, ChunkInput input, RunRef run, int firstAttempt, Task<RunSummary> finished)
     {
         try
         {
@@ -162,7 +161,7 @@ public sealed class ChunkOrchestrator : TaskOrchestrator<ChunkInput, ProgressCou
         catch (TaskFailedException ex)
         {
             var plan = input.Tasks[run.TaskOrdinal];
-            var attempt = new RunAttempt(input.BatchId, input.Nonce, run.TaskOrdinal, plan.TaskId, run.RunIndex, FirstAttempt(input, run) + plan.MaxAttempts - 1);
+            var attempt = new RunAttempt(input.BatchId, input.Nonce, run.TaskOrdinal, plan.TaskId, run.RunIndex, firstAttempt + plan.MaxAttempts - 1);
             return await context.CallActivityAsync<RunSummary>(
                 nameof(CollectResult),
                 new CollectResultInput(attempt, null, [], RunOutcome.Errored, "The run's orchestration failed: " + ex.FailureDetails.ErrorMessage),
