@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Orchestration.Tests.Waiting;
 using Xunit.Abstractions;
 
 namespace Orchestration.Server.Tests;
@@ -95,24 +96,24 @@ public sealed class RerunKillResumeTests(ITestOutputHelper output) : IDisposable
         }
     }
 
-    // Polls results?version=N (202 while the rerun runs) until it is written.
+    // results?version=N answers 202 while the rerun runs, 200 once it is written.
     private static async Task<JsonElement> WaitForVersionAsync(HttpClient http, ServerProcess server, int version)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(120);
-        while (true)
+        var document = default(JsonElement);
+        await Eventually.HoldsAsync(async () =>
         {
             Assert.False(server.HasExited, "serve exited on its own: " + server.Stderr);
             using var response = await http.GetAsync($"/api/batches/{BatchId}/results?version={version}");
+            Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Accepted, $"results version {version} answered {(int)response.StatusCode}");
             if (response.StatusCode == HttpStatusCode.OK)
             {
-                using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-                return document.RootElement.Clone();
+                using var parsed = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                document = parsed.RootElement.Clone();
             }
 
-            Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"results version {version} answered {(int)response.StatusCode}");
-            Assert.True(DateTime.UtcNow < deadline, $"results version {version} not written within 2 minutes");
-            await Task.Delay(100);
-        }
+            return response.StatusCode == HttpStatusCode.OK;
+        }, $"results version {version} is written", TimeSpan.FromMinutes(2));
+        return document;
     }
 
     private async Task AssertCountedOnceAsync(HttpClient http, JsonElement version, string first, string effectsFile)
