@@ -19,6 +19,8 @@ public sealed class RunStepsTests : IDisposable
           {"id": "review", "n": 1, "prompt": "Review.", "profile": {"cpu": "2", "memory": "4Gi"}}]}
         """;
 
+    private static readonly DateTime Started = new(2026, 11, 23, 12, 0, 0, DateTimeKind.Utc);
+
     private readonly StepsHarness _h = new();
     private BatchPlan _plan = null!;
 
@@ -394,23 +396,13 @@ public sealed class RunStepsTests : IDisposable
     [Fact]
     public async Task PersistAggregate_SomeRunsNeverReported_CountedCancelledAndStatusWritten()
     {
-        await PrepareAsync();
-        var attempt = Attempt(0, "unit", 0);
-        var execution = await StartAsync(attempt);
-        await RunnerWritesAsync(attempt, execution, 0, "FLAKY");
-        await Collect().RunAsync(new CollectResultInput(attempt, execution, []));
-        var started = new DateTime(2026, 11, 23, 12, 0, 0, DateTimeKind.Utc);
-
-        var summary = await new PersistAggregate(_h.Results, _h.Batches, _h.Catalog, _h.Settings, _h.Time, _h.Objects)
-            .RunAsync(new PersistAggregateInput("b1", BatchStatus.Cancelled, "cancelled by a client", started, started.AddMinutes(5)));
-        var aggregate = JsonSerializer.Deserialize<BatchAggregate>((await _h.Results.GetAggregateAsync("b1"))!.Value.Span, BatchJson.Options)!;
-        var stored = await _h.Batches.GetAsync("b1");
+        var (summary, aggregate, stored) = await PersistAfterOneRunAsync(BatchStatus.Cancelled, "cancelled by a client");
 
         Assert.Equal(new BatchSummary("b1", BatchStatus.Cancelled, 3, 1, 0, 0, 0, 2, 1, "cancelled by a client"), summary);
         Assert.Equal(3, aggregate.Total.Runs);
         Assert.Equal(2, aggregate.Total.Cancelled);
         Assert.Equal(1, aggregate.Tasks[0].Flagged["flaky"]);
-        Assert.Equal(started, aggregate.StartedAt!.Value.UtcDateTime);
+        Assert.Equal(Started, aggregate.StartedAt!.Value.UtcDateTime);
         Assert.Equal(BatchStatus.Cancelled, stored!.Status);
         Assert.Equal("cancelled by a client", stored.Reason);
     }
@@ -418,21 +410,26 @@ public sealed class RunStepsTests : IDisposable
     [Fact]
     public async Task PersistAggregate_StoppedByTheCostCap_NeverReportedRunsCountedSkipped()
     {
+        const string Reason = "Stopped by the cost cap: the next run could cost up to $1.00 and $4.50 of the $5.00 cap is spent or reserved.";
+
+        var (summary, aggregate, stored) = await PersistAfterOneRunAsync(BatchStatus.Stopped, Reason);
+
+        Assert.Equal(new BatchSummary("b1", BatchStatus.Stopped, 3, 1, 0, 0, 0, 0, 1, Reason, Skipped: 2), summary);
+        Assert.Equal((3, 0, 2), (aggregate.Total.Runs, aggregate.Total.Cancelled, aggregate.Total.Skipped));
+        Assert.Equal((BatchStatus.Stopped, Reason), (stored!.Status, stored.Reason));
+    }
+
+    // One of the batch's three runs reported (passed, flagged), then the aggregate persisted with this end.
+    private async Task<(BatchSummary Summary, BatchAggregate Aggregate, StoredBatch? Stored)> PersistAfterOneRunAsync(BatchStatus status, string reason)
+    {
         await PrepareAsync();
         var attempt = Attempt(0, "unit", 0);
         var execution = await StartAsync(attempt);
         await RunnerWritesAsync(attempt, execution, 0, "FLAKY");
         await Collect().RunAsync(new CollectResultInput(attempt, execution, []));
-        var started = new DateTime(2026, 11, 23, 12, 0, 0, DateTimeKind.Utc);
-        const string Reason = "Stopped by the cost cap: the next run could cost up to $1.00 and $4.50 of the $5.00 cap is spent or reserved.";
-
         var summary = await new PersistAggregate(_h.Results, _h.Batches, _h.Catalog, _h.Settings, _h.Time, _h.Objects)
-            .RunAsync(new PersistAggregateInput("b1", BatchStatus.Stopped, Reason, started, started.AddMinutes(5)));
+            .RunAsync(new PersistAggregateInput("b1", status, reason, Started, Started.AddMinutes(5)));
         var aggregate = JsonSerializer.Deserialize<BatchAggregate>((await _h.Results.GetAggregateAsync("b1"))!.Value.Span, BatchJson.Options)!;
-        var stored = await _h.Batches.GetAsync("b1");
-
-        Assert.Equal(new BatchSummary("b1", BatchStatus.Stopped, 3, 1, 0, 0, 0, 0, 1, Reason, Skipped: 2), summary);
-        Assert.Equal((3, 0, 2), (aggregate.Total.Runs, aggregate.Total.Cancelled, aggregate.Total.Skipped));
-        Assert.Equal((BatchStatus.Stopped, Reason), (stored!.Status, stored.Reason));
+        return (summary, aggregate, await _h.Batches.GetAsync("b1"));
     }
 }
