@@ -25,7 +25,7 @@ public sealed class ChunkOrchestrator : TaskOrchestrator<ChunkInput, ProgressCou
         var runs = input.Runs is { } listed
             ? [.. listed.Select(r => new RunRef(r.TaskOrdinal, r.RunIndex))]
             : ChunkPlanner.RunsOf([.. input.Tasks.Select(t => t.Runs)], new ChunkRange(input.Chunk, input.Start, input.Count));
-        // A rerun's runs go on from their next attempt number (looked up once per launch, in every replay).
+        // A rerun's runs go on from their next attempt number: a dictionary, as launches repeat on every replay.
         var nextAttempts = input.Runs?.ToDictionary(r => new RunRef(r.TaskOrdinal, r.RunIndex), r => r.NextAttempt);
         int FirstAttempt(RunRef run) => nextAttempts is null ? 1 : nextAttempts[run];
         var progress = ProgressCounts.ForTasks(input.Tasks.Count);
