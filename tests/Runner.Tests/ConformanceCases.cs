@@ -22,6 +22,14 @@ internal static class ConformanceCases
             PreCommand = "echo pre-step",
             PostCommand = "echo post-step",
         })),
+        // The command sees the shell `bash main.sh` gives it: no arguments, none of the runner's variables or functions, no
+        // job control, no traps, signals at their defaults (SigIgn of /proc/self/status: 0 for a script nobody ignored
+        // signals for), and a process group of its own with its phases (the group a deadline or a cancel signals).
+        ConformanceCase.Of("command-sees-a-fresh-shell", h => h.WriteSpec(RunnerHarness.CommandSpec(
+            "echo \"args:$# [$*]\"; declare -F; compgen -v | grep -v -x -E 'BASH_.*|BASHPID|BASHOPTS|SHLVL|PPID|PIPESTATUS|_|LINENO|RANDOM|SECONDS|EPOCH.*|SRANDOM|FUNCNAME|GROUPS|HISTCMD|COLUMNS|LINES|OPTIND|OPTERR|IFS|PS4|DIRSTACK|UID|EUID|HOSTNAME|HOSTTYPE|MACHTYPE|OSTYPE|SHELLOPTS|COMP_WORDBREAKS|PWD|OLDPWD'; "
+            + "[[ $- == *m* ]] && echo monitor; trap -p; grep SigIgn /proc/self/status; "
+            + "[ \"$(ps -o pgid= -p $$ | tr -d ' ')\" = \"$(ps -o pgid= -p $PPID | tr -d ' ')\" ] && echo 'same group as the caller'; "
+            + "mkdir -p output; env | grep -v -E '^(PWD|OLDPWD|SHLVL|_)=' | sort > output/env.txt"))),
         ConformanceCase.Of("command-fails", h => h.WriteSpec(RunnerHarness.CommandSpec("echo before; echo oops >&2; exit 42"))),
         ConformanceCase.Of("pre-command-fails", h => h.WriteSpec(RunnerHarness.CommandSpec("touch main-ran; echo hello") with
         {

@@ -56,6 +56,18 @@ internal static class LocalProcess
     /// <returns>True when it existed.</returns>
     public static bool Signal(int pid, int signal) => pid > 1 && Kill(pid, signal) == 0;
 
+    /// <summary>Creates the FIFO <paramref name="path"/> (mode 0600) in place of whatever the name held.</summary>
+    /// <param name="path">The FIFO's path.</param>
+    /// <exception cref="IOException">It could not be created.</exception>
+    public static void MakeFifo(string path)
+    {
+        File.Delete(path);
+        if (MkFifo(path, 0b110_000_000) != 0)
+        {
+            throw new IOException($"mkfifo({path}) failed with errno {Marshal.GetLastPInvokeError().ToString(CultureInfo.InvariantCulture)}.");
+        }
+    }
+
     /// <summary>Reads the state letter and start ticks of a process from <c>/proc/{pid}/stat</c>.</summary>
     private static bool TryReadStat(int pid, out char state, out long startTicks)
     {
@@ -87,6 +99,10 @@ internal static class LocalProcess
         state = fields[0][0];
         return long.TryParse(fields[19], NumberStyles.None, CultureInfo.InvariantCulture, out startTicks);
     }
+
+    [DllImport("libc", EntryPoint = "mkfifo", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int MkFifo([MarshalAs(UnmanagedType.LPUTF8Str)] string path, uint mode);
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]

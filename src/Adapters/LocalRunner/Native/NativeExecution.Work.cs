@@ -8,48 +8,108 @@ namespace Orchestration.Adapters.LocalRunner.Native;
 internal sealed partial class NativeExecution
 {
     /// <summary>
-    /// Runs as <c>setsid bash -c WRAPPER name STATE WORKSPACE LIMIT KILL_AFTER GRACE PHASES</c>, PHASES being
-    /// the text of runner/phases.sh (passed, not written to the state folder: it is the same for every run). It records
-    /// "pid starttime" in <c>work.pid</c> before anything runs (without it the work never runs: nobody
-    /// could watch it), handles TERM as runner.sh's on_term does (TERM to the work's process group, KILL
-    /// after GRACE; deferred, not ignored, so the work does not inherit an ignored signal), runs phases.sh
-    /// under <c>timeout</c> (its own process group), writes the work's status to <c>work.exit</c>, then kills
-    /// whatever is left in its groups. Both files are written in place by one <c>printf</c> (no <c>mv</c>: a
-    /// process per write costs a millisecond of CPU per run) and count only once their line is whole
-    /// (<see cref="LocalProcess.ReadLine"/>): a reader never acts on half of one.
+    /// Runs as <c>setsid bash -c WORK name STATE WORKSPACE LIMIT KILL_AFTER GRACE KIND</c>: one bash for the whole work,
+    /// the phases of runner/phases.sh (preCommand, the command or Claude, postCommand; the same files, exit codes,
+    /// notes and <c>bash PHASE.sh</c> per phase) in a subshell instead of a bash of its own under <c>timeout</c>. It records "pid starttime" in <c>work.pid</c> before
+    /// anything runs (without it the work never runs: nobody could watch it) and handles TERM as runner.sh's on_term
+    /// does (TERM to the work's process group, KILL after GRACE; deferred, not ignored, so the work does not inherit an
+    /// ignored signal). The work is a subshell in a process group of its own (job control): it is what a deadline or a
+    /// cancel signals, as <c>timeout</c>'s group is in the container. The time limit is a second subshell (a
+    /// group of its own too) that waits with <c>read -t</c> on the FIFO <c>timer</c>, which nothing ever writes: at
+    /// LIMIT it writes <c>work.timeout</c> and TERMs the work's group, KILL_AFTER later KILLs it, as
+    /// <c>timeout --kill-after</c> does, so the limit holds without the host. The status is <c>timeout</c>'s: 124
+    /// after the limit (137 when the KILL was needed), else the phases' (0 once every phase ended, 90 when the
+    /// workspace is missing, 128+N for a signal). It goes to <c>work.exit</c>, then whatever is left in the work's
+    /// group is killed. Both files are written in place by one <c>printf</c> and count only once their line is whole
+    /// (<see cref="LocalProcess.ReadLine"/>): a reader never acts on half of one. Builtins only in the wrapper: each
+    /// process spawned per run costs about a millisecond of CPU.
     /// </summary>
-    private const string WrapperScript = """
-        state=$1 workspace=$2 limit=$3 kill_after=$4 grace=$5 phases=$6
+    private const string WorkScript = """
+        state=$1 workspace=$2 limit=$3 kill_after=$4 grace=$5 kind=$6
         exec </dev/null >>"$state/work.log" 2>&1
-        term= child= sent=
+        term= job= sent=
         on_term() {
           term=1
-          if [ -n "$child" ] && [ -z "$sent" ]; then
+          if [ -n "$job" ] && [ -z "$sent" ]; then
             sent=1
-            kill -TERM -- "-$child" 2>/dev/null || kill -TERM "$child" 2>/dev/null
-            (sleep "$grace" && kill -KILL -- "-$child") >/dev/null 2>&1 &
+            kill -TERM -- "-$job" 2>/dev/null
+            (read -t "$grace" <>"$state/timer"; kill -KILL -- "-$job") >/dev/null 2>&1 &
           fi
         }
         trap on_term TERM
-        stat=$(<"/proc/$$/stat")
+        read -r stat <"/proc/$$/stat"
         read -r -a fields <<< "${stat##*) }"
+        [ -p "$state/timer" ] || exit 125
         printf '%s %s\n' "$$" "${fields[19]}" > "$state/work.pid" || exit 125
         if [ -n "$term" ]; then
           code=143
         else
-          timeout --signal=TERM --kill-after="$kill_after" "$limit" bash -c "$phases" phases.sh "$state" "$workspace" &
-          child=$!
+          set -m
+          (
+            set +m
+            trap - TERM
+            cd "$workspace" || exit 90
+            # Names of their own: the exports below may set any variable the spec's env names.
+            __state=$state __kind=$kind
+            while IFS= read -r -d '' pair; do export "${pair?}"; done <"$__state/env.nul"
+            __skip=
+            for __phase in pre main post; do
+              if [ "$__phase" = main ] && [ -n "$__skip" ]; then
+                continue
+              fi
+              if [ "$__phase" = main ] && [ "$__kind" = claude ]; then
+                __args=()
+                while IFS= read -r -d '' __arg; do __args+=("$__arg"); done <"$__state/claude.args"
+                : >"$__state/main.started"
+                claude "${__args[@]}" <"$__state/prompt.txt" >"$__state/transcript.jsonl" 2>"$__state/main.err"
+                echo "$?" >"$__state/main.rc"
+                continue
+              fi
+              [ -f "$__state/$__phase.sh" ] || continue
+              : >"$__state/$__phase.started"
+              (
+                unset -v ANTHROPIC_API_KEY ANTHROPIC_AUTH_TOKEN CLAUDE_CODE_OAUTH_TOKEN
+                exec bash "$__state/$__phase.sh"
+              ) </dev/null >"$__state/$__phase.out" 2>"$__state/$__phase.err"
+              __rc=$?
+              echo "$__rc" >"$__state/$__phase.rc"
+              if [ "$__phase" = pre ] && [ "$__rc" != 0 ]; then
+                echo "[runner] preCommand exited $__rc; the main phase did not run" >>"$__state/runner.notes"
+                __skip=1
+              elif [ "$__phase" = post ] && [ "$__rc" != 0 ]; then
+                echo "[runner] postCommand exited $__rc" >>"$__state/runner.notes"
+              fi
+            done
+            exit 0
+          ) &
+          job=$!
+          (
+            trap - TERM
+            read -t "$limit" <>"$state/timer"
+            printf 'term\n' >"$state/work.timeout"
+            kill -TERM -- "-$job"
+            read -t "$kill_after" <>"$state/timer"
+            printf 'kill\n' >>"$state/work.timeout"
+            kill -KILL -- "-$job"
+          ) >/dev/null 2>&1 &
+          timer=$!
+          set +m
           if [ -n "$term" ]; then on_term; fi
           while :; do
-            wait "$child"
+            wait "$job"
             code=$?
-            kill -0 "$child" 2>/dev/null || break
+            kill -0 "$job" 2>/dev/null || break
           done
-          kill -KILL -- "-$child" 2>/dev/null
+          kill -KILL -- "-$job" "-$timer" 2>/dev/null
+          if [ -f "$state/work.timeout" ]; then
+            code=124
+            while IFS= read -r line; do
+              if [ "$line" = kill ]; then code=137; fi
+            done <"$state/work.timeout"
+          fi
         fi
         printf '%s\n' "$code" > "$state/work.exit"
         trap - TERM
-        kill -KILL -- -$$ 2>/dev/null
         exit "$code"
         """;
 
@@ -85,7 +145,7 @@ internal sealed partial class NativeExecution
         };
         var killAfter = _env.GetValueOrDefault("RUNNER_KILL_AFTER_SECONDS", "5");
         var grace = _env.GetValueOrDefault("RUNNER_CANCEL_GRACE_SECONDS", "2");
-        foreach (var arg in (string[])[_settings.BashPath, "-c", WrapperScript, "orchestration-native-work", _scratch, _workspace, limit.ToString(CultureInfo.InvariantCulture), killAfter, grace, NativeExecutor.PhasesScript])
+        foreach (var arg in (string[])[_settings.BashPath, "-c", WorkScript, "orchestration-native-work", _scratch, _workspace, limit.ToString(CultureInfo.InvariantCulture), killAfter, grace, spec.Kind])
         {
             start.ArgumentList.Add(arg);
         }
@@ -94,6 +154,16 @@ internal sealed partial class NativeExecution
         foreach (var (name, value) in env)
         {
             start.Environment[name] = value;
+        }
+
+        try
+        {
+            // The work's timer waits on it (see WorkScript): a FIFO nothing writes, so only its read's time limit ends the wait.
+            LocalProcess.MakeFifo(At("timer"));
+        }
+        catch (IOException ex)
+        {
+            throw new NativeDie($"cannot create the work's timer: {ex.Message}");
         }
 
         // The one launch: once this marker exists no driver spawns the work again, whatever happens next.

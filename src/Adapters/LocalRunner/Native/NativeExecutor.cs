@@ -1,4 +1,3 @@
-using System.Reflection;
 using Microsoft.Extensions.Logging;
 
 namespace Orchestration.Adapters.LocalRunner.Native;
@@ -7,9 +6,9 @@ namespace Orchestration.Adapters.LocalRunner.Native;
 /// <remarks>
 /// <para>
 /// What runner/runner.sh does in a container, without bash, Node or the gcloud stand-in per run: only the
-/// work is spawned (a small bash wrapper, <c>timeout</c> and runner/phases.sh itself, embedded, so the
-/// phases have exactly the container's semantics; and <c>git</c> or <c>claude --version</c> when the
-/// task needs them). result.json is byte for byte what runner-lib.js writes for the same inputs, apart
+/// work is spawned: one bash that runs runner/phases.sh's phases with their semantics and enforces the time
+/// limit as <c>timeout</c> does (forks, no further programs), the user's command and <c>claude</c>, and <c>git</c>
+/// or <c>claude --version</c> when the task needs them. result.json is byte for byte what runner-lib.js writes for the same inputs, apart
 /// from times and ids (and the size of output.tar.gz, whose packing differs from GNU tar's).
 /// </para>
 /// <para>
@@ -21,9 +20,6 @@ namespace Orchestration.Adapters.LocalRunner.Native;
 /// </remarks>
 public static class NativeExecutor
 {
-    /// <summary>runner/phases.sh, embedded at build time.</summary>
-    internal static readonly string PhasesScript = ReadPhasesScript();
-
     /// <summary>Runs or resumes one execution to its end and returns runner.sh's exit status.</summary>
     /// <param name="request">The execution.</param>
     /// <param name="logger">Receives the runner's own messages.</param>
@@ -46,13 +42,5 @@ public static class NativeExecutor
         }
 
         return new NativeExecution(request, logger, settings, terminate, abandon).RunAsync();
-    }
-
-    private static string ReadPhasesScript()
-    {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Orchestration.Adapters.LocalRunner.Native.phases.sh")
-            ?? throw new InvalidOperationException("runner/phases.sh is not embedded in this build.");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
     }
 }

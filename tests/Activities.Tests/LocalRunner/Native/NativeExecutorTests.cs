@@ -257,4 +257,28 @@ public sealed class NativeExecutorTests : IDisposable
         Assert.Contains("the work was lost", _sandbox.ReadObject(NativeSandbox.Prefix + "stderr.txt"), StringComparison.Ordinal);
         Assert.Equal(1, await _sandbox.RunAsync(request));
     }
+
+    [Fact]
+    public async Task RunAsync_WorkPassesItsLimitWhileTheHostIsAway_StoppedWithoutTheHostAndJudgedATimeoutOnResume()
+    {
+        // The command ignores TERM; the phases around it do not (as phases.sh under timeout), so the work ends at the
+        // limit with timeout's 124 and what is left of its group is killed, with no driver watching (the host crashed
+        // right after the launch).
+        var env = _sandbox.Environment();
+        _sandbox.CommandSpec("trap '' TERM; echo started >> \"$EFFECT\"; sleep 30; echo finished >> \"$EFFECT\"", timeoutSeconds: 1);
+        using var abandon = new CancellationTokenSource();
+        var request = _sandbox.Request(env);
+        var first = await Record.ExceptionAsync(() => _sandbox.RunAsync(request, s => { if (s == "running") { abandon.Cancel(); } }, abandon: abandon.Token));
+        var exit = Path.Combine(_sandbox.StateFolder, "work.exit");
+        await Eventually.HoldsAsync(() => File.Exists(exit) && File.ReadAllText(exit) == "124\n", "the work stopped by its own timer", TimeSpan.FromSeconds(20));
+
+        var code = await _sandbox.RunAsync(request);
+
+        Assert.IsAssignableFrom<OperationCanceledException>(first);
+        Assert.Equal(0, code);
+        Assert.Equal(["started"], File.ReadAllLines(_sandbox.EffectFile));
+        using var result = JsonDocument.Parse(_sandbox.ReadObject(NativeSandbox.Prefix + "result.json")!);
+        Assert.Equal("timeout", result.RootElement.GetProperty("termination").GetString());
+        Assert.Equal(143, result.RootElement.GetProperty("exitCode").GetInt32());
+    }
 }
