@@ -13,14 +13,26 @@ namespace Orchestration.Adapters.LocalRunner.Native;
 /// </para>
 /// <para>
 /// Only the execution's driver writes (it holds the execution's lock), so "record if absent" is a read then an
-/// append. A line cut short by a crash is ignored when read, and the next append starts a new line after it, so
-/// what was recorded whole is never lost or misread. The last record of a name is its value.
+/// append, and the driver reads the file once and then keeps the records in memory (a driver after a crash is a
+/// new instance and reads the file again). A line cut short by a crash is ignored when read, and the next append
+/// starts a new line after it, so what was recorded whole is never lost or misread. The last record of a name is
+/// its value.
+/// </para>
+/// <para>
+/// A process crash keeps every appended record (the page cache survives it). Only a machine crash can lose a
+/// record that was not flushed to disk, and a machine crash also ends the work and empties the memory folder of
+/// the execution's working files, so a resumed driver finds the execution lost as soon as the launch is recorded.
+/// Hence only the records that stand for something no later driver may do again are flushed: the launch (never a
+/// second spawn), and a cancel or a cancelled-before-the-work (never a launch after them). The rest (setup start,
+/// claim, Claude's version, judgement, packing) are done again or found lost when missing.
 /// </para>
 /// </remarks>
 internal sealed class NativeJournal(string path)
 {
     private static readonly byte[] NewLine = "\n"u8.ToArray();
+    private static readonly HashSet<string> Durable = new(StringComparer.Ordinal) { "work.launched", "work.none", "terminate.requested" };
     private readonly Lock _gate = new();
+    private List<(string Name, string Value)>? _records;
 
     /// <summary>True when <paramref name="name"/> was recorded.</summary>
     /// <param name="name">Record name.</param>
@@ -32,16 +44,19 @@ internal sealed class NativeJournal(string path)
     /// <returns>The value.</returns>
     public string? Read(string name)
     {
-        string? value = null;
-        foreach (var (n, v) in Records())
+        lock (_gate)
         {
-            if (n == name)
+            string? value = null;
+            foreach (var (n, v) in Records())
             {
-                value = v;
+                if (n == name)
+                {
+                    value = v;
+                }
             }
-        }
 
-        return value;
+            return value;
+        }
     }
 
     /// <summary>Records <paramref name="name"/> only if it has no record yet (a create-once marker).</summary>
@@ -75,6 +90,7 @@ internal sealed class NativeJournal(string path)
 
     private void Append(string name, string value)
     {
+        var records = Records();
         var line = new StringBuilder();
         line.Append('[').Append(JsonSerializer.Serialize(name)).Append(',').Append(JsonSerializer.Serialize(value)).Append("]\n");
         using var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
@@ -91,10 +107,13 @@ internal sealed class NativeJournal(string path)
         }
 
         stream.Write(Encoding.UTF8.GetBytes(line.ToString()));
-        stream.Flush(flushToDisk: true);
+        stream.Flush(flushToDisk: Durable.Contains(name));
+        records.Add((name, value));
     }
 
-    private List<(string Name, string Value)> Records()
+    private List<(string Name, string Value)> Records() => _records ??= Load();
+
+    private List<(string Name, string Value)> Load()
     {
         var text = LocalStateFiles.ReadText(path);
         var records = new List<(string, string)>();

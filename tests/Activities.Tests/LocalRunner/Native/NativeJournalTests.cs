@@ -62,4 +62,23 @@ public sealed class NativeJournalTests : IDisposable
         Assert.False(journal.Has("setup.started"));
         Assert.False(File.Exists(Path0));
     }
+
+    [Fact]
+    public void Records_WrittenByOneInstance_ReadWholeByTheNextDriversInstance()
+    {
+        var journal = new NativeJournal(Path0);
+        journal.TryRecord("setup.started", "1700000000");
+        journal.TryRecord("claimed", "0");
+        journal.TryRecord("work.launched", "t\n5\n");
+        journal.Record("output.after-result", "1");
+
+        var next = new NativeJournal(Path0);
+
+        Assert.Equal("1700000000", next.Read("setup.started"));
+        Assert.Equal("0", next.Read("claimed"));
+        Assert.Equal("t\n5\n", next.Read("work.launched"));
+        Assert.Equal("1", next.Read("output.after-result"));
+        Assert.False(next.TryRecord("claimed", "9"));
+        Assert.Equal(4, File.ReadAllText(Path0).Count(c => c == '\n'));
+    }
 }
