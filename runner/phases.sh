@@ -10,6 +10,9 @@
 # A failing preCommand skips the main phase (its exit code becomes the result's); postCommand runs in
 # any case. runner.sh records both exit codes in result.json, and either failing fails the run.
 # The script itself exits 0 once every phase it ran has ended, so any other status means a signal.
+# The native local executor runs the same phases in a wrapper of its own
+# (src/Adapters/LocalRunner/Native/NativeExecution.Work.cs); tests/Runner.Tests' conformance suite holds the two to
+# the same uploads, so a change here needs its twin there.
 set -uo pipefail
 
 state=$1
