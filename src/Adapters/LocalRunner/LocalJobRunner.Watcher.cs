@@ -239,7 +239,11 @@ public sealed partial class LocalJobRunner
         }
 
         Directory.CreateDirectory(folder.Workspace);
-        if (!LocalStateFiles.TryCreateMarker(folder.LaunchedFile, _time.GetUtcNow()))
+        // A native execution's marker is not fsync'd: if a machine crash loses it, the execution is launched again and
+        // its driver resumes from its journal, which is durable and never spawns the work twice. A script execution
+        // has no such journal: its marker is what stops a second start of the runner.
+        var now = _time.GetUtcNow();
+        if (!LocalStateFiles.TryCreateMarker(folder.LaunchedFile, now, durable: !record.IsNative))
         {
             return false;
         }
@@ -247,6 +251,7 @@ public sealed partial class LocalJobRunner
         _launchedHere.Add(record.Id);
         if (record.IsNative)
         {
+            _nativeLaunched.TryAdd(record.Id, now);
             StartDriver(folder, record, resumed: false);
             return true;
         }
