@@ -65,9 +65,10 @@ internal sealed class LocalExecutionFolder(string path)
     /// <param name="record">The execution's spec.</param>
     /// <param name="now">Current time.</param>
     /// <param name="launchGrace">How long a launched process may take to record its pid.</param>
+    /// <param name="knownLaunched">The launch time when the caller has read or written it already (the marker is created once and never changes).</param>
     /// <param name="firstTerminal">True when this call froze the terminal state.</param>
     /// <returns>The observation.</returns>
-    public LocalObservation Observe(LocalExecutionRecord record, DateTimeOffset now, TimeSpan launchGrace, out bool firstTerminal)
+    public LocalObservation Observe(LocalExecutionRecord record, DateTimeOffset now, TimeSpan launchGrace, DateTimeOffset? knownLaunched, out bool firstTerminal)
     {
         firstTerminal = false;
         if (LocalStateFiles.TryReadJson<LocalOutcomeRecord>(OutcomeFile) is { } frozen)
@@ -75,13 +76,18 @@ internal sealed class LocalExecutionFolder(string path)
             return new LocalObservation(frozen.State, frozen.StartTime is not null, frozen.StartTime, frozen.CompletionTime, frozen.FailureReason, null);
         }
 
-        var observation = ObserveLive(record, now, launchGrace);
+        var observation = ObserveLive(record, now, launchGrace, knownLaunched);
         if (observation.IsTerminal)
         {
             var outcome = new LocalOutcomeRecord(observation.State, observation.StartTime, observation.CompletionTime ?? now, observation.FailureReason);
             // Not fsync'd: a lost outcome is worked out again from the files it came from.
             firstTerminal = LocalStateFiles.TryCreateJson(OutcomeFile, outcome, durable: false);
-            outcome = LocalStateFiles.TryReadJson<LocalOutcomeRecord>(OutcomeFile) ?? outcome;
+            if (!firstTerminal)
+            {
+                // Another observer froze it first: its outcome is the one.
+                outcome = LocalStateFiles.TryReadJson<LocalOutcomeRecord>(OutcomeFile) ?? outcome;
+            }
+
             return new LocalObservation(outcome.State, outcome.StartTime is not null, outcome.StartTime, outcome.CompletionTime, outcome.FailureReason, null);
         }
 
@@ -101,9 +107,9 @@ internal sealed class LocalExecutionFolder(string path)
     /// <returns>The pid, which is also its process group.</returns>
     public int? LivePid() => ReadPid() is { } id && LocalProcess.IsAlive(id.Pid, id.StartTicks) ? id.Pid : null;
 
-    private LocalObservation ObserveLive(LocalExecutionRecord record, DateTimeOffset now, TimeSpan launchGrace)
+    private LocalObservation ObserveLive(LocalExecutionRecord record, DateTimeOffset now, TimeSpan launchGrace, DateTimeOffset? knownLaunched)
     {
-        var launched = LocalStateFiles.ReadMarker(LaunchedFile);
+        var launched = knownLaunched ?? LocalStateFiles.ReadMarker(LaunchedFile);
         var cancelled = LocalStateFiles.ReadMarker(CancelledFile);
         if (launched is null)
         {

@@ -249,9 +249,9 @@ public sealed partial class LocalJobRunner
         }
 
         _launchedHere.Add(record.Id);
+        _launched.TryAdd(record.Id, now);
         if (record.IsNative)
         {
-            _nativeLaunched.TryAdd(record.Id, now);
             StartDriver(folder, record, resumed: false);
             return true;
         }

@@ -69,7 +69,7 @@ public sealed partial class LocalJobRunner : ICloudRunJobsClient, IDisposable
     private readonly TokenBucketStartRateLimiter? _startLimiter;
     private readonly ConcurrentDictionary<string, LocalExecutionRecord> _records = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, LocalObservation> _terminal = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _nativeLaunched = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _launched = new(StringComparer.Ordinal);
     private readonly string _stateFolder;
     private readonly IReadOnlyList<string> _runnerCommand;
 
@@ -402,8 +402,8 @@ public sealed partial class LocalJobRunner : ICloudRunJobsClient, IDisposable
 
     /// <summary>The execution's state: from memory where the files can only say what this process wrote or read, else from the files.</summary>
     /// <remarks>
-    /// Two answers come from memory. A terminal state once seen: <c>outcome.json</c> is created once and never
-    /// changes. A native execution this process drives (its driver runs here, holding <c>driver.lock</c>) whose launch
+    /// Two answers come from memory (and the launch time, created once too, is read once). A terminal state once seen:
+    /// <c>outcome.json</c> is created once and never changes. A native execution this process drives (its driver runs here, holding <c>driver.lock</c>) whose launch
     /// time is known: only that driver writes its <c>exit</c>, and until it does the files say running, whatever else
     /// they hold. Everything else, and every execution after a restart, is read from the files, which stay the truth.
     /// </remarks>
@@ -414,12 +414,13 @@ public sealed partial class LocalJobRunner : ICloudRunJobsClient, IDisposable
             return terminal;
         }
 
-        if (record.IsNative && _drivers.ContainsKey(record.Id) && _nativeLaunched.TryGetValue(record.Id, out var launched))
+        var known = _launched.TryGetValue(record.Id, out var launched);
+        if (known && record.IsNative && _drivers.ContainsKey(record.Id))
         {
             return new LocalObservation(CloudRunExecutionState.Running, true, launched, null, null, null);
         }
 
-        var observation = folder.Observe(record, _time.GetUtcNow(), _options.LaunchGrace, out var firstTerminal);
+        var observation = folder.Observe(record, _time.GetUtcNow(), _options.LaunchGrace, known ? launched : null, out var firstTerminal);
         if (firstTerminal)
         {
             OnFinished(folder, record, observation);
@@ -429,9 +430,9 @@ public sealed partial class LocalJobRunner : ICloudRunJobsClient, IDisposable
         {
             _terminal.TryAdd(record.Id, observation);
         }
-        else if (record.IsNative && observation.Launched && observation.StartTime is { } start)
+        else if (observation.Launched && observation.StartTime is { } start)
         {
-            _nativeLaunched.TryAdd(record.Id, start);
+            _launched.TryAdd(record.Id, start);
         }
 
         return observation;
