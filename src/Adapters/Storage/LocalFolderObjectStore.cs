@@ -262,9 +262,9 @@ public sealed class LocalFolderObjectStore(IOptions<LocalFolderObjectStoreOption
     {
         for (var attempt = 0; ; attempt++)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             if (OperatingSystem.IsWindows())
             {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
                 // MoveFileEx without REPLACE_EXISTING is atomic there.
                 try
                 {
@@ -288,11 +288,14 @@ public sealed class LocalFolderObjectStore(IOptions<LocalFolderObjectStoreOption
                 return false;
             }
 
-            // ENOENT: a concurrent delete pruned the folder between create and link: create it again.
+            // ENOENT: the folder does not exist yet (it is created on demand, not before every link, which would cost a
+            // stat per object), or a concurrent delete pruned it between create and link: create it and link again.
             if (errno != NativeMethods.ENOENT || attempt >= 3)
             {
                 throw new IOException($"link({temp}, {path}) failed with errno {errno}.");
             }
+
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         }
     }
 
