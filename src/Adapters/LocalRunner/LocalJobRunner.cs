@@ -402,10 +402,11 @@ public sealed partial class LocalJobRunner : ICloudRunJobsClient, IDisposable
 
     /// <summary>The execution's state: from memory where the files can only say what this process wrote or read, else from the files.</summary>
     /// <remarks>
-    /// Two answers come from memory (and the launch time, created once too, is read once). A terminal state once seen:
-    /// <c>outcome.json</c> is created once and never changes. A native execution this process drives (its driver runs here, holding <c>driver.lock</c>) whose launch
-    /// time is known: only that driver writes its <c>exit</c>, and until it does the files say running, whatever else
-    /// they hold. Everything else, and every execution after a restart, is read from the files, which stay the truth.
+    /// Two answers come from memory (and the launch time, created once too, is read once). A terminal state once
+    /// seen: <c>outcome.json</c> is created once and never changes. A native execution this process drives (its
+    /// driver runs here, holding <c>driver.lock</c>): only that driver writes its <c>exit</c>, and until it does the
+    /// files say running, whatever else they hold. Everything else, and every execution after a restart, is read
+    /// from the files, which stay the truth (this process only caches what they said or what it wrote to them).
     /// </remarks>
     private LocalObservation Observe(LocalExecutionFolder folder, LocalExecutionRecord record)
     {

@@ -5,9 +5,10 @@ namespace Orchestration.Adapters.LocalRunner;
 /// <summary>Tells whether a path lies on a memory file system (tmpfs, ramfs), where fsync keeps nothing a machine restart would not empty anyway.</summary>
 /// <remarks>
 /// The mount table (<c>/proc/self/mounts</c>) is read once per process, so asking costs no system call; the mount
-/// point that holds a path is the longest one that prefixes it. A file system mounted later is not seen, and its paths
-/// read as being on disk (they are fsync'd: the safe side), unless it is mounted under a memory mount point known at
-/// start, which this process does not do. Without a mount table (not Linux) nothing is in memory.
+/// point that holds a path is the longest one that prefixes it, taken as written (symbolic links are not followed:
+/// give the real path). A file system mounted after the host started is not seen: its paths read as the mount above
+/// them, which is the disk (fsync'd, the safe side) unless that is a memory mount. Without a mount table (not Linux)
+/// nothing is in memory.
 /// </remarks>
 internal static class MemoryFileSystems
 {
