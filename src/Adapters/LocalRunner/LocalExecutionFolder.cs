@@ -12,6 +12,12 @@ namespace Orchestration.Adapters.LocalRunner;
 /// <c>outcome.json</c> (the terminal state, frozen when first seen), <c>stdout.log</c>,
 /// <c>stderr.log</c> and the <c>workspace/</c> folder. A native execution has no <c>pid</c>: its driver
 /// keeps its journal in <c>native/</c>, holds <c>driver.lock</c> while it drives, and writes <c>exit</c>.
+/// <c>execution.json</c>, <c>outcome.json</c> and a native execution's <c>launched</c> and <c>exit</c> are not
+/// fsync'd (see <see cref="LocalStateFiles"/>): a machine crash may lose them or leave them empty, and they are read
+/// accordingly. An unreadable outcome is worked out again; a native execution's unreadable exit is absent (its
+/// driver runs again and writes it from <c>native/exit</c>, which is durable); a lost <c>launched</c> of a native
+/// execution starts its driver again, which resumes from its durable journal and never spawns the work twice. A
+/// script execution's <c>launched</c> stays durable: nothing else stops a second start of its runner.
 /// </remarks>
 /// <param name="path">The execution's folder.</param>
 internal sealed class LocalExecutionFolder(string path)
@@ -59,27 +65,39 @@ internal sealed class LocalExecutionFolder(string path)
     /// <param name="record">The execution's spec.</param>
     /// <param name="now">Current time.</param>
     /// <param name="launchGrace">How long a launched process may take to record its pid.</param>
+    /// <param name="knownLaunched">The launch time when the caller has read or written it already (the marker is created once and never changes).</param>
     /// <param name="firstTerminal">True when this call froze the terminal state.</param>
     /// <returns>The observation.</returns>
-    public LocalObservation Observe(LocalExecutionRecord record, DateTimeOffset now, TimeSpan launchGrace, out bool firstTerminal)
+    public LocalObservation Observe(LocalExecutionRecord record, DateTimeOffset now, TimeSpan launchGrace, DateTimeOffset? knownLaunched, out bool firstTerminal)
     {
         firstTerminal = false;
-        if (LocalStateFiles.ReadJson<LocalOutcomeRecord>(OutcomeFile) is { } frozen)
+        if (LocalStateFiles.TryReadJson<LocalOutcomeRecord>(OutcomeFile) is { } frozen)
         {
             return new LocalObservation(frozen.State, frozen.StartTime is not null, frozen.StartTime, frozen.CompletionTime, frozen.FailureReason, null);
         }
 
-        var observation = ObserveLive(record, now, launchGrace);
+        var observation = ObserveLive(record, now, launchGrace, knownLaunched);
         if (observation.IsTerminal)
         {
             var outcome = new LocalOutcomeRecord(observation.State, observation.StartTime, observation.CompletionTime ?? now, observation.FailureReason);
-            firstTerminal = LocalStateFiles.TryCreateJson(OutcomeFile, outcome);
-            outcome = LocalStateFiles.ReadJson<LocalOutcomeRecord>(OutcomeFile) ?? outcome;
+            // Not fsync'd: a lost outcome is worked out again from the files it came from.
+            firstTerminal = LocalStateFiles.TryCreateJson(OutcomeFile, outcome, durable: false);
+            if (!firstTerminal)
+            {
+                // Another observer froze it first: its outcome is the one.
+                outcome = LocalStateFiles.TryReadJson<LocalOutcomeRecord>(OutcomeFile) ?? outcome;
+            }
+
             return new LocalObservation(outcome.State, outcome.StartTime is not null, outcome.StartTime, outcome.CompletionTime, outcome.FailureReason, null);
         }
 
         return observation;
     }
+
+    /// <summary>The exit code a native execution's driver recorded, or null when it has not (or a machine crash emptied the file).</summary>
+    /// <returns>The code.</returns>
+    public int? ReadNativeExit() =>
+        LocalStateFiles.ReadText(ExitFile) is { } text && int.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var code) ? code : null;
 
     /// <summary>Reads the wrapper's pid and start ticks, or null before it recorded them.</summary>
     /// <returns>The identity.</returns>
@@ -89,9 +107,9 @@ internal sealed class LocalExecutionFolder(string path)
     /// <returns>The pid, which is also its process group.</returns>
     public int? LivePid() => ReadPid() is { } id && LocalProcess.IsAlive(id.Pid, id.StartTicks) ? id.Pid : null;
 
-    private LocalObservation ObserveLive(LocalExecutionRecord record, DateTimeOffset now, TimeSpan launchGrace)
+    private LocalObservation ObserveLive(LocalExecutionRecord record, DateTimeOffset now, TimeSpan launchGrace, DateTimeOffset? knownLaunched)
     {
-        var launched = LocalStateFiles.ReadMarker(LaunchedFile);
+        var launched = knownLaunched ?? LocalStateFiles.ReadMarker(LaunchedFile);
         var cancelled = LocalStateFiles.ReadMarker(CancelledFile);
         if (launched is null)
         {
@@ -135,13 +153,14 @@ internal sealed class LocalExecutionFolder(string path)
     private LocalObservation? Finished(LocalExecutionRecord record, DateTimeOffset launched, DateTimeOffset? cancelled)
     {
         var text = LocalStateFiles.ReadText(ExitFile);
-        if (text is null)
+        var parsed = int.TryParse(text?.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var c);
+        if (text is null || (record.IsNative && !parsed))
         {
             return null;
         }
 
         var completion = new DateTimeOffset(File.GetLastWriteTimeUtc(ExitFile), TimeSpan.Zero);
-        var code = int.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var c) ? c : -1;
+        var code = parsed ? c : -1;
         if (cancelled is not null)
         {
             return new LocalObservation(CloudRunExecutionState.Cancelled, true, launched, completion, "cancelled", null);

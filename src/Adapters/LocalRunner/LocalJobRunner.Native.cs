@@ -31,8 +31,9 @@ public sealed partial class LocalJobRunner
             return; // Another host drives it.
         }
 
-        // Read after taking the lock: a driver that just ended has written it.
-        if (File.Exists(folder.ExitFile))
+        // Read after taking the lock: a driver that just ended has written it. (An exit a machine crash emptied is
+        // absent: the driver runs again and writes it from the executor's own exit, which is durable.)
+        if (folder.ReadNativeExit() is not null)
         {
             driverLock.Dispose();
             return;
@@ -62,7 +63,8 @@ public sealed partial class LocalJobRunner
             var request = new NativeExecutionRequest(EnvironmentOf(folder, record), _options.ObjectsRoot!, folder.NativeFolder, scratch);
             var settings = NativeExecutorSettings.Default with { SetsidPath = _options.SetsidPath, BashPath = _options.BashPath, LaunchGrace = _options.LaunchGrace };
             var code = await NativeExecutor.RunAsync(request, _logger, settings, driver.Terminate.Token, _stop.Token).ConfigureAwait(false);
-            LocalStateFiles.WriteText(folder.ExitFile, code.ToString(CultureInfo.InvariantCulture) + "\n");
+            // Not fsync'd: the executor's own exit (native/exit) is, and a driver started again reads it from there.
+            LocalStateFiles.WriteText(folder.ExitFile, code.ToString(CultureInfo.InvariantCulture) + "\n", durable: false);
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
@@ -74,7 +76,7 @@ public sealed partial class LocalJobRunner
             _logger.NativeDriverFailed(record.Name, ex);
             if (!_stop.IsCancellationRequested)
             {
-                LocalStateFiles.WriteText(folder.ExitFile, "1\n");
+                LocalStateFiles.WriteText(folder.ExitFile, "1\n", durable: false);
             }
         }
         finally

@@ -239,12 +239,17 @@ public sealed partial class LocalJobRunner
         }
 
         Directory.CreateDirectory(folder.Workspace);
-        if (!LocalStateFiles.TryCreateMarker(folder.LaunchedFile, _time.GetUtcNow()))
+        // A native execution's marker is not fsync'd: if a machine crash loses it, the execution is launched again and
+        // its driver resumes from its journal, which is durable and never spawns the work twice. A script execution
+        // has no such journal: its marker is what stops a second start of the runner.
+        var now = _time.GetUtcNow();
+        if (!LocalStateFiles.TryCreateMarker(folder.LaunchedFile, now, durable: !record.IsNative))
         {
             return false;
         }
 
         _launchedHere.Add(record.Id);
+        _launched.TryAdd(record.Id, now);
         if (record.IsNative)
         {
             StartDriver(folder, record, resumed: false);

@@ -68,6 +68,8 @@ public sealed partial class LocalJobRunner : ICloudRunJobsClient, IDisposable
     private readonly ILogger<LocalJobRunner> _logger;
     private readonly TokenBucketStartRateLimiter? _startLimiter;
     private readonly ConcurrentDictionary<string, LocalExecutionRecord> _records = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, LocalObservation> _terminal = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _launched = new(StringComparer.Ordinal);
     private readonly string _stateFolder;
     private readonly IReadOnlyList<string> _runnerCommand;
 
@@ -366,7 +368,10 @@ public sealed partial class LocalJobRunner : ICloudRunJobsClient, IDisposable
 
             Directory.CreateDirectory(folder.Path);
             var record = new LocalExecutionRecord($"{job.Name}/executions/{id}", id, job.Id, env, job.Secrets, timeout, _time.GetUtcNow(), _options.Executor);
-            if (LocalStateFiles.TryCreateJson(folder.RecordFile, record))
+            // Not fsync'd: a machine crash that loses it (or leaves it empty) leaves an execution that reads as not
+            // found, which the engine takes as lost (an infrastructure failure, retried as a new attempt), and the work
+            // died with the machine. Nothing was started for it before this file existed.
+            if (LocalStateFiles.TryCreateJson(folder.RecordFile, record, durable: false))
             {
                 _records[id] = record;
                 return record;
@@ -381,7 +386,7 @@ public sealed partial class LocalJobRunner : ICloudRunJobsClient, IDisposable
             return cached;
         }
 
-        var record = LocalStateFiles.ReadJson<LocalExecutionRecord>(Folder(id).RecordFile);
+        var record = LocalStateFiles.TryReadJson<LocalExecutionRecord>(Folder(id).RecordFile);
         if (record is not null)
         {
             _records[id] = record;
@@ -395,12 +400,40 @@ public sealed partial class LocalJobRunner : ICloudRunJobsClient, IDisposable
             .Select(d => ReadRecord(Path.GetFileName(d)))
             .OfType<LocalExecutionRecord>();
 
+    /// <summary>The execution's state: from memory where the files can only say what this process wrote or read, else from the files.</summary>
+    /// <remarks>
+    /// Two answers come from memory (and the launch time, created once too, is read once). A terminal state once
+    /// seen: <c>outcome.json</c> is created once and never changes. A native execution this process drives (its
+    /// driver runs here, holding <c>driver.lock</c>): only that driver writes its <c>exit</c>, and until it does the
+    /// files say running, whatever else they hold. Everything else, and every execution after a restart, is read
+    /// from the files, which stay the truth (this process only caches what they said or what it wrote to them).
+    /// </remarks>
     private LocalObservation Observe(LocalExecutionFolder folder, LocalExecutionRecord record)
     {
-        var observation = folder.Observe(record, _time.GetUtcNow(), _options.LaunchGrace, out var firstTerminal);
+        if (_terminal.TryGetValue(record.Id, out var terminal))
+        {
+            return terminal;
+        }
+
+        var known = _launched.TryGetValue(record.Id, out var launched);
+        if (known && record.IsNative && _drivers.ContainsKey(record.Id))
+        {
+            return new LocalObservation(CloudRunExecutionState.Running, true, launched, null, null, null);
+        }
+
+        var observation = folder.Observe(record, _time.GetUtcNow(), _options.LaunchGrace, known ? launched : null, out var firstTerminal);
         if (firstTerminal)
         {
             OnFinished(folder, record, observation);
+        }
+
+        if (observation.IsTerminal)
+        {
+            _terminal.TryAdd(record.Id, observation);
+        }
+        else if (observation.Launched && observation.StartTime is { } start)
+        {
+            _launched.TryAdd(record.Id, start);
         }
 
         return observation;

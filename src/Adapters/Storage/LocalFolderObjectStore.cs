@@ -19,8 +19,9 @@ namespace Orchestration.Adapters.Storage;
 /// bumped past the previous version's so it always grows. Names cannot escape the root: empty,
 /// <c>.</c> and <c>..</c> segments, backslashes and NUL are refused, as is the store's own folder
 /// <c>.orchestration</c> (temp files and content-type/custom-time sidecars). Objects are fsync'd before
-/// they are linked into place; sidecars are not (a crash may lose them, and a lost one reads as the
-/// default content type and no custom time).
+/// they are linked into place (this assembly's own callers may opt out for objects a machine crash may
+/// lose, see <see cref="CreateIfAbsentAsync"/>); sidecars are not (a crash may lose them, and a lost one
+/// reads as the default content type and no custom time).
 /// </remarks>
 /// <param name="options">Root folder and page size.</param>
 /// <param name="timeProvider">Clock for generations (system clock when null).</param>
@@ -32,6 +33,7 @@ public sealed class LocalFolderObjectStore(IOptions<LocalFolderObjectStoreOption
     private readonly string _root = Path.GetFullPath(options.Value.Root);
     private readonly int _pageSize = options.Value.ListPageSize;
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
+    private volatile bool _tempFolderMade;
 
     private string TempFolder => Path.Combine(_root, StoreFolder, "tmp");
 
@@ -40,18 +42,44 @@ public sealed class LocalFolderObjectStore(IOptions<LocalFolderObjectStoreOption
     /// <inheritdoc />
     public async Task<PutIfAbsentResult> PutIfAbsentAsync(string name, Stream content, string? contentType = null, CancellationToken cancellationToken = default)
     {
-        var path = PathOf(name);
-        if (File.Exists(path))
+        if (!await CreateIfAbsentAsync(name, content, contentType, durable: true, cancellationToken))
         {
             return new PutIfAbsentResult(false, null);
         }
 
-        var temp = await WriteTempAsync(content, previousGeneration: 0, cancellationToken);
+        return new PutIfAbsentResult(true, await GetMetadataAsync(name, cancellationToken));
+    }
+
+    /// <summary>
+    /// <see cref="PutIfAbsentAsync"/> without the metadata read-back, and with the choice not to fsync: the object is
+    /// still written whole to a temp file and linked into place (atomic, create-if-absent), only not forced to disk.
+    /// </summary>
+    /// <remarks>
+    /// <paramref name="durable"/> false is for objects a machine crash (power loss, kernel panic) may lose: a process
+    /// crash keeps the page cache, so only a machine crash can lose an unsynced object, and that crash kills the work
+    /// that wrote it too. The caller must be content with the object then reading as absent (or, on file systems that
+    /// allocate late, as empty). Claims and results, which the engine acts on, stay durable.
+    /// </remarks>
+    /// <param name="name">Object name.</param>
+    /// <param name="content">The bytes.</param>
+    /// <param name="contentType">Content type, null for the default.</param>
+    /// <param name="durable">True to fsync the bytes before they are linked into place.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>True when this call created the object, false when the name existed.</returns>
+    internal async Task<bool> CreateIfAbsentAsync(string name, Stream content, string? contentType, bool durable, CancellationToken cancellationToken)
+    {
+        var path = PathOf(name);
+        if (File.Exists(path))
+        {
+            return false;
+        }
+
+        var temp = await WriteTempAsync(content, previousGeneration: 0, durable, cancellationToken);
         try
         {
             if (!TryLink(temp, path))
             {
-                return new PutIfAbsentResult(false, null);
+                return false;
             }
         }
         finally
@@ -60,7 +88,7 @@ public sealed class LocalFolderObjectStore(IOptions<LocalFolderObjectStoreOption
         }
 
         await WriteSidecarAsync(name, contentType, customTime: null, cancellationToken);
-        return new PutIfAbsentResult(true, await GetMetadataAsync(name, cancellationToken));
+        return true;
     }
 
     /// <inheritdoc />
@@ -68,7 +96,7 @@ public sealed class LocalFolderObjectStore(IOptions<LocalFolderObjectStoreOption
     {
         var path = PathOf(name);
         var previous = File.Exists(path) ? GenerationOf(File.GetLastWriteTimeUtc(path)) : 0;
-        var temp = await WriteTempAsync(content, previous, cancellationToken);
+        var temp = await WriteTempAsync(content, previous, durable: true, cancellationToken);
         try
         {
             MoveReplacing(temp, path);
@@ -234,9 +262,9 @@ public sealed class LocalFolderObjectStore(IOptions<LocalFolderObjectStoreOption
     {
         for (var attempt = 0; ; attempt++)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             if (OperatingSystem.IsWindows())
             {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
                 // MoveFileEx without REPLACE_EXISTING is atomic there.
                 try
                 {
@@ -260,11 +288,14 @@ public sealed class LocalFolderObjectStore(IOptions<LocalFolderObjectStoreOption
                 return false;
             }
 
-            // ENOENT: a concurrent delete pruned the folder between create and link: create it again.
+            // ENOENT: the folder does not exist yet (it is created on demand, not before every link, which would cost a
+            // stat per object), or a concurrent delete pruned it between create and link: create it and link again.
             if (errno != NativeMethods.ENOENT || attempt >= 3)
             {
                 throw new IOException($"link({temp}, {path}) failed with errno {errno}.");
             }
+
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         }
     }
 
@@ -285,21 +316,23 @@ public sealed class LocalFolderObjectStore(IOptions<LocalFolderObjectStoreOption
         }
     }
 
-    private async Task<string> WriteTempAsync(Stream content, long previousGeneration, CancellationToken cancellationToken)
+    private async Task<string> WriteTempAsync(Stream content, long previousGeneration, bool durable, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
-        Directory.CreateDirectory(TempFolder);
         var temp = Path.Combine(TempFolder, Guid.NewGuid().ToString("N"));
         try
         {
             // Unbuffered: CopyToAsync writes in large chunks already (see GetAsync on the buffer's cost).
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, useAsync: true))
+            await using (var file = CreateTemp(temp))
             {
                 await content.CopyToAsync(file, cancellationToken);
                 await file.FlushAsync(cancellationToken);
+                if (durable)
+                {
 #pragma warning disable CA1849 // fsync has no async form; the data must be on disk before the rename.
-                file.Flush(flushToDisk: true);
+                    file.Flush(flushToDisk: true);
 #pragma warning restore CA1849
+                }
             }
 
             var now = (_time.GetUtcNow().UtcTicks - DateTime.UnixEpoch.Ticks) / 10;
@@ -311,6 +344,26 @@ public sealed class LocalFolderObjectStore(IOptions<LocalFolderObjectStoreOption
         {
             File.Delete(temp);
             throw;
+        }
+    }
+
+    /// <summary>Creates a temp file; the temp folder is made once per store (and again if someone removed it).</summary>
+    private FileStream CreateTemp(string temp)
+    {
+        if (!_tempFolderMade)
+        {
+            Directory.CreateDirectory(TempFolder);
+            _tempFolderMade = true;
+        }
+
+        try
+        {
+            return new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, useAsync: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            Directory.CreateDirectory(TempFolder);
+            return new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, useAsync: true);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Options;
 using Orchestration.Adapters.Storage;
+using Orchestration.Tests.Waiting;
 
 namespace Orchestration.Activities.Tests.Storage;
 
@@ -45,6 +46,72 @@ public sealed class LocalFolderObjectStoreTests : IDisposable
 
         var winner = Assert.Single(results, r => r.Created);
         Assert.Equal($"execution-{winner.i}", await ReadTextAsync("runs/b/n/t/0/a1/claim"));
+        Assert.Empty(Directory.GetFiles(Path.Combine(_root, ".orchestration", "tmp")));
+    }
+
+    [Fact]
+    public async Task CreateIfAbsent_NotDurableParallelRace_ExactlyOneWinsAndItsBytesStay()
+    {
+        var start = new TaskCompletionSource();
+        var racers = Enumerable.Range(0, 32).Select(i => Task.Run(async () =>
+        {
+            await start.Task;
+            return (i, await _store.CreateIfAbsentAsync("runs/b/n/t/0/a1/stdout.txt", Text($"capture-{i}"), contentType: null, durable: false, CancellationToken.None));
+        })).ToList();
+
+        start.SetResult();
+        var results = await Task.WhenAll(racers);
+
+        var winner = Assert.Single(results, r => r.Item2);
+        Assert.Equal($"capture-{winner.i}", await ReadTextAsync("runs/b/n/t/0/a1/stdout.txt"));
+        Assert.Empty(Directory.GetFiles(Path.Combine(_root, ".orchestration", "tmp")));
+    }
+
+    [Fact]
+    public async Task CreateIfAbsent_NotDurableLargeObject_ReadersSeeNothingOrAllOfIt()
+    {
+        var bytes = new byte[8 << 20];
+        new Random(7).NextBytes(bytes);
+        var path = _store.PathOf("runs/b/n/t/0/a1/output.tar.gz");
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<long>();
+        using var done = new CancellationTokenSource();
+        var reader = Task.Run(() =>
+        {
+            while (!done.IsCancellationRequested)
+            {
+                try
+                {
+                    seen.Enqueue(File.ReadAllBytes(path) is var read && read.AsSpan().SequenceEqual(bytes) ? bytes.Length : read.Length);
+                }
+                catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+                {
+                    seen.Enqueue(0);
+                }
+            }
+        });
+
+        await Eventually.HoldsAsync(() => !seen.IsEmpty, "the reader is reading");
+        var created = await _store.CreateIfAbsentAsync("runs/b/n/t/0/a1/output.tar.gz", new MemoryStream(bytes), contentType: null, durable: false, CancellationToken.None);
+        await Eventually.HoldsAsync(() => seen.Contains(bytes.Length), "the reader saw the object");
+        await done.CancelAsync();
+        await reader;
+
+        Assert.True(created);
+        Assert.All(seen, length => Assert.True(length is 0 || length == bytes.Length, $"a reader saw {length} of {bytes.Length} bytes"));
+    }
+
+    [Fact]
+    public async Task CreateIfAbsent_NotDurableTempFolderRemovedBetweenWrites_WritesAndLeavesNoTempFile()
+    {
+        Assert.True(await _store.CreateIfAbsentAsync("runs/a/stdout.txt", Text("one"), contentType: null, durable: false, CancellationToken.None));
+        Directory.Delete(Path.Combine(_root, ".orchestration"), recursive: true);
+
+        var second = await _store.CreateIfAbsentAsync("runs/b/stdout.txt", Text("two"), contentType: null, durable: false, CancellationToken.None);
+        var again = await _store.CreateIfAbsentAsync("runs/b/stdout.txt", Text("other"), contentType: null, durable: false, CancellationToken.None);
+
+        Assert.True(second);
+        Assert.False(again);
+        Assert.Equal("two", await ReadTextAsync("runs/b/stdout.txt"));
         Assert.Empty(Directory.GetFiles(Path.Combine(_root, ".orchestration", "tmp")));
     }
 

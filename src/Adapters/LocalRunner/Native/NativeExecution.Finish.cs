@@ -70,6 +70,14 @@ internal sealed partial class NativeExecution
     }
 
     /// <summary>Uploads files by base name, each created if absent; an object already holding the same bytes counts as stored.</summary>
+    /// <remarks>
+    /// Only result.json is fsync'd. A host crash (SIGKILL) keeps the page cache, so an unsynced object is lost only by a
+    /// machine crash, which kills the work too. The engine acts on result.json alone (a stored result is the attempt's
+    /// outcome); the captures and output.tar.gz are written before it and only read through it. A machine crash that
+    /// loses them before result.json is stored leaves no result, and the attempt is reported lost and retried (the
+    /// engine's infrastructure-failure path); result.json itself is durable, so an attempt the engine saw finish keeps
+    /// its outcome. (A machine crash after result.json can at worst leave a capture empty, next to a stored result.)
+    /// </remarks>
     private async Task PutObjectsAsync(List<string> files, string failure)
     {
         foreach (var file in files)
@@ -77,7 +85,8 @@ internal sealed partial class NativeExecution
             var name = Path.GetFileName(file);
             try
             {
-                if (!await _objects.CreateAsync(_runPrefix + name, await File.ReadAllBytesAsync(file, _abandon), _abandon))
+                var durable = name == RunnerContract.ResultObject;
+                if (!await _objects.CreateAsync(_runPrefix + name, await File.ReadAllBytesAsync(file, _abandon), durable, _abandon))
                 {
                     _logger.NativeRunnerNote(_execution, $"{name} is stored with this attempt's bytes");
                 }

@@ -97,14 +97,18 @@ internal sealed class NativeObjects(string objectsRoot, IReadOnlyDictionary<stri
     }
 
     /// <summary>Creates an object only if absent. An existing one with the same bytes counts as stored (a resumed upload).</summary>
+    /// <param name="uri">gs://BUCKET/OBJECT.</param>
+    /// <param name="bytes">The object's bytes.</param>
+    /// <param name="durable">False to skip the fsync (still atomic and create-if-absent), for objects a machine crash
+    /// may lose: see <see cref="LocalFolderObjectStore.CreateIfAbsentAsync"/>.</param>
+    /// <param name="cancellationToken">Cancels the upload.</param>
     /// <returns>True when this call stored it, false when it was already stored with these bytes.</returns>
     /// <exception cref="NativeStorageException">Not granted, or stored with other bytes.</exception>
-    public async Task<bool> CreateAsync(string uri, byte[] bytes, CancellationToken cancellationToken)
+    public async Task<bool> CreateAsync(string uri, byte[] bytes, bool durable, CancellationToken cancellationToken)
     {
         var (store, name) = Resolve(uri, "create");
         using var stream = new MemoryStream(bytes, writable: false);
-        var put = await store.PutIfAbsentAsync(name, stream, cancellationToken: cancellationToken);
-        if (put.Created)
+        if (await store.CreateIfAbsentAsync(name, stream, contentType: null, durable, cancellationToken))
         {
             return true;
         }
@@ -126,12 +130,13 @@ internal sealed class NativeObjects(string objectsRoot, IReadOnlyDictionary<stri
         throw new NativeStorageException("HTTPError 412: At least one of the pre-conditions you specified did not hold.", preconditionFailed: true);
     }
 
-    /// <summary>Creates an object only if absent; false (and nothing written) when it exists, whatever its bytes.</summary>
+    /// <summary>Creates an object only if absent, durably (the claim: a machine crash must not lose it, or the attempt
+    /// could run twice); false (and nothing written) when it exists, whatever its bytes.</summary>
     public async Task<bool> TryCreateAsync(string uri, byte[] bytes, CancellationToken cancellationToken)
     {
         var (store, name) = Resolve(uri, "create");
         using var stream = new MemoryStream(bytes, writable: false);
-        return (await store.PutIfAbsentAsync(name, stream, cancellationToken: cancellationToken)).Created;
+        return await store.CreateIfAbsentAsync(name, stream, contentType: null, durable: true, cancellationToken);
     }
 
     private static async Task<ObjectContent?> Get(LocalFolderObjectStore store, string name, long? generation, CancellationToken cancellationToken)
