@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using Orchestration.Activities.CloudRun;
@@ -40,6 +41,8 @@ public sealed partial class LocalJobRunner
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly Task _loop;
     private readonly HashSet<string> _finished = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _open = new(StringComparer.Ordinal);
+    private DateTimeOffset? _lastScan;
     private readonly HashSet<string> _killed = new(StringComparer.Ordinal);
     private readonly HashSet<string> _watched = new(StringComparer.Ordinal);
     private readonly HashSet<string> _launchedHere = new(StringComparer.Ordinal);
@@ -68,8 +71,15 @@ public sealed partial class LocalJobRunner
         _wake.Dispose();
     }
 
-    /// <summary>Runs one watcher pass now (tests; the loop runs them every <see cref="LocalRunnerOptions.PollInterval"/>).</summary>
-    internal void WatchOnce()
+    /// <summary>Runs one watcher pass now over every execution folder (tests; the loop runs them every <see cref="LocalRunnerOptions.PollInterval"/>).</summary>
+    internal void WatchOnce() => WatchOnce(scan: true);
+
+    /// <summary>One pass: starts what is pending, enforces limits, notes what ended.</summary>
+    /// <param name="scan">Read the executions folder for executions this process does not know (another host's, or
+    /// this host's before a restart); otherwise the pass visits only the executions it knows to be open. The loop scans
+    /// at most once per <see cref="LocalRunnerOptions.PollInterval"/>: a pass per start and per end that listed every
+    /// execution ever made made a batch's passes grow with the square of its runs.</param>
+    private void WatchOnce(bool scan)
     {
         using var schedulerLock = TryLockScheduler();
         if (schedulerLock is null)
@@ -80,19 +90,34 @@ public sealed partial class LocalJobRunner
 
         var pending = new List<(LocalExecutionFolder Folder, LocalExecutionRecord Record)>();
         var active = 0;
-        foreach (var path in Directory.EnumerateDirectories(ExecutionsFolder))
+        var now = _time.GetUtcNow();
+        scan |= _lastScan is not { } last || now - last >= _options.PollInterval;
+        if (scan)
         {
-            var id = Path.GetFileName(path);
+            _lastScan = now;
+            foreach (var path in Directory.EnumerateDirectories(ExecutionsFolder))
+            {
+                if (Path.GetFileName(path) is var found && !_finished.Contains(found))
+                {
+                    _open.TryAdd(found, 0);
+                }
+            }
+        }
+
+        foreach (var id in _open.Keys)
+        {
             if (_finished.Contains(id) || ReadRecord(id) is not { } record)
             {
+                _open.TryRemove(id, out _);
                 continue;
             }
 
-            var folder = new LocalExecutionFolder(path);
+            var folder = Folder(id);
             var observation = Observe(folder, record);
             if (observation.IsTerminal)
             {
                 _finished.Add(id);
+                _open.TryRemove(id, out _);
             }
             else if (!observation.Launched)
             {
@@ -141,7 +166,7 @@ public sealed partial class LocalJobRunner
         {
             try
             {
-                WatchOnce();
+                WatchOnce(scan: false);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or InvalidOperationException or System.ComponentModel.Win32Exception)
             {

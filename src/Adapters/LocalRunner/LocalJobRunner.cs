@@ -374,6 +374,7 @@ public sealed partial class LocalJobRunner : ICloudRunJobsClient, IDisposable
             if (LocalStateFiles.TryCreateJson(folder.RecordFile, record, durable: false))
             {
                 _records[id] = record;
+                _open.TryAdd(id, 0);
                 return record;
             }
         }

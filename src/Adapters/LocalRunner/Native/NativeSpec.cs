@@ -7,8 +7,9 @@ namespace Orchestration.Adapters.LocalRunner.Native;
 
 /// <summary>spec.json validated and laid out as files, with the refusals and the layout of runner-lib.js <c>spec</c>.</summary>
 /// <remarks>
-/// The layout (vars, pre.sh, main.sh, post.sh, prompt.txt, claude.args, env.nul, inputs.nul) is what
-/// runner/phases.sh reads, so the work runs by the same script as in the container. JavaScript's loose
+/// The layout (pre.sh, main.sh, post.sh, prompt.txt, claude.args, env.nul) is what runner/phases.sh reads,
+/// and the native work's wrapper reads it the same way (runner-lib.js also writes vars and inputs.nul, which
+/// only runner.sh itself reads: the native executor keeps those values in memory). JavaScript's loose
 /// typing is followed where spec.json could trip it (a number where a string is expected, falsy values).
 /// </remarks>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
@@ -74,11 +75,14 @@ internal sealed partial class NativeSpec
         var spec = document.RootElement;
         var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         var result = Validate(spec, files, skipPermissions);
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite };
         foreach (var (name, content) in files)
         {
             var path = Path.Combine(folder, name);
-            File.WriteAllBytes(path, content);
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+            // A file left by an interrupted setup keeps its mode: it was created with this one.
+            using var stream = new FileStream(path, options);
+            stream.Write(content);
         }
 
         return result;
@@ -157,10 +161,6 @@ internal sealed partial class NativeSpec
         files["env.nul"] = NulJoin(EnvPairs(spec));
         var result = new NativeSpec(kindText, timeout.Value, setupSeconds, outputTarBytes, stdoutBytes, responseBytes, flagFileBytes, RunnerVersionOf(spec)) { ClaudeModel = model };
         InputRecords(spec, result.Inputs);
-        files["inputs.nul"] = NulJoin(result.Inputs.SelectMany(r => r).ToList());
-        files["vars"] = Encoding.UTF8.GetBytes(string.Create(
-            CultureInfo.InvariantCulture,
-            $"KIND={kindText}\nTIMEOUT_SECONDS={timeout}\nSETUP_SECONDS={setupSeconds}\nOUTPUT_TAR_BYTES={outputTarBytes}\nSPEC_RUNNER_VERSION={result.RunnerVersion}\n"));
         if (Member(spec, "flagFiles") is { } flags && JsJson.Truthy(flags))
         {
             if (flags.ValueKind == JsonValueKind.Array)
