@@ -31,39 +31,37 @@ public sealed class LocalFolderObjectStoreTests : IDisposable
         return Encoding.UTF8.GetString(await content.ReadAllBytesAsync());
     }
 
-    [Fact]
-    public async Task PutIfAbsent_ParallelTasksRace_ExactlyOneWinsAndItsBytesStay()
+    /// <summary>32 tasks create the same object at once, each with its own bytes; returns which ones said they created it.</summary>
+    private static async Task<List<int>> RaceAsync(Func<int, Task<bool>> create)
     {
         var start = new TaskCompletionSource();
         var racers = Enumerable.Range(0, 32).Select(i => Task.Run(async () =>
         {
             await start.Task;
-            return (i, (await _store.PutIfAbsentAsync("runs/b/n/t/0/a1/claim", Text($"execution-{i}"))).Created);
+            return (i, Created: await create(i));
         })).ToList();
 
         start.SetResult();
-        var results = await Task.WhenAll(racers);
+        return [.. (await Task.WhenAll(racers)).Where(r => r.Created).Select(r => r.i)];
+    }
 
-        var winner = Assert.Single(results, r => r.Created);
-        Assert.Equal($"execution-{winner.i}", await ReadTextAsync("runs/b/n/t/0/a1/claim"));
+    [Fact]
+    public async Task PutIfAbsent_ParallelTasksRace_ExactlyOneWinsAndItsBytesStay()
+    {
+        var winners = await RaceAsync(async i => (await _store.PutIfAbsentAsync("runs/b/n/t/0/a1/claim", Text($"execution-{i}"))).Created);
+
+        var winner = Assert.Single(winners);
+        Assert.Equal($"execution-{winner}", await ReadTextAsync("runs/b/n/t/0/a1/claim"));
         Assert.Empty(Directory.GetFiles(Path.Combine(_root, ".orchestration", "tmp")));
     }
 
     [Fact]
     public async Task CreateIfAbsent_NotDurableParallelRace_ExactlyOneWinsAndItsBytesStay()
     {
-        var start = new TaskCompletionSource();
-        var racers = Enumerable.Range(0, 32).Select(i => Task.Run(async () =>
-        {
-            await start.Task;
-            return (i, await _store.CreateIfAbsentAsync("runs/b/n/t/0/a1/stdout.txt", Text($"capture-{i}"), contentType: null, durable: false, CancellationToken.None));
-        })).ToList();
+        var winners = await RaceAsync(i => _store.CreateIfAbsentAsync("runs/b/n/t/0/a1/stdout.txt", Text($"capture-{i}"), contentType: null, durable: false, CancellationToken.None));
 
-        start.SetResult();
-        var results = await Task.WhenAll(racers);
-
-        var winner = Assert.Single(results, r => r.Item2);
-        Assert.Equal($"capture-{winner.i}", await ReadTextAsync("runs/b/n/t/0/a1/stdout.txt"));
+        var winner = Assert.Single(winners);
+        Assert.Equal($"capture-{winner}", await ReadTextAsync("runs/b/n/t/0/a1/stdout.txt"));
         Assert.Empty(Directory.GetFiles(Path.Combine(_root, ".orchestration", "tmp")));
     }
 
