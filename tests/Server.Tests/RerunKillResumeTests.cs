@@ -10,8 +10,9 @@ namespace Orchestration.Server.Tests;
 /// <summary>A rerun of real local commands with <c>serve</c> killed (SIGKILL) at seeded random points while the rerun
 /// runs, and restarted on the same data folder each time: every rerun run's command ran once, every run is counted
 /// once in the new results version, and the version the batch first ended with stays as it was.</summary>
-/// <remarks>Until a "heal" file exists, every third run's command outlives its 2-second limit (timed out, no effect);
-/// the rerun runs them again once it exists. Set <c>KILL_RESUME_SEED</c> to replay a seed.</remarks>
+/// <remarks>Until a "heal" file exists, every third run's command outlives its 2-second limit (timed out, no effect: a
+/// judged outcome, never retried); the rerun runs them again once it exists. Set <c>KILL_RESUME_SEED</c> to replay a
+/// seed.</remarks>
 [Collection(CrashCollection.Name)]
 public sealed class RerunKillResumeTests(ITestOutputHelper output) : IDisposable
 {
@@ -46,7 +47,7 @@ public sealed class RerunKillResumeTests(ITestOutputHelper output) : IDisposable
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
         var slowUntilHealed = $"IFS=/ read -ra q <<< \"${{RUN_PREFIX%/}}\"; if [ ! -e '{heal}' ] && [ $((q[-2] % 3)) -eq 0 ]; then sleep 30; fi; ";
         var command = (slowUntilHealed + CrashKit.EffectCommand(effects, "0.$((RANDOM % 3))")).Replace("\"", "\\\"", StringComparison.Ordinal);
-        var tasks = string.Join(", ", Enumerable.Range(0, Tasks).Select(t => $$"""{"id": "t{{t}}", "n": {{RunsPerTask}}, "command": "{{command}}", "timeoutSeconds": 2, "maxAttempts": 1}"""));
+        var tasks = string.Join(", ", Enumerable.Range(0, Tasks).Select(t => $$"""{"id": "t{{t}}", "n": {{RunsPerTask}}, "command": "{{command}}", "timeoutSeconds": 2, "maxAttempts": 2}"""));
         var batch = $$"""{"id": "{{BatchId}}", "maxParallelRuns": 8, "tasks": [{{tasks}}]}""";
         var clock = Stopwatch.StartNew();
         string first;
@@ -134,6 +135,12 @@ public sealed class RerunKillResumeTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(Runs, rows.Count);
         Assert.Equal(Runs, rows.Select(r => (r.GetProperty("task").GetString(), r.GetProperty("runIndex").GetInt32())).Distinct().Count());
         Assert.All(rows, r => Assert.Equal("passed", r.GetProperty("outcome").GetString()));
+
+        // A kill can cut a launch (the attempt's launch recorded, its process not yet spawned): that attempt never runs
+        // the command and is lost, visibly, as one more attempt of its run (hence maxAttempts 2: the rerun has room for
+        // it). Every other rerun run took exactly one attempt more than the 72 of the first run.
+        var cut = rows.Count(r => r.GetProperty("attempts").GetInt32() > 2);
+        Assert.Equal(Runs + Reruns + cut, total.GetProperty("attempts").GetInt32());
 
         // Every command's effect once: the first run's for the runs that passed then, the rerun's (attempt 2 unless a
         // kill cut a launch) for the others, written by the execution the run's row names.
