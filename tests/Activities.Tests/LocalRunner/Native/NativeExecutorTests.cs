@@ -154,10 +154,9 @@ public sealed class NativeExecutorTests : IDisposable
         {
             inputs = new[] { new { name = "data.txt", gcs = new { uri = $"gs://{NativeSandbox.Bucket}/inputs/data.txt" } } },
         });
-        using var abandon = new CancellationTokenSource();
         var request = _sandbox.Request();
 
-        var first = await Record.ExceptionAsync(() => _sandbox.RunAsync(request, s => { if (s == step) { abandon.Cancel(); } }, abandon: abandon.Token));
+        var first = await _sandbox.AbandonAtAsync(request, step);
         var localResultAfterFirst = File.Exists(Path.Combine(_sandbox.StateFolder, "upload", "result.json"))
             ? File.ReadAllBytes(Path.Combine(_sandbox.StateFolder, "upload", "result.json"))
             : null;
@@ -191,10 +190,9 @@ public sealed class NativeExecutorTests : IDisposable
     {
         // The working files in a folder of their own (memory, in the hosts), which a host crash leaves as they were.
         _sandbox.CommandSpec("sleep 0.3; echo once >> \"$EFFECT\"; echo done > output/out.txt; echo stdout");
-        using var abandon = new CancellationTokenSource();
         var request = _sandbox.Request(scratch: true);
 
-        var first = await Record.ExceptionAsync(() => _sandbox.RunAsync(request, s => { if (s == step) { abandon.Cancel(); } }, abandon: abandon.Token));
+        var first = await _sandbox.AbandonAtAsync(request, step);
         var journalOnDisk = File.Exists(Path.Combine(_sandbox.StateFolder, "journal"));
         var laidOutInScratch = File.Exists(Path.Combine(_sandbox.ScratchFolder, "spec.json"));
         var code = await _sandbox.RunAsync(request);
@@ -216,9 +214,8 @@ public sealed class NativeExecutorTests : IDisposable
     {
         // Launched, then the machine "restarts": the work dies and the memory folder with its working files is gone.
         _sandbox.CommandSpec("echo started >> \"$EFFECT\"; sleep 30; echo finished >> \"$EFFECT\"");
-        using var abandon = new CancellationTokenSource();
         var request = _sandbox.Request(scratch: true);
-        var first = await Record.ExceptionAsync(() => _sandbox.RunAsync(request, s => { if (s == "running") { abandon.Cancel(); } }, abandon: abandon.Token));
+        var first = await _sandbox.AbandonAtAsync(request, "running");
         await Eventually.HoldsAsync(() => _sandbox.EffectCount == 1, "the work started");
         var pid = _sandbox.WorkPid(request);
         NativeSandbox.KillSession(pid);
@@ -240,9 +237,8 @@ public sealed class NativeExecutorTests : IDisposable
     public async Task RunAsync_WorkKilledWhileTheHostIsAway_InfrastructureFailureAndNeverASecondRun()
     {
         _sandbox.CommandSpec("echo started >> \"$EFFECT\"; sleep 30; echo finished >> \"$EFFECT\"");
-        using var abandon = new CancellationTokenSource();
         var request = _sandbox.Request();
-        var first = await Record.ExceptionAsync(() => _sandbox.RunAsync(request, s => { if (s == "running") { abandon.Cancel(); } }, abandon: abandon.Token));
+        var first = await _sandbox.AbandonAtAsync(request, "running");
         await Eventually.HoldsAsync(() => _sandbox.EffectCount == 1, "the work started");
         var pid = int.Parse(File.ReadAllText(Path.Combine(_sandbox.StateFolder, "work.pid")).Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
         NativeSandbox.KillSession(pid);
@@ -266,9 +262,8 @@ public sealed class NativeExecutorTests : IDisposable
         // right after the launch).
         var env = _sandbox.Environment();
         _sandbox.CommandSpec("trap '' TERM; echo started >> \"$EFFECT\"; sleep 30; echo finished >> \"$EFFECT\"", timeoutSeconds: 1);
-        using var abandon = new CancellationTokenSource();
         var request = _sandbox.Request(env);
-        var first = await Record.ExceptionAsync(() => _sandbox.RunAsync(request, s => { if (s == "running") { abandon.Cancel(); } }, abandon: abandon.Token));
+        var first = await _sandbox.AbandonAtAsync(request, "running");
         var exit = Path.Combine(_sandbox.StateFolder, "work.exit");
         await Eventually.HoldsAsync(() => File.Exists(exit) && File.ReadAllText(exit) == "124\n", "the work stopped by its own timer", TimeSpan.FromSeconds(20));
 

@@ -103,6 +103,13 @@ internal sealed class NativeSandbox : IDisposable
         return NativeExecutor.RunAsync(request, NullLogger.Instance, settings, terminate, abandon);
     }
 
+    /// <summary>Runs the executor until it reaches <paramref name="step"/>, then abandons it there as a host crash would; returns what the run threw.</summary>
+    public async Task<Exception?> AbandonAtAsync(NativeExecutionRequest request, string step)
+    {
+        using var abandon = new CancellationTokenSource();
+        return await Record.ExceptionAsync(() => RunAsync(request, s => { if (s == step) { abandon.Cancel(); } }, abandon: abandon.Token));
+    }
+
     public static string Text(byte[]? bytes) => bytes is null ? string.Empty : Encoding.UTF8.GetString(bytes);
 
     public void Dispose()
