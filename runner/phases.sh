@@ -16,53 +16,61 @@
 set -uo pipefail
 
 state=$1
-workspace=$2
-cd "$workspace" || exit 90
-
-while IFS= read -r -d '' pair; do
-  export "${pair?}"
-done <"$state/env.nul"
+cd "$2" || exit 90
 
 # Builtins only (no sed, env or mv): each process spawned per run costs about a millisecond of CPU.
 kind=
 while IFS= read -r line || [[ -n "$line" ]]; do
   [[ "$line" == KIND=* ]] && kind=${line#KIND=}
 done <"$state/vars"
+args=()
+if [[ "$kind" == claude ]]; then
+  while IFS= read -r -d '' arg; do args+=("$arg"); done <"$state/claude.args"
+fi
+pairs=()
+while IFS= read -r -d '' pair; do pairs+=("$pair"); done <"$state/env.nul"
 
+# The spec's env may name any variable, this script's own included (`{"env": {"state": "x"}}`). So all the phases
+# need is read above and kept in the positional parameters, the one kind of name an export cannot set: from here on
+# $1 is the state folder, $2 the kind and the rest claude's arguments, and no variable is read or set. The script's
+# variables are unset before the exports, so none of its values reaches a phase (and an array left in place would
+# keep the env's `args` or `pairs` from being exported at all).
+set -- "$state" "$kind" "${#pairs[@]}" "${pairs[@]}" "${args[@]}"
+unset -v state kind line args arg pairs pair
+if (($3 > 0)); then export "${@:4:$3}"; fi
+set -- "$1" "$2" "${@:4+$3}"
+
+# Runs phase PHASE (pre, main or post) of STATE's scripts; its exit status is the phase's.
 # Scripts never see Anthropic credentials, in Claude tasks either: only claude itself needs them.
-run_script() { # phase
-  local phase=$1
-  : >"$state/$phase.started"
+run_script() { # STATE PHASE
+  : >"$1/$2.started"
   (
     unset ANTHROPIC_API_KEY ANTHROPIC_AUTH_TOKEN CLAUDE_CODE_OAUTH_TOKEN
-    exec bash "$state/$phase.sh"
-  ) </dev/null >"$state/$phase.out" 2>"$state/$phase.err"
-  local rc=$?
-  echo "$rc" >"$state/$phase.rc"
-  if [[ "$phase" == post ]] && ((rc != 0)); then
-    echo "[runner] postCommand exited $rc" >>"$state/runner.notes"
+    exec bash "$1/$2.sh"
+  ) </dev/null >"$1/$2.out" 2>"$1/$2.err"
+  set -- "$1" "$2" "$?"
+  echo "$3" >"$1/$2.rc"
+  if (($3 != 0)); then
+    case "$2" in
+      pre) echo "[runner] preCommand exited $3; the main phase did not run" >>"$1/runner.notes" ;;
+      post) echo "[runner] postCommand exited $3" >>"$1/runner.notes" ;;
+    esac
   fi
+  return "$3"
 }
 
-if [[ -f "$state/pre.sh" ]]; then
-  run_script pre
-  pre_rc=$(<"$state/pre.rc")
-  if [[ "$pre_rc" != 0 ]]; then
-    echo "[runner] preCommand exited $pre_rc; the main phase did not run" >>"$state/runner.notes"
-    [[ -f "$state/post.sh" ]] && run_script post
-    exit 0
-  fi
+if [[ -f "$1/pre.sh" ]] && ! run_script "$1" pre; then
+  [[ -f "$1/post.sh" ]] && run_script "$1" post
+  exit 0
 fi
 
-if [[ "$kind" == claude ]]; then
-  args=()
-  while IFS= read -r -d '' arg; do args+=("$arg"); done <"$state/claude.args"
-  : >"$state/main.started"
-  claude "${args[@]}" <"$state/prompt.txt" >"$state/transcript.jsonl" 2>"$state/main.err"
-  echo "$?" >"$state/main.rc"
+if [[ "$2" == claude ]]; then
+  : >"$1/main.started"
+  claude "${@:3}" <"$1/prompt.txt" >"$1/transcript.jsonl" 2>"$1/main.err"
+  echo "$?" >"$1/main.rc"
 else
-  run_script main
+  run_script "$1" main
 fi
 
-[[ -f "$state/post.sh" ]] && run_script post
+[[ -f "$1/post.sh" ]] && run_script "$1" post
 exit 0
