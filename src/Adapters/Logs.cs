@@ -93,8 +93,8 @@ internal static partial class Logs
     [LoggerMessage(EventId = 1416, Level = LogLevel.Information, Message = "runner: duplicate execution: the attempt is claimed by {Owner}; exiting ({Execution})")]
     public static partial void NativeDuplicate(this ILogger logger, string execution, string owner);
 
-    [LoggerMessage(EventId = 1417, Level = LogLevel.Debug, Message = "Native execution {Execution}: work launched (wrapper pid {Pid})")]
-    public static partial void NativeWorkLaunched(this ILogger logger, string execution, int pid);
+    [LoggerMessage(EventId = 1417, Level = LogLevel.Debug, Message = "Native execution {Execution}: work handed to the spawner")]
+    public static partial void NativeWorkLaunched(this ILogger logger, string execution);
 
     [LoggerMessage(EventId = 1418, Level = LogLevel.Error, Message = "Native execution {Execution}: the work could not be launched")]
     public static partial void NativeWorkNotLaunched(this ILogger logger, string execution, Exception exception);

@@ -221,12 +221,10 @@ internal static class ConformanceCases
     }.ToDictionary(c => c.Name, StringComparer.Ordinal);
 
     /// <summary>Prints, after its first argument, each name <see cref="ScriptVariables"/> sets, with its value.</summary>
-    /// <remarks><c>pair</c> is set but not printed: the native wrapper's export loop still takes that name (it is
-    /// empty there after the loop), so the two implementations cannot agree on it yet.</remarks>
     private const string PrintScriptVariables =
-        "f() { echo \"$1:\"; for n in state workspace kind line phase rc pre_rc args arg skip; do echo \" $n=${!n-<unset>}\"; done; }; f";
+        "f() { echo \"$1:\"; for n in state workspace kind line phase rc pre_rc args arg skip pair __state __workspace __kind __phase __pair __pairs __args __arg __env __job __code; do echo \" $n=${!n-<unset>}\"; done; }; f";
 
-    /// <summary>An env naming every variable runner/phases.sh had (and the native wrapper's <c>skip</c>), each set to
+    /// <summary>An env naming every variable runner/phases.sh had and the native work's (<c>__</c>-named), each set to
     /// junk a script reading it would trip on: another kind, a missing state folder, a vars line of another kind.</summary>
     private static Dictionary<string, string> ScriptVariables(string otherKind) => new(StringComparer.Ordinal)
     {
@@ -241,6 +239,17 @@ internal static class ConformanceCases
         ["arg"] = "junk-arg",
         ["skip"] = "1",
         ["pair"] = "junk-pair",
+        ["__state"] = "/nonexistent/native-state",
+        ["__workspace"] = "/nonexistent/native-workspace",
+        ["__kind"] = otherKind,
+        ["__phase"] = "junk-native-phase",
+        ["__pair"] = "junk-native-pair",
+        ["__pairs"] = "junk-native-pairs",
+        ["__args"] = "junk native args",
+        ["__arg"] = "junk-native-arg",
+        ["__env"] = "junk-native-env",
+        ["__job"] = "1",
+        ["__code"] = "5",
     };
 
     private static async Task GitInputAsync(RunnerHarness harness)

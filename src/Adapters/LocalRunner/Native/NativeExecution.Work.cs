@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace Orchestration.Adapters.LocalRunner.Native;
@@ -8,112 +7,128 @@ namespace Orchestration.Adapters.LocalRunner.Native;
 internal sealed partial class NativeExecution
 {
     /// <summary>
-    /// Runs as <c>setsid bash -c WORK name STATE WORKSPACE LIMIT KILL_AFTER GRACE KIND</c>: one bash for the whole work,
-    /// the phases of runner/phases.sh (preCommand, the command or Claude, postCommand; the same files, exit codes,
-    /// notes and <c>bash PHASE.sh</c> per phase) in a subshell instead of a bash of its own under <c>timeout</c>. It records "pid starttime" in <c>work.pid</c> before
-    /// anything runs (without it the work never runs: nobody could watch it) and handles TERM as runner.sh's on_term
-    /// does (TERM to the work's process group, KILL after GRACE; deferred, not ignored, so the work does not inherit an
-    /// ignored signal). The work is a subshell in a process group of its own (job control): it is what a deadline or a
-    /// cancel signals, as <c>timeout</c>'s group is in the container. The time limit is a second subshell (a
-    /// group of its own too) that waits with <c>read -t</c> on the FIFO <c>timer</c>, which nothing ever writes: at
-    /// LIMIT it writes <c>work.timeout</c> and TERMs the work's group, KILL_AFTER later KILLs it, as
-    /// <c>timeout --kill-after</c> does, so the limit holds without the host. The status is <c>timeout</c>'s: 124
-    /// after the limit (137 when the KILL was needed), else the phases' (0 once every phase ended, 90 when the
-    /// workspace is missing, 128+N for a signal). It goes to <c>work.exit</c>, then whatever is left in the work's
-    /// group is killed. Both files are written in place by one <c>printf</c> and count only once their line is whole
-    /// (<see cref="LocalProcess.ReadLine"/>): a reader never acts on half of one. Builtins only in the wrapper: each
-    /// process spawned per run costs about a millisecond of CPU.
+    /// The bash function <c>__work STATE WORKSPACE LIMIT KILL_AFTER GRACE KIND NAME=VALUE...</c> that
+    /// <see cref="NativeSpawner"/>'s bash runs in a fork of its own per work (a job: a process group of its own),
+    /// with no variable exported but bash's own: the phases of runner/phases.sh (preCommand, the command or Claude, postCommand; the same files, exit
+    /// codes, notes and <c>bash PHASE.sh</c> per phase) in a subshell instead of a bash of its own under
+    /// <c>timeout</c>. It records "pid starttime" in <c>work.pid</c> before anything runs (without it the work never
+    /// runs: nobody could watch it) and handles TERM as runner.sh's on_term does (TERM to the work's process group,
+    /// KILL after GRACE; deferred, not ignored, so the work does not inherit an ignored signal). The work is a
+    /// subshell in a process group of its own (job control): it is what a deadline or a cancel signals, as
+    /// <c>timeout</c>'s group is in the container. The time limit is a second subshell (a group of its own too) that
+    /// waits with <c>read -t</c> on the FIFO <c>timer</c>, which nothing ever writes: at LIMIT it writes
+    /// <c>work.timeout</c> and TERMs the work's group, KILL_AFTER later KILLs it, as <c>timeout --kill-after</c> does,
+    /// so the limit holds without the host. The status is <c>timeout</c>'s: 124 after the limit (137 when the KILL was
+    /// needed), else the phases' (0 once every phase ended, 90 when the workspace is missing, 128+N for a signal). It
+    /// goes to <c>work.exit</c>, then whatever is left in the work's group is killed. Both files are written in place
+    /// by one <c>printf</c> and count only once their line is whole (<see cref="LocalProcess.ReadLine"/>): a reader
+    /// never acts on half of one. Builtins only: each program executed per run costs about a millisecond of CPU.
+    /// The environment (NAME=VALUE...) is exported only in the phases' subshell, with the spec's env after it, once
+    /// nothing is left to read from a variable (see there), so it may name any variable; fd 4 (the spawner's output)
+    /// is closed for everything it starts.
     /// </summary>
-    private const string WorkScript = """
-        state=$1 workspace=$2 limit=$3 kill_after=$4 grace=$5 kind=$6
-        exec </dev/null >>"$state/work.log" 2>&1
-        term= job= sent=
-        on_term() {
-          term=1
-          if [ -n "$job" ] && [ -z "$sent" ]; then
-            sent=1
-            kill -TERM -- "-$job" 2>/dev/null
-            (read -t "$grace" <>"$state/timer"; kill -KILL -- "-$job") >/dev/null 2>&1 &
-          fi
-        }
-        trap on_term TERM
-        read -r stat <"/proc/$$/stat"
-        read -r -a fields <<< "${stat##*) }"
-        [ -p "$state/timer" ] || exit 125
-        printf '%s %s\n' "$$" "${fields[19]}" > "$state/work.pid" || exit 125
-        if [ -n "$term" ]; then
-          code=143
-        else
-          set -m
-          (
-            set +m
-            trap - TERM
-            cd "$workspace" || exit 90
-            # Names of their own: the exports below may set any variable the spec's env names.
-            __state=$state __kind=$kind
-            while IFS= read -r -d '' pair; do export "${pair?}"; done <"$__state/env.nul"
-            __skip=
-            for __phase in pre main post; do
-              if [ "$__phase" = main ] && [ -n "$__skip" ]; then
-                continue
-              fi
-              if [ "$__phase" = main ] && [ "$__kind" = claude ]; then
-                __args=()
+    private const string WorkFunction = """
+        __work() {
+          __state=$1 __workspace=$2 __limit=$3 __kill_after=$4 __grace=$5 __kind=$6
+          shift 6
+          __env=("$@")
+          cd "$__workspace" 2>/dev/null
+          exec </dev/null >>"$__state/work.log" 2>&1
+          __term= __job= __sent= __timer=
+          __on_term() {
+            __term=1
+            if [ -n "$__job" ] && [ -z "$__sent" ]; then
+              __sent=1
+              kill -TERM -- "-$__job" 2>/dev/null
+              (read -t "$__grace" <>"$__state/timer"; kill -KILL -- "-$__job") >/dev/null 2>&1 4>&- &
+            fi
+          }
+          trap __on_term TERM
+          read -r __stat <"/proc/$BASHPID/stat"
+          read -r -a __fields <<< "${__stat##*) }"
+          [ -p "$__state/timer" ] || return 125
+          printf '%s %s\n' "$BASHPID" "${__fields[19]}" > "$__state/work.pid" || return 125
+          if [ -n "$__term" ]; then
+            __code=143
+          else
+            set -m
+            (
+              set +m
+              trap - TERM
+              cd "$__workspace" || exit 90
+              # As runner/phases.sh: everything the phases need is read before the exports and kept in the positional
+              # parameters ($1 the state folder, $2 the kind, then claude's arguments), the one kind of name an export
+              # cannot set; no variable is read after them, so the environment may name any variable, these included.
+              __pairs=("${__env[@]}")
+              while IFS= read -r -d '' __pair; do __pairs+=("$__pair"); done <"$__state/env.nul"
+              __args=()
+              if [ "$__kind" = claude ]; then
                 while IFS= read -r -d '' __arg; do __args+=("$__arg"); done <"$__state/claude.args"
-                : >"$__state/main.started"
-                claude "${__args[@]}" <"$__state/prompt.txt" >"$__state/transcript.jsonl" 2>"$__state/main.err"
-                echo "$?" >"$__state/main.rc"
-                continue
               fi
-              [ -f "$__state/$__phase.sh" ] || continue
-              : >"$__state/$__phase.started"
-              (
-                unset -v ANTHROPIC_API_KEY ANTHROPIC_AUTH_TOKEN CLAUDE_CODE_OAUTH_TOKEN
-                exec bash "$__state/$__phase.sh"
-              ) </dev/null >"$__state/$__phase.out" 2>"$__state/$__phase.err"
-              __rc=$?
-              echo "$__rc" >"$__state/$__phase.rc"
-              if [ "$__phase" = pre ] && [ "$__rc" != 0 ]; then
-                echo "[runner] preCommand exited $__rc; the main phase did not run" >>"$__state/runner.notes"
-                __skip=1
-              elif [ "$__phase" = post ] && [ "$__rc" != 0 ]; then
-                echo "[runner] postCommand exited $__rc" >>"$__state/runner.notes"
+              set -- "$__state" "$__kind" "${#__pairs[@]}" "${__pairs[@]}" "${__args[@]}"
+              unset -v __state __workspace __limit __kill_after __grace __kind __term __job __sent __timer __stat __fields __env __pairs __pair __args __arg
+              if (($3 > 0)); then export "${@:4:$3}"; fi
+              set -- "$1" "$2" "${@:4+$3}"
+              __phase() { # STATE PHASE: the phase's exit status
+                : >"$1/$2.started"
+                (
+                  unset -v ANTHROPIC_API_KEY ANTHROPIC_AUTH_TOKEN CLAUDE_CODE_OAUTH_TOKEN
+                  exec bash "$1/$2.sh"
+                ) </dev/null >"$1/$2.out" 2>"$1/$2.err"
+                set -- "$1" "$2" "$?"
+                echo "$3" >"$1/$2.rc"
+                if [ "$3" != 0 ]; then
+                  case "$2" in
+                    pre) echo "[runner] preCommand exited $3; the main phase did not run" >>"$1/runner.notes" ;;
+                    post) echo "[runner] postCommand exited $3" >>"$1/runner.notes" ;;
+                  esac
+                fi
+                return "$3"
+              }
+              if [ -f "$1/pre.sh" ] && ! __phase "$1" pre; then
+                if [ -f "$1/post.sh" ]; then __phase "$1" post; fi
+                exit 0
               fi
+              if [ "$2" = claude ]; then
+                : >"$1/main.started"
+                claude "${@:3}" <"$1/prompt.txt" >"$1/transcript.jsonl" 2>"$1/main.err"
+                echo "$?" >"$1/main.rc"
+              elif [ -f "$1/main.sh" ]; then
+                __phase "$1" main
+              fi
+              if [ -f "$1/post.sh" ]; then __phase "$1" post; fi
+              exit 0
+            ) 4>&- &
+            __job=$!
+            (
+              trap - TERM
+              read -t "$__limit" <>"$__state/timer"
+              printf 'term\n' >"$__state/work.timeout"
+              kill -TERM -- "-$__job"
+              read -t "$__kill_after" <>"$__state/timer"
+              printf 'kill\n' >>"$__state/work.timeout"
+              kill -KILL -- "-$__job"
+            ) >/dev/null 2>&1 4>&- &
+            __timer=$!
+            set +m
+            if [ -n "$__term" ]; then __on_term; fi
+            while :; do
+              wait "$__job"
+              __code=$?
+              kill -0 "$__job" 2>/dev/null || break
             done
-            exit 0
-          ) &
-          job=$!
-          (
-            trap - TERM
-            read -t "$limit" <>"$state/timer"
-            printf 'term\n' >"$state/work.timeout"
-            kill -TERM -- "-$job"
-            read -t "$kill_after" <>"$state/timer"
-            printf 'kill\n' >>"$state/work.timeout"
-            kill -KILL -- "-$job"
-          ) >/dev/null 2>&1 &
-          timer=$!
-          set +m
-          if [ -n "$term" ]; then on_term; fi
-          while :; do
-            wait "$job"
-            code=$?
-            kill -0 "$job" 2>/dev/null || break
-          done
-          kill -KILL -- "-$job" "-$timer" 2>/dev/null
-          if [ -f "$state/work.timeout" ]; then
-            code=124
-            while IFS= read -r line; do
-              if [ "$line" = kill ]; then code=137; fi
-            done <"$state/work.timeout"
+            kill -KILL -- "-$__job" "-$__timer" 2>/dev/null
+            if [ -f "$__state/work.timeout" ]; then
+              __code=124
+              while IFS= read -r __line; do
+                if [ "$__line" = kill ]; then __code=137; fi
+              done <"$__state/work.timeout"
+            fi
           fi
-        fi
-        printf '%s\n' "$code" > "$state/work.exit"
-        trap - TERM
-        exit "$code"
+          printf '%s\n' "$__code" > "$__state/work.exit"
+          trap - TERM
+        }
         """;
-
-    private Process? _process;
 
     private void Launch(NativeSpec spec)
     {
@@ -138,27 +153,12 @@ internal sealed partial class NativeExecution
             env.Remove("CLAUDE_CODE_OAUTH_TOKEN");
         }
 
-        var start = new ProcessStartInfo(_settings.SetsidPath)
-        {
-            UseShellExecute = false,
-            WorkingDirectory = _workspace,
-        };
         var killAfter = _env.GetValueOrDefault("RUNNER_KILL_AFTER_SECONDS", "5");
         var grace = _env.GetValueOrDefault("RUNNER_CANCEL_GRACE_SECONDS", "2");
-        foreach (var arg in (string[])[_settings.BashPath, "-c", WorkScript, "orchestration-native-work", _scratch, _workspace, limit.ToString(CultureInfo.InvariantCulture), killAfter, grace, spec.Kind])
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment.Clear();
-        foreach (var (name, value) in env)
-        {
-            start.Environment[name] = value;
-        }
-
+        string[] arguments = [_scratch, _workspace, limit.ToString(CultureInfo.InvariantCulture), killAfter, grace, spec.Kind];
         try
         {
-            // The work's timer waits on it (see WorkScript): a FIFO nothing writes, so only its read's time limit ends the wait.
+            // The work's timer waits on it (see WorkFunction): a FIFO nothing writes, so only its read's time limit ends the wait.
             LocalProcess.MakeFifo(At("timer"));
         }
         catch (IOException ex)
@@ -166,18 +166,18 @@ internal sealed partial class NativeExecution
             throw new NativeDie($"cannot create the work's timer: {ex.Message}");
         }
 
-        // The one launch: once this marker exists no driver spawns the work again, whatever happens next.
+        // The one launch: once this marker exists no driver launches the work again, whatever happens next.
         var startedAt = NowIso(_settings.Time.GetUtcNow());
         if (!_journal.TryRecord("work.launched", $"{startedAt}\n{limit.ToString(CultureInfo.InvariantCulture)}\n"))
         {
             return;
         }
 
-        // No abandon check between the marker and the spawn: the marker promises the work a launch.
+        // No abandon check between the marker and the launch: the marker promises the work a launch.
         try
         {
-            _process = Process.Start(start);
-            _logger.NativeWorkLaunched(_execution, _process?.Id ?? 0);
+            _spawner.Launch(arguments, env);
+            _logger.NativeWorkLaunched(_execution);
         }
         catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
         {
@@ -197,6 +197,7 @@ internal sealed partial class NativeExecution
         var launchedAt = DateTimeOffset.TryParse(startedAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : new DateTimeOffset(File.GetLastWriteTimeUtc(At("journal")), TimeSpan.Zero);
         var signalled = false;
         var marked = false;
+        var reported = false;
         Step("running");
         while (true)
         {
@@ -207,9 +208,11 @@ internal sealed partial class NativeExecution
                 marked = true;
             }
 
+            // Registered before the exit is read: an end reported in between still wakes the wait below.
+            var ended = _spawner.Ended(_scratch);
             if (ReadWorkExit() is { } code)
             {
-                _process?.Dispose();
+                _spawner.Forget(_scratch);
                 return Judge(startedAt, limit, code);
             }
 
@@ -223,7 +226,7 @@ internal sealed partial class NativeExecution
             var lost = pid switch
             {
                 null when _settings.Time.GetUtcNow() - launchedAt > _settings.LaunchGrace => "the work never recorded its pid",
-                null when _process is { HasExited: true } => "the work's wrapper ended before recording its pid",
+                null when reported => "the work ended before recording its pid",
                 { } gone when !LocalProcess.IsAlive(gone.Pid, gone.StartTicks) => "the work's process disappeared without an exit status",
                 _ => null,
             };
@@ -232,31 +235,26 @@ internal sealed partial class NativeExecution
                 throw new NativeDie($"the work was lost ({lost}); it is not run again");
             }
 
-            await WaitAsync();
+            reported |= await WaitAsync(ended);
         }
     }
 
-    private async Task WaitAsync()
+    /// <summary>Waits for the work's reported end, a poll interval, a terminate or the abandon; true when the work reported its end.</summary>
+    private async Task<bool> WaitAsync(Task<bool> ended)
     {
         using var wake = CancellationTokenSource.CreateLinkedTokenSource(_abandon, Terminated ? CancellationToken.None : _terminate);
         try
         {
-            if (_process is { HasExited: false } process)
-            {
-                await process.WaitForExitAsync(wake.Token).WaitAsync(_settings.PollInterval, _settings.Time, wake.Token);
-            }
-            else
-            {
-                await Task.Delay(_settings.PollInterval, _settings.Time, wake.Token);
-            }
+            return await ended.WaitAsync(_settings.PollInterval, _settings.Time, wake.Token);
         }
         catch (TimeoutException)
         {
-            // Poll again.
+            return false;
         }
         catch (OperationCanceledException)
         {
             _abandon.ThrowIfCancellationRequested();
+            return false;
         }
     }
 

@@ -18,7 +18,8 @@ namespace Orchestration.Adapters.LocalRunner.Native;
 /// once) and <c>exit</c>.
 /// </para>
 /// <para>
-/// The work runs detached (<c>setsid</c>), so it outlives the host; the driver only watches it.
+/// The work runs detached (forked by the <see cref="NativeSpawner"/>, in a session of its own), so it outlives the
+/// host; the driver only watches it.
 /// </para>
 /// </remarks>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
@@ -37,6 +38,7 @@ internal sealed partial class NativeExecution
     private readonly NativeObjects _objects;
     private readonly NativeScrubber _scrubber;
     private readonly NativeJournal _journal;
+    private readonly NativeSpawner _spawner;
     private readonly CancellationToken _terminate;
     private readonly CancellationToken _abandon;
     private string _runPrefix = string.Empty;
@@ -55,6 +57,7 @@ internal sealed partial class NativeExecution
         _objects = new NativeObjects(_objectsRoot, _env);
         _scrubber = new NativeScrubber(_env);
         _journal = new NativeJournal(At("journal"));
+        _spawner = NativeSpawner.For(settings.SetsidPath, settings.BashPath, WorkFunction);
         _terminate = terminate;
         _abandon = abandon;
     }

@@ -1,10 +1,10 @@
 namespace Orchestration.Adapters.LocalRunner.Native;
 
 /// <summary>The machine-side settings of the native executor (programs, clock, polling).</summary>
-/// <param name="SetsidPath">setsid, which detaches the work into its own session.</param>
-/// <param name="BashPath">bash, which runs the work's wrapper and phases.sh.</param>
-/// <param name="LaunchGrace">How long the work's wrapper may take to record its pid before the work counts as lost.</param>
-/// <param name="PollInterval">How often an adopted work's identity and exit are checked.</param>
+/// <param name="SetsidPath">setsid, which detaches the <see cref="NativeSpawner"/> (and so every work) into a session of its own.</param>
+/// <param name="BashPath">bash, which runs the spawner, and the phases of every work.</param>
+/// <param name="LaunchGrace">How long a launched work may take to record its pid before the work counts as lost.</param>
+/// <param name="PollInterval">How often a work's identity and exit are checked when no end is reported (adopted works, a lost report).</param>
 /// <param name="Time">The clock.</param>
 /// <param name="OnStep">Called at each journal step (tests abandon the driver there, as a host crash would).</param>
 internal sealed record NativeExecutorSettings(string SetsidPath, string BashPath, TimeSpan LaunchGrace, TimeSpan PollInterval, TimeProvider Time, Action<string>? OnStep = null)

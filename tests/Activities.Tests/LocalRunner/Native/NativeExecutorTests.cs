@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Orchestration.Adapters.LocalRunner;
+using Orchestration.Adapters.LocalRunner.Native;
 using Orchestration.Tests.Waiting;
 
 namespace Orchestration.Activities.Tests.LocalRunner.Native;
@@ -218,7 +220,7 @@ public sealed class NativeExecutorTests : IDisposable
         var first = await _sandbox.AbandonAtAsync(request, "running");
         await Eventually.HoldsAsync(() => _sandbox.EffectCount == 1, "the work started");
         var pid = _sandbox.WorkPid(request);
-        NativeSandbox.KillSession(pid);
+        NativeSandbox.KillTree(pid);
         await Eventually.HoldsAsync(() => !LocalRunnerSandbox.ProcessExists(pid), "the wrapper is gone");
         Directory.Delete(_sandbox.ScratchFolder, recursive: true);
 
@@ -241,7 +243,7 @@ public sealed class NativeExecutorTests : IDisposable
         var first = await _sandbox.AbandonAtAsync(request, "running");
         await Eventually.HoldsAsync(() => _sandbox.EffectCount == 1, "the work started");
         var pid = int.Parse(File.ReadAllText(Path.Combine(_sandbox.StateFolder, "work.pid")).Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
-        NativeSandbox.KillSession(pid);
+        NativeSandbox.KillTree(pid);
         await Eventually.HoldsAsync(() => !LocalRunnerSandbox.ProcessExists(pid), "the wrapper is gone");
 
         var code = await _sandbox.RunAsync(request);
@@ -275,5 +277,49 @@ public sealed class NativeExecutorTests : IDisposable
         using var result = JsonDocument.Parse(_sandbox.ReadObject(NativeSandbox.Prefix + "result.json")!);
         Assert.Equal("timeout", result.RootElement.GetProperty("termination").GetString());
         Assert.Equal(143, result.RootElement.GetProperty("exitCode").GetInt32());
+    }
+
+    [Fact]
+    public async Task RunAsync_WorkEnds_ItsReportWakesTheDriverWithoutAPoll()
+    {
+        // No poll within the test's patience: only the work's report of its end through the spawner can end the wait.
+        _sandbox.CommandSpec("echo ran >> \"$EFFECT\"");
+
+        var code = await _sandbox.RunAsync(_sandbox.Request(), pollInterval: TimeSpan.FromHours(1)).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(0, code);
+        Assert.Equal(1, _sandbox.EffectCount);
+        Assert.NotNull(_sandbox.ReadObject(NativeSandbox.Prefix + "result.json"));
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task RunAsync_SpawnerKilledWhileAWorkRuns_TheWorkFinishesAndReportsItsEnd_TheNextLaunchStartsAnotherSpawner()
+    {
+        var bash = _sandbox.PrivateBash();
+        var gate = Path.Combine(_sandbox.Root, "gate");
+        _sandbox.CommandSpec($"echo started >> \"$EFFECT\"; while [ ! -e '{gate}' ]; do sleep 0.05; done; echo finished >> \"$EFFECT\"");
+        var running = _sandbox.RunAsync(_sandbox.Request(), pollInterval: TimeSpan.FromHours(1), bashPath: bash);
+        await Eventually.HoldsAsync(() => _sandbox.EffectCount == 1, "the work started");
+        var spawner = NativeSpawner.Existing(NativeExecutorSettings.Default.SetsidPath, bash)!;
+        var first = spawner.ProcessId!.Value;
+        Assert.True(LocalProcess.Signal(first, LocalProcess.SigKill));
+        await Eventually.HoldsAsync(() => spawner.ProcessId is null, "the spawner is gone");
+
+        using var other = new NativeSandbox();
+        other.CommandSpec("echo other >> \"$EFFECT\"");
+        var otherCode = await other.RunAsync(other.Request(), pollInterval: TimeSpan.FromHours(1), bashPath: bash).WaitAsync(TimeSpan.FromSeconds(60));
+        var second = spawner.ProcessId;
+        File.WriteAllText(gate, string.Empty);
+        var code = await running.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(0, otherCode);
+        Assert.Equal(["other"], File.ReadAllLines(other.EffectFile));
+        Assert.NotNull(second);
+        Assert.NotEqual(first, second);
+        Assert.Equal(0, code);
+        Assert.Equal(["started", "finished"], File.ReadAllLines(_sandbox.EffectFile));
+        using var result = JsonDocument.Parse(_sandbox.ReadObject(NativeSandbox.Prefix + "result.json")!);
+        Assert.Equal(0, result.RootElement.GetProperty("exitCode").GetInt32());
     }
 }

@@ -97,9 +97,15 @@ internal sealed class NativeSandbox : IDisposable
         int.Parse(File.ReadAllText(Path.Combine(request.ScratchFolder ?? StateFolder, "work.pid")).Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Runs the executor with test settings (fast polling, optional step hook).</summary>
-    public Task<int> RunAsync(NativeExecutionRequest request, Action<string>? onStep = null, CancellationToken terminate = default, CancellationToken abandon = default, TimeSpan? launchGrace = null)
+    public Task<int> RunAsync(NativeExecutionRequest request, Action<string>? onStep = null, CancellationToken terminate = default, CancellationToken abandon = default, TimeSpan? launchGrace = null, TimeSpan? pollInterval = null, string? bashPath = null)
     {
-        var settings = NativeExecutorSettings.Default with { PollInterval = TimeSpan.FromMilliseconds(30), OnStep = onStep, LaunchGrace = launchGrace ?? TimeSpan.FromSeconds(30) };
+        var settings = NativeExecutorSettings.Default with
+        {
+            PollInterval = pollInterval ?? TimeSpan.FromMilliseconds(30),
+            OnStep = onStep,
+            LaunchGrace = launchGrace ?? TimeSpan.FromSeconds(30),
+            BashPath = bashPath ?? NativeExecutorSettings.Default.BashPath,
+        };
         return NativeExecutor.RunAsync(request, NullLogger.Instance, settings, terminate, abandon);
     }
 
@@ -110,16 +116,28 @@ internal sealed class NativeSandbox : IDisposable
         return await Record.ExceptionAsync(() => RunAsync(request, s => { if (s == step) { abandon.Cancel(); } }, abandon: abandon.Token));
     }
 
+    /// <summary>A path to bash of this sandbox's own (a link): executions run with it get a spawner no other test shares.</summary>
+    public string PrivateBash()
+    {
+        var link = Path.Combine(Root, "bash");
+        if (!File.Exists(link))
+        {
+            File.CreateSymbolicLink(link, NativeExecutorSettings.Default.BashPath);
+        }
+
+        return link;
+    }
+
     public static string Text(byte[]? bytes) => bytes is null ? string.Empty : Encoding.UTF8.GetString(bytes);
 
     public void Dispose()
     {
-        // Whatever a test left running in the work's session ends with it.
+        // Whatever a test left running under the work's wrapper ends with it.
         foreach (var pidFile in new[] { Path.Combine(StateFolder, "work.pid"), Path.Combine(ScratchFolder, "work.pid") })
         {
             if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Split(' ')[0], out var pid))
             {
-                KillSession(pid);
+                KillTree(pid);
             }
         }
 
@@ -133,9 +151,10 @@ internal sealed class NativeSandbox : IDisposable
         }
     }
 
-    /// <summary>SIGKILLs every process of the session <paramref name="sid"/> (the wrapper's, which holds the work's groups).</summary>
-    public static void KillSession(int sid)
+    /// <summary>SIGKILLs the process <paramref name="root"/> and every process descended from it (the work's wrapper: its phases, timer and command).</summary>
+    public static void KillTree(int root)
     {
+        var parents = new Dictionary<int, int>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(dir), out var pid))
@@ -147,15 +166,33 @@ internal sealed class NativeSandbox : IDisposable
             {
                 var stat = File.ReadAllText(Path.Combine(dir, "stat"));
                 var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                if (int.TryParse(fields[3], out var session) && session == sid)
+                if (int.TryParse(fields[1], out var parent))
                 {
-                    LocalProcess.Signal(pid, LocalProcess.SigKill);
+                    parents[pid] = parent;
                 }
             }
             catch (IOException)
             {
                 // Gone meanwhile.
             }
+        }
+
+        var tree = new HashSet<int> { root };
+        for (var grown = true; grown;)
+        {
+            grown = false;
+            foreach (var (pid, parent) in parents)
+            {
+                if (tree.Contains(parent) && tree.Add(pid))
+                {
+                    grown = true;
+                }
+            }
+        }
+
+        foreach (var pid in tree)
+        {
+            LocalProcess.Signal(pid, LocalProcess.SigKill);
         }
     }
 }

@@ -1,0 +1,224 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace Orchestration.Adapters.LocalRunner.Native;
+
+/// <summary>
+/// One long-lived bash per host process that forks each native work: no program is executed per run but the
+/// user's command (and <c>claude</c>), and the host learns of each work's end from a line on the spawner's output
+/// instead of a poll.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The spawner is started once (per setsid and bash path) with <c>setsid bash -c SPAWNER</c>: a session of its own,
+/// an empty environment, its standard input a pipe from this process. Each request on that pipe is a list of
+/// NUL-terminated fields: the work's arguments (see <see cref="NativeExecution"/>'s work script), the number of
+/// environment pairs, the pairs, and <c>end</c>. Only a whole request is acted on: the spawner forks the work as a job
+/// of its own (job control: its own process group, no signal ignored on its behalf), which exports exactly those
+/// variables for the work's phases. The environment travels in the pipe, never in a file: it holds the job's secrets.
+/// </para>
+/// <para>
+/// The works do not depend on the spawner or on this process: they record their pid, exit status and time limit
+/// in their state folder as before. When this process ends, the spawner reads the end of its input and exits; the
+/// works run on and the next host adopts them. When the spawner dies while this process lives, the next launch
+/// starts another. A work that ends writes its state folder's path on a line to the spawner's output (inherited,
+/// closed for the user's processes), which wakes that work's driver at once; a work whose host has gone writes to
+/// a closed pipe and ignores the failure.
+/// </para>
+/// </remarks>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+internal sealed class NativeSpawner
+{
+    private const string Script = """
+        set -m
+        exec 2>/dev/null
+        while IFS= read -r -d '' __state && IFS= read -r -d '' __workspace && IFS= read -r -d '' __limit \
+          && IFS= read -r -d '' __kill_after && IFS= read -r -d '' __grace && IFS= read -r -d '' __kind \
+          && IFS= read -r -d '' __count; do
+          __env=()
+          for ((__i = 0; __i < __count; __i++)); do
+            IFS= read -r -d '' __pair || break 2
+            __env+=("$__pair")
+          done
+          IFS= read -r -d '' __end && [ "$__end" = end ] || break
+          (
+            __work "$__state" "$__workspace" "$__limit" "$__kill_after" "$__grace" "$__kind" "${__env[@]}"
+            trap '' PIPE
+            printf '%s\n' "$__state" >&4 2>/dev/null
+          ) 4>&1 >/dev/null &
+        done
+        """;
+
+    private static readonly ConcurrentDictionary<(string Setsid, string Bash), NativeSpawner> Shared = new();
+
+    private readonly string _setsidPath;
+    private readonly string _bashPath;
+    private readonly string _workFunction;
+    private readonly Lock _gate = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<bool>> _waiters = new(StringComparer.Ordinal);
+    private Process? _process;
+
+    private NativeSpawner(string setsidPath, string bashPath, string workFunction)
+    {
+        _setsidPath = setsidPath;
+        _bashPath = bashPath;
+        _workFunction = workFunction;
+    }
+
+    /// <summary>This process's spawner for those programs (started at its first launch).</summary>
+    /// <param name="setsidPath">setsid.</param>
+    /// <param name="bashPath">bash.</param>
+    /// <param name="workFunction">The definition of the bash function <c>__work</c> each work runs.</param>
+    /// <returns>The spawner.</returns>
+    public static NativeSpawner For(string setsidPath, string bashPath, string workFunction) =>
+        Shared.GetOrAdd((setsidPath, bashPath), key => new NativeSpawner(key.Setsid, key.Bash, workFunction));
+
+    /// <summary>This process's spawner for those programs, if a launch made one (tests).</summary>
+    /// <param name="setsidPath">setsid.</param>
+    /// <param name="bashPath">bash.</param>
+    /// <returns>The spawner or null.</returns>
+    internal static NativeSpawner? Existing(string setsidPath, string bashPath) => Shared.GetValueOrDefault((setsidPath, bashPath));
+
+    /// <summary>The spawner's pid, while one runs (tests).</summary>
+    internal int? ProcessId
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _process is { HasExited: false } p ? p.Id : null;
+            }
+        }
+    }
+
+    /// <summary>Hands one work to the spawner.</summary>
+    /// <param name="arguments">The work function's arguments; the first is the state folder (the name its end is reported under).</param>
+    /// <param name="environment">Exactly the variables the work is to have.</param>
+    /// <exception cref="IOException">Neither the running spawner nor a new one took the request.</exception>
+    public void Launch(IReadOnlyList<string> arguments, IEnumerable<KeyValuePair<string, string>> environment)
+    {
+        var request = new StringBuilder();
+        foreach (var argument in arguments)
+        {
+            request.Append(argument).Append('\0');
+        }
+
+        var pairs = environment.ToList();
+        request.Append(pairs.Count.ToString(CultureInfo.InvariantCulture)).Append('\0');
+        foreach (var (name, value) in pairs)
+        {
+            request.Append(name).Append('=').Append(value).Append('\0');
+        }
+
+        request.Append("end\0");
+        var bytes = Encoding.UTF8.GetBytes(request.ToString());
+        lock (_gate)
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                var process = Running();
+                try
+                {
+                    var input = process.StandardInput.BaseStream;
+                    input.Write(bytes);
+                    input.Flush();
+                    return;
+                }
+                catch (IOException) when (attempt == 0)
+                {
+                    // The spawner died (its input is closed): the request never reached a whole read; start another.
+                    Stop(process);
+                }
+            }
+        }
+    }
+
+    /// <summary>A task that completes when the work of <paramref name="stateFolder"/> reports its end (register before checking its exit file).</summary>
+    /// <param name="stateFolder">The first argument the work was launched with.</param>
+    /// <returns>The task: true once the work reported its end, false when the spawner's output ended first (poll then).</returns>
+    public Task<bool> Ended(string stateFolder) =>
+        _waiters.GetOrAdd(stateFolder, _ => new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+    /// <summary>Drops the waiter of a work that is no longer watched here.</summary>
+    /// <param name="stateFolder">Its state folder.</param>
+    public void Forget(string stateFolder) => _waiters.TryRemove(stateFolder, out _);
+
+    private Process Running()
+    {
+        if (_process is { HasExited: false } running)
+        {
+            return running;
+        }
+
+        if (_process is { } dead)
+        {
+            Stop(dead);
+        }
+
+        var start = new ProcessStartInfo(_setsidPath)
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            WorkingDirectory = "/",
+        };
+        foreach (var argument in (string[])[_bashPath, "-c", _workFunction + "\n" + Script, "orchestration-native-spawner"])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment.Clear();
+        var process = Process.Start(start) ?? throw new IOException("the native spawner did not start");
+        _process = process;
+        _ = Task.Run(() => ReadEndsAsync(process));
+        return process;
+    }
+
+    private void Stop(Process process)
+    {
+        try
+        {
+            process.StandardInput.Dispose();
+        }
+        catch (IOException)
+        {
+            // Already broken.
+        }
+
+        if (ReferenceEquals(_process, process))
+        {
+            _process = null;
+        }
+
+        // Not disposed: that would close its output, which the works it forked still report their ends on.
+    }
+
+    private async Task ReadEndsAsync(Process process)
+    {
+        try
+        {
+            while (await process.StandardOutput.ReadLineAsync().ConfigureAwait(false) is { } line)
+            {
+                if (_waiters.TryRemove(line, out var waiter))
+                {
+                    waiter.TrySetResult(true);
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // The pipe broke: as its end.
+        }
+
+        // Nobody is left to report ends on this output: wake every driver, they poll.
+        foreach (var key in _waiters.Keys)
+        {
+            if (_waiters.TryRemove(key, out var waiter))
+            {
+                waiter.TrySetResult(false);
+            }
+        }
+    }
+}
