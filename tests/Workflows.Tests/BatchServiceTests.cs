@@ -40,6 +40,32 @@ public sealed class BatchServiceTests
 
     [Theory]
     [Engines]
+    public async Task WaitForEnd_BatchRunning_CompletesOnlyOnceItEndsWithItsStatusFinal(EngineKind engine)
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var h = await WorkflowHarness.StartAsync(engine, async call =>
+        {
+            started.TrySetResult();
+            await release.Task;
+            await call.PassAsync();
+        });
+        await h.Service.SubmitAsync(Doc("""{"id": "ends", "tasks": [{"id": "a", "n": 2, "command": "x"}]}"""));
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var end = h.Service.WaitForEndAsync("ends");
+        var endedWhileHeld = end.IsCompleted;
+        release.SetResult();
+        await end.WaitAsync(TimeSpan.FromSeconds(60));
+        var status = await h.Service.GetStatusAsync("ends");
+
+        Assert.False(endedWhileHeld, "a batch whose runs are held has not ended");
+        Assert.Equal("completed", status!.Status);
+        Assert.Equal(2, status.Tasks.Single().Passed);
+    }
+
+    [Theory]
+    [Engines]
     public async Task Submit_SameBatchTwice_SameBatchOneOrchestration(EngineKind engine)
     {
         await using var h = await WorkflowHarness.StartAsync(engine);

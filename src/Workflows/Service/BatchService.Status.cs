@@ -10,6 +10,14 @@ namespace Orchestration.Workflows.Service;
 /// <summary>The status document: batch store + durable runtime status + custom statuses.</summary>
 public sealed partial class BatchService
 {
+    /// <summary>Completes once the batch's orchestration has ended (its status is final by then: the orchestration
+    /// writes it before it ends); a progress view waits on it next to its own pace, so it shows the end at once.</summary>
+    /// <param name="batchId">The batch id.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The wait (on the embedded engine, woken by the instance's own changes, not polled).</returns>
+    public Task WaitForEndAsync(string batchId, CancellationToken cancellationToken = default) =>
+        client.WaitForInstanceCompletionAsync(batchId, getInputsAndOutputs: false, cancellationToken);
+
     /// <summary>A batch's status with live progress: the batch's folded counts of finished chunks plus
     /// the live chunks' own counts (found by instance-id prefix).</summary>
     /// <param name="batchId">The batch id.</param>
