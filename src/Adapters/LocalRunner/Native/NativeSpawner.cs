@@ -13,11 +13,14 @@ namespace Orchestration.Adapters.LocalRunner.Native;
 /// <remarks>
 /// <para>
 /// The spawner is started once (per setsid and bash path) with <c>setsid bash -c SPAWNER</c>: a session of its own,
-/// an empty environment, its standard input a pipe from this process. Each request on that pipe is a list of
-/// NUL-terminated fields: the work's arguments (see <see cref="NativeExecution"/>'s work script), the number of
-/// environment pairs, the pairs, and <c>end</c>. Only a whole request is acted on: the spawner forks the work as a job
-/// of its own (job control: its own process group, no signal ignored on its behalf), which exports exactly those
-/// variables for the work's phases. The environment travels in the pipe, never in a file: it holds the job's secrets.
+/// an empty environment, its standard input a pipe from this process. Each request on that pipe is a line with a
+/// length, then that many characters: the work's arguments (see <see cref="NativeExecution"/>'s work function) and
+/// its environment pairs, each as one bash word in ANSI-C quotes with every byte outside printable ASCII (and every
+/// quote and backslash) escaped, so the request is plain ASCII, read whole with one <c>read -N</c> (bash reads a pipe
+/// one byte per system call otherwise) and split by <c>eval</c> into exactly those words. Only a whole request is
+/// acted on: the spawner forks the work as a job of its own (job control: its own process group, no signal ignored on
+/// its behalf), which exports exactly those variables for the work's phases. The environment travels in the pipe,
+/// never in a file: it holds the job's secrets.
 /// </para>
 /// <para>
 /// The works do not depend on the spawner or on this process: they record their pid, exit status and time limit
@@ -34,19 +37,13 @@ internal sealed class NativeSpawner
     private const string Script = """
         set -m
         exec 2>/dev/null
-        while IFS= read -r -d '' __state && IFS= read -r -d '' __workspace && IFS= read -r -d '' __limit \
-          && IFS= read -r -d '' __kill_after && IFS= read -r -d '' __grace && IFS= read -r -d '' __kind \
-          && IFS= read -r -d '' __count; do
-          __env=()
-          for ((__i = 0; __i < __count; __i++)); do
-            IFS= read -r -d '' __pair || break 2
-            __env+=("$__pair")
-          done
-          IFS= read -r -d '' __end && [ "$__end" = end ] || break
+        while IFS= read -r __length && [[ $__length =~ ^[0-9]+$ ]] \
+          && IFS= read -r -N "$__length" __request && [ "${#__request}" -eq "$__length" ]; do
+          eval "__words=($__request)" || continue
           (
-            __work "$__state" "$__workspace" "$__limit" "$__kill_after" "$__grace" "$__kind" "${__env[@]}"
+            __work "${__words[@]}"
             trap '' PIPE
-            printf '%s\n' "$__state" >&4 2>/dev/null
+            printf '%s\n' "${__words[0]}" >&4 2>/dev/null
           ) 4>&1 >/dev/null &
         done
         """;
@@ -99,21 +96,18 @@ internal sealed class NativeSpawner
     /// <exception cref="IOException">Neither the running spawner nor a new one took the request.</exception>
     public void Launch(IReadOnlyList<string> arguments, IEnumerable<KeyValuePair<string, string>> environment)
     {
-        var request = new StringBuilder();
+        var words = new StringBuilder();
         foreach (var argument in arguments)
         {
-            request.Append(argument).Append('\0');
+            AppendWord(words, argument);
         }
 
-        var pairs = environment.ToList();
-        request.Append(pairs.Count.ToString(CultureInfo.InvariantCulture)).Append('\0');
-        foreach (var (name, value) in pairs)
+        foreach (var (name, value) in environment)
         {
-            request.Append(name).Append('=').Append(value).Append('\0');
+            AppendWord(words, name + "=" + value);
         }
 
-        request.Append("end\0");
-        var bytes = Encoding.UTF8.GetBytes(request.ToString());
+        var bytes = Encoding.ASCII.GetBytes(words.Length.ToString(CultureInfo.InvariantCulture) + "\n" + words);
         lock (_gate)
         {
             for (var attempt = 0; ; attempt++)
@@ -144,6 +138,34 @@ internal sealed class NativeSpawner
     /// <summary>Drops the waiter of a work that is no longer watched here.</summary>
     /// <param name="stateFolder">Its state folder.</param>
     public void Forget(string stateFolder) => _waiters.TryRemove(stateFolder, out _);
+
+    /// <summary>Appends <paramref name="value"/> as one bash word in ANSI-C quotes (<c>$'...'</c>), in printable ASCII only.</summary>
+    internal static void AppendWord(StringBuilder words, string value)
+    {
+        if (value.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new ArgumentException("A work's argument or environment value cannot hold a NUL character.", nameof(value));
+        }
+
+        words.Append("$'");
+        foreach (var b in Encoding.UTF8.GetBytes(value))
+        {
+            if (b is (byte)'\\' or (byte)'\'')
+            {
+                words.Append('\\').Append((char)b);
+            }
+            else if (b is >= 0x20 and < 0x7f)
+            {
+                words.Append((char)b);
+            }
+            else
+            {
+                words.Append("\\x").Append(b.ToString("x2", CultureInfo.InvariantCulture));
+            }
+        }
+
+        words.Append("' ");
+    }
 
     private Process Running()
     {

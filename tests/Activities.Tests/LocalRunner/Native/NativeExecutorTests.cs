@@ -280,6 +280,25 @@ public sealed class NativeExecutorTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_EnvironmentValuesOfEveryKind_ReachTheCommandByteForByteAndNothingInThemRuns()
+    {
+        // The environment travels to the spawner as quoted words that bash evaluates: nothing in a value may run.
+        var nasty = "it's \"quoted\" $(touch pwned) `touch pwned` ${HOME} \\ \\x41 \\'\n\tsecond line é ü 日本 \u0001\u007f end\\";
+        var env = _sandbox.Environment();
+        env["NASTY"] = nasty;
+        env["EMPTY"] = string.Empty;
+        _sandbox.CommandSpec("printf '%s' \"$NASTY\"; printf '[%s]' \"${EMPTY-unset}\" >&2");
+
+        var code = await _sandbox.RunAsync(_sandbox.Request(env));
+
+        Assert.Equal(0, code);
+        Assert.Equal(nasty, _sandbox.ReadObject(NativeSandbox.Prefix + "stdout.txt"));
+        Assert.Equal("[]", _sandbox.ReadObject(NativeSandbox.Prefix + "stderr.txt"));
+        Assert.Empty(Directory.EnumerateFiles(_sandbox.Root, "pwned", SearchOption.AllDirectories));
+        Assert.False(File.Exists("pwned"));
+    }
+
+    [Fact]
     public async Task RunAsync_WorkEnds_ItsReportWakesTheDriverWithoutAPoll()
     {
         // No poll within the test's patience: only the work's report of its end through the spawner can end the wait.
