@@ -136,9 +136,11 @@ public sealed class RerunKillResumeTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(Runs, rows.Select(r => (r.GetProperty("task").GetString(), r.GetProperty("runIndex").GetInt32())).Distinct().Count());
         Assert.All(rows, r => Assert.Equal("passed", r.GetProperty("outcome").GetString()));
 
-        // A kill can cut a launch (the attempt's launch recorded, its process not yet spawned): that attempt never runs
-        // the command and is lost, visibly, as one more attempt of its run (hence maxAttempts 2: the rerun has room for
-        // it). Every other rerun run took exactly one attempt more than the 72 of the first run.
+        // A kill can cut a launch (the attempt's launch recorded, its work not yet handed to the spawner): the resumed
+        // driver gives that launch up after the launch grace and launches the work again, within the same attempt. Only
+        // a work cut short three times in a row would lose its attempt, visibly, as one more attempt of its run (hence
+        // maxAttempts 2: the rerun has room for it). Every other rerun run took exactly one attempt more than the 72 of
+        // the first run.
         var cut = rows.Count(r => r.GetProperty("attempts").GetInt32() > 2);
         Assert.Equal(Runs + Reruns + cut, total.GetProperty("attempts").GetInt32());
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 
 namespace Orchestration.Adapters.LocalRunner.Native;
 
@@ -7,12 +8,13 @@ namespace Orchestration.Adapters.LocalRunner.Native;
 internal sealed partial class NativeExecution
 {
     /// <summary>
-    /// The bash function <c>__work STATE WORKSPACE LIMIT KILL_AFTER GRACE KIND NAME=VALUE...</c> that
+    /// The bash function <c>__work STATE WORKSPACE LIMIT KILL_AFTER GRACE KIND PID_FILE NAME=VALUE...</c> that
     /// <see cref="NativeSpawner"/>'s bash runs in a fork of its own per work (a job: a process group of its own),
     /// with no variable exported but bash's own: the phases of runner/phases.sh (preCommand, the command or Claude, postCommand; the same files, exit
     /// codes, notes and <c>bash PHASE.sh</c> per phase) in a subshell instead of a bash of its own under
-    /// <c>timeout</c>. It records "pid starttime" in <c>work.pid</c> before anything runs (without it the work never
-    /// runs: nobody could watch it) and handles TERM as runner.sh's on_term does (TERM to the work's process group,
+    /// <c>timeout</c>. It creates PID_FILE (<c>work.pid</c>, <c>work.pid.2</c>... per launch) with "pid starttime"
+    /// before anything runs, and runs nothing when the file exists (a driver gave the launch up and took the name:
+    /// see <see cref="RelaunchIfCut"/>) or cannot be written (nobody could watch it) and handles TERM as runner.sh's on_term does (TERM to the work's process group,
     /// KILL after GRACE; deferred, not ignored, so the work does not inherit an ignored signal). The work is a
     /// subshell in a process group of its own (job control): it is what a deadline or a cancel signals, as
     /// <c>timeout</c>'s group is in the container. The time limit is a second subshell (a group of its own too) that
@@ -29,8 +31,8 @@ internal sealed partial class NativeExecution
     /// </summary>
     private const string WorkFunction = """
         __work() {
-          __state=$1 __workspace=$2 __limit=$3 __kill_after=$4 __grace=$5 __kind=$6
-          shift 6
+          __state=$1 __workspace=$2 __limit=$3 __kill_after=$4 __grace=$5 __kind=$6 __pid_file=$7
+          shift 7
           __env=("$@")
           cd "$__workspace" 2>/dev/null
           exec </dev/null >>"$__state/work.log" 2>&1
@@ -47,7 +49,10 @@ internal sealed partial class NativeExecution
           read -r __stat <"/proc/$BASHPID/stat"
           read -r -a __fields <<< "${__stat##*) }"
           [ -p "$__state/timer" ] || return 125
-          printf '%s %s\n' "$BASHPID" "${__fields[19]}" > "$__state/work.pid" || return 125
+          # Created, never overwritten (noclobber): a driver that gave this launch up took the name first.
+          set -C
+          printf '%s %s\n' "$BASHPID" "${__fields[19]}" > "$__state/$__pid_file" || return 125
+          set +C
           if [ -n "$__term" ]; then
             __code=143
           else
@@ -66,7 +71,7 @@ internal sealed partial class NativeExecution
                 while IFS= read -r -d '' __arg; do __args+=("$__arg"); done <"$__state/claude.args"
               fi
               set -- "$__state" "$__kind" "${#__pairs[@]}" "${__pairs[@]}" "${__args[@]}"
-              unset -v __state __workspace __limit __kill_after __grace __kind __term __job __sent __timer __stat __fields __env __pairs __pair __args __arg
+              unset -v __state __workspace __limit __kill_after __grace __kind __pid_file __term __job __sent __timer __stat __fields __env __pairs __pair __args __arg
               if (($3 > 0)); then export "${@:4:$3}"; fi
               set -- "$1" "$2" "${@:4+$3}"
               __phase() { # STATE PHASE: the phase's exit status
@@ -130,7 +135,13 @@ internal sealed partial class NativeExecution
         }
         """;
 
-    private void Launch(NativeSpec spec)
+    /// <summary>How many times a work is launched at most when its launches are cut short (see <see cref="RelaunchIfCut"/>).</summary>
+    private const int MaxLaunches = 3;
+
+    /// <summary>What the driver writes in a launch's pid file when it gives the launch up (a pid never reads so).</summary>
+    private const string GivenUp = "none\n";
+
+    private void Launch(NativeSpec spec, int generation = 1)
     {
         var started = long.Parse(_journal.Read("setup.started")!.Trim(), CultureInfo.InvariantCulture);
         var elapsed = _settings.Time.GetUtcNow().ToUnixTimeSeconds() - started;
@@ -155,7 +166,7 @@ internal sealed partial class NativeExecution
 
         var killAfter = _env.GetValueOrDefault("RUNNER_KILL_AFTER_SECONDS", "5");
         var grace = _env.GetValueOrDefault("RUNNER_CANCEL_GRACE_SECONDS", "2");
-        string[] arguments = [_scratch, _workspace, limit.ToString(CultureInfo.InvariantCulture), killAfter, grace, spec.Kind];
+        string[] arguments = [EndName(generation), _scratch, _workspace, limit.ToString(CultureInfo.InvariantCulture), killAfter, grace, spec.Kind, PidFileName(generation)];
         try
         {
             // The work's timer waits on it (see WorkFunction): a FIFO nothing writes, so only its read's time limit ends the wait.
@@ -166,14 +177,23 @@ internal sealed partial class NativeExecution
             throw new NativeDie($"cannot create the work's timer: {ex.Message}");
         }
 
-        // The one launch: once this marker exists no driver launches the work again, whatever happens next.
+        // The launch: once this record exists no driver launches this generation again, whatever happens next (a later
+        // one only once this one's pid file is taken from it: RelaunchIfCut).
         var startedAt = NowIso(_settings.Time.GetUtcNow());
-        if (!_journal.TryRecord("work.launched", $"{startedAt}\n{limit.ToString(CultureInfo.InvariantCulture)}\n"))
+        var record = $"{startedAt}\n{limit.ToString(CultureInfo.InvariantCulture)}\n{generation.ToString(CultureInfo.InvariantCulture)}\n";
+        if (generation == 1 && !_journal.TryRecord("work.launched", record))
         {
             return;
         }
 
-        // No abandon check between the marker and the launch: the marker promises the work a launch.
+        if (generation > 1)
+        {
+            _journal.Record("work.launched", record);
+        }
+
+        _settings.OnLaunching?.Invoke();
+
+        // No abandon check between the record and the launch: the record promises the work a launch.
         try
         {
             _spawner.Launch(arguments, env);
@@ -191,16 +211,13 @@ internal sealed partial class NativeExecution
     /// <summary>Waits for <c>work.exit</c>, terminating the work on request; throws <see cref="NativeDie"/> when the work is lost.</summary>
     private async Task<WorkOutcome> WaitWorkAsync(NativeSpec spec)
     {
-        var launched = (_journal.Read("work.launched") ?? string.Empty).Split('\n');
-        var startedAt = launched[0];
-        var limit = launched.Length > 1 ? launched[1] : spec.TimeoutSeconds.ToString(CultureInfo.InvariantCulture);
-        var launchedAt = DateTimeOffset.TryParse(startedAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : new DateTimeOffset(File.GetLastWriteTimeUtc(At("journal")), TimeSpan.Zero);
         var signalled = false;
         var marked = false;
         var reported = false;
         Step("running");
         while (true)
         {
+            var (startedAt, limit, launchedAt, generation) = LastLaunch(spec);
             if (Terminated && !marked)
             {
                 // So a resumed driver knows the work's end was a cancel.
@@ -209,23 +226,30 @@ internal sealed partial class NativeExecution
             }
 
             // Registered before the exit is read: an end reported in between still wakes the wait below.
-            var ended = _spawner.Ended(_scratch);
+            var ended = _spawner.Ended(EndName(generation));
             if (ReadWorkExit() is { } code)
             {
-                _spawner.Forget(_scratch);
+                _spawner.Forget(EndName(generation));
                 return Judge(startedAt, limit, code);
             }
 
-            var pid = ReadPid();
+            var pid = LocalProcess.ReadIdentity(At(PidFileName(generation)));
             if (marked && !signalled && pid is { } id && LocalProcess.IsAlive(id.Pid, id.StartTicks))
             {
                 LocalProcess.Signal(id.Pid, LocalProcess.SigTerm);
                 signalled = true;
             }
 
+            var graceOver = _settings.Time.GetUtcNow() - launchedAt > _settings.LaunchGrace;
+            if (pid is null && graceOver && !reported && !marked && RelaunchIfCut(spec, generation))
+            {
+                _spawner.Forget(EndName(generation));
+                continue;
+            }
+
             var lost = pid switch
             {
-                null when _settings.Time.GetUtcNow() - launchedAt > _settings.LaunchGrace => "the work never recorded its pid",
+                null when graceOver => "the work never recorded its pid",
                 null when reported => "the work ended before recording its pid",
                 { } gone when !LocalProcess.IsAlive(gone.Pid, gone.StartTicks) => "the work's process disappeared without an exit status",
                 _ => null,
@@ -238,6 +262,57 @@ internal sealed partial class NativeExecution
             reported |= await WaitAsync(ended);
         }
     }
+
+    /// <summary>
+    /// A launch whose work never recorded its pid within the grace was cut short (the host died between recording the
+    /// launch and handing it to the spawner, or the spawner died with the request unread): the driver takes the
+    /// launch's pid file name itself (create-if-absent, <see cref="GivenUp"/>), so that launch's work can never start,
+    /// and launches the next generation. Only when the name is taken by this or an earlier driver; a work that wrote
+    /// its pid first is watched as usual. At most <see cref="MaxLaunches"/> launches, and never after a cancel.
+    /// </summary>
+    /// <returns>True when the work was launched again.</returns>
+    private bool RelaunchIfCut(NativeSpec spec, int generation)
+    {
+        if (generation >= MaxLaunches)
+        {
+            return false;
+        }
+
+        var path = At(PidFileName(generation));
+        try
+        {
+            using var file = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite });
+            file.Write(Encoding.ASCII.GetBytes(GivenUp));
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            if (LocalStateFiles.ReadText(path) != GivenUp)
+            {
+                return false;
+            }
+        }
+
+        Log($"the work did not start within {_settings.LaunchGrace.TotalSeconds.ToString(CultureInfo.InvariantCulture)}s of its launch (the launch was cut short); launching it again");
+        Launch(spec, generation + 1);
+        return true;
+    }
+
+    /// <summary>The latest launch: its start, time limit, when it was recorded and its generation (1 for the first).</summary>
+    private (string StartedAt, string Limit, DateTimeOffset LaunchedAt, int Generation) LastLaunch(NativeSpec spec)
+    {
+        var launched = (_journal.Read("work.launched") ?? string.Empty).Split('\n');
+        var startedAt = launched[0];
+        var limit = launched.Length > 1 && launched[1].Length > 0 ? launched[1] : spec.TimeoutSeconds.ToString(CultureInfo.InvariantCulture);
+        var generation = launched.Length > 2 && int.TryParse(launched[2], NumberStyles.None, CultureInfo.InvariantCulture, out var g) && g > 0 ? g : 1;
+        var launchedAt = DateTimeOffset.TryParse(startedAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : new DateTimeOffset(File.GetLastWriteTimeUtc(At("journal")), TimeSpan.Zero);
+        return (startedAt, limit, launchedAt, generation);
+    }
+
+    /// <summary>The name a launch's end is reported under: a late report of an earlier launch never reads as this one's.</summary>
+    private string EndName(int generation) => _scratch + "#" + generation.ToString(CultureInfo.InvariantCulture);
+
+    private static string PidFileName(int generation) =>
+        generation == 1 ? "work.pid" : "work.pid." + generation.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Waits for the work's reported end, a poll interval, a terminate or the abandon; true when the work reported its end.</summary>
     private async Task<bool> WaitAsync(Task<bool> ended)
@@ -274,8 +349,6 @@ internal sealed partial class NativeExecution
 
     private int? ReadWorkExit() =>
         LocalProcess.ReadLine(At("work.exit")) is { } text && int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var code) ? code : null;
-
-    private (int Pid, long StartTicks)? ReadPid() => LocalProcess.ReadIdentity(At("work.pid"));
 
     /// <summary>What the work did: its wrapper's status, the termination, its times and limit.</summary>
     private sealed record WorkOutcome(int Code, string Termination, string StartedAt, string EndedAt, string WorkLimit);

@@ -11,8 +11,8 @@ namespace Orchestration.Adapters.LocalRunner.Native;
 /// Every step is recorded in the execution's <see cref="NativeJournal"/> (one file in the state folder, each
 /// record on disk before the step goes on), so a driver resumed after a host crash knows what happened:
 /// <c>setup.started</c> (epoch seconds of the first start: a resumed setup still counts from it), <c>claimed</c>,
-/// <c>claude.version</c>, <c>work.launched</c> (recorded right before the one spawn of the work; a resumed driver
-/// never spawns again), <c>work.none</c> (cancelled before the work), <c>terminate.requested</c>,
+/// <c>claude.version</c>, <c>work.launched</c> (recorded right before the work is handed to the spawner, once
+/// per launch: a resumed driver launches again only a launch cut short, see RelaunchIfCut), <c>work.none</c> (cancelled before the work), <c>terminate.requested</c>,
 /// <c>work.judged</c>, <c>output.packed</c> and <c>output.after-result</c>. Files of their own: <c>work.pid</c>
 /// and <c>work.exit</c> (written by the work's wrapper), <c>upload/</c> (the captures and result.json, written
 /// once) and <c>exit</c>.

@@ -12,8 +12,9 @@ namespace Orchestration.Adapters.LocalRunner.Native;
 /// from times and ids (and the size of output.tar.gz, whose packing differs from GNU tar's).
 /// </para>
 /// <para>
-/// Crash safety is the point: the steps leave a journal in the state folder, and the work is spawned at
-/// most once per state folder (a marker created if absent right before the spawn). A later call resumes
+/// Crash safety is the point: the steps leave a journal in the state folder, and the work runs at most
+/// once per state folder (each launch recorded right before the work is handed to the spawner, and a later
+/// launch only once the earlier one's pid file name is taken from it, so it can never start). A later call resumes
 /// where the journal says: it adopts running work through its recorded pid and start time, reuses
 /// captures already built, and counts an object already stored with the same bytes as uploaded.
 /// </para>

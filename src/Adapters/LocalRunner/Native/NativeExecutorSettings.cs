@@ -7,7 +7,8 @@ namespace Orchestration.Adapters.LocalRunner.Native;
 /// <param name="PollInterval">How often a work's identity and exit are checked when no end is reported (adopted works, a lost report).</param>
 /// <param name="Time">The clock.</param>
 /// <param name="OnStep">Called at each journal step (tests abandon the driver there, as a host crash would).</param>
-internal sealed record NativeExecutorSettings(string SetsidPath, string BashPath, TimeSpan LaunchGrace, TimeSpan PollInterval, TimeProvider Time, Action<string>? OnStep = null)
+/// <param name="OnLaunching">Called between a launch's record and its hand-over to the spawner (tests throw there, as a host crash would).</param>
+internal sealed record NativeExecutorSettings(string SetsidPath, string BashPath, TimeSpan LaunchGrace, TimeSpan PollInterval, TimeProvider Time, Action<string>? OnStep = null, Action? OnLaunching = null)
 {
     /// <summary>The defaults: /usr/bin/setsid, /bin/bash, 30 s, 150 ms, the system clock.</summary>
     public static NativeExecutorSettings Default { get; } = new("/usr/bin/setsid", "/bin/bash", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(150), TimeProvider.System);

@@ -26,7 +26,7 @@ namespace Orchestration.Adapters.LocalRunner.Native;
 /// The works do not depend on the spawner or on this process: they record their pid, exit status and time limit
 /// in their state folder as before. When this process ends, the spawner reads the end of its input and exits; the
 /// works run on and the next host adopts them. When the spawner dies while this process lives, the next launch
-/// starts another. A work that ends writes its state folder's path on a line to the spawner's output (inherited,
+/// starts another. A work that ends writes the name it was launched under on a line to the spawner's output (inherited,
 /// closed for the user's processes), which wakes that work's driver at once; a work whose host has gone writes to
 /// a closed pipe and ignores the failure.
 /// </para>
@@ -41,7 +41,7 @@ internal sealed class NativeSpawner
           && IFS= read -r -N "$__length" __request && [ "${#__request}" -eq "$__length" ]; do
           eval "__words=($__request)" || continue
           (
-            __work "${__words[@]}"
+            __work "${__words[@]:1}"
             trap '' PIPE
             printf '%s\n' "${__words[0]}" >&4 2>/dev/null
           ) 4>&1 >/dev/null &
@@ -91,7 +91,7 @@ internal sealed class NativeSpawner
     }
 
     /// <summary>Hands one work to the spawner.</summary>
-    /// <param name="arguments">The work function's arguments; the first is the state folder (the name its end is reported under).</param>
+    /// <param name="arguments">The name the work's end is reported under (see <see cref="Ended"/>), then the work function's arguments.</param>
     /// <param name="environment">Exactly the variables the work is to have.</param>
     /// <exception cref="IOException">Neither the running spawner nor a new one took the request.</exception>
     public void Launch(IReadOnlyList<string> arguments, IEnumerable<KeyValuePair<string, string>> environment)
@@ -129,14 +129,14 @@ internal sealed class NativeSpawner
         }
     }
 
-    /// <summary>A task that completes when the work of <paramref name="stateFolder"/> reports its end (register before checking its exit file).</summary>
-    /// <param name="stateFolder">The first argument the work was launched with.</param>
+    /// <summary>A task that completes when the work launched under <paramref name="stateFolder"/> reports its end (register before checking its exit file).</summary>
+    /// <param name="stateFolder">The name the work was launched under (the first of its arguments).</param>
     /// <returns>The task: true once the work reported its end, false when the spawner's output ended first (poll then).</returns>
     public Task<bool> Ended(string stateFolder) =>
         _waiters.GetOrAdd(stateFolder, _ => new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
     /// <summary>Drops the waiter of a work that is no longer watched here.</summary>
-    /// <param name="stateFolder">Its state folder.</param>
+    /// <param name="stateFolder">The name it was launched under.</param>
     public void Forget(string stateFolder) => _waiters.TryRemove(stateFolder, out _);
 
     /// <summary>Appends <paramref name="value"/> as one bash word in ANSI-C quotes (<c>$'...'</c>), in printable ASCII only.</summary>

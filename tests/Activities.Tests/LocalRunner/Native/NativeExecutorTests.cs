@@ -299,6 +299,49 @@ public sealed class NativeExecutorTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_LaunchCutShortByAHostCrash_LaunchedAgainAfterTheGraceAndRunOnce()
+    {
+        // The host dies between recording the launch and handing it to the spawner: the work was never started.
+        _sandbox.CommandSpec("echo ran >> \"$EFFECT\"");
+        var request = _sandbox.Request();
+        var cut = await Record.ExceptionAsync(() => _sandbox.RunAsync(request, onLaunching: () => throw new InvalidOperationException("the host died here")));
+        var launchedBeforeResume = File.ReadAllText(Path.Combine(_sandbox.StateFolder, "journal")).Contains("work.launched", StringComparison.Ordinal);
+
+        var code = await _sandbox.RunAsync(request, launchGrace: TimeSpan.FromSeconds(1));
+
+        Assert.IsType<InvalidOperationException>(cut);
+        Assert.True(launchedBeforeResume, "the launch was recorded before the crash");
+        Assert.Equal(0, code);
+        Assert.Equal(["ran"], File.ReadAllLines(_sandbox.EffectFile));
+        using var result = JsonDocument.Parse(_sandbox.ReadObject(NativeSandbox.Prefix + "result.json")!);
+        Assert.Equal(0, result.RootElement.GetProperty("exitCode").GetInt32());
+        Assert.Equal("none", result.RootElement.GetProperty("termination").GetString());
+        Assert.Contains("the launch was cut short); launching it again", _sandbox.ReadObject(NativeSandbox.Prefix + "stderr.txt"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_LaunchArrivesAfterTheDriverGaveItUp_ThatLaunchNeverRunsAndTheNextRunsOnce()
+    {
+        // The spawner (a bash of this test's own, held at a gate) takes the first launch only after the grace: the
+        // driver has given it up and launched again by then, and the late first launch must not run the command.
+        var gate = Path.Combine(_sandbox.Root, "spawner-gate");
+        var heldBash = Path.Combine(_sandbox.Root, "held-bash");
+        File.WriteAllText(heldBash, $"#!/bin/bash\nwhile [ ! -e '{gate}' ]; do sleep 0.05; done\nexec /bin/bash \"$@\"\n");
+        LocalRunnerSandbox.MakeExecutable(heldBash);
+        _sandbox.CommandSpec("echo ran >> \"$EFFECT\"");
+        var pidFile = Path.Combine(_sandbox.StateFolder, "work.pid");
+
+        var running = _sandbox.RunAsync(_sandbox.Request(), launchGrace: TimeSpan.FromSeconds(3), bashPath: heldBash);
+        await Eventually.HoldsAsync(() => File.Exists(pidFile) && File.ReadAllText(pidFile) == "none\n", "the driver gave the first launch up", TimeSpan.FromSeconds(30));
+        File.WriteAllText(gate, string.Empty);
+        var code = await running.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(0, code);
+        Assert.Equal(["ran"], File.ReadAllLines(_sandbox.EffectFile));
+        Assert.NotNull(_sandbox.ReadObject(NativeSandbox.Prefix + "result.json"));
+    }
+
+    [Fact]
     public async Task RunAsync_WorkEnds_ItsReportWakesTheDriverWithoutAPoll()
     {
         // No poll within the test's patience: only the work's report of its end through the spawner can end the wait.

@@ -97,7 +97,7 @@ internal sealed class NativeSandbox : IDisposable
         int.Parse(File.ReadAllText(Path.Combine(request.ScratchFolder ?? StateFolder, "work.pid")).Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Runs the executor with test settings (fast polling, optional step hook).</summary>
-    public Task<int> RunAsync(NativeExecutionRequest request, Action<string>? onStep = null, CancellationToken terminate = default, CancellationToken abandon = default, TimeSpan? launchGrace = null, TimeSpan? pollInterval = null, string? bashPath = null)
+    public Task<int> RunAsync(NativeExecutionRequest request, Action<string>? onStep = null, CancellationToken terminate = default, CancellationToken abandon = default, TimeSpan? launchGrace = null, TimeSpan? pollInterval = null, string? bashPath = null, Action? onLaunching = null)
     {
         var settings = NativeExecutorSettings.Default with
         {
@@ -105,6 +105,7 @@ internal sealed class NativeSandbox : IDisposable
             OnStep = onStep,
             LaunchGrace = launchGrace ?? TimeSpan.FromSeconds(30),
             BashPath = bashPath ?? NativeExecutorSettings.Default.BashPath,
+            OnLaunching = onLaunching,
         };
         return NativeExecutor.RunAsync(request, NullLogger.Instance, settings, terminate, abandon);
     }
