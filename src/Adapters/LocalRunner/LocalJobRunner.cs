@@ -42,14 +42,15 @@ namespace Orchestration.Adapters.LocalRunner;
 /// <para>
 /// With the native executor (<see cref="LocalRunnerOptions.Executor"/>, the default) there is no runner
 /// process: a driver task in this host runs <see cref="Native.NativeExecutor"/> for the execution, which
-/// spawns only the work (detached as above) and keeps its journal in the execution's folder. A host that
+/// hands only the work to the host's one spawner (a detached bash that forks it as a process group of its own)
+/// and keeps its journal in the execution's folder. A host that
 /// finds a launched native execution with no driver (after a restart) starts one, under the execution's
 /// <c>driver.lock</c>, and it resumes from the journal; cancel and timeout fire the driver's terminate.
 /// </para>
 /// <para>
 /// Secrets: the job's Secret Manager references resolve from
 /// <see cref="LocalRunnerOptions.SecretValues"/> at start (omitted when absent, with a warning); they
-/// reach the process environment only, never the state folder. Jobs are always Ready; the image,
+/// reach the process environment only (for native executions, through the spawner's pipe), never the state folder. Jobs are always Ready; the image,
 /// CPU, memory, service account and parallelism are ignored (every execution has one task).
 /// </para>
 /// </remarks>

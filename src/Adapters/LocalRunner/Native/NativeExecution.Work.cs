@@ -10,24 +10,32 @@ internal sealed partial class NativeExecution
     /// <summary>
     /// The bash function <c>__work STATE WORKSPACE LIMIT KILL_AFTER GRACE KIND PID_FILE NAME=VALUE...</c> that
     /// <see cref="NativeSpawner"/>'s bash runs in a fork of its own per work (a job: a process group of its own),
-    /// with no variable exported but bash's own: the phases of runner/phases.sh (preCommand, the command or Claude, postCommand; the same files, exit
-    /// codes, notes and <c>bash PHASE.sh</c> per phase) in a subshell instead of a bash of its own under
-    /// <c>timeout</c>. It creates PID_FILE (<c>work.pid</c>, <c>work.pid.2</c>... per launch) with "pid starttime"
-    /// before anything runs, and runs nothing when the file exists (a driver gave the launch up and took the name:
-    /// see <see cref="RelaunchIfCut"/>) or cannot be written (nobody could watch it) and handles TERM as runner.sh's on_term does (TERM to the work's process group,
-    /// KILL after GRACE; deferred, not ignored, so the work does not inherit an ignored signal). The work is a
-    /// subshell in a process group of its own (job control): it is what a deadline or a cancel signals, as
-    /// <c>timeout</c>'s group is in the container. The time limit is a second subshell (a group of its own too) that
-    /// waits with <c>read -t</c> on the FIFO <c>timer</c>, which nothing ever writes: at LIMIT it writes
+    /// with no variable exported but bash's own. It runs the phases of runner/phases.sh (preCommand, the command or
+    /// Claude, postCommand; the same files, exit codes, notes and <c>bash PHASE.sh</c> per phase) in a subshell
+    /// instead of a bash of its own under <c>timeout</c>.
+    /// <para>
+    /// It first creates PID_FILE (<c>work.pid</c>, then <c>work.pid.2</c>... per launch) with "pid starttime", with
+    /// noclobber: when the name is taken (a driver gave this launch up, see <see cref="RelaunchIfCut"/>) or cannot be
+    /// written (nobody could watch the work), nothing runs. It handles TERM as runner.sh's on_term does (TERM to the
+    /// work's process group, KILL after GRACE; deferred, not ignored, so the work does not inherit an ignored signal).
+    /// </para>
+    /// <para>
+    /// The phases' subshell has a process group of its own (job control): it is what a deadline or a cancel signals,
+    /// as <c>timeout</c>'s group is in the container. The time limit is a second subshell (a group of its own too)
+    /// that waits with <c>read -t</c> on the FIFO <c>timer</c>, which nothing ever writes: at LIMIT it writes
     /// <c>work.timeout</c> and TERMs the work's group, KILL_AFTER later KILLs it, as <c>timeout --kill-after</c> does,
-    /// so the limit holds without the host. The status is <c>timeout</c>'s: 124 after the limit (137 when the KILL was
-    /// needed), else the phases' (0 once every phase ended, 90 when the workspace is missing, 128+N for a signal). It
-    /// goes to <c>work.exit</c>, then whatever is left in the work's group is killed. Both files are written in place
-    /// by one <c>printf</c> and count only once their line is whole (<see cref="LocalProcess.ReadLine"/>): a reader
-    /// never acts on half of one. Builtins only: each program executed per run costs about a millisecond of CPU.
-    /// The environment (NAME=VALUE...) is exported only in the phases' subshell, with the spec's env after it, once
-    /// nothing is left to read from a variable (see there), so it may name any variable; fd 4 (the spawner's output)
-    /// is closed for everything it starts.
+    /// so the limit holds without the host. The status is <c>timeout</c>'s: 124 after the limit (137 when the KILL
+    /// was needed), else the phases' (0 once every phase ended, 90 when the workspace is missing, 128+N for a
+    /// signal). It goes to <c>work.exit</c>, then whatever is left in the work's group is killed. The pid and exit
+    /// files are written by one <c>printf</c> each and count only once their line is whole
+    /// (<see cref="LocalProcess.ReadLine"/>): a reader never acts on half of one.
+    /// </para>
+    /// <para>
+    /// Builtins only: each program executed per run costs about a millisecond of CPU. The environment
+    /// (NAME=VALUE...) is exported only in the phases' subshell, with the spec's env after it, once nothing is left
+    /// to read from a variable (see there), so it may name any variable. Fd 4 (the spawner's output) is closed for
+    /// everything it starts.
+    /// </para>
     /// </summary>
     private const string WorkFunction = """
         __work() {
@@ -201,7 +209,7 @@ internal sealed partial class NativeExecution
         }
         catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
         {
-            // Never started: the watch below finds no pid and reports the work lost.
+            // Never handed over: the watch below finds no pid and, after the launch grace, launches again.
             _logger.NativeWorkNotLaunched(_execution, ex);
         }
 

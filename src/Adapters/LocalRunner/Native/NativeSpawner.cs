@@ -23,8 +23,8 @@ namespace Orchestration.Adapters.LocalRunner.Native;
 /// never in a file: it holds the job's secrets.
 /// </para>
 /// <para>
-/// The works do not depend on the spawner or on this process: they record their pid, exit status and time limit
-/// in their state folder as before. When this process ends, the spawner reads the end of its input and exits; the
+/// The works do not depend on the spawner or on this process: they record their pid and exit status in their state
+/// folder and hold their time limit themselves. When this process ends, the spawner reads the end of its input and exits; the
 /// works run on and the next host adopts them. When the spawner dies while this process lives, the next launch
 /// starts another. A work that ends writes the name it was launched under on a line to the spawner's output (inherited,
 /// closed for the user's processes), which wakes that work's driver at once; a work whose host has gone writes to
@@ -129,18 +129,18 @@ internal sealed class NativeSpawner
         }
     }
 
-    /// <summary>A task that completes when the work launched under <paramref name="stateFolder"/> reports its end (register before checking its exit file).</summary>
-    /// <param name="stateFolder">The name the work was launched under (the first of its arguments).</param>
+    /// <summary>A task that completes when the work launched under <paramref name="name"/> reports its end (register before checking its exit file).</summary>
+    /// <param name="name">The name the work was launched under (the first of its arguments).</param>
     /// <returns>The task: true once the work reported its end, false when the spawner's output ended first (poll then).</returns>
-    public Task<bool> Ended(string stateFolder) =>
-        _waiters.GetOrAdd(stateFolder, _ => new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+    public Task<bool> Ended(string name) =>
+        _waiters.GetOrAdd(name, _ => new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
     /// <summary>Drops the waiter of a work that is no longer watched here.</summary>
-    /// <param name="stateFolder">The name it was launched under.</param>
-    public void Forget(string stateFolder) => _waiters.TryRemove(stateFolder, out _);
+    /// <param name="name">The name it was launched under.</param>
+    public void Forget(string name) => _waiters.TryRemove(name, out _);
 
     /// <summary>Appends <paramref name="value"/> as one bash word in ANSI-C quotes (<c>$'...'</c>), in printable ASCII only.</summary>
-    internal static void AppendWord(StringBuilder words, string value)
+    private static void AppendWord(StringBuilder words, string value)
     {
         if (value.Contains('\0', StringComparison.Ordinal))
         {
