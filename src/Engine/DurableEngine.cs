@@ -260,6 +260,9 @@ public sealed partial class DurableEngine : IHostedService, IAsyncDisposable
         }
     }
 
+    /// <summary>How far the clock may move between computing a wait and starting it before the wait is computed again.</summary>
+    private static readonly TimeSpan ClockSlip = TimeSpan.FromMilliseconds(5);
+
     private async Task WaitForSignalAsync(SemaphoreSlim signal, DateTime? dueAt, CancellationToken cancellationToken)
     {
         if (dueAt is null)
@@ -268,7 +271,8 @@ public sealed partial class DurableEngine : IHostedService, IAsyncDisposable
             return;
         }
 
-        var delay = dueAt.Value - UtcNow();
+        var now = UtcNow();
+        var delay = dueAt.Value - now;
         if (delay <= TimeSpan.Zero)
         {
             return;
@@ -277,6 +281,13 @@ public sealed partial class DurableEngine : IHostedService, IAsyncDisposable
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var signalled = signal.WaitAsync(cts.Token);
         var elapsed = Task.Delay(delay, _time, cts.Token);
+        if (UtcNow() - now > ClockSlip)
+        {
+            // The clock moved between its reading and the delay's start (a fake clock advanced by another thread): the
+            // delay would end that much late, never if nothing advances the clock again. The caller looks again.
+            elapsed = Task.CompletedTask;
+        }
+
         await Task.WhenAny(signalled, elapsed);
         await cts.CancelAsync();
         try
