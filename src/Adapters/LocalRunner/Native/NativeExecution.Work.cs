@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace Orchestration.Adapters.LocalRunner.Native;
 
@@ -174,7 +173,7 @@ internal sealed partial class NativeExecution
 
         var killAfter = _env.GetValueOrDefault("RUNNER_KILL_AFTER_SECONDS", "5");
         var grace = _env.GetValueOrDefault("RUNNER_CANCEL_GRACE_SECONDS", "2");
-        string[] arguments = [EndName(generation), _scratch, _workspace, limit.ToString(CultureInfo.InvariantCulture), killAfter, grace, spec.Kind, PidFileName(generation)];
+        string[] arguments = [_scratch, _workspace, limit.ToString(CultureInfo.InvariantCulture), killAfter, grace, spec.Kind, PidFileName(generation)];
         try
         {
             // The work's timer waits on it (see WorkFunction): a FIFO nothing writes, so only its read's time limit ends the wait.
@@ -204,7 +203,7 @@ internal sealed partial class NativeExecution
         // No abandon check between the record and the launch: the record promises the work a launch.
         try
         {
-            _spawner.Launch(arguments, env);
+            _spawner.Launch(EndName(generation), arguments, env);
             _logger.NativeWorkLaunched(_execution);
         }
         catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
@@ -286,18 +285,11 @@ internal sealed partial class NativeExecution
             return false;
         }
 
+        // Create-if-absent (a link, atomic against the work's noclobber create); taken by an earlier driver counts as ours.
         var path = At(PidFileName(generation));
-        try
+        if (!LocalStateFiles.TryCreateText(path, GivenUp) && LocalStateFiles.ReadText(path) != GivenUp)
         {
-            using var file = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite });
-            file.Write(Encoding.ASCII.GetBytes(GivenUp));
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            if (LocalStateFiles.ReadText(path) != GivenUp)
-            {
-                return false;
-            }
+            return false;
         }
 
         Log($"the work did not start within {_settings.LaunchGrace.TotalSeconds.ToString(CultureInfo.InvariantCulture)}s of its launch (the launch was cut short); launching it again");

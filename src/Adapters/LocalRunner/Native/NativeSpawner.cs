@@ -98,23 +98,24 @@ internal sealed class NativeSpawner
     }
 
     /// <summary>Hands one work to the spawner.</summary>
-    /// <param name="arguments">The name the work's end is reported under (see <see cref="Ended"/>), then the work function's arguments.</param>
+    /// <param name="name">The name the work's end is reported under (see <see cref="Ended"/>).</param>
+    /// <param name="arguments">The work function's arguments.</param>
     /// <param name="environment">Exactly the variables the work is to have.</param>
     /// <exception cref="IOException">Neither the running spawner nor a new one took the request.</exception>
-    public void Launch(IReadOnlyList<string> arguments, IEnumerable<KeyValuePair<string, string>> environment)
+    public void Launch(string name, IReadOnlyList<string> arguments, IEnumerable<KeyValuePair<string, string>> environment)
     {
         // The name, the number of the work function's arguments, they, then the environment's pairs.
         var words = new StringBuilder();
-        AppendWord(words, arguments[0]);
-        AppendWord(words, (arguments.Count - 1).ToString(CultureInfo.InvariantCulture));
-        foreach (var argument in arguments.Skip(1))
+        AppendWord(words, name);
+        AppendWord(words, arguments.Count.ToString(CultureInfo.InvariantCulture));
+        foreach (var argument in arguments)
         {
             AppendWord(words, argument);
         }
 
-        foreach (var (name, value) in environment)
+        foreach (var (variable, value) in environment)
         {
-            AppendWord(words, name + "=" + value);
+            AppendWord(words, variable + "=" + value);
         }
 
         var bytes = Encoding.ASCII.GetBytes(words.Length.ToString(CultureInfo.InvariantCulture) + "\n" + words);
@@ -140,7 +141,7 @@ internal sealed class NativeSpawner
     }
 
     /// <summary>A task that completes when the work launched under <paramref name="name"/> reports its end (register before checking its exit file).</summary>
-    /// <param name="name">The name the work was launched under (the first of its arguments).</param>
+    /// <param name="name">The name the work was launched under.</param>
     /// <returns>The task: true once the work reported its end, false when the spawner's output ended first (poll then).</returns>
     public Task<bool> Ended(string name) =>
         _waiters.GetOrAdd(name, _ => new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
