@@ -29,6 +29,11 @@ internal static class LocalStateFiles
     public static T? ReadJson<T>(string path)
         where T : class
     {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
         try
         {
             return JsonSerializer.Deserialize<T>(File.ReadAllBytes(path), Json);
@@ -110,8 +115,16 @@ internal static class LocalStateFiles
     }
 
     /// <summary>Reads a text file, or null when it does not exist.</summary>
+    /// <remarks>Absent files are the common case for many readers (optional phases, markers not written yet, polls):
+    /// a stat first spares the exception, which costs far more than the read; the catch still covers a file removed
+    /// between the two.</remarks>
     public static string? ReadText(string path)
     {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
         try
         {
             return File.ReadAllText(path);

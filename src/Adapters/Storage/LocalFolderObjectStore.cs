@@ -116,6 +116,12 @@ public sealed class LocalFolderObjectStore(IOptions<LocalFolderObjectStoreOption
     public async Task<ObjectContent?> GetAsync(string name, long? generation = null, CancellationToken cancellationToken = default)
     {
         var path = PathOf(name);
+        if (!File.Exists(path))
+        {
+            // Absent is a common answer (a result not written yet): a stat spares the exception; the catch covers a race.
+            return null;
+        }
+
         FileStream stream;
         try
         {
@@ -443,9 +449,16 @@ public sealed class LocalFolderObjectStore(IOptions<LocalFolderObjectStoreOption
 
     private async Task<Sidecar> ReadSidecarAsync(string name, CancellationToken cancellationToken)
     {
+        var path = SidecarPath(name);
+        if (!File.Exists(path))
+        {
+            // Most objects have none (default content type, no custom time): a stat spares the exception.
+            return Sidecar.Empty;
+        }
+
         try
         {
-            await using var file = File.OpenRead(SidecarPath(name));
+            await using var file = File.OpenRead(path);
             return await JsonSerializer.DeserializeAsync<Sidecar>(file, cancellationToken: cancellationToken) ?? Sidecar.Empty;
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or JsonException)
