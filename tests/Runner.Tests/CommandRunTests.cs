@@ -56,6 +56,25 @@ public abstract class CommandRunTests(RunnerImplementation implementation) : IDi
     }
 
     [Fact]
+    public async Task Run_CommandLeavingAProcessBehind_EndsWithTheCommandNotAtTheLimit()
+    {
+        // Arrange: the command starts a process that outlives it (holding none of its output); the work's time limit
+        // must not wait for that process.
+        _harness.WriteSpec(RunnerHarness.CommandSpec("sleep 120 >/dev/null 2>&1 & echo left", timeoutSeconds: 60));
+
+        // Act
+        var outcome = await _harness.RunAsync(TimeSpan.FromSeconds(150));
+
+        // Assert: ended with the command (well before the 60 s limit), passed.
+        Assert.Equal(0, outcome.ExitCode);
+        var result = _harness.ReadResult();
+        Assert.Equal(Termination.None, result.Termination);
+        Assert.Equal(0, result.ExitCode);
+        Assert.InRange(result.DurationSeconds!.Value, 0, 30);
+        Assert.Equal("left\n", _harness.ReadAttemptObject(RunnerContract.StdoutObject));
+    }
+
+    [Fact]
     public async Task Run_FailingPreCommand_SkipsCommandAndRecordsItsExitCode()
     {
         _harness.WriteSpec(RunnerHarness.CommandSpec("touch ran") with { PreCommand = "exit 7" });

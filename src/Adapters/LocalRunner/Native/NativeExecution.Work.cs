@@ -20,10 +20,12 @@ internal sealed partial class NativeExecution
     /// </para>
     /// <para>
     /// The phases' subshell has a process group of its own (job control): it is what a deadline or a cancel signals,
-    /// as <c>timeout</c>'s group is in the container. The time limit is a second subshell (a group of its own too)
-    /// that waits with <c>read -t</c> on the FIFO <c>timer</c>, which nothing ever writes: at LIMIT it writes
-    /// <c>work.timeout</c> and TERMs the work's group, KILL_AFTER later KILLs it, as <c>timeout --kill-after</c> does,
-    /// so the limit holds without the host. The status is <c>timeout</c>'s: 124 after the limit (137 when the KILL
+    /// as <c>timeout</c>'s group is in the container. The time limit is held by the work's own bash, without a
+    /// process of its own: it waits with <c>read -t LIMIT</c> on the FIFO <c>timer</c>, which nothing ever writes and
+    /// whose only writer is the phases' subshell (closed for every phase it starts), so the read ends at end of file
+    /// when that subshell ends, or at LIMIT: then it writes <c>work.timeout</c> and TERMs the work's group, KILL_AFTER
+    /// later KILLs it, as <c>timeout --kill-after</c> does, so the limit holds without the host. (A TERM's trap runs
+    /// during the read, which then goes on with its limit.) The status is <c>timeout</c>'s: 124 after the limit (137 when the KILL
     /// was needed), else the phases' (0 once every phase ended, 90 when the workspace is missing, 128+N for a
     /// signal). It goes to <c>work.exit</c>, then whatever is left in the work's group is killed. The pid and exit
     /// files are written by one <c>printf</c> each and count only once their line is whole
@@ -43,13 +45,13 @@ internal sealed partial class NativeExecution
           __env=("$@")
           cd "$__workspace" 2>/dev/null
           exec </dev/null >>"$__state/work.log" 2>&1
-          __term= __job= __sent= __timer=
+          __term= __job= __sent=
           __on_term() {
             __term=1
             if [ -n "$__job" ] && [ -z "$__sent" ]; then
               __sent=1
               kill -TERM -- "-$__job" 2>/dev/null
-              (read -t "$__grace" <>"$__state/timer"; kill -KILL -- "-$__job") >/dev/null 2>&1 4>&- &
+              (read -t "$__grace" -u 5; kill -KILL -- "-$__job") >/dev/null 2>&1 4>&- 6>&- &
             fi
           }
           trap __on_term TERM
@@ -62,6 +64,9 @@ internal sealed partial class NativeExecution
           set +C
           if [ -n "$__term" ]; then
             __code=143
+          # The timer's two ends: 6 a writer only the phases' subshell keeps, 5 the reader the limit is waited on.
+          elif ! exec 6<>"$__state/timer" 5<"$__state/timer"; then
+            __code=125
           else
             set -m
             (
@@ -78,7 +83,7 @@ internal sealed partial class NativeExecution
                 while IFS= read -r -d '' __arg; do __args+=("$__arg"); done <"$__state/claude.args"
               fi
               set -- "$__state" "$__kind" "${#__pairs[@]}" "${__pairs[@]}" "${__args[@]}"
-              unset -v __state __workspace __limit __kill_after __grace __kind __pid_file __term __job __sent __timer __stat __fields __env __pairs __pair __args __arg
+              unset -v __state __workspace __limit __kill_after __grace __kind __pid_file __term __job __sent __stat __fields __env __pairs __pair __args __arg
               if (($3 > 0)); then export "${@:4:$3}"; fi
               set -- "$1" "$2" "${@:4+$3}"
               __phase() { # STATE PHASE: the phase's exit status
@@ -86,7 +91,7 @@ internal sealed partial class NativeExecution
                 (
                   unset -v ANTHROPIC_API_KEY ANTHROPIC_AUTH_TOKEN CLAUDE_CODE_OAUTH_TOKEN
                   exec bash "$1/$2.sh"
-                ) </dev/null >"$1/$2.out" 2>"$1/$2.err"
+                ) </dev/null >"$1/$2.out" 2>"$1/$2.err" 6>&-
                 set -- "$1" "$2" "$?"
                 echo "$3" >"$1/$2.rc"
                 if [ "$3" != 0 ]; then
@@ -103,33 +108,38 @@ internal sealed partial class NativeExecution
               fi
               if [ "$2" = claude ]; then
                 : >"$1/main.started"
-                claude "${@:3}" <"$1/prompt.txt" >"$1/transcript.jsonl" 2>"$1/main.err"
+                claude "${@:3}" <"$1/prompt.txt" >"$1/transcript.jsonl" 2>"$1/main.err" 6>&-
                 echo "$?" >"$1/main.rc"
               elif [ -f "$1/main.sh" ]; then
                 __phase "$1" main
               fi
               if [ -f "$1/post.sh" ]; then __phase "$1" post; fi
               exit 0
-            ) 4>&- &
+            ) 4>&- 5<&- &
             __job=$!
-            (
-              trap - TERM
-              read -t "$__limit" <>"$__state/timer"
-              printf 'term\n' >"$__state/work.timeout"
-              kill -TERM -- "-$__job"
-              read -t "$__kill_after" <>"$__state/timer"
-              printf 'kill\n' >>"$__state/work.timeout"
-              kill -KILL -- "-$__job"
-            ) >/dev/null 2>&1 4>&- &
-            __timer=$!
             set +m
+            exec 6>&-
             if [ -n "$__term" ]; then __on_term; fi
+            # The limit: the read ends at the end of the phases' subshell (its writer closes: end of file, status 1) or
+            # at LIMIT (status over 128); a TERM's trap runs during it and the read goes on.
+            read -t "$__limit" -u 5
+            __rc=$?
+            if ((__rc > 128)); then
+              printf 'term\n' >"$__state/work.timeout"
+              kill -TERM -- "-$__job" 2>/dev/null
+              read -t "$__kill_after" -u 5
+              __rc=$?
+              if ((__rc > 128)); then
+                printf 'kill\n' >>"$__state/work.timeout"
+                kill -KILL -- "-$__job" 2>/dev/null
+              fi
+            fi
             while :; do
               wait "$__job"
               __code=$?
               kill -0 "$__job" 2>/dev/null || break
             done
-            kill -KILL -- "-$__job" "-$__timer" 2>/dev/null
+            kill -KILL -- "-$__job" 2>/dev/null
             if [ -f "$__state/work.timeout" ]; then
               __code=124
               while IFS= read -r __line; do
