@@ -71,6 +71,18 @@ internal sealed partial class NativeExecution
     /// <summary>Runs or resumes the execution; see <see cref="NativeExecutor.RunAsync(NativeExecutionRequest, Microsoft.Extensions.Logging.ILogger, CancellationToken, CancellationToken)"/>.</summary>
     public async Task<int> RunAsync()
     {
+        try
+        {
+            return await RunCoreAsync();
+        }
+        finally
+        {
+            _journal.Dispose();
+        }
+    }
+
+    private async Task<int> RunCoreAsync()
+    {
         Directory.CreateDirectory(_state);
         if (ReadExit() is { } done)
         {
@@ -105,6 +117,14 @@ internal sealed partial class NativeExecution
     /// <summary>The execution's own exit file, if it ended.</summary>
     public int? ReadExit() =>
         LocalStateFiles.ReadText(At("exit")) is { } text && int.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var code) ? code : null;
+
+    /// <summary>Reads a working file whole with plain reads: working files are small (capped captures, the spec) and
+    /// mostly in memory (the scratch folder), and on Linux an asynchronous file read is a plain one run on another
+    /// thread-pool thread, a hop that costs more than such a read.</summary>
+    private static byte[] ReadScratch(string path) => File.ReadAllBytes(path);
+
+    /// <summary>Writes a working file whole with plain writes (see <see cref="ReadScratch"/>).</summary>
+    private static void WriteScratch(string path, byte[] bytes) => File.WriteAllBytes(path, bytes);
 
     private static string NowIso(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 

@@ -19,6 +19,10 @@ namespace Orchestration.Adapters.LocalRunner.Native;
 /// its value.
 /// </para>
 /// <para>
+/// The driver keeps the file open for its life (<see cref="Dispose"/> closes it) instead of opening and locking it
+/// per record, which was most of a record's cost.
+/// </para>
+/// <para>
 /// A process crash keeps every appended record (the page cache survives it). Only a machine crash can lose a
 /// record that was not flushed to disk, and a machine crash also ends the work and empties the memory folder of
 /// the execution's working files, so a resumed driver finds the execution lost as soon as the launch is recorded.
@@ -27,12 +31,13 @@ namespace Orchestration.Adapters.LocalRunner.Native;
 /// claim, Claude's version, judgement, packing) are done again or found lost when missing.
 /// </para>
 /// </remarks>
-internal sealed class NativeJournal(string path)
+internal sealed class NativeJournal(string path) : IDisposable
 {
     private static readonly byte[] NewLine = "\n"u8.ToArray();
     private static readonly HashSet<string> Durable = new(StringComparer.Ordinal) { "work.launched", "work.none", "terminate.requested" };
     private readonly Lock _gate = new();
     private List<(string Name, string Value)>? _records;
+    private FileStream? _stream;
 
     /// <summary>True when <paramref name="name"/> was recorded.</summary>
     /// <param name="name">Record name.</param>
@@ -88,26 +93,36 @@ internal sealed class NativeJournal(string path)
         }
     }
 
+    /// <summary>Closes the file (the records stay readable in memory).</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _stream?.Dispose();
+            _stream = null;
+        }
+    }
+
     private void Append(string name, string value)
     {
         var records = Records();
         var line = new StringBuilder();
         line.Append('[').Append(JsonSerializer.Serialize(name)).Append(',').Append(JsonSerializer.Serialize(value)).Append("]\n");
-        using var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
-        if (stream.Length > 0)
+        _stream ??= new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
+        if (_stream.Length > 0)
         {
             // A line a crash cut short stays a bad line of its own.
-            stream.Seek(-1, SeekOrigin.End);
-            var last = stream.ReadByte();
-            stream.Seek(0, SeekOrigin.End);
-            if (last != '\n')
+            _stream.Seek(-1, SeekOrigin.End);
+            if (_stream.ReadByte() != '\n')
             {
-                stream.Write(NewLine);
+                _stream.Seek(0, SeekOrigin.End);
+                _stream.Write(NewLine);
             }
         }
 
-        stream.Write(Encoding.UTF8.GetBytes(line.ToString()));
-        stream.Flush(flushToDisk: Durable.Contains(name));
+        _stream.Seek(0, SeekOrigin.End);
+        _stream.Write(Encoding.UTF8.GetBytes(line.ToString()));
+        _stream.Flush(flushToDisk: Durable.Contains(name));
         records.Add((name, value));
     }
 
