@@ -147,11 +147,13 @@ internal static class LocalStateFiles
             }
         }
 
+        var renamed = false;
         try
         {
             if (overwrite)
             {
                 File.Move(temp, path, overwrite: true);
+                renamed = true;
                 return true;
             }
 
@@ -160,7 +162,11 @@ internal static class LocalStateFiles
         }
         finally
         {
-            File.Delete(temp);
+            // A renamed temp is gone (deleting a missing file still costs a failed unlink and a stat of its folder).
+            if (!renamed)
+            {
+                File.Delete(temp);
+            }
         }
     }
 

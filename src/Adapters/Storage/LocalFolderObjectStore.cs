@@ -30,6 +30,9 @@ public sealed class LocalFolderObjectStore(IOptions<LocalFolderObjectStoreOption
     private const string DefaultContentType = "application/octet-stream";
     private const string StoreFolder = ".orchestration";
 
+    /// <summary>Objects up to this size are read whole at open, with plain reads (see <see cref="ReadWhole"/>).</summary>
+    private const int SmallObjectBytes = 256 * 1024;
+
     private readonly string _root = Path.GetFullPath(options.Value.Root);
     private readonly int _pageSize = options.Value.ListPageSize;
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
@@ -141,7 +144,16 @@ public sealed class LocalFolderObjectStore(IOptions<LocalFolderObjectStoreOption
             return null;
         }
 
-        return new ObjectContent(stream, current, stream.Length);
+        var length = stream.Length;
+        if (length <= SmallObjectBytes)
+        {
+            await using (stream)
+            {
+                return new ObjectContent(new MemoryStream(ReadWhole(stream.SafeFileHandle, length), writable: false), current, length);
+            }
+        }
+
+        return new ObjectContent(stream, current, length);
     }
 
     /// <inheritdoc />
@@ -331,19 +343,28 @@ public sealed class LocalFolderObjectStore(IOptions<LocalFolderObjectStoreOption
             // Unbuffered: CopyToAsync writes in large chunks already (see GetAsync on the buffer's cost).
             await using (var file = CreateTemp(temp))
             {
-                await content.CopyToAsync(file, cancellationToken);
-                await file.FlushAsync(cancellationToken);
+                if (content is MemoryStream memory)
+                {
+                    WriteWhole(memory, file);
+                }
+                else
+                {
+                    await content.CopyToAsync(file, cancellationToken);
+                    await file.FlushAsync(cancellationToken);
+                }
+
                 if (durable)
                 {
 #pragma warning disable CA1849 // fsync has no async form; the data must be on disk before the rename.
                     file.Flush(flushToDisk: true);
 #pragma warning restore CA1849
                 }
+
+                var now = (_time.GetUtcNow().UtcTicks - DateTime.UnixEpoch.Ticks) / 10;
+                var generation = Math.Max(now, previousGeneration + 1);
+                File.SetLastWriteTimeUtc(file.SafeFileHandle, new DateTime(DateTime.UnixEpoch.Ticks + (generation * 10), DateTimeKind.Utc));
             }
 
-            var now = (_time.GetUtcNow().UtcTicks - DateTime.UnixEpoch.Ticks) / 10;
-            var generation = Math.Max(now, previousGeneration + 1);
-            File.SetLastWriteTimeUtc(temp, new DateTime(DateTime.UnixEpoch.Ticks + (generation * 10), DateTimeKind.Utc));
             return temp;
         }
         catch
@@ -352,6 +373,26 @@ public sealed class LocalFolderObjectStore(IOptions<LocalFolderObjectStoreOption
             throw;
         }
     }
+
+    /// <summary>Reads a small file whole with plain reads.</summary>
+    /// <remarks>On Linux an asynchronous file read or write is a synchronous one run on another thread-pool thread:
+    /// for a small object the hop (a queued work item, a thread woken, a continuation) costs more than the read, and a
+    /// local batch reads and writes several small objects per run. Large objects stay streamed asynchronously.</remarks>
+    private static byte[] ReadWhole(Microsoft.Win32.SafeHandles.SafeFileHandle handle, long length)
+    {
+        var bytes = new byte[length];
+        var read = 0;
+        while (read < bytes.Length && RandomAccess.Read(handle, bytes.AsSpan(read), read) is var n and > 0)
+        {
+            read += n;
+        }
+
+        // A file that shrank while being read (a replacing write renames, so only an outside writer can) reads as its bytes so far.
+        return read == bytes.Length ? bytes : bytes[..read];
+    }
+
+    /// <summary>Writes in-memory content with a plain write (see <see cref="ReadWhole"/> on why not asynchronously).</summary>
+    private static void WriteWhole(MemoryStream content, FileStream file) => content.CopyTo(file);
 
     /// <summary>Creates a temp file; the temp folder is made once per store (and again if someone removed it).</summary>
     private FileStream CreateTemp(string temp)

@@ -86,7 +86,7 @@ internal sealed partial class NativeExecution
             try
             {
                 var durable = name == RunnerContract.ResultObject;
-                if (!await _objects.CreateAsync(_runPrefix + name, await File.ReadAllBytesAsync(file, _abandon), durable, _abandon))
+                if (!await _objects.CreateAsync(_runPrefix + name, ReadScratch(file), durable, _abandon))
                 {
                     _logger.NativeRunnerNote(_execution, $"{name} is stored with this attempt's bytes");
                 }

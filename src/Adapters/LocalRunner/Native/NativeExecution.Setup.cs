@@ -56,7 +56,7 @@ internal sealed partial class NativeExecution
             throw new NativeDie($"could not download {uri}");
         }
 
-        await File.WriteAllBytesAsync(At("spec.json"), json, _abandon);
+        WriteScratch(At("spec.json"), json);
         NativeSpec spec;
         try
         {
