@@ -56,7 +56,11 @@ internal sealed partial class NativeExecution
           }
           trap __on_term TERM
           read -r __stat <"/proc/$BASHPID/stat"
-          read -r -a __fields <<< "${__stat##*) }"
+          # Split by word splitting (the fields after the command name are numbers and a state letter): a here-string
+          # would be a pipe, which read takes one byte per system call (about 300 a run).
+          set -f
+          __fields=(${__stat##*) })
+          set +f
           [ -p "$__state/timer" ] || return 125
           # Created, never overwritten (noclobber): a driver that gave this launch up took the name first.
           set -C
