@@ -149,7 +149,7 @@ public sealed class LocalFolderObjectStore(IOptions<LocalFolderObjectStoreOption
         {
             await using (stream)
             {
-                return new ObjectContent(new MemoryStream(ReadWhole(stream.SafeFileHandle, length), writable: false), current, length);
+                return new ObjectContent(new MemoryStream(ReadWhole(stream, length), writable: false), current, length);
             }
         }
 
@@ -378,14 +378,10 @@ public sealed class LocalFolderObjectStore(IOptions<LocalFolderObjectStoreOption
     /// <remarks>On Linux an asynchronous file read or write is a synchronous one run on another thread-pool thread:
     /// for a small object the hop (a queued work item, a thread woken, a continuation) costs more than the read, and a
     /// local batch reads and writes several small objects per run. Large objects stay streamed asynchronously.</remarks>
-    private static byte[] ReadWhole(Microsoft.Win32.SafeHandles.SafeFileHandle handle, long length)
+    private static byte[] ReadWhole(FileStream file, long length)
     {
         var bytes = new byte[length];
-        var read = 0;
-        while (read < bytes.Length && RandomAccess.Read(handle, bytes.AsSpan(read), read) is var n and > 0)
-        {
-            read += n;
-        }
+        var read = file.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
 
         // A file that shrank while being read (a replacing write renames, so only an outside writer can) reads as its bytes so far.
         return read == bytes.Length ? bytes : bytes[..read];

@@ -109,18 +109,17 @@ internal sealed class NativeJournal(string path) : IDisposable
         var line = new StringBuilder();
         line.Append('[').Append(JsonSerializer.Serialize(name)).Append(',').Append(JsonSerializer.Serialize(value)).Append("]\n");
         _stream ??= new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
-        if (_stream.Length > 0)
+        var length = _stream.Seek(0, SeekOrigin.End);
+        if (length > 0)
         {
-            // A line a crash cut short stays a bad line of its own.
-            _stream.Seek(-1, SeekOrigin.End);
+            // A line a crash cut short stays a bad line of its own. (Reading the last byte leaves the position at the end.)
+            _stream.Position = length - 1;
             if (_stream.ReadByte() != '\n')
             {
-                _stream.Seek(0, SeekOrigin.End);
                 _stream.Write(NewLine);
             }
         }
 
-        _stream.Seek(0, SeekOrigin.End);
         _stream.Write(Encoding.UTF8.GetBytes(line.ToString()));
         _stream.Flush(flushToDisk: Durable.Contains(name));
         records.Add((name, value));
