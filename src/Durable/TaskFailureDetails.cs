@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Orchestration.Durable;
 
 /// <summary>Details of a failed activity, sub-orchestration or orchestration, as Durable Task's
@@ -14,6 +16,7 @@ public sealed record TaskFailureDetails(string ErrorType, string ErrorMessage, s
     /// <typeparam name="T">The exception type.</typeparam>
     /// <returns><see langword="true"/> when the recorded error type is <typeparamref name="T"/> or derives from it.</returns>
     /// <remarks>The type is resolved by name from loaded assemblies; an unknown name matches only by exact name.</remarks>
+    [RequiresUnreferencedCode("Resolves the recorded exception type by name; a type trimming removed matches only by exact name.")]
     public bool IsCausedBy<T>() where T : Exception
     {
         if (string.Equals(ErrorType, typeof(T).FullName, StringComparison.Ordinal))
@@ -45,6 +48,7 @@ public sealed record TaskFailureDetails(string ErrorType, string ErrorMessage, s
     /// <inheritdoc/>
     public override string ToString() => $"{ErrorType}: {ErrorMessage}";
 
+    [RequiresUnreferencedCode("Resolves a type by name.")]
     private static Type? ResolveType(string name)
     {
         var type = Type.GetType(name, throwOnError: false);

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Orchestration.Durable;
@@ -12,7 +13,7 @@ public sealed partial class EmbeddedEngineOptions
     /// <summary>Registers an orchestrator under its class name (as <c>nameof</c> gives it).</summary>
     /// <typeparam name="TOrchestrator">The orchestrator.</typeparam>
     /// <returns>These options.</returns>
-    public EmbeddedEngineOptions AddOrchestrator<TOrchestrator>()
+    public EmbeddedEngineOptions AddOrchestrator<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TOrchestrator>()
         where TOrchestrator : class, ITaskOrchestrator
     {
         Registry.AddOrchestrator(typeof(TOrchestrator).Name, sp => ActivatorUtilities.CreateInstance<TOrchestrator>(sp));
@@ -35,7 +36,7 @@ public sealed partial class EmbeddedEngineOptions
     /// <summary>Registers an activity under its class name; created per call with constructor injection.</summary>
     /// <typeparam name="TActivity">The activity.</typeparam>
     /// <returns>These options.</returns>
-    public EmbeddedEngineOptions AddActivity<TActivity>()
+    public EmbeddedEngineOptions AddActivity<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TActivity>()
         where TActivity : class, ITaskActivity
     {
         Registry.AddActivity(typeof(TActivity).Name, sp => ActivatorUtilities.CreateInstance<TActivity>(sp));
@@ -80,6 +81,7 @@ public sealed partial class EmbeddedEngineOptions
     /// <summary>Registers every concrete public orchestrator and activity class of an assembly, by class name.</summary>
     /// <param name="assembly">The assembly.</param>
     /// <returns>These options.</returns>
+    [RequiresUnreferencedCode("Finds the classes by reflection over the assembly's exported types; register each with AddOrchestrator<T>/AddActivity<T> in a trimmed host.")]
     public EmbeddedEngineOptions AddTasksFromAssembly(Assembly assembly)
     {
         ArgumentNullException.ThrowIfNull(assembly);

@@ -18,9 +18,10 @@ public static class EngineServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
+        // The [Range] checks through a source-generated validator (no reflection over the options' members).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EmbeddedEngineOptions>, EmbeddedEngineOptionsValidator>());
         services.AddOptions<EmbeddedEngineOptions>()
             .Configure(configure)
-            .ValidateDataAnnotations()
             .Validate(o => o.UseTemporaryFile || !string.IsNullOrWhiteSpace(o.DatabasePath), "EmbeddedEngine: set DatabasePath or UseTemporaryFile.")
             .ValidateOnStart();
         services.TryAddSingleton(sp => new DurableEngine(

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
 using Orchestration.Durable;
 
@@ -29,7 +30,7 @@ internal sealed class TaskRegistry
         }
     }
 
-    public void AddType(Type type)
+    public void AddType([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] Type type)
     {
         if (typeof(ITaskOrchestrator).IsAssignableFrom(type))
         {
