@@ -11,8 +11,25 @@ internal static class FailureJson
 {
     public static string Serialize(TaskFailureDetails details) => JsonSerializer.Serialize(details, FailureJsonContext.Default.TaskFailureDetails);
 
+    /// <summary>Reads stored failure details; details that cannot be read (a damaged file, a record of another
+    /// version) read as an <c>Unknown</c> failure saying so, rather than an exception that would fail the engine's
+    /// whole round and stall every instance in it.</summary>
     public static TaskFailureDetails? Deserialize(string? json)
-        => json is null ? null : JsonSerializer.Deserialize(json, FailureJsonContext.Default.TaskFailureDetails);
+    {
+        if (json is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(json, FailureJsonContext.Default.TaskFailureDetails);
+        }
+        catch (JsonException ex)
+        {
+            return new TaskFailureDetails("Unknown", $"The failure's stored details could not be read: {ex.Message}", null, null);
+        }
+    }
 }
 
 /// <summary>Metadata of <see cref="TaskFailureDetails"/> with the web defaults.</summary>
