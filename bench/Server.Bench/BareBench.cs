@@ -70,6 +70,7 @@ internal static class BareBench
         Console.WriteLine($"  xargs                {xargs.Wall.TotalSeconds:F2} s, {runs / xargs.Wall.TotalSeconds:F1} runs/s, exit {xargs.ExitCode}: {xargsLine}");
         Console.WriteLine($"  product              {product.Wall.TotalSeconds:F2} s, {runs / product.Wall.TotalSeconds:F1} runs/s, exit {product.ExitCode}, passed {passed}/{runs}: dotnet {string.Join(' ', arguments.Select(a => Path.IsPathRooted(a) ? Path.GetFileName(a) : a))}");
         Console.WriteLine($"  ratio product/xargs  {ratio:F1}x (target <= 5x)");
+        Console.WriteLine($"  busy CPU, machine    xargs {Cpu(xargs.BusyCpu, runs)}, product {Cpu(product.BusyCpu, runs)} (every process while it ran)");
         Console.WriteLine($"  peak RSS of product  {product.PeakRssMb:F0} MB (the run process; its runners are processes of their own)");
         Console.WriteLine($"  load average between {loadBetween}, after {Machine.LoadAverage()}");
         if (product.ExitCode != 0 || passed != runs)
@@ -101,10 +102,14 @@ internal static class BareBench
         }
     }
 
+    private static string Cpu(double? seconds, int runs) =>
+        seconds is { } s ? string.Create(CultureInfo.InvariantCulture, $"{s:F2} CPU-s ({s * 1000 / runs:F1} ms/run)") : "n/a";
+
     private static string Quote(string text) => "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
-    /// <summary>Runs a process to its end: wall time, exit code, output, and its peak RSS (VmHWM, sampled every 20 ms).</summary>
-    private static async Task<(TimeSpan Wall, int ExitCode, string Stdout, string Stderr, double PeakRssMb)> TimeAsync(string program, string[] arguments, string workingDirectory)
+    /// <summary>Runs a process to its end: wall time, exit code, output, its peak RSS (VmHWM, sampled every 20 ms) and
+    /// the machine's busy CPU meanwhile (every process: on a shared machine an upper bound of the command's own).</summary>
+    private static async Task<(TimeSpan Wall, int ExitCode, string Stdout, string Stderr, double PeakRssMb, double? BusyCpu)> TimeAsync(string program, string[] arguments, string workingDirectory)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -118,6 +123,7 @@ internal static class BareBench
             start.ArgumentList.Add(argument);
         }
 
+        var busy = Machine.BusyCpuSeconds();
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -132,6 +138,6 @@ internal static class BareBench
 
         await exited;
         clock.Stop();
-        return (clock.Elapsed, process.ExitCode, await stdout, await stderr, peak);
+        return (clock.Elapsed, process.ExitCode, await stdout, await stderr, peak, Machine.BusyCpuSeconds() - busy);
     }
 }
