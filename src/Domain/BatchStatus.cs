@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace Orchestration.Domain;
 
 /// <summary>Where a batch stands, as the batch store records it and the status document shows it.</summary>
+[JsonConverter(typeof(CamelCaseEnumConverter<BatchStatus>))]
 public enum BatchStatus
 {
     /// <summary>Stored; the orchestration has not prepared it yet.</summary>

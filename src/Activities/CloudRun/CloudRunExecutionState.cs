@@ -1,6 +1,10 @@
+using System.Text.Json.Serialization;
+using Orchestration.Domain;
+
 namespace Orchestration.Activities.CloudRun;
 
 /// <summary>Execution state mapped from Cloud Run's conditions and counts.</summary>
+[JsonConverter(typeof(CamelCaseEnumConverter<CloudRunExecutionState>))]
 public enum CloudRunExecutionState
 {
     /// <summary>Accepted, no task started yet.</summary>

@@ -1,6 +1,10 @@
+using System.Text.Json.Serialization;
+using Orchestration.Domain;
+
 namespace Orchestration.Activities.CloudRun;
 
 /// <summary>State of one task of an execution, mapped from the Task resource.</summary>
+[JsonConverter(typeof(CamelCaseEnumConverter<CloudRunTaskState>))]
 public enum CloudRunTaskState
 {
     /// <summary>Not started yet (scheduled or waiting for a parallelism slot).</summary>

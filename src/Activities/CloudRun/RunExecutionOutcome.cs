@@ -1,6 +1,10 @@
+using System.Text.Json.Serialization;
+using Orchestration.Domain;
+
 namespace Orchestration.Activities.CloudRun;
 
 /// <summary>Whether a start request created an execution.</summary>
+[JsonConverter(typeof(CamelCaseEnumConverter<RunExecutionOutcome>))]
 public enum RunExecutionOutcome
 {
     /// <summary>Cloud Run accepted the run; the execution name is known.</summary>

@@ -1,8 +1,12 @@
+using System.Text.Json.Serialization;
+using Orchestration.Domain;
+
 namespace Orchestration.Activities.Contracts;
 
 /// <summary>What became of one attempt of a run: a judged outcome, or lost before it could be judged.</summary>
 /// <remarks>The attempt log stores and shows these by name (<see cref="AttemptResults.Name"/>): "passed",
 /// "failed", "errored", "timedOut", "cancelled", "lost".</remarks>
+[JsonConverter(typeof(CamelCaseEnumConverter<AttemptResult>))]
 public enum AttemptResult
 {
     /// <summary>Judged: met its pass rule.</summary>

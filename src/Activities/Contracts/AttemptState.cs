@@ -1,6 +1,10 @@
+using System.Text.Json.Serialization;
+using Orchestration.Domain;
+
 namespace Orchestration.Activities.Contracts;
 
 /// <summary>Where an attempt stands, as CheckRun sees it.</summary>
+[JsonConverter(typeof(CamelCaseEnumConverter<AttemptState>))]
 public enum AttemptState
 {
     /// <summary>Started, not yet claimed by a runner.</summary>

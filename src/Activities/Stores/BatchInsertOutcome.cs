@@ -1,6 +1,10 @@
+using System.Text.Json.Serialization;
+using Orchestration.Domain;
+
 namespace Orchestration.Activities.Stores;
 
 /// <summary>What an insert-if-absent found.</summary>
+[JsonConverter(typeof(CamelCaseEnumConverter<BatchInsertOutcome>))]
 public enum BatchInsertOutcome
 {
     /// <summary>The batch was new and is now stored.</summary>

@@ -1,6 +1,10 @@
+using System.Text.Json.Serialization;
+using Orchestration.Domain;
+
 namespace Orchestration.Api.Queue;
 
 /// <summary>What reading a referenced batch document found.</summary>
+[JsonConverter(typeof(CamelCaseEnumConverter<SubmissionBlobStatus>))]
 public enum SubmissionBlobStatus
 {
     /// <summary>The blob exists and is within the limit; its content is read.</summary>

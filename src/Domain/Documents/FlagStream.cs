@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace Orchestration.Domain.Documents;
 
 /// <summary>Which captured text a <c>contains</c>, <c>regex</c> or file-less <c>jsonPath</c> rule reads.</summary>
+[JsonConverter(typeof(CamelCaseEnumConverter<FlagStream>))]
 public enum FlagStream
 {
     /// <summary><c>response.txt</c>: Claude's final result text, or the main command's stdout (the default).</summary>

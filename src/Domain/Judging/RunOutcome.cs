@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace Orchestration.Domain.Judging;
 
 /// <summary>How one run ended, as counted in the aggregate.</summary>
+[JsonConverter(typeof(CamelCaseEnumConverter<RunOutcome>))]
 public enum RunOutcome
 {
     /// <summary>The run ran and met its pass rule.</summary>

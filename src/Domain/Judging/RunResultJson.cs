@@ -22,7 +22,7 @@ public static class RunResultJson
         ArgumentNullException.ThrowIfNull(json);
         try
         {
-            result = JsonSerializer.Deserialize<RunResult>(json, Options);
+            result = JsonSerializer.Deserialize(json, Options.Info<RunResult>());
             error = result is null ? "result.json holds null" : null;
             return result is not null;
         }
@@ -37,7 +37,7 @@ public static class RunResultJson
     /// <summary>Writes <paramref name="result"/> as <c>result.json</c> content.</summary>
     /// <param name="result">The result.</param>
     /// <returns>The JSON text.</returns>
-    public static string Serialize(RunResult result) => JsonSerializer.Serialize(result, Options);
+    public static string Serialize(RunResult result) => JsonSerializer.Serialize(result, Options.Info<RunResult>());
 
     private static JsonSerializerOptions Create()
     {
@@ -46,7 +46,7 @@ public static class RunResultJson
             UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Skip,
             AllowDuplicateProperties = true,
         };
-        options.MakeReadOnly(populateMissingResolver: true);
+        options.MakeReadOnly();
         return options;
     }
 }

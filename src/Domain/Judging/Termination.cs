@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace Orchestration.Domain.Judging;
 
 /// <summary>Why the runner stopped the work early, as written in <c>result.json</c>.</summary>
+[JsonConverter(typeof(CamelCaseEnumConverter<Termination>))]
 public enum Termination
 {
     /// <summary>The work ran to its end.</summary>

@@ -29,7 +29,7 @@ public static class CanonicalJson
 
     private static byte[] SerializeValue<T>(T value)
     {
-        var node = JsonSerializer.SerializeToNode(value, BatchJson.Options);
+        var node = JsonSerializer.SerializeToNode(value, BatchJson.Options.Info<T>());
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {

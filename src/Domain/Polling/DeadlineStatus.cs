@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace Orchestration.Domain.Polling;
 
 /// <summary>Where a polled attempt stands against its deadlines.</summary>
+[JsonConverter(typeof(CamelCaseEnumConverter<DeadlineStatus>))]
 public enum DeadlineStatus
 {
     /// <summary>No deadline has passed.</summary>

@@ -13,11 +13,11 @@ public sealed record RejudgeChunk(IReadOnlyList<RunRecord> Records, IReadOnlyLis
 {
     /// <summary>The stored form (UTF-8 JSON).</summary>
     /// <returns>The bytes.</returns>
-    public byte[] ToUtf8() => JsonSerializer.SerializeToUtf8Bytes(this, BatchJson.Options);
+    public byte[] ToUtf8() => JsonSerializer.SerializeToUtf8Bytes(this, BatchJson.Options.Info<RejudgeChunk>());
 
     /// <summary>Reads the stored form.</summary>
     /// <param name="utf8Json">The bytes.</param>
     /// <returns>The chunk.</returns>
     public static RejudgeChunk Parse(ReadOnlySpan<byte> utf8Json) =>
-        JsonSerializer.Deserialize<RejudgeChunk>(utf8Json, BatchJson.Options) ?? throw new JsonException("A stored rejudge chunk is null.");
+        JsonSerializer.Deserialize(utf8Json, BatchJson.Options.Info<RejudgeChunk>()) ?? throw new JsonException("A stored rejudge chunk is null.");
 }

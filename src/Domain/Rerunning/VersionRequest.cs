@@ -12,11 +12,11 @@ public sealed record VersionRequest(RejudgeRequest? Rejudge, RerunRequest? Rerun
 {
     /// <summary>The stored form (UTF-8 JSON).</summary>
     /// <returns>The bytes.</returns>
-    public byte[] ToUtf8() => JsonSerializer.SerializeToUtf8Bytes(this, BatchJson.Options);
+    public byte[] ToUtf8() => JsonSerializer.SerializeToUtf8Bytes(this, BatchJson.Options.Info<VersionRequest>());
 
     /// <summary>Reads the stored form.</summary>
     /// <param name="utf8Json">The bytes.</param>
     /// <returns>The request.</returns>
     public static VersionRequest Parse(ReadOnlySpan<byte> utf8Json) =>
-        JsonSerializer.Deserialize<VersionRequest>(utf8Json, BatchJson.Options) ?? throw new JsonException("A stored version request is null.");
+        JsonSerializer.Deserialize(utf8Json, BatchJson.Options.Info<VersionRequest>()) ?? throw new JsonException("A stored version request is null.");
 }

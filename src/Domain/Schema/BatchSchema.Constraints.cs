@@ -121,7 +121,7 @@ public static partial class BatchSchema
             new JsonObject { ["not"] = Set("flag", "flags") });
         if (isDefaults)
         {
-            rules.Add(new JsonObject { ["not"] = new JsonObject { ["required"] = new JsonArray("id") } });
+            rules.Add((JsonNode)new JsonObject { ["not"] = new JsonObject { ["required"] = new JsonArray("id") } });
         }
         else
         {
@@ -132,8 +132,8 @@ public static partial class BatchSchema
                 claudeOnly[field] = new JsonObject { ["type"] = "null" };
             }
 
-            rules.Add(new JsonObject { ["if"] = Set("command"), ["then"] = new JsonObject { ["properties"] = claudeOnly } });
-            rules.Add(new JsonObject
+            rules.Add((JsonNode)new JsonObject { ["if"] = Set("command"), ["then"] = new JsonObject { ["properties"] = claudeOnly } });
+            rules.Add((JsonNode)new JsonObject
             {
                 ["if"] = Set("prompt"),
                 ["then"] = new JsonObject { ["properties"] = new JsonObject { ["pass"] = new JsonObject { ["type"] = "null" } } },

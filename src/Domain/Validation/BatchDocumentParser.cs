@@ -45,7 +45,7 @@ public static class BatchDocumentParser
 
             try
             {
-                var document = cleaned.Deserialize<BatchDocument>(BatchJson.Options)!;
+                var document = cleaned.Deserialize(BatchJson.Options.Info<BatchDocument>())!;
                 return ParseResult.Parsed(document, shape.Problems, shape.Dropped);
             }
             catch (JsonException ex)

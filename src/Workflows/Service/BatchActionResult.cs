@@ -1,6 +1,10 @@
+using System.Text.Json.Serialization;
+using Orchestration.Domain;
+
 namespace Orchestration.Workflows.Service;
 
 /// <summary>The outcome of cancel, purge and bundle upload.</summary>
+[JsonConverter(typeof(CamelCaseEnumConverter<BatchActionResult>))]
 public enum BatchActionResult
 {
     /// <summary>Accepted (the work may continue in the background).</summary>

@@ -1,6 +1,10 @@
+using System.Text.Json.Serialization;
+using Orchestration.Domain;
+
 namespace Orchestration.Workflows.Service;
 
 /// <summary>The kinds of submission outcome.</summary>
+[JsonConverter(typeof(CamelCaseEnumConverter<SubmitKind>))]
 public enum SubmitKind
 {
     /// <summary>Stored and scheduled (or the same batch was already there).</summary>

@@ -1,8 +1,11 @@
+using System.Text.Json.Serialization;
+using Orchestration.Domain;
 using Orchestration.Domain.Validation;
 
 namespace Orchestration.Workflows.Service;
 
 /// <summary>How a request for a new results version (a rejudge or a rerun) ended.</summary>
+[JsonConverter(typeof(CamelCaseEnumConverter<VersionRequestKind>))]
 public enum VersionRequestKind
 {
     /// <summary>Scheduled: the version will be written.</summary>
