@@ -52,7 +52,7 @@ public sealed class BatchCatalog(IBatchStore batches)
     }
 
     private static Batch Deserialize(StoredBatch stored) =>
-        JsonSerializer.Deserialize<Batch>(stored.Document.Span, BatchJson.Options)
+        JsonSerializer.Deserialize(stored.Document.Span, ActivitiesJson.Options.Info<Batch>())
             ?? throw new InvalidDataException($"Batch '{stored.Id}' has an empty document.");
 
     private (StoredBatch Stored, Batch Batch) Remember(StoredBatch stored, Batch batch)

@@ -94,7 +94,7 @@ public static class StandaloneServiceCollectionExtensions
         services.AddEmbeddedDurableEngine(options =>
         {
             options.DatabasePath = data.EngineDatabase;
-            options.SerializerOptions = BatchJson.Options;
+            options.SerializerOptions = WorkflowsJson.Options;
             WorkflowCatalog.Register(
                 (name, create) => options.AddOrchestrator(name, create),
                 (name, create) => options.AddActivity(name, decorateActivity is null ? create : sp => decorateActivity(name, create(sp))));

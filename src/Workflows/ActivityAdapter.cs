@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
 using Orchestration.Activities;
 using Orchestration.Durable;
@@ -11,7 +12,7 @@ namespace Orchestration.Workflows;
 /// <typeparam name="TInput">Its input.</typeparam>
 /// <typeparam name="TOutput">Its output.</typeparam>
 /// <param name="services">The host's services.</param>
-public sealed class ActivityAdapter<TActivity, TInput, TOutput>(IServiceProvider services) : TaskActivity<TInput, TOutput>
+public sealed class ActivityAdapter<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TActivity, TInput, TOutput>(IServiceProvider services) : TaskActivity<TInput, TOutput>
     where TActivity : IActivity<TInput, TOutput>
 {
     /// <inheritdoc />

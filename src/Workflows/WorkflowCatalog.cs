@@ -104,7 +104,9 @@ public static class WorkflowCatalog
     /// <returns>The services.</returns>
     public static IServiceCollection AddBatchService(this IServiceCollection services)
     {
-        services.AddOptions<BatchServiceOptions>().ValidateDataAnnotations().ValidateOnStart();
+        // Its checks through a source-generated validator (no reflection over the options' members).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BatchServiceOptions>, BatchServiceOptionsValidator>());
+        services.AddOptions<BatchServiceOptions>().ValidateOnStart();
         services.AddSingleton<BatchService>();
         services.AddSingleton<BatchPlanner>();
         services.AddSingleton<OrphanReaper>();

@@ -83,7 +83,7 @@ public sealed partial class WorkflowHarness : IAsyncDisposable
             {
                 options.DatabasePath = Path.Combine(root, "engine.db");
                 options.ReplayEveryEpisode = true;
-                options.SerializerOptions = BatchJson.Options;
+                options.SerializerOptions = WorkflowsJson.Options;
                 // The 2-core default, kept when the test run raises DOTNET_PROCESSOR_COUNT for the SDK's test host.
                 options.MaxConcurrentActivities = 32;
                 WorkflowCatalog.Register((name, create) => options.AddOrchestrator(name, create), (name, create) => options.AddActivity(name, create));

@@ -22,7 +22,7 @@ public sealed class NotifyWebhook(BatchCatalog catalog, IWebhookSender sender) :
             return false;
         }
 
-        var body = JsonSerializer.SerializeToUtf8Bytes(input.Summary, BatchJson.Options);
+        var body = JsonSerializer.SerializeToUtf8Bytes(input.Summary, ActivitiesJson.Options.Info<BatchSummary>());
         var delivery = await sender.SendAsync(url, $"{stored.Id}:{stored.Nonce}", body, cancellationToken).ConfigureAwait(false);
         return delivery.Delivered;
     }

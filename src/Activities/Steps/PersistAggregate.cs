@@ -40,7 +40,7 @@ public sealed class PersistAggregate(IResultStore results, IBatchStore batches, 
         };
         if (input.Version == 0)
         {
-            await results.PutAggregateAsync(input.BatchId, JsonSerializer.SerializeToUtf8Bytes(aggregate, BatchJson.Options), cancellationToken).ConfigureAwait(false);
+            await results.PutAggregateAsync(input.BatchId, JsonSerializer.SerializeToUtf8Bytes(aggregate, ActivitiesJson.Options.Info<BatchAggregate>()), cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -54,7 +54,7 @@ public sealed class PersistAggregate(IResultStore results, IBatchStore batches, 
                 Version = input.Version,
                 Rerun = new RerunSummary(RerunRequest.Names(rerun.Outcomes, rerun.Skipped), input.RerunRuns, rerun.RequestedAt),
             };
-            await results.PutAggregateVersionAsync(input.BatchId, input.Version, JsonSerializer.SerializeToUtf8Bytes(aggregate, BatchJson.Options), cancellationToken).ConfigureAwait(false);
+            await results.PutAggregateVersionAsync(input.BatchId, input.Version, JsonSerializer.SerializeToUtf8Bytes(aggregate, ActivitiesJson.Options.Info<BatchAggregate>()), cancellationToken).ConfigureAwait(false);
         }
 
         await batches.SetStatusAsync(input.BatchId, input.Status, input.Reason, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);

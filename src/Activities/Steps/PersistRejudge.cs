@@ -50,7 +50,7 @@ public sealed class PersistRejudge(IObjectStore objects, IResultStore results, B
             Version = input.Version,
             Rejudge = new RejudgeSummary(request.Request, rejudged, changed, kept, [.. unjudged.OrderBy(u => u.Task, StringComparer.Ordinal).ThenBy(u => u.RunIndex)]),
         };
-        await results.PutAggregateVersionAsync(input.BatchId, input.Version, JsonSerializer.SerializeToUtf8Bytes(aggregate, BatchJson.Options), cancellationToken).ConfigureAwait(false);
+        await results.PutAggregateVersionAsync(input.BatchId, input.Version, JsonSerializer.SerializeToUtf8Bytes(aggregate, ActivitiesJson.Options.Info<BatchAggregate>()), cancellationToken).ConfigureAwait(false);
         return new RejudgeChunkSummary(rejudged, changed, kept, unjudged.Count);
     }
 }

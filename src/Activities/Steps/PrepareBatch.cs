@@ -209,7 +209,7 @@ public sealed class PrepareBatch(
 
     private async Task WriteSpecAsync(string name, RunSpec spec, CancellationToken cancellationToken)
     {
-        using var body = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(spec, BatchJson.Options));
+        using var body = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(spec, ActivitiesJson.Options.Info<RunSpec>()));
         await objects.PutAsync(name, body, "application/json", cancellationToken).ConfigureAwait(false);
     }
 

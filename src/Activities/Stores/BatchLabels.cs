@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Orchestration.Domain;
 
 namespace Orchestration.Activities.Stores;
 
@@ -32,7 +33,7 @@ public static class BatchLabels
     /// <summary>The labels of a document as compact JSON text (what a store keeps for listings).</summary>
     /// <param name="document">The canonical batch document.</param>
     /// <returns>The JSON object text.</returns>
-    public static string Json(ReadOnlyMemory<byte> document) => JsonSerializer.Serialize(OfDocument(document));
+    public static string Json(ReadOnlyMemory<byte> document) => JsonSerializer.Serialize(OfDocument(document), ActivitiesJson.Plain.Info<IReadOnlyDictionary<string, string>>());
 
     private static readonly IReadOnlyDictionary<string, string> Empty = new SortedDictionary<string, string>(StringComparer.Ordinal);
 

@@ -40,6 +40,6 @@ public static class ResultStoreReads
         var json = version is { } v
             ? await results.GetAggregateVersionAsync(batchId, v, cancellationToken).ConfigureAwait(false)
             : await results.GetAggregateAsync(batchId, cancellationToken).ConfigureAwait(false);
-        return json is { } bytes ? JsonSerializer.Deserialize<BatchAggregate>(bytes.Span, BatchJson.Options) : null;
+        return json is { } bytes ? JsonSerializer.Deserialize(bytes.Span, ActivitiesJson.Options.Info<BatchAggregate>()) : null;
     }
 }

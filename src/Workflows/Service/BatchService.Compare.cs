@@ -51,7 +51,7 @@ public sealed partial class BatchService
             return (null, new CompareResult(BatchActionResult.Conflict, null, $"Batch '{Clip(batchId)}' has no results yet: compare it once it has finished."));
         }
 
-        return (JsonSerializer.Deserialize<BatchAggregate>(json.Span, BatchJson.Options), null);
+        return (JsonSerializer.Deserialize(json.Span, WorkflowsJson.Options.Info<BatchAggregate>()), null);
     }
 
     private static string Clip(string value) => value.Length <= 100 ? value : value[..100] + "...";

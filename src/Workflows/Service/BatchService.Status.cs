@@ -41,7 +41,7 @@ public sealed partial class BatchService
         if (!rerunStarting && stored.Status is not (BatchStatus.Pending or BatchStatus.Running)
             && await results.GetAggregateAsync(batchId, cancellationToken).ConfigureAwait(false) is { } json)
         {
-            var aggregate = JsonSerializer.Deserialize<BatchAggregate>(json.Span, BatchJson.Options)!;
+            var aggregate = JsonSerializer.Deserialize(json.Span, WorkflowsJson.Options.Info<BatchAggregate>())!;
             var tasks = aggregate.Tasks.Select(t => new TaskStatusCounts(t.Id, t.Runs, t.Passed, t.Failed, t.Errored, t.TimedOut, t.Cancelled, t.Flagged, t.Skipped)).ToList();
             var skipped = aggregate.Total.Skipped;
             return new BatchStatusDocument(batchId, status, stored.CreatedAt, Later(stored.UpdatedAt, instance?.LastUpdatedAt),
@@ -100,7 +100,7 @@ public sealed partial class BatchService
 
     // Custom status is always returned; read it with the product's JSON options without fetching inputs.
     private static T? CustomStatus<T>(OrchestrationMetadata? instance) =>
-        instance?.SerializedCustomStatus is { Length: > 0 } json ? JsonSerializer.Deserialize<T>(json, BatchJson.Options) : default;
+        instance?.SerializedCustomStatus is { Length: > 0 } json ? JsonSerializer.Deserialize(json, WorkflowsJson.Options.Info<T>()) : default;
 
     private static string StatusOf(StoredBatch stored, OrchestrationMetadata? instance)
     {

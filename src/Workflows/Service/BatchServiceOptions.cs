@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
 using Orchestration.Domain;
 using Orchestration.Domain.Validation;
 
@@ -14,11 +15,15 @@ public sealed class BatchServiceOptions : IValidatableObject
     /// <summary>The configuration section.</summary>
     public const string Section = "Orchestration:Batches";
 
+    // Not [ValidateObjectMembers]: Validate checks them itself, naming each failure by its whole configuration key.
+#pragma warning disable SYSLIB1212
+
     /// <summary>Limits of a batch document.</summary>
     public BatchLimits Limits { get; set; } = new();
 
     /// <summary>Defaults applied to tasks.</summary>
     public BatchDefaults Defaults { get; set; } = new();
+#pragma warning restore SYSLIB1212
 
     /// <summary>Orchestrator settings captured into each new batch.</summary>
     public WorkflowSettings Workflow { get; set; } = WorkflowSettings.Cloud;
@@ -68,6 +73,10 @@ public sealed class BatchServiceOptions : IValidatableObject
         return results;
     }
 
+    // The nested settings' [Range] checks by DataAnnotations' reflection over their public properties, which are kept.
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(BatchLimits))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(BatchDefaults))]
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Called with BatchLimits and BatchDefaults only, whose public properties (and their attributes) the DynamicDependency attributes keep; the context is built without a service provider or display name lookup beyond the type's name.")]
     private static void Nested(List<ValidationResult> results, string name, object? value)
     {
         if (value is null)

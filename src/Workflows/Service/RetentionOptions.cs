@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
 
 namespace Orchestration.Workflows.Service;
 
@@ -17,5 +18,6 @@ public sealed class RetentionOptions
 
     /// <summary>How often the sweep runs.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The bounds are parsed by TimeSpan's converter, one of TypeDescriptor's built-in converters, which trimming keeps.")]
     public TimeSpan Interval { get; set; } = TimeSpan.FromHours(1);
 }
