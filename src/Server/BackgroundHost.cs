@@ -28,7 +28,7 @@ internal static class BackgroundHost
         if (Path.GetFileNameWithoutExtension(executable) == "dotnet")
         {
             // 'dotnet Orchestration.Server.dll' (dotnet run, the tests): the same dll again.
-            command.Add(typeof(BackgroundHost).Assembly.Location);
+            command.Add(Path.Combine(AppContext.BaseDirectory, typeof(BackgroundHost).Assembly.GetName().Name + ".dll"));
         }
 
         command.AddRange([CommandName, "--data", data.Root]);

@@ -28,7 +28,7 @@ internal static class BatchFile
                 if (!root.ContainsKey("id"))
                 {
                     root["id"] = derived;
-                    return (JsonSerializer.SerializeToUtf8Bytes(root), derived);
+                    return (ServerJson.Utf8(root), derived);
                 }
             }
         }
@@ -53,7 +53,7 @@ internal static class BatchFile
             if (JsonNode.Parse(content) is JsonObject root)
             {
                 root["maxParallelRuns"] = parallel;
-                return JsonSerializer.SerializeToUtf8Bytes(root);
+                return ServerJson.Utf8(root);
             }
         }
         catch (JsonException)

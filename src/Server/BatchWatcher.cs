@@ -47,7 +47,7 @@ internal sealed class BatchWatcher(IBatchSource source, TextWriter output, TextW
         }
         else
         {
-            Write(ConsoleReport.Aggregate(status.Id, status.Status, JsonSerializer.Deserialize<BatchAggregate>(aggregate.Value.Span, BatchJson.Options)!, ascii: !Interactive));
+            Write(ConsoleReport.Aggregate(status.Id, status.Status, JsonSerializer.Deserialize(aggregate.Value.Span, ServerJson.Options.Info<BatchAggregate>())!, ascii: !Interactive));
         }
 
         var completed = status.Status == "completed";

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Orchestration.Adapters.LocalRunner;
+using Orchestration.Domain;
 using Orchestration.Workflows.Service;
 using Spectre.Console;
 
@@ -9,7 +10,6 @@ namespace Orchestration.Server;
 /// <summary><c>run FILE --dry-run</c>.</summary>
 public sealed partial class RunSession
 {
-    private static readonly JsonSerializerOptions PlanJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     /// <summary>Plans the file against the data folder without starting the host: no engine, no local runner, no
     /// lease on the folder (reading its stores beside a running server is safe), nothing written to the stores.</summary>
@@ -47,7 +47,7 @@ public sealed partial class RunSession
 
         if (arguments.Json)
         {
-            await _out.WriteLineAsync(JsonSerializer.Serialize(plan, PlanJson)).ConfigureAwait(false);
+            await _out.WriteLineAsync(JsonSerializer.Serialize(plan, ServerJson.WebIndented.Info<DryRunPlan>())).ConfigureAwait(false);
         }
         else
         {

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Options;
 
 namespace Orchestration.Server;
@@ -9,17 +10,19 @@ namespace Orchestration.Server;
 /// <c>MaxParallelExecutions</c>), which a user cannot map to a setting without reading the source.</remarks>
 /// <typeparam name="TOptions">The options type.</typeparam>
 /// <param name="section">The configuration section the options bind from.</param>
-public sealed class SectionValidator<TOptions>(string section) : IValidateOptions<TOptions>
+public sealed class SectionValidator<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] TOptions>(string section) : IValidateOptions<TOptions>
     where TOptions : class
 {
     /// <summary>Marks the failures this validator writes, so a host can show them instead of the stock ones.</summary>
     public const string Marker = "Setting ";
 
     /// <inheritdoc />
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Validator reads the public properties of TOptions and their attributes, which DynamicallyAccessedMembers keeps.")]
     public ValidateOptionsResult Validate(string? name, TOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var results = new List<ValidationResult>();
-        if (Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
+        if (Validator.TryValidateObject(options, new ValidationContext(options, typeof(TOptions).Name, serviceProvider: null, items: null), results, validateAllProperties: true))
         {
             return ValidateOptionsResult.Success;
         }

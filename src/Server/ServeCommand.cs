@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration.Memory;
@@ -18,6 +19,9 @@ internal static class ServeCommand
 {
     public const string DefaultUrls = "http://127.0.0.1:8080";
 
+    [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(ApiOptions))]
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = StandaloneServiceCollectionExtensions.ReflectionBinding)]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = StandaloneServiceCollectionExtensions.ReflectionBinding)]
     public static async Task<int> RunAsync(ServeArguments arguments, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [HostDefaults.NoConfigReload], ContentRootPath = Environment.CurrentDirectory });

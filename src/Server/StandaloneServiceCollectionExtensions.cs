@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Orchestration.Activities;
@@ -11,6 +12,8 @@ using Orchestration.Adapters.Storage;
 using Orchestration.Adapters.Stores;
 using Orchestration.Adapters.Webhooks;
 using Orchestration.Domain;
+using Orchestration.Domain.Polling;
+using Orchestration.Domain.Validation;
 using Orchestration.Durable;
 using Orchestration.Engine;
 using Orchestration.Workflows;
@@ -34,6 +37,16 @@ public static class StandaloneServiceCollectionExtensions
     /// Lets another host compose exactly this one with behaviour around the steps (the crash-matrix tests'
     /// host kills itself inside a chosen step) without a second copy of this composition.</param>
     /// <returns>The services.</returns>
+    [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(StandaloneOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(RunSettings))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(RetentionOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(BatchServiceOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(BatchLimits))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(BatchDefaults))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(WorkflowSettings))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(PollingOptions))]
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = ReflectionBinding)]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = ReflectionBinding)]
     public static IServiceCollection AddStandaloneOrchestration(
         this IServiceCollection services, IConfiguration configuration, string dataFolder, Func<TaskName, ITaskActivity, ITaskActivity>? decorateActivity = null)
     {
@@ -42,9 +55,10 @@ public static class StandaloneServiceCollectionExtensions
         services.AddSingleton(data);
         services.AddSingleton(TimeProvider.System);
 
-        services.AddOptions<StandaloneOptions>().BindConfiguration(StandaloneOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<RunSettings>().BindConfiguration(RunSettings.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        // Their data annotations are checked by the SectionValidator each one gets below, naming the setting.
+        services.AddOptions<StandaloneOptions>().BindConfiguration(StandaloneOptions.Section).ValidateOnStart();
+        services.AddOptions<RunSettings>().BindConfiguration(RunSettings.Section).ValidateOnStart();
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateOnStart();
         var cloud = UsesCloudRun(configuration);
         services.AddOptions<BatchServiceOptions>()
             .Configure(o =>
@@ -118,6 +132,9 @@ public static class StandaloneServiceCollectionExtensions
     /// process of this machine. The local runner's own cap (<see cref="LocalRunnerOptions.MaxParallelExecutions"/>) defaults to
     /// the same figure, so it does not hold such a batch below it.</remarks>
     public static int LocalMaxParallelRuns => Environment.ProcessorCount * 4;
+
+    /// <summary>Why configuration is bound by the reflection binder here (and in the other commands' compositions).</summary>
+    internal const string ReflectionBinding = "Settings are bound by the reflection binder: the binding source generator skips the init-only members of an existing instance (Orchestration:Batches:Limits, :Defaults and :Workflow bind nothing with it), which the reflection binder sets. The DynamicDependency attributes keep every member it reads in a trimmed build; the native host's tests bind a nested setting.";
 
     // Orchestration:Runs:PackSize, read from configuration: RunSettings validates it at start, and resolving the
     // settings here would validate them inside the batch settings' construction.

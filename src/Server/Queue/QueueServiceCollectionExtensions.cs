@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Options;
 using Orchestration.Adapters.Queue;
 
@@ -13,6 +14,9 @@ public static class QueueServiceCollectionExtensions
     /// <param name="services">The services.</param>
     /// <param name="configuration">The host's configuration.</param>
     /// <returns>The services.</returns>
+    [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(QueueOptions))]
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = StandaloneServiceCollectionExtensions.ReflectionBinding)]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = StandaloneServiceCollectionExtensions.ReflectionBinding)]
     public static IServiceCollection AddQueueSubmissions(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -21,7 +25,7 @@ public static class QueueServiceCollectionExtensions
             return services;
         }
 
-        services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<QueueOptions>>(new SectionValidator<QueueOptions>(QueueOptions.Section));
         services.AddSingleton<IValidateOptions<SubmissionQueueOptions>>(new SectionValidator<SubmissionQueueOptions>(SubmissionQueueOptions.Section));
         services.AddSubmissionQueue(sp => sp.GetRequiredService<IOptions<QueueOptions>>().Value.ConnectionString);

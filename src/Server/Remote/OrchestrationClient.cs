@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Orchestration.Api;
+using Orchestration.Domain;
 using Orchestration.Workflows.Service;
 
 namespace Orchestration.Server.Remote;
@@ -20,7 +21,7 @@ internal sealed class OrchestrationClient : IBatchSource, IDisposable
     /// <summary>The longest <c>?wait=</c> asked for (the server's default bound).</summary>
     private const int MaxWaitSeconds = 60;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static JsonSerializerOptions Json => ServerJson.Web;
     private readonly HttpClient _http;
 
     /// <param name="baseUrl">The server, e.g. <c>http://127.0.0.1:8080</c>.</param>
@@ -92,7 +93,7 @@ internal sealed class OrchestrationClient : IBatchSource, IDisposable
         using var response = await _http.PostAsync("api/batches", content, cancellationToken).ConfigureAwait(false);
         await EnsureAsync(response, cancellationToken).ConfigureAwait(false);
         var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        var links = JsonSerializer.Deserialize<Links>(text, Json)
+        var links = JsonSerializer.Deserialize(text, Json.Info<Links>())
             ?? throw new OrchestrationApiException(response.StatusCode, null, "an empty answer to the submission");
         var node = JsonNode.Parse(text);
 
@@ -112,7 +113,7 @@ internal sealed class OrchestrationClient : IBatchSource, IDisposable
         }
 
         await EnsureAsync(response, cancellationToken).ConfigureAwait(false);
-        return await response.Content.ReadFromJsonAsync<BatchStatusDocument>(Json, cancellationToken).ConfigureAwait(false);
+        return await response.Content.ReadFromJsonAsync(Json.Info<BatchStatusDocument>(), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -129,7 +130,7 @@ internal sealed class OrchestrationClient : IBatchSource, IDisposable
         }
 
         await EnsureAsync(response, cancellationToken).ConfigureAwait(false);
-        var status = await response.Content.ReadFromJsonAsync<BatchStatusDocument>(Json, cancellationToken).ConfigureAwait(false)
+        var status = await response.Content.ReadFromJsonAsync(Json.Info<BatchStatusDocument>(), cancellationToken).ConfigureAwait(false)
             ?? throw new OrchestrationApiException(response.StatusCode, null, "an empty status document");
 
         // 200 from a server before the 202 contract answered for running batches too: the document then decides.
@@ -361,7 +362,7 @@ internal sealed class OrchestrationClient : IBatchSource, IDisposable
         {
             if (JsonNode.Parse(text) is JsonObject node && node.ContainsKey("title") && node.ContainsKey("status"))
             {
-                return new OrchestrationApiException(response.StatusCode, node.Deserialize<ApiProblem>(Json), null);
+                return new OrchestrationApiException(response.StatusCode, node.Deserialize(Json.Info<ApiProblem>()), null);
             }
         }
         catch (JsonException)

@@ -33,7 +33,7 @@ internal static partial class RemoteCommands
             return ExitCodes.Completed;
         }
 
-        var comparison = JsonSerializer.Deserialize<BatchComparison>(json, BatchJson.Options)!;
+        var comparison = JsonSerializer.Deserialize(json, ServerJson.Options.Info<BatchComparison>())!;
         var watcher = context.Watcher();
         watcher.Write(CompareReport.Table(comparison, ascii: !watcher.Interactive));
         foreach (var line in CompareReport.Notes(comparison))

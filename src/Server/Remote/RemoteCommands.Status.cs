@@ -106,7 +106,7 @@ internal static partial class RemoteCommands
         // The table's title names the final status; a batch purged between the two calls still shows its results.
         var status = (await context.Client.GetStatusAsync(id, cancellationToken).ConfigureAwait(false))?.Status ?? "finished";
         var watcher = context.Watcher();
-        watcher.Write(ConsoleReport.Aggregate(id, status, JsonSerializer.Deserialize<BatchAggregate>(aggregate.Span, BatchJson.Options)!, ascii: !watcher.Interactive));
+        watcher.Write(ConsoleReport.Aggregate(id, status, JsonSerializer.Deserialize(aggregate.Span, ServerJson.Options.Info<BatchAggregate>())!, ascii: !watcher.Interactive));
         return ExitCodes.Completed;
     }
 
@@ -147,7 +147,7 @@ internal static partial class RemoteCommands
                 return ExitCodes.Completed;
             }
 
-            var document = JsonSerializer.Deserialize<BatchAggregate>(bytes.Span, BatchJson.Options)!;
+            var document = JsonSerializer.Deserialize(bytes.Span, ServerJson.Options.Info<BatchAggregate>())!;
             var watcher = context.Watcher();
             watcher.Write(ConsoleReport.Aggregate(id, $"results version {version}", document, ascii: !watcher.Interactive));
             if (document.Rerun is { } rerun)

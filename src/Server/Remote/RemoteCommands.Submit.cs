@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Orchestration.Activities.Inputs;
+using Orchestration.Domain;
 using Orchestration.Workflows.Service;
 
 namespace Orchestration.Server.Remote;
@@ -55,7 +56,7 @@ internal static partial class RemoteCommands
             return ExitCodes.Completed;
         }
 
-        var plan = JsonSerializer.Deserialize<DryRunPlan>(text, JsonSerializerOptions.Web)!;
+        var plan = JsonSerializer.Deserialize(text, ServerJson.Web.Info<DryRunPlan>())!;
         var watcher = context.Watcher();
         watcher.Write(DryRunReport.Render(plan, ascii: !watcher.Interactive, read.Bundles.DistinctBy(b => b.Bundle.Sha256).ToDictionary(b => b.Bundle.Sha256, b => b.Bundle.GzipBytes, StringComparer.Ordinal)));
         return ExitCodes.Completed;
@@ -142,7 +143,7 @@ internal static partial class RemoteCommands
         }
 
         return root is not null && await inputs.RewriteAsync(root, cancellationToken).ConfigureAwait(false) > 0
-            ? JsonSerializer.SerializeToUtf8Bytes(root)
+            ? ServerJson.Utf8(root)
             : document;
     }
 }
