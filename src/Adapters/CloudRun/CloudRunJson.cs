@@ -22,15 +22,16 @@ internal static class CloudRunJson
 
     public static JsonObject JobBody(CloudRunJobSpec spec, string containerName, string clientName)
     {
+        // Each item goes in as a JsonNode: Add(JsonNode), not the generic Add<T>, which wraps a value through reflection.
         var env = new JsonArray();
         foreach (var (name, value) in spec.Environment.OrderBy(e => e.Key, StringComparer.Ordinal))
         {
-            env.Add(new JsonObject { ["name"] = name, ["value"] = value });
+            env.Add((JsonNode)new JsonObject { ["name"] = name, ["value"] = value });
         }
 
         foreach (var (name, secret) in spec.Secrets.OrderBy(e => e.Key, StringComparer.Ordinal))
         {
-            env.Add(new JsonObject
+            env.Add((JsonNode)new JsonObject
             {
                 ["name"] = name,
                 ["valueSource"] = new JsonObject
@@ -86,7 +87,7 @@ internal static class CloudRunJson
         var env = new JsonArray();
         foreach (var (name, value) in environment.OrderBy(e => e.Key, StringComparer.Ordinal))
         {
-            env.Add(new JsonObject { ["name"] = name, ["value"] = value });
+            env.Add((JsonNode)new JsonObject { ["name"] = name, ["value"] = value });
         }
 
         var overrides = new JsonObject

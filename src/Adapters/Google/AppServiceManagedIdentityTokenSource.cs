@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Text.Json;
 using Orchestration.Activities;
 
 namespace Orchestration.Adapters.Google;
@@ -44,7 +43,7 @@ public sealed class AppServiceManagedIdentityTokenSource(
             throw new CloudServiceException((int)response.StatusCode, null, $"Managed identity endpoint answered {(int)response.StatusCode}.");
         }
 
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+        var body = await response.Content.ReadFromJsonAsync(AdaptersJsonContext.Default.JsonElement, cancellationToken);
         return body.TryGetProperty("access_token", out var token) && token.GetString() is { Length: > 0 } jwt
             ? jwt
             : throw new CloudServiceException(502, "INTERNAL", "Managed identity endpoint answered without access_token.");

@@ -97,7 +97,7 @@ internal static class GoogleRequests
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The root element (cloned, safe to keep).</returns>
     public static async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
-        await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+        await response.Content.ReadFromJsonAsync(AdaptersJsonContext.Default.JsonElement, cancellationToken);
 
     /// <summary>Retry-After of a response, if any.</summary>
     /// <param name="response">The response.</param>

@@ -25,8 +25,8 @@ public static class GoogleServiceCollectionExtensions
     {
         services.AddOptions<GoogleCredentialOptions>()
             .BindConfiguration(GoogleCredentialOptions.Section)
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GoogleCredentialOptions>, GoogleCredentialOptionsValidator>());
         services.TryAddSingleton<IGoogleAccessTokenSource>(sp =>
             sp.GetRequiredService<IOptions<GoogleCredentialOptions>>().Value.Mode == GoogleCredentialMode.None
                 ? new NoAccessTokenSource()
@@ -60,8 +60,9 @@ public static class GoogleServiceCollectionExtensions
     public static IServiceCollection AddGcsObjectStore(this IServiceCollection services)
     {
         services.AddGoogleCredentials();
-        services.AddOptions<GcsOptions>().BindConfiguration(GcsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<GoogleHttpOptions>().BindConfiguration(GoogleHttpOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<GcsOptions>().BindConfiguration(GcsOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GcsOptions>, GcsOptionsValidator>());
+        services.AddGoogleHttpOptions();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddTransient<RetryAfterGateHandler>();
         services.AddGcsHttpClient(GcsObjectStore.HttpClientName, DecompressionMethods.All);
@@ -77,7 +78,8 @@ public static class GoogleServiceCollectionExtensions
     public static IServiceCollection AddCloudRunJobsClient(this IServiceCollection services)
     {
         services.AddGoogleCredentials();
-        services.AddOptions<CloudRunOptions>().BindConfiguration(CloudRunOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<CloudRunOptions>().BindConfiguration(CloudRunOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CloudRunOptions>, CloudRunOptionsValidator>());
         services.AddGoogleHttpClient(CloudRunJobsClient.HttpClientName);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IStartRateLimiter>(sp => new TokenBucketStartRateLimiter(
@@ -95,7 +97,7 @@ public static class GoogleServiceCollectionExtensions
     /// <returns>The client builder.</returns>
     internal static IHttpClientBuilder AddGoogleHttpClient(this IServiceCollection services, string name)
     {
-        services.AddOptions<GoogleHttpOptions>().BindConfiguration(GoogleHttpOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddGoogleHttpOptions();
         services.TryAddTransient<GoogleAuthHandler>();
         var builder = services.AddHttpClient(name, client => client.Timeout = Timeout.InfiniteTimeSpan);
         builder.AddResilienceHandler("google", (pipeline, context) =>
@@ -105,6 +107,14 @@ public static class GoogleServiceCollectionExtensions
         });
         builder.AddHttpMessageHandler<GoogleAuthHandler>();
         return builder;
+    }
+
+    /// <summary>Binds <see cref="GoogleHttpOptions"/>, checked at start by the generated validator (registered once
+    /// however many clients ask for the options).</summary>
+    private static void AddGoogleHttpOptions(this IServiceCollection services)
+    {
+        services.AddOptions<GoogleHttpOptions>().BindConfiguration(GoogleHttpOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GoogleHttpOptions>, GoogleHttpOptionsValidator>());
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Orchestration.Activities.CloudRun;
 
 namespace Orchestration.Adapters.LocalRunner;
@@ -8,4 +9,8 @@ namespace Orchestration.Adapters.LocalRunner;
 /// <param name="StartTime">When the process was launched, if it was.</param>
 /// <param name="CompletionTime">When it ended (exit file time, or when the end was observed).</param>
 /// <param name="FailureReason">Why it failed or was cancelled.</param>
-internal sealed record LocalOutcomeRecord(CloudRunExecutionState State, DateTimeOffset? StartTime, DateTimeOffset CompletionTime, string? FailureReason);
+internal sealed record LocalOutcomeRecord(
+    [property: JsonConverter(typeof(ExecutionStateNumberConverter))] CloudRunExecutionState State,
+    DateTimeOffset? StartTime,
+    DateTimeOffset CompletionTime,
+    string? FailureReason);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Orchestration.Activities.CloudRun;
 
 namespace Orchestration.Adapters.LocalRunner;
@@ -15,8 +16,8 @@ public static class LocalRunnerServiceCollectionExtensions
     {
         services.AddOptions<LocalRunnerOptions>()
             .BindConfiguration(LocalRunnerOptions.Section)
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LocalRunnerOptions>, LocalRunnerOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<LocalJobRunner>();
         services.TryAddSingleton<ICloudRunJobsClient>(sp => sp.GetRequiredService<LocalJobRunner>());

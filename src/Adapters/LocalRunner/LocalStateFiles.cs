@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Orchestration.Adapters.Storage;
+using Orchestration.Domain;
 
 namespace Orchestration.Adapters.LocalRunner;
 
@@ -20,10 +21,14 @@ namespace Orchestration.Adapters.LocalRunner;
 /// take that as "not written". Files on a memory file system (tmpfs, ramfs: the native executor's scratch
 /// folder under /dev/shm) are never fsync'd: a machine restart empties it whatever fsync did.
 /// </para>
+/// <para>
+/// The JSON files' types are those of <see cref="LocalStateJsonContext"/> (generated metadata: no reflection).
+/// </para>
 /// </remarks>
 internal static class LocalStateFiles
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    // The web defaults, indented, as the files have always been written; type metadata generated (LocalStateJsonContext).
+    private static readonly JsonSerializerOptions Json = CreateOptions();
 
     /// <summary>Reads a JSON file, or null when it does not exist.</summary>
     public static T? ReadJson<T>(string path)
@@ -36,7 +41,7 @@ internal static class LocalStateFiles
 
         try
         {
-            return JsonSerializer.Deserialize<T>(File.ReadAllBytes(path), Json);
+            return JsonSerializer.Deserialize(File.ReadAllBytes(path), Json.Info<T>());
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -61,7 +66,7 @@ internal static class LocalStateFiles
 
     /// <summary>Writes a JSON file atomically, replacing any previous one.</summary>
     public static void WriteJson<T>(string path, T value) =>
-        WriteAtomic(path, JsonSerializer.SerializeToUtf8Bytes(value, Json), overwrite: true, durable: true);
+        WriteAtomic(path, JsonSerializer.SerializeToUtf8Bytes(value, Json.Info<T>()), overwrite: true, durable: true);
 
     /// <summary>Creates a JSON file atomically only if it does not exist yet.</summary>
     /// <param name="path">The file.</param>
@@ -69,7 +74,7 @@ internal static class LocalStateFiles
     /// <param name="durable">False to skip the fsync (see the remarks on the class).</param>
     /// <returns>True when this call created it.</returns>
     public static bool TryCreateJson<T>(string path, T value, bool durable = true) =>
-        WriteAtomic(path, JsonSerializer.SerializeToUtf8Bytes(value, Json), overwrite: false, durable);
+        WriteAtomic(path, JsonSerializer.SerializeToUtf8Bytes(value, Json.Info<T>()), overwrite: false, durable);
 
     /// <summary>Creates a marker holding a time, only if absent.</summary>
     /// <param name="path">The file.</param>
@@ -133,6 +138,17 @@ internal static class LocalStateFiles
         {
             return null;
         }
+    }
+
+    private static JsonSerializerOptions CreateOptions()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            WriteIndented = true,
+            TypeInfoResolver = LocalStateJsonContext.Default,
+        };
+        options.MakeReadOnly();
+        return options;
     }
 
     private static bool WriteAtomic(string path, byte[] bytes, bool overwrite, bool durable)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orchestration.Api.Queue;
 
@@ -18,7 +19,8 @@ public static class SubmissionQueueServiceCollectionExtensions
     public static IServiceCollection AddSubmissionQueue(this IServiceCollection services, Func<IServiceProvider, string> connectionString)
     {
         ArgumentNullException.ThrowIfNull(connectionString);
-        services.AddOptions<SubmissionQueueOptions>().BindConfiguration(SubmissionQueueOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SubmissionQueueOptions>().BindConfiguration(SubmissionQueueOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SubmissionQueueOptions>, SubmissionQueueOptionsValidator>());
         services.AddSingleton(sp => new SubmissionQueueClients(connectionString(sp), sp.GetRequiredService<IOptions<SubmissionQueueOptions>>()));
         services.AddSingleton<ISubmissionBlobReader>(sp => new AzureSubmissionBlobReader(sp.GetRequiredService<SubmissionQueueClients>().Blobs, sp.GetRequiredService<IOptions<SubmissionQueueOptions>>()));
         services.AddSingleton<SubmissionQueueHandler>();

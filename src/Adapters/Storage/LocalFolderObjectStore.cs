@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using Orchestration.Activities.Storage;
 
@@ -471,7 +472,7 @@ public sealed class LocalFolderObjectStore(IOptions<LocalFolderObjectStoreOption
         }
 
         Directory.CreateDirectory(MetaFolder);
-        var json = JsonSerializer.SerializeToUtf8Bytes(new Sidecar(contentType, customTime, _time.GetUtcNow()));
+        var json = JsonSerializer.SerializeToUtf8Bytes(new Sidecar(contentType, customTime, _time.GetUtcNow()), SidecarJsonContext.Default.Sidecar);
         var temp = Path.Combine(TempFolder, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(TempFolder);
         // Not fsync'd: a sidecar only holds the content type and custom time, which a crash may lose (a
@@ -496,7 +497,7 @@ public sealed class LocalFolderObjectStore(IOptions<LocalFolderObjectStoreOption
         try
         {
             await using var file = File.OpenRead(path);
-            return await JsonSerializer.DeserializeAsync<Sidecar>(file, cancellationToken: cancellationToken) ?? Sidecar.Empty;
+            return await JsonSerializer.DeserializeAsync(file, SidecarJsonContext.Default.Sidecar, cancellationToken) ?? Sidecar.Empty;
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or JsonException)
         {
@@ -504,8 +505,15 @@ public sealed class LocalFolderObjectStore(IOptions<LocalFolderObjectStoreOption
         }
     }
 
-    private sealed record Sidecar(string? ContentType, DateTimeOffset? CustomTime, DateTimeOffset? Updated)
+    /// <summary>An object's content type and custom time, one small file per object under the store's <c>meta</c> folder.</summary>
+    internal sealed record Sidecar(string? ContentType, DateTimeOffset? CustomTime, DateTimeOffset? Updated)
     {
         public static readonly Sidecar Empty = new(null, null, null);
     }
 }
+
+/// <summary>Generated metadata of <see cref="LocalFolderObjectStore.Sidecar"/>, with the serializer's default settings
+/// (PascalCase names): the sidecars' form since the store's first version, which a restarted host reads back.</summary>
+[JsonSourceGenerationOptions(GenerationMode = JsonSourceGenerationMode.Metadata)]
+[JsonSerializable(typeof(LocalFolderObjectStore.Sidecar))]
+internal sealed partial class SidecarJsonContext : JsonSerializerContext;

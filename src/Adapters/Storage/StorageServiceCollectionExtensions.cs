@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Orchestration.Activities.Storage;
 
 namespace Orchestration.Adapters.Storage;
@@ -14,8 +15,8 @@ public static class StorageServiceCollectionExtensions
     {
         services.AddOptions<LocalFolderObjectStoreOptions>()
             .BindConfiguration(LocalFolderObjectStoreOptions.Section)
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LocalFolderObjectStoreOptions>, LocalFolderObjectStoreOptionsValidator>());
         services.TryAddSingleton<LocalFolderObjectStore>();
         services.TryAddSingleton<IObjectStore>(sp => sp.GetRequiredService<LocalFolderObjectStore>());
         return services;

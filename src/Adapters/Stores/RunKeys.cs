@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Orchestration.Activities.Stores;
 using Orchestration.Domain;
 using Orchestration.Domain.Judging;
@@ -11,6 +12,9 @@ namespace Orchestration.Adapters.Stores;
 /// continuation tokens of the SQLite stores (the last key seen, opaque to callers).</summary>
 internal static class RunKeys
 {
+    // The product's options (camelCase, enums by name): the bytes stored rows always had.
+    private static readonly JsonTypeInfo<RunRow> RowInfo = AdaptersJson.Options.Info<RunRow>();
+
     /// <summary>A key that sorts like (ordinal, index): <c>00002-000017</c>.</summary>
     public static string Of(int taskOrdinal, int runIndex) =>
         string.Create(CultureInfo.InvariantCulture, $"{taskOrdinal:D5}-{runIndex:D6}");
@@ -20,10 +24,10 @@ internal static class RunKeys
     /// <summary>Flags as <c>|a|b|</c>, so "flag fired" is a substring test on <c>|name|</c>.</summary>
     public static string FlagList(IReadOnlyList<string> flags) => flags.Count == 0 ? "|" : "|" + string.Join('|', flags) + "|";
 
-    public static byte[] Serialize(RunRow row) => JsonSerializer.SerializeToUtf8Bytes(row, BatchJson.Options);
+    public static byte[] Serialize(RunRow row) => JsonSerializer.SerializeToUtf8Bytes(row, RowInfo);
 
     public static RunRow Deserialize(ReadOnlySpan<byte> json) =>
-        JsonSerializer.Deserialize<RunRow>(json, BatchJson.Options) ?? throw new InvalidDataException("A stored run row is null.");
+        JsonSerializer.Deserialize(json, RowInfo) ?? throw new InvalidDataException("A stored run row is null.");
 
     public static string Token(string key) => Convert.ToBase64String(Encoding.UTF8.GetBytes(key));
 

@@ -22,10 +22,10 @@ public sealed class WebhookOptions
     public int MaxAttempts { get; set; } = 4;
 
     /// <summary>Time limit of one attempt.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    [TimeSpanRange("00:00:01", "00:05:00")]
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The wait before the second attempt; doubled each time.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    [TimeSpanRange("00:00:00", "00:05:00")]
     public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
 }

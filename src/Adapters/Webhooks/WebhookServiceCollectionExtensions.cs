@@ -16,7 +16,8 @@ public static class WebhookServiceCollectionExtensions
     /// <returns>The services.</returns>
     public static IServiceCollection AddWebhooks(this IServiceCollection services)
     {
-        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>());
         services.AddHttpClient(WebhookOptions.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(sp => new GuardedConnector(sp.GetRequiredService<IOptions<WebhookOptions>>().Value.AllowLoopback).CreateHandler())
             .AddResilienceHandler("webhook-retries", (builder, context) =>

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Orchestration.Adapters.Storage;
 using Orchestration.Tests.Waiting;
@@ -233,6 +234,21 @@ public sealed class LocalFolderObjectStoreTests : IDisposable
         Assert.Equal(later, earlier?.CustomTime);
         Assert.Equal("application/gzip", earlier?.ContentType);
         Assert.Null(await _store.SetCustomTimeAsync("inputs/missing", later));
+    }
+
+    [Fact]
+    public async Task Sidecar_SameBytesAsTheReflectionSerializer()
+    {
+        await _store.PutAsync("inputs/x.tar.gz", Text("b"), "application/gzip");
+        await _store.SetCustomTimeAsync("inputs/x.tar.gz", new DateTimeOffset(2026, 11, 20, 10, 0, 0, 5, TimeSpan.Zero));
+
+        var file = Assert.Single(Directory.GetFiles(Path.Combine(_root, ".orchestration", "meta")));
+        var written = File.ReadAllText(file);
+
+        // What the store wrote before generated metadata: the serializer's defaults (PascalCase names), by reflection.
+        var sidecar = JsonSerializer.Deserialize<LocalFolderObjectStore.Sidecar>(written);
+        Assert.Equal(JsonSerializer.Serialize(sidecar), written);
+        Assert.StartsWith("""{"ContentType":"application/gzip","CustomTime":"2026-11-20T10:00:00.005+00:00","Updated":""", written, StringComparison.Ordinal);
     }
 
     [Fact]

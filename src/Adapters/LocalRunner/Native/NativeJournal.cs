@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Orchestration.Adapters.LocalRunner.Native;
 
@@ -107,7 +108,7 @@ internal sealed class NativeJournal(string path) : IDisposable
     {
         var records = Records();
         var line = new StringBuilder();
-        line.Append('[').Append(JsonSerializer.Serialize(name)).Append(',').Append(JsonSerializer.Serialize(value)).Append("]\n");
+        line.Append('[').Append(Literal(name)).Append(',').Append(Literal(value)).Append("]\n");
         _stream ??= new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
         var length = _stream.Seek(0, SeekOrigin.End);
         if (length > 0)
@@ -124,6 +125,8 @@ internal sealed class NativeJournal(string path) : IDisposable
         _stream.Flush(flushToDisk: Durable.Contains(name));
         records.Add((name, value));
     }
+
+    private static string Literal(string text) => JsonSerializer.Serialize(text, NativeJournalJsonContext.Default.String);
 
     private List<(string Name, string Value)> Records() => _records ??= Load();
 
@@ -143,7 +146,7 @@ internal sealed class NativeJournal(string path) : IDisposable
         {
             try
             {
-                if (JsonSerializer.Deserialize<string[]>(lines[i]) is [var name, var value])
+                if (JsonSerializer.Deserialize(lines[i], NativeJournalJsonContext.Default.StringArray) is [var name, var value])
                 {
                     records.Add((name, value));
                 }
@@ -157,3 +160,10 @@ internal sealed class NativeJournal(string path) : IDisposable
         return records;
     }
 }
+
+/// <summary>Generated metadata of the journal's lines, with the serializer's default settings (the lines' form since
+/// the journal's first version: a record's bytes do not change).</summary>
+[JsonSourceGenerationOptions(GenerationMode = JsonSourceGenerationMode.Metadata)]
+[JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(string[]))]
+internal sealed partial class NativeJournalJsonContext : JsonSerializerContext;

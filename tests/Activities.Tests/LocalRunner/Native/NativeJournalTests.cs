@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using Orchestration.Adapters.LocalRunner.Native;
 
 namespace Orchestration.Activities.Tests.LocalRunner.Native;
@@ -80,5 +81,18 @@ public sealed class NativeJournalTests : IDisposable
         Assert.Equal("1", next.Read("output.after-result"));
         Assert.False(next.TryRecord("claimed", "9"));
         Assert.Equal(4, File.ReadAllText(Path0).Count(c => c == '\n'));
+    }
+
+    [Fact]
+    public void Record_Line_SameBytesAsTheReflectionSerializer()
+    {
+        const string value = "<a & \"b\">\ncafé ☕ \u0001 \\ end";
+        var journal = new NativeJournal(Path0);
+
+        journal.Record("judged", value);
+
+        // What the journal wrote before generated metadata: the serializer's defaults, by reflection.
+        Assert.Equal($"[{JsonSerializer.Serialize("judged")},{JsonSerializer.Serialize(value)}]\n", File.ReadAllText(Path0));
+        Assert.Equal(value, new NativeJournal(Path0).Read("judged"));
     }
 }
