@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Orchestration.Domain;
 
 namespace Orchestration.Api;
 
@@ -27,7 +28,7 @@ public static class OrchestrationApi
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var api = endpoints.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>();
-        Map(endpoints, api, ApiRoutes.Health, () => Results.Json(new { status = "ok" }));
+        Map(endpoints, api, ApiRoutes.Health, () => Results.Json(new HealthAnswer("ok"), ApiJson.Options.Info<HealthAnswer>()));
         Map(endpoints, api, ApiRoutes.BatchSchema, SchemaHandlers.Batch);
         Map(endpoints, api, ApiRoutes.OpenApi, () => Results.Text(OpenApiDocument.Json, "application/json"));
         Map(endpoints, api, ApiRoutes.SubmitBatch, BatchHandlers.SubmitAsync);
