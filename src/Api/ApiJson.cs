@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Orchestration.Domain;
 
 namespace Orchestration.Api;
@@ -20,6 +21,12 @@ public static class ApiJson
 
     /// <summary>Rows and pages: web defaults with the relaxed encoder (nulls written, so every row has every column).</summary>
     public static JsonSerializerOptions Rows { get; } = Relaxed(new JsonSerializerOptions(JsonSerializerDefaults.Web) { TypeInfoResolver = ApiJsonContext.Default });
+
+    /// <summary>Generated metadata of every type the API writes or reads (its answers and what those hold).</summary>
+    /// <remarks>For the host's HTTP JSON options (<see cref="OrchestrationApi.AddOrchestrationApi"/> adds it to their
+    /// resolver chain): the handlers write with the options above, but the generated endpoints ask the host's options
+    /// for <see cref="object"/>'s metadata when they are built, and without reflection only a context has it.</remarks>
+    public static IJsonTypeInfoResolver Resolver => ApiJsonContext.Default;
 
     private static JsonSerializerOptions Relaxed(JsonSerializerOptions options)
     {
