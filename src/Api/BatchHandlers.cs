@@ -54,7 +54,7 @@ internal static class BatchHandlers
                 var current = result.Created ? null : await service.GetStatusAsync(id, cancellationToken).ConfigureAwait(false);
                 var status = current?.Status ?? BatchStatusRules.Name(BatchStatus.Pending);
                 var links = Links.For(request, id);
-                var node = JsonSerializer.SerializeToNode(links, ApiJson.Options)!.AsObject();
+                var node = JsonSerializer.SerializeToNode(links, ApiJson.Options.Info<Links>())!.AsObject();
                 node["created"] = result.Created;
                 node["status"] = status;
                 return StatusAnswer.Of(node, status, current?.CreatedAt ?? time.GetUtcNow(), links, batchOptions.Value.Workflow.Polling, time,
@@ -81,18 +81,8 @@ internal static class BatchHandlers
         }
 
         var page = await service.ListViewsAsync(statuses, top, Query.Token(request), cancellationToken).ConfigureAwait(false);
-        var items = page.Items.Select(b => new
-        {
-            id = b.Id,
-            status = WireNames.Of(b.Status),
-            createdAt = b.CreatedAt,
-            lastUpdatedAt = b.UpdatedAt,
-            totalRuns = b.TotalRuns,
-            labels = b.Labels,
-            reason = b.Reason,
-            links = Links.For(request, b.Id),
-        });
-        return Results.Json(new { items, continuationToken = page.ContinuationToken }, ApiJson.Rows);
+        var items = page.Items.Select(b => new BatchListItem(b.Id, WireNames.Of(b.Status), b.CreatedAt, b.UpdatedAt, b.TotalRuns, b.Labels, b.Reason, Links.For(request, b.Id)));
+        return Results.Json(new BatchList(items, page.ContinuationToken), ApiJson.Rows.Info<BatchList>());
     }
 
     public static async Task<IResult> StatusAsync(string id, HttpRequest request, BatchService service, IOptions<ApiOptions> options,
@@ -115,8 +105,8 @@ internal static class BatchHandlers
         }
 
         var links = Links.For(request, id);
-        var node = JsonSerializer.SerializeToNode(status, ApiJson.Options)!.AsObject();
-        node["links"] = JsonSerializer.SerializeToNode(links, ApiJson.Options);
+        var node = JsonSerializer.SerializeToNode(status, ApiJson.Options.Info<BatchStatusDocument>())!.AsObject();
+        node["links"] = JsonSerializer.SerializeToNode(links, ApiJson.Options.Info<Links>());
         return StatusAnswer.Of(node, status.Status, status.CreatedAt, links, batchOptions.Value.Workflow.Polling, time);
     }
 
@@ -141,7 +131,7 @@ internal static class BatchHandlers
             {
                 // Its rejudge is still judging: ask again (the asynchronous request-reply of the status URL).
                 request.HttpContext.Response.Headers.RetryAfter = "1";
-                return Results.Json(new { id, version, status = "rejudging" }, ApiJson.Options, statusCode: StatusCodes.Status202Accepted);
+                return Results.Json(new ResultsPending(id, version, "rejudging"), ApiJson.Options.Info<ResultsPending>(), statusCode: StatusCodes.Status202Accepted);
             }
 
             if (json is null)
@@ -164,7 +154,8 @@ internal static class BatchHandlers
             return Results.Text(JsonNode.Parse(json.Value.Span)!.ToJsonString(ApiJson.Options), "application/json", Encoding.UTF8);
         }
 
-        var aggregate = JsonSerializer.Deserialize<BatchAggregate>(json.Value.Span, BatchJson.Options)!;
+        // The encoder aside (which reading ignores), the API's options are the product's.
+        var aggregate = JsonSerializer.Deserialize(json.Value.Span, ApiJson.Options.Info<BatchAggregate>())!;
         return Results.Text(ResultsCsvWriter.Write(aggregate), "text/csv; charset=utf-8", Encoding.UTF8);
     }
 
@@ -178,7 +169,7 @@ internal static class BatchHandlers
         }
 
         var result = await service.RejudgeAsync(id, body, cancellationToken).ConfigureAwait(false);
-        return VersionAnswer(id, request, result, "rules", "rejudged", new { id, version = result.Version, resultsUri = VersionUri(request, id, result.Version), status = "rejudging" });
+        return VersionAnswer(id, request, result, "rules", "rejudged", new RejudgeAccepted(id, result.Version, VersionUri(request, id, result.Version), "rejudging"));
     }
 
     public static async Task<IResult> RerunAsync(string id, HttpRequest request, BatchService service, IOptions<ApiOptions> options, ILoggerFactory loggers, CancellationToken cancellationToken)
@@ -194,11 +185,11 @@ internal static class BatchHandlers
         var result = await service.RerunAsync(id, body, key.Length > 0 ? key : null, cancellationToken).ConfigureAwait(false);
         var links = Links.For(request, id);
         return VersionAnswer(id, request, result, "request", "rerun",
-            new { id, version = result.Version, runs = result.Runs, resultsUri = VersionUri(request, id, result.Version), statusUri = links.StatusUri, status = "running" });
+            new RerunAccepted(id, result.Version, result.Runs, VersionUri(request, id, result.Version), links.StatusUri, "running"));
     }
 
     // A rejudge or rerun request's answer: 202 with where its results version will be, or a problem.
-    private static IResult VersionAnswer(string id, HttpRequest request, VersionRequestResult result, string what, string done, object accepted)
+    private static IResult VersionAnswer<TAccepted>(string id, HttpRequest request, VersionRequestResult result, string what, string done, TAccepted accepted)
     {
         switch (result.Kind)
         {
@@ -212,7 +203,7 @@ internal static class BatchHandlers
             default:
                 request.HttpContext.Response.Headers.Location = VersionUri(request, id, result.Version);
                 request.HttpContext.Response.Headers.RetryAfter = "1";
-                return Results.Json(accepted, ApiJson.Options, statusCode: StatusCodes.Status202Accepted);
+                return Results.Json(accepted, ApiJson.Options.Info<TAccepted>(), statusCode: StatusCodes.Status202Accepted);
         }
     }
 
@@ -222,7 +213,7 @@ internal static class BatchHandlers
     public static async Task<IResult> CancelAsync(string id, HttpRequest request, BatchService service, CancellationToken cancellationToken) =>
         await service.CancelAsync(id, cancellationToken).ConfigureAwait(false) switch
         {
-            BatchActionResult.Accepted => Results.Json(Links.For(request, id), ApiJson.Options, statusCode: StatusCodes.Status202Accepted),
+            BatchActionResult.Accepted => Results.Json(Links.For(request, id), ApiJson.Options.Info<Links>(), statusCode: StatusCodes.Status202Accepted),
             BatchActionResult.NotFound => NoBatch(id),
             _ => Problems.Conflict($"Batch '{id}' has finished (or is being purged); there is nothing to cancel."),
         };
@@ -272,5 +263,5 @@ internal static class BatchHandlers
 
     // lastUpdatedAt is left out: the engine touches it without a change a client could see.
     private static string Fingerprint(BatchStatusDocument status) =>
-        JsonSerializer.Serialize(new { status.Status, status.Progress, status.Tasks, status.Reason }, ApiJson.Options);
+        JsonSerializer.Serialize(new BatchEndEvent(status.Status, status.Reason, status.Progress, status.Tasks), ApiJson.Options.Info<BatchEndEvent>());
 }

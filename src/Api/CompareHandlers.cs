@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using Orchestration.Domain;
 using Orchestration.Domain.Comparison;
 using Orchestration.Workflows.Service;
 
@@ -33,7 +34,7 @@ internal static class CompareHandlers
         var result = await service.CompareAsync(a, b, map, mde, cancellationToken).ConfigureAwait(false);
         return result.Kind switch
         {
-            BatchActionResult.Accepted => Results.Json(result.Comparison, ApiJson.Options),
+            BatchActionResult.Accepted => Results.Json(result.Comparison, ApiJson.Options.Info<BatchComparison?>()),
             BatchActionResult.NotFound => Problems.NotFound(result.Reason!),
             BatchActionResult.Conflict => Problems.Conflict(result.Reason!),
             _ => Problems.Parameter("map", result.Reason!),

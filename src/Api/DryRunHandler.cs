@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Orchestration.Domain;
 using Orchestration.Workflows.Service;
 
 namespace Orchestration.Api;
@@ -40,6 +41,6 @@ internal static class DryRunHandler
     {
         var planner = ActivatorUtilities.GetServiceOrCreateInstance<BatchPlanner>(request.HttpContext.RequestServices);
         var result = await planner.PlanAsync(body, idempotencyKey, cancellationToken).ConfigureAwait(false);
-        return result.Plan is null ? BatchHandlers.Invalid(result.Problems, logger) : Results.Json(result.Plan, ApiJson.Rows);
+        return result.Plan is null ? BatchHandlers.Invalid(result.Problems, logger) : Results.Json(result.Plan, ApiJson.Rows.Info<DryRunPlan>());
     }
 }

@@ -58,7 +58,7 @@ internal static class EventHandlers
                 for (var i = 0; i < listing.Page.Items.Count; i++)
                 {
                     cursor = listing.Page.ItemCursors[i];
-                    await WriteEventAsync(writer, "run", cursor, JsonSerializer.Serialize(columns.Object(listing.Page.Items[i]), RunColumns.Json)).ConfigureAwait(false);
+                    await WriteEventAsync(writer, "run", cursor, JsonSerializer.Serialize(columns.Object(listing.Page.Items[i]), RunColumns.Row)).ConfigureAwait(false);
                 }
 
                 cursor = listing.Page.ContinuationToken ?? cursor;
@@ -71,7 +71,7 @@ internal static class EventHandlers
             }
 
             var now = time.GetUtcNow();
-            var progress = JsonSerializer.Serialize(new { status.Status, status.Progress, status.Tasks }, ApiJson.Options);
+            var progress = JsonSerializer.Serialize(new BatchProgressEvent(status.Status, status.Progress, status.Tasks), ApiJson.Options.Info<BatchProgressEvent>());
             if (!finished && progress != lastProgress && now - progressSentAt >= ProgressInterval)
             {
                 await WriteEventAsync(writer, "progress", null, progress).ConfigureAwait(false);
@@ -80,7 +80,7 @@ internal static class EventHandlers
 
             if (finished)
             {
-                await WriteEventAsync(writer, "end", null, JsonSerializer.Serialize(new { status.Status, status.Reason, status.Progress, status.Tasks }, ApiJson.Options)).ConfigureAwait(false);
+                await WriteEventAsync(writer, "end", null, JsonSerializer.Serialize(new BatchEndEvent(status.Status, status.Reason, status.Progress, status.Tasks), ApiJson.Options.Info<BatchEndEvent>())).ConfigureAwait(false);
                 await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
                 return Results.Empty;
             }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orchestration.Domain;
 using Orchestration.Workflows.Service;
 
 namespace Orchestration.Api;
@@ -50,7 +51,9 @@ internal static class InputHandlers
             }
 
             Logs.BundleStored(logger, sha256);
-            return Results.Created($"{request.PathBase}/api/inputs/{sha256}", new { bundle = sha256 });
+            // Written with the API's options (Results.Created would take the host's), with Created's Location.
+            request.HttpContext.Response.Headers.Location = $"{request.PathBase}/api/inputs/{sha256}";
+            return Results.Json(new BundleStored(sha256), ApiJson.Options.Info<BundleStored>(), statusCode: StatusCodes.Status201Created);
         }
         finally
         {

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Schema;
-using Orchestration.Domain;
 using Orchestration.Domain.Aggregation;
 using Orchestration.Domain.Comparison;
 using Orchestration.Workflows.Service;
@@ -35,7 +34,7 @@ internal static class OpenApiDocument
     // Each generated schema gets its own $id, so the exporter's '#/...' references resolve inside it.
     private static JsonObject Generated(Type type, string name, System.Text.Json.JsonSerializerOptions? options = null)
     {
-        var schema = JsonSchemaExporter.GetJsonSchemaAsNode(options ?? BatchJson.Options, type, new JsonSchemaExporterOptions { TreatNullObliviousAsNonNullable = true }).AsObject();
+        var schema = JsonSchemaExporter.GetJsonSchemaAsNode(options ?? ApiJson.Options, type, new JsonSchemaExporterOptions { TreatNullObliviousAsNonNullable = true }).AsObject();
         schema.Insert(0, "$id", "urn:orchestration:openapi:" + name);
         return schema;
     }

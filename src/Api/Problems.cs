@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Orchestration.Domain;
 
 namespace Orchestration.Api;
 
@@ -30,5 +31,5 @@ internal static class Problems
         Of("unauthorized", "Unauthorized.", StatusCodes.Status401Unauthorized, "Send a valid key in the x-functions-key header.");
 
     public static IResult Of(string kind, string title, int status, string? detail, IReadOnlyList<ApiProblemError>? errors = null) =>
-        Results.Json(new ApiProblem(TypePrefix + kind, title, status, detail, errors), ApiJson.Rows, "application/problem+json", status);
+        Results.Json(new ApiProblem(TypePrefix + kind, title, status, detail, errors), ApiJson.Rows.Info<ApiProblem>(), "application/problem+json", status);
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Orchestration.Domain;
 using Orchestration.Workflows.Service;
 
@@ -71,4 +72,7 @@ internal sealed class RunColumns
 
     /// <summary>The JSON options of run documents: nulls are written, so every row has every column.</summary>
     public static JsonSerializerOptions Json => ApiJson.Rows;
+
+    /// <summary>A row's metadata under <see cref="Json"/>.</summary>
+    public static JsonTypeInfo<Dictionary<string, object?>> Row { get; } = Json.Info<Dictionary<string, object?>>();
 }

@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using Orchestration.Activities.Stores;
+using Orchestration.Domain;
 using Orchestration.Domain.Judging;
 using Orchestration.Workflows.Service;
 
@@ -52,7 +53,7 @@ internal static class RunHandlers
         var columns = new RunColumns(listing);
         if (format is "" or "json")
         {
-            return Results.Json(new { items = listing.Page.Items.Select(columns.Object), continuationToken = listing.Page.ContinuationToken }, RunColumns.Json);
+            return Results.Json(new RunsPage(listing.Page.Items.Select(columns.Object), listing.Page.ContinuationToken), RunColumns.Json.Info<RunsPage>());
         }
 
         // jsonl and csv stream every matching row from the token on, page by page, for pandas and shell pipes.
@@ -119,7 +120,7 @@ internal static class RunHandlers
         context.Response.Headers["Next-Cursor"] = next;
         if (format is "" or "json")
         {
-            return Results.Json(new { items = listing.Page.Items.Select(columns.Object), next }, RunColumns.Json);
+            return Results.Json(new JudgedRunsPage(listing.Page.Items.Select(columns.Object), next), RunColumns.Json.Info<JudgedRunsPage>());
         }
 
         var response = context.Response;

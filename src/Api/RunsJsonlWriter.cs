@@ -12,7 +12,7 @@ internal sealed class RunsJsonlWriter(TextWriter output, RunColumns columns)
     {
         foreach (var row in rows)
         {
-            var line = JsonSerializer.Serialize(columns.Object(row), RunColumns.Json) + "\n";
+            var line = JsonSerializer.Serialize(columns.Object(row), RunColumns.Row) + "\n";
             await output.WriteAsync(line.AsMemory(), cancellationToken).ConfigureAwait(false);
         }
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Orchestration.Domain.Comparison;
 
 namespace Orchestration.Api.Tests;
 
@@ -34,10 +35,14 @@ public sealed class CompareTests
 
         // Act
         using var response = await host.Http.GetAsync("/api/compare?a=cmp-a&b=cmp-b&map=bad-prompt:good-prompt&mde=0.2");
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var text = await response.Content.ReadAsStringAsync();
+        var body = JsonSerializer.Deserialize<JsonElement>(text);
 
         // Assert
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        // Written from generated metadata: the bytes reflection wrote.
+        var options = ApiJsonTests.ReflectionOptions;
+        Assert.Equal(text, JsonSerializer.Serialize(JsonSerializer.Deserialize<BatchComparison>(text, options), options));
         Assert.Equal(0.2, body.GetProperty("detectableDifference").GetDouble());
         var tasks = body.GetProperty("tasks").EnumerateArray().ToList();
         Assert.Equal([("bad-prompt", "good-prompt"), ("same", "same")], tasks.Select(t => (t.GetProperty("taskA").GetString(), t.GetProperty("taskB").GetString())));
