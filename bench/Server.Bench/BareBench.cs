@@ -10,14 +10,22 @@ namespace Orchestration.Server.Bench;
 /// process of its own, start-up included) against <c>seq N | xargs -P P -I{} bash -c CMD</c>, side by side in one run,
 /// for <c>true</c> and <c>sleep 0.1</c>.
 /// </summary>
-/// <remarks>Unlike the <c>runner</c> mode, the xargs side does only the command: the gap is everything the product
+/// <remarks>With a third argument, the path of a natively compiled <c>orchestration</c> (README: the native build), the
+/// same batch runs through it too, in the same round, against the same xargs figure.
+/// Unlike the <c>runner</c> mode, the xargs side does only the command: the gap is everything the product
 /// adds per run (durable steps, the local runner's execution, the runner's claim, captures and result).</remarks>
 internal static class BareBench
 {
     private static readonly string[] Commands = ["true", "sleep 0.1"];
 
-    public static async Task<int> RunAsync(int runs, int parallelism)
+    public static async Task<int> RunAsync(int runs, int parallelism, string? native)
     {
+        if (native is not null && !File.Exists(native))
+        {
+            Console.WriteLine($"{native} not found: publish the native build first (README).");
+            return 2;
+        }
+
         var cli = Path.Combine(AppContext.BaseDirectory, "Orchestration.Server.dll");
         if (!File.Exists(cli))
         {
@@ -27,7 +35,7 @@ internal static class BareBench
 
         Console.WriteLine($"bare bench: {runs} runs per command at parallelism {parallelism}, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
         Console.WriteLine($"machine                {Machine.Describe()}");
-        Console.WriteLine($"bench command          dotnet {Path.GetRelativePath(Environment.CurrentDirectory, typeof(BareBench).Assembly.Location)} bare {runs} {parallelism}");
+        Console.WriteLine($"bench command          dotnet {Path.GetRelativePath(Environment.CurrentDirectory, typeof(BareBench).Assembly.Location)} bare {runs} {parallelism}{(native is null ? "" : " " + native)}");
         var ok = true;
         var roots = new List<string>();
         try
@@ -36,7 +44,7 @@ internal static class BareBench
             {
                 var root = Directory.CreateTempSubdirectory("bare-bench-").FullName;
                 roots.Add(root);
-                ok &= await MeasureAsync(cli, command, runs, parallelism, root);
+                ok &= await MeasureAsync(cli, native, command, runs, parallelism, root);
             }
         }
         finally
@@ -52,7 +60,7 @@ internal static class BareBench
         return ok ? 0 : 1;
     }
 
-    private static async Task<bool> MeasureAsync(string cli, string command, int runs, int parallelism, string root)
+    private static async Task<bool> MeasureAsync(string cli, string? native, string command, int runs, int parallelism, string root)
     {
         Console.WriteLine();
         Console.WriteLine($"command '{command}', load average before {Machine.LoadAverage()}");
@@ -78,7 +86,25 @@ internal static class BareBench
             Console.WriteLine($"  product stderr (last lines): {string.Join(" | ", product.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(5))}");
         }
 
-        return xargs.ExitCode == 0 && product.ExitCode == 0 && passed == runs;
+        if (native is null)
+        {
+            return xargs.ExitCode == 0 && product.ExitCode == 0 && passed == runs;
+        }
+
+        // The same batch file through the native build, into a data folder of its own.
+        string[] nativeArguments = ["run", file, "--data", Path.Combine(root, "data-native"), "--parallel", parallelism.ToString(CultureInfo.InvariantCulture), "--json"];
+        var natively = await TimeAsync(native, nativeArguments, root);
+        var nativePassed = Passed(natively.Stdout);
+        Console.WriteLine($"  native               {natively.Wall.TotalSeconds:F2} s, {runs / natively.Wall.TotalSeconds:F1} runs/s, exit {natively.ExitCode}, passed {nativePassed}/{runs}: {Path.GetFileName(native)} {string.Join(' ', nativeArguments.Select(a => Path.IsPathRooted(a) ? Path.GetFileName(a) : a))}");
+        Console.WriteLine($"  ratio native/xargs   {natively.Wall.TotalSeconds / xargs.Wall.TotalSeconds:F1}x (target <= 5x); native/product {natively.Wall.TotalSeconds / product.Wall.TotalSeconds:F2}");
+        Console.WriteLine($"  busy CPU, native     {Cpu(natively.BusyCpu, runs)}");
+        Console.WriteLine($"  peak RSS of native   {natively.PeakRssMb:F0} MB");
+        if (natively.ExitCode != 0 || nativePassed != runs)
+        {
+            Console.WriteLine($"  native stderr (last lines): {string.Join(" | ", natively.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(5))}");
+        }
+
+        return xargs.ExitCode == 0 && product.ExitCode == 0 && passed == runs && natively.ExitCode == 0 && nativePassed == runs;
     }
 
     /// <summary>The batch file: tasks of at most 1,000 runs (the per-task limit), no id (derived from the file, as a user's).</summary>

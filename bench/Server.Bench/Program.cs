@@ -1,5 +1,6 @@
 // Benchmarks of the standalone server's composition (AddStandaloneOrchestration from src/Server):
-//   bare [runs] [parallelism]     what a user gets: 'run FILE --parallel P' of 'true' and 'sleep 0.1' vs xargs -P
+//   bare [runs] [parallelism] [native-binary]
+//                                 what a user gets: 'run FILE --parallel P' of 'true' and 'sleep 0.1' vs xargs -P
 //                                 running the bare command
 //   runner [runs] [parallelism]   the container script: the product vs xargs -P running runner/runner.sh
 //   load [seconds] [submitters] [submitIntervalMs] [statusPerSecond]
@@ -12,7 +13,7 @@ int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index],
 
 return args.FirstOrDefault() switch
 {
-    "bare" => await BareBench.RunAsync(Arg(1, 1000), Arg(2, 16)),
+    "bare" => await BareBench.RunAsync(Arg(1, 1000), Arg(2, 16), args.Length > 3 ? args[3] : null),
     "runner" => await RunnerBench.RunAsync(Arg(1, 1000), Arg(2, 16)),
     "load" => await LoadBench.RunAsync(new LoadSettings(
         TimeSpan.FromSeconds(Arg(1, 60)), Arg(2, 50), TimeSpan.FromMilliseconds(Arg(3, 10_000)), Arg(4, 200))),
@@ -21,7 +22,7 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Orchestration.Server.Bench bare [runs=1000] [parallelism=16]");
+    Console.Error.WriteLine("usage: Orchestration.Server.Bench bare [runs=1000] [parallelism=16] [native-binary]");
     Console.Error.WriteLine("       Orchestration.Server.Bench runner [runs=1000] [parallelism=16]");
     Console.Error.WriteLine("       Orchestration.Server.Bench load [seconds=60] [submitters=50] [submitIntervalMs=10000] [statusPerSecond=200]");
     return 2;

@@ -35,6 +35,19 @@ public sealed partial class RunSession(RunArguments arguments)
         }
     }
 
+    /// <summary>Lists the settings that failed validation (the ones a SectionValidator names, when there are any) and refuses.</summary>
+    private async Task<int> RefuseSettingsAsync(OptionsValidationException ex)
+    {
+        await _err.WriteLineAsync("Invalid settings; nothing was started:").ConfigureAwait(false);
+        var named = ex.Failures.Where(f => f.StartsWith(SectionValidator<object>.Marker, StringComparison.Ordinal)).ToList();
+        foreach (var failure in named.Count > 0 ? named : ex.Failures)
+        {
+            await _err.WriteLineAsync($"  {failure}").ConfigureAwait(false);
+        }
+
+        return ExitCodes.Refused;
+    }
+
     private async Task<int> RunCoreAsync()
     {
         if (!arguments.File.Exists)
@@ -45,7 +58,17 @@ public sealed partial class RunSession(RunArguments arguments)
 
         var content = await File.ReadAllBytesAsync(arguments.File.FullName).ConfigureAwait(false);
         using var host = BuildHost();
-        var options = host.Services.GetRequiredService<IOptions<BatchServiceOptions>>().Value;
+        BatchServiceOptions options;
+        try
+        {
+            options = host.Services.GetRequiredService<IOptions<BatchServiceOptions>>().Value;
+        }
+        catch (OptionsValidationException ex)
+        {
+            // Read before the host starts (the file is checked against its limits first): refused as at the start.
+            return await RefuseSettingsAsync(ex).ConfigureAwait(false);
+        }
+
         if (arguments.Parallel is { } parallel)
         {
             if (parallel < 1 || parallel > options.Limits.MaxParallelRuns)
@@ -98,14 +121,7 @@ public sealed partial class RunSession(RunArguments arguments)
         }
         catch (OptionsValidationException ex)
         {
-            await _err.WriteLineAsync("Invalid settings; nothing was started:").ConfigureAwait(false);
-            var named = ex.Failures.Where(f => f.StartsWith(SectionValidator<object>.Marker, StringComparison.Ordinal)).ToList();
-            foreach (var failure in named.Count > 0 ? named : ex.Failures)
-            {
-                await _err.WriteLineAsync($"  {failure}").ConfigureAwait(false);
-            }
-
-            return ExitCodes.Refused;
+            return await RefuseSettingsAsync(ex).ConfigureAwait(false);
         }
 
         Console.CancelKeyPress += OnCancelKeyPress;

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using Orchestration.Activities;
 using Orchestration.Activities.Git;
@@ -134,7 +135,7 @@ public static class StandaloneServiceCollectionExtensions
     public static int LocalMaxParallelRuns => Environment.ProcessorCount * 4;
 
     /// <summary>Why configuration is bound by the reflection binder here (and in the other commands' compositions).</summary>
-    internal const string ReflectionBinding = "Settings are bound by the reflection binder: the binding source generator skips the init-only members of an existing instance (Orchestration:Batches:Limits, :Defaults and :Workflow bind nothing with it), which the reflection binder sets. The DynamicDependency attributes keep every member it reads in a trimmed build; the native host's tests bind a nested setting.";
+    internal const string ReflectionBinding = "Settings are bound by the reflection binder, which binds into the instances Configure set (the binding source generator bound nothing into Orchestration:Batches:Limits, :Defaults and :Workflow). The DynamicDependency attributes keep every member it reads in a trimmed build, and the members it sets are settable (in a native build it sets no init-only member); the native host's tests bind a nested setting.";
 
     // Orchestration:Runs:PackSize, read from configuration: RunSettings validates it at start, and resolving the
     // settings here would validate them inside the batch settings' construction.
@@ -190,6 +191,12 @@ public static class StandaloneServiceCollectionExtensions
                 (o, gcs) => o.Bucket == gcs.Value.Bucket,
                 SectionValidator<RunSettings>.Marker + "Orchestration:Runs:Bucket (Orchestration__Runs__Bucket): must name the same bucket as Google:Storage:Bucket (Google__Storage__Bucket), or be left unset.");
         services.AddSingleton<IValidateOptions<CloudRunOptions>>(new SectionValidator<CloudRunOptions>(CloudRunOptions.Section));
+
+        // The Google client libraries read their JSON by reflection and cannot be compiled natively: a native build
+        // refuses cloud mode at start, naming the setting, instead of failing at the first call to Google.
+        services.AddOptions<CloudRunOptions>().Validate(
+            _ => RuntimeFeature.IsDynamicCodeSupported,
+            SectionValidator<CloudRunOptions>.Marker + "Google:CloudRun:Project (Google__CloudRun__Project): cloud mode needs the .NET tool (README); this natively compiled build runs batches on this machine only.");
         services.AddSingleton<IValidateOptions<GcsOptions>>(new SectionValidator<GcsOptions>(GcsOptions.Section));
         services.AddSingleton<IValidateOptions<GoogleCredentialOptions>>(new SectionValidator<GoogleCredentialOptions>(GoogleCredentialOptions.Section));
     }

@@ -18,6 +18,27 @@ namespace Orchestration.Workflows;
 /// could still come (a retry); the first runs of a window never wait.</param>
 public sealed record WorkflowSettings(int ChunkSize, PollingOptions Polling, int FaultThreshold = 5, int ActivityAttempts = 4, int PackSize = 1, int PackGatherSeconds = 5)
 {
+    // Settable rather than init-only (as positional members would be): hosts bind Orchestration:Batches:Workflow into
+    // an existing instance, which a native build's configuration binder does for settable members only.
+
+    /// <summary>Runs per chunk orchestration.</summary>
+    public int ChunkSize { get; set; } = ChunkSize;
+
+    /// <summary>The polling schedule and deadlines of runs.</summary>
+    public PollingOptions Polling { get; set; } = Polling;
+
+    /// <summary>Batch-level faults a chunk sees before it asks the batch to stop.</summary>
+    public int FaultThreshold { get; set; } = FaultThreshold;
+
+    /// <summary>Attempts of an activity that fails before the step counts as failed.</summary>
+    public int ActivityAttempts { get; set; } = ActivityAttempts;
+
+    /// <summary>Most attempts one execution works; 1 starts an execution per attempt.</summary>
+    public int PackSize { get; set; } = PackSize;
+
+    /// <summary>How long a chunk holds a start request for others to join its pack.</summary>
+    public int PackGatherSeconds { get; set; } = PackGatherSeconds;
+
     /// <summary>The most tasks one Cloud Run execution may have.</summary>
     public const int MaxPackSize = 10_000;
 

@@ -130,6 +130,20 @@ public sealed partial class RunCommandTests : IDisposable
         Assert.False(File.Exists(Path.Combine(Data, "stores.db")));
     }
 
+    [Fact]
+    public async Task Run_InvalidBatchesSetting_RefusedWithoutAStackTraceAndStartsNoBatch()
+    {
+        var environment = new Dictionary<string, string> { ["Orchestration__Batches__MaxBundleBytes"] = "0" };
+
+        var (code, _, stderr) = await ServerProcess.RunAsync(environment, "run", "samples/quickstart.json", "--data", Data);
+
+        Assert.True(code == 2, $"exit {code}\n{stderr}");
+        Assert.Contains("Invalid settings; nothing was started:", stderr, StringComparison.Ordinal);
+        Assert.Contains("Orchestration:Batches:MaxBundleBytes must be positive.", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(Data, "stores.db")));
+    }
+
     [Theory]
     [InlineData("0")]
     [InlineData("1001")]

@@ -122,7 +122,12 @@ public sealed class ServerProcess : IDisposable
         StartHost(Path.Combine(AppContext.BaseDirectory, "Orchestration.Server.dll"), environment, args);
 
     /// <summary>Starts another built host executable (e.g. the crash server) the same way.</summary>
-    public static ServerProcess StartHost(string dll, IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static ServerProcess StartHost(string dll, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        StartProgram(["dotnet", dll], environment, args);
+
+    /// <summary>Starts a program (the first words of <paramref name="command"/>, e.g. a natively compiled host) with
+    /// <paramref name="args"/> the same way.</summary>
+    public static ServerProcess StartProgram(IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         // Through env(1), which resets SIGINT to its default before it execs dotnet (same pid): a test run
         // started as a background job inherits SIGINT ignored, and .NET then never raises Ctrl-C, so the
@@ -140,8 +145,11 @@ public sealed class ServerProcess : IDisposable
         }
 
         info.ArgumentList.Add("--default-signal=INT");
-        info.ArgumentList.Add("dotnet");
-        info.ArgumentList.Add(dll);
+        foreach (var word in command)
+        {
+            info.ArgumentList.Add(word);
+        }
+
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);

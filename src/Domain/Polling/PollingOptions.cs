@@ -10,6 +10,8 @@ namespace Orchestration.Domain.Polling;
 /// (1 - <see cref="JitterFraction"/>) * <see cref="GrowthFactor"/> >= 1 (true for the defaults);
 /// <see cref="Problems"/> checks it.
 /// </remarks>
+// Settable rather than init-only: hosts bind these from settings into an existing instance, which a native
+// build's configuration binder does for settable members only.
 public sealed record PollingOptions
 {
     /// <summary>Cloud Run: 5 s growing x1.5 to 60 s; 10 minutes to claim; 2 minutes past the timeout.</summary>
@@ -34,55 +36,55 @@ public sealed record PollingOptions
     };
 
     /// <summary>The delay before the first poll.</summary>
-    public TimeSpan FirstDelay { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan FirstDelay { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Each delay is this many times the previous one, until <see cref="MaxDelay"/>.</summary>
-    public double GrowthFactor { get; init; } = 1.5;
+    public double GrowthFactor { get; set; } = 1.5;
 
     /// <summary>The longest delay between polls.</summary>
-    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Each delay is shortened by up to this fraction (0 to below 1), deterministically per run.</summary>
-    public double JitterFraction { get; init; } = 0.1;
+    public double JitterFraction { get; set; } = 0.1;
 
     /// <summary>While <c>result.json</c> is absent, GET the execution on every k-th poll.</summary>
     /// <remarks>Reading one object is cheaper than the Admin API, whose read quota is shared by all runs.</remarks>
-    public int ExecutionCheckEvery { get; init; } = 3;
+    public int ExecutionCheckEvery { get; set; } = 3;
 
     /// <summary>Past this time since the start request, GET the execution on every poll while
     /// <c>result.json</c> is absent.</summary>
     /// <remarks>By then an execution that died without a result is the likely story; finding out at
     /// once saves a cap's worth of waiting per attempt.</remarks>
-    public TimeSpan ExecutionCheckAfter { get; init; } = TimeSpan.FromMinutes(30);
+    public TimeSpan ExecutionCheckAfter { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>How long after the start request the runner has to write its claim before the attempt
     /// counts as an infrastructure failure.</summary>
-    public TimeSpan StartGrace { get; init; } = TimeSpan.FromMinutes(10);
+    public TimeSpan StartGrace { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>How long past claim time + the execution's limit (<see cref="AttemptLimits"/>) the runner has
     /// to upload its result before the run is cancelled and counted as timed out: polling lateness, clock skew.</summary>
-    public TimeSpan TimeoutGrace { get; init; } = TimeSpan.FromMinutes(2);
+    public TimeSpan TimeoutGrace { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>The setup and upload time an attempt has on top of its task's <c>timeoutSeconds</c>.</summary>
     /// <remarks>Hosts keep <see cref="AttemptTimeLimits.Default"/>, which spec.json and StartRun use as
     /// well; tests shrink it to reach the orchestrator's own deadline quickly.</remarks>
-    public AttemptTimeLimits AttemptLimits { get; init; } = AttemptTimeLimits.Default;
+    public AttemptTimeLimits AttemptLimits { get; set; } = AttemptTimeLimits.Default;
 
     /// <summary>How many polls one orchestration episode makes before ContinueAsNew keeps history bounded.</summary>
-    public int PollsPerEpisode { get; init; } = 50;
+    public int PollsPerEpisode { get; set; } = 50;
 
     /// <summary>The wait after the first throttled (429) start.</summary>
-    public TimeSpan ThrottleFirstDelay { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan ThrottleFirstDelay { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Each throttle wait is this many times the previous one, until <see cref="ThrottleMaxDelay"/>.</summary>
-    public double ThrottleGrowthFactor { get; init; } = 2;
+    public double ThrottleGrowthFactor { get; set; } = 2;
 
     /// <summary>The longest wait after a throttled start.</summary>
-    public TimeSpan ThrottleMaxDelay { get; init; } = TimeSpan.FromMinutes(5);
+    public TimeSpan ThrottleMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Each throttle wait is shortened by up to this fraction; larger than the poll jitter
     /// because throttled runs retry together by construction.</summary>
-    public double ThrottleJitterFraction { get; init; } = 0.5;
+    public double ThrottleJitterFraction { get; set; } = 0.5;
 
     /// <summary>What is wrong with these options, if anything.</summary>
     /// <returns>Plain messages naming the setting; empty when valid.</returns>
