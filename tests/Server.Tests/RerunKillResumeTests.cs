@@ -46,7 +46,10 @@ public sealed class RerunKillResumeTests(ITestOutputHelper output) : IDisposable
         var environment = new Dictionary<string, string> { ["LocalRunner__MaxParallelExecutions"] = "8" };
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
         var slowUntilHealed = $"IFS=/ read -ra q <<< \"${{RUN_PREFIX%/}}\"; if [ ! -e '{heal}' ] && [ $((q[-2] % 3)) -eq 0 ]; then sleep 30; fi; ";
-        var command = (slowUntilHealed + CrashKit.EffectCommand(effects, "0.$((RANDOM % 3))")).Replace("\"", "\\\"", StringComparison.Ordinal);
+        // Each run takes 0.3-0.5 s: the rerun's 24 runs at 8 at once then last about 1.5 s, so each kill point (a few
+        // lines past the first run's, plus up to 0.3 s) finds executions in flight even when this process is slow to see
+        // the lines on a loaded machine (with 0-0.2 s a CI run once saw the whole rerun end before its first kill).
+        var command = (slowUntilHealed + CrashKit.EffectCommand(effects, "0.$((3 + RANDOM % 3))")).Replace("\"", "\\\"", StringComparison.Ordinal);
         var tasks = string.Join(", ", Enumerable.Range(0, Tasks).Select(t => $$"""{"id": "t{{t}}", "n": {{RunsPerTask}}, "command": "{{command}}", "timeoutSeconds": 2, "maxAttempts": 2}"""));
         var batch = $$"""{"id": "{{BatchId}}", "maxParallelRuns": 8, "tasks": [{{tasks}}]}""";
         var clock = Stopwatch.StartNew();
