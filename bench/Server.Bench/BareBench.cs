@@ -83,7 +83,7 @@ internal static class BareBench
         Console.WriteLine($"  load average between {loadBetween}, after {Machine.LoadAverage()}");
         if (product.ExitCode != 0 || passed != runs)
         {
-            Console.WriteLine($"  product stderr (last lines): {string.Join(" | ", product.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(5))}");
+            Console.WriteLine($"  product stderr (last lines): {LastLines(product.Stderr)}");
         }
 
         if (native is null)
@@ -101,7 +101,7 @@ internal static class BareBench
         Console.WriteLine($"  peak RSS of native   {natively.PeakRssMb:F0} MB");
         if (natively.ExitCode != 0 || nativePassed != runs)
         {
-            Console.WriteLine($"  native stderr (last lines): {string.Join(" | ", natively.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(5))}");
+            Console.WriteLine($"  native stderr (last lines): {LastLines(natively.Stderr)}");
         }
 
         return xargs.ExitCode == 0 && product.ExitCode == 0 && passed == runs && natively.ExitCode == 0 && nativePassed == runs;
@@ -130,6 +130,8 @@ internal static class BareBench
 
     private static string Cpu(double? seconds, int runs) =>
         seconds is { } s ? string.Create(CultureInfo.InvariantCulture, $"{s:F2} CPU-s ({s * 1000 / runs:F1} ms/run)") : "n/a";
+
+    private static string LastLines(string text) => string.Join(" | ", text.Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(5));
 
     private static string Quote(string text) => "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 

@@ -9,7 +9,8 @@ using Orchestration.Adapters.Webhooks;
 namespace Orchestration.Adapters;
 
 // The adapters' options checked by their data annotations (and IValidatableObject) with code the options source
-// generator writes: no reflection over the options' members, and the messages of the data-annotation validator.
+// generator writes: no reflection over the options' members. Its messages name the member and the attribute's error
+// ("MaxAttempts: The field WebhookOptions.MaxAttempts must be between 1 and 10."), not the stock validator's wording.
 
 /// <summary>Checks <see cref="CloudRunOptions"/>.</summary>
 [OptionsValidator]
