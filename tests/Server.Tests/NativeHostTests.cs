@@ -81,6 +81,36 @@ public sealed class NativeHostTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_CtrlC_NativeBackgroundHostFinishesTheBatchThenRunShowsIt()
+    {
+        // One run at a time, so most of the batch is still pending when the command detaches.
+        var file = Path.Combine(_temp, "queued.json");
+        await File.WriteAllTextAsync(file, """{"maxParallelRuns": 1, "tasks": [{"id": "queued", "n": 3, "command": "sleep 1; echo slept"}]}""");
+        var data = Data("detached");
+        using (var run = ServerProcess.StartProgram([RequireBinary()], Env(), "run", file, "--data", data))
+        {
+            await run.WaitForOutputAsync("0/3 done, 1 running", Timeout);
+            run.Interrupt();
+            Assert.Equal(130, await run.WaitAsync(Timeout));
+            Assert.Contains("goes on in a background host", run.Stderr, StringComparison.Ordinal);
+        }
+
+        var log = Path.Combine(data, "host.log");
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (!(File.Exists(log) && File.ReadAllText(log).Contains("no batch is pending or running; stopping", StringComparison.Ordinal)))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the native background host did not finish the batch and stop: " + (File.Exists(log) ? File.ReadAllText(log) : "no host.log"));
+            await Task.Delay(200);
+        }
+
+        var again = await NativeAsync(Env(), "run", file, "--data", data);
+
+        Assert.True(again.ExitCode == 0, $"exit {again.ExitCode}\n{again.Stdout}\n{again.Stderr}");
+        var row = again.Stdout.Split('\n').Single(l => l.StartsWith("| queued ", StringComparison.Ordinal));
+        Assert.Equal(["queued", "3", "3", "0"], row.Trim().Trim('|').Split('|').Select(c => c.Trim()).Take(4));
+    }
+
+    [Fact]
     public async Task Serve_SubmitOverHttpThenRemoteCommands_AnswersAsTheDllDoes()
     {
         const string key = "native-test-key-41c9";
