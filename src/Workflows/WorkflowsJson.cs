@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Text.Json.Serialization.Metadata;
 using Orchestration.Activities;
 using Orchestration.Activities.Contracts;
 using Orchestration.Domain;
@@ -17,9 +16,6 @@ public static class WorkflowsJson
 {
     /// <summary>Options for durable payloads and the batch service's reads.</summary>
     public static JsonSerializerOptions Options { get; } = BatchJson.Create(WorkflowsJsonContext.Default, ActivitiesJson.Resolver);
-
-    /// <summary>The workflows' and activities' generated metadata, for a host that chains it into its own options.</summary>
-    public static IJsonTypeInfoResolver Resolver { get; } = JsonTypeInfoResolver.Combine(WorkflowsJsonContext.Default, ActivitiesJson.Resolver);
 }
 
 /// <summary>Generated metadata of the orchestrators' payloads (see <see cref="WorkflowsJson"/>).</summary>

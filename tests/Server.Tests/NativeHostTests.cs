@@ -96,12 +96,11 @@ public sealed class NativeHostTests : IDisposable
         }
 
         var log = Path.Combine(data, "host.log");
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
-        while (!(File.Exists(log) && File.ReadAllText(log).Contains("no batch is pending or running; stopping", StringComparison.Ordinal)))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the native background host did not finish the batch and stop: " + (File.Exists(log) ? File.ReadAllText(log) : "no host.log"));
-            await Task.Delay(200);
-        }
+        var hostLog = await ServerProcess.WaitForAsync(
+            () => File.Exists(log) ? File.ReadAllText(log) : "no host.log",
+            text => text.Contains("no batch is pending or running; stopping", StringComparison.Ordinal),
+            TimeSpan.FromMinutes(2));
+        Assert.True(hostLog.Contains("no batch is pending or running; stopping", StringComparison.Ordinal), "the native background host did not finish the batch and stop: " + hostLog);
 
         var again = await NativeAsync(Env(), "run", file, "--data", data);
 

@@ -275,8 +275,8 @@ public sealed partial class RunCommandTests : IDisposable
             Assert.Contains("goes on in a background host", server.Stderr, StringComparison.Ordinal);
         }
 
-        var status = await WaitForAsync(() => StoredStatus("queued"), s => s == "completed", TimeSpan.FromMinutes(2));
-        var released = await WaitForAsync(LockIsFree, free => free, TimeSpan.FromMinutes(1));
+        var status = await ServerProcess.WaitForAsync(() => StoredStatus("queued"), s => s == "completed", TimeSpan.FromMinutes(2));
+        var released = await ServerProcess.WaitForAsync(LockIsFree, free => free, TimeSpan.FromMinutes(1));
 
         Assert.Equal("completed", status);
         Assert.True(released, "the background host still holds the data folder after the batch completed");
@@ -381,19 +381,6 @@ public sealed partial class RunCommandTests : IDisposable
             // Busy or not created yet: ask again.
             return null;
         }
-    }
-
-    private static async Task<T> WaitForAsync<T>(Func<T> read, Func<T, bool> done, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        var value = read();
-        while (!done(value) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(200);
-            value = read();
-        }
-
-        return value;
     }
 
     private string Write(string name, string json)

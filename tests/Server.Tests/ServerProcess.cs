@@ -116,6 +116,20 @@ public sealed class ServerProcess : IDisposable
         return default;
     }
 
+    /// <summary>Reads a value every 200 ms until <paramref name="done"/> holds or <paramref name="timeout"/> passes; returns the last one read.</summary>
+    public static async Task<T> WaitForAsync<T>(Func<T> read, Func<T, bool> done, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var value = read();
+        while (!done(value) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+            value = read();
+        }
+
+        return value;
+    }
+
     public static ServerProcess Start(params string[] args) => Start(new Dictionary<string, string>(), args);
 
     public static ServerProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args) =>

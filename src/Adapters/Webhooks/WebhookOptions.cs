@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Orchestration.Domain.Validation;
 
 namespace Orchestration.Adapters.Webhooks;
 

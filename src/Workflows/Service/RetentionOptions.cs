@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using System.Diagnostics.CodeAnalysis;
+using Orchestration.Domain.Validation;
 
 namespace Orchestration.Workflows.Service;
 
@@ -17,7 +17,6 @@ public sealed class RetentionOptions
     public int? Days { get; set; }
 
     /// <summary>How often the sweep runs.</summary>
-    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
-    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The bounds are parsed by TimeSpan's converter, one of TypeDescriptor's built-in converters, which trimming keeps.")]
+    [TimeSpanRange("00:01:00", "7.00:00:00")]
     public TimeSpan Interval { get; set; } = TimeSpan.FromHours(1);
 }

@@ -1,14 +1,14 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 
-namespace Orchestration.Adapters;
+namespace Orchestration.Domain.Validation;
 
 /// <summary>A <see cref="TimeSpan"/> between two bounds, inclusive: <c>[Range(typeof(TimeSpan), min, max)]</c> without
 /// the type converter lookup that makes that constructor unsafe to trim; the same check and the same message.</summary>
 /// <param name="minimum">The lower bound, in the invariant <c>c</c> form (<c>00:00:01</c>).</param>
 /// <param name="maximum">The upper bound, likewise.</param>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field | AttributeTargets.Parameter)]
-internal sealed class TimeSpanRangeAttribute(string minimum, string maximum)
+public sealed class TimeSpanRangeAttribute(string minimum, string maximum)
     : ValidationAttribute(() => "The field {0} must be between {1} and {2}.")
 {
     /// <summary>The lower bound.</summary>
