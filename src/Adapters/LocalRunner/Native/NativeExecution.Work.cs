@@ -7,8 +7,8 @@ namespace Orchestration.Adapters.LocalRunner.Native;
 internal sealed partial class NativeExecution
 {
     /// <summary>
-    /// The bash function <c>__work STATE WORKSPACE LIMIT KILL_AFTER GRACE KIND PID_FILE NAME=VALUE...</c> that
-    /// <see cref="NativeSpawner"/>'s bash runs in a fork of its own per work (a job: a process group of its own),
+    /// The script <see cref="NativeSpawner"/>'s bash runs in a fork of its own per work (a job: a process group of its own),
+    /// inline rather than as a function, with the positional parameters <c>STATE WORKSPACE LIMIT KILL_AFTER GRACE KIND PID_FILE NAME=VALUE...</c>,
     /// with no variable exported but bash's own. It runs the phases of runner/phases.sh (preCommand, the command or
     /// Claude, postCommand; the same files, exit codes, notes and <c>bash PHASE.sh</c> per phase) in a subshell
     /// instead of a bash of its own under <c>timeout</c>.
@@ -38,33 +38,31 @@ internal sealed partial class NativeExecution
     /// everything it starts.
     /// </para>
     /// </summary>
-    private const string WorkFunction = """
-        __work() {
-          __state=$1 __workspace=$2 __limit=$3 __kill_after=$4 __grace=$5 __kind=$6 __pid_file=$7
-          shift 7
-          __env=("$@")
-          cd "$__workspace" 2>/dev/null
-          exec </dev/null >>"$__state/work.log" 2>&1
-          __term= __job= __sent=
-          __on_term() {
-            __term=1
-            if [ -n "$__job" ] && [ -z "$__sent" ]; then
-              __sent=1
-              kill -TERM -- "-$__job" 2>/dev/null
-              (read -t "$__grace" -u 5; kill -KILL -- "-$__job") >/dev/null 2>&1 4>&- 6>&- &
-            fi
-          }
-          trap __on_term TERM
-          read -r __stat <"/proc/$BASHPID/stat"
-          # Split by word splitting (the fields after the command name are numbers and a state letter): a here-string
-          # would be a pipe, which read takes one byte per system call (about 300 a run).
-          set -f
-          __fields=(${__stat##*) })
-          set +f
-          [ -p "$__state/timer" ] || return 125
-          # Created, never overwritten (noclobber): a driver that gave this launch up took the name first.
-          set -C
-          printf '%s %s\n' "$BASHPID" "${__fields[19]}" > "$__state/$__pid_file" || return 125
+    private const string WorkScript = """
+        __state=$1 __workspace=$2 __limit=$3 __kill_after=$4 __grace=$5 __kind=$6 __pid_file=$7
+        shift 7
+        __env=("$@")
+        cd "$__workspace" 2>/dev/null
+        exec </dev/null >>"$__state/work.log" 2>&1
+        __term= __job= __sent=
+        __on_term() {
+          __term=1
+          if [ -n "$__job" ] && [ -z "$__sent" ]; then
+            __sent=1
+            kill -TERM -- "-$__job" 2>/dev/null
+            (read -t "$__grace" -u 5; kill -KILL -- "-$__job") >/dev/null 2>&1 4>&- 6>&- &
+          fi
+        }
+        trap __on_term TERM
+        read -r __stat <"/proc/$BASHPID/stat"
+        # Split by word splitting (the fields after the command name are numbers and a state letter): a here-string
+        # would be a pipe, which read takes one byte per system call (about 300 a run).
+        set -f
+        __fields=(${__stat##*) })
+        set +f
+        # Created, never overwritten (noclobber): a driver that gave this launch up took the name first. Without the
+        # timer or the pid file nothing runs and no exit is written.
+        if [ -p "$__state/timer" ] && { set -C; printf '%s %s\n' "$BASHPID" "${__fields[19]}" > "$__state/$__pid_file"; }; then
           set +C
           if [ -n "$__term" ]; then
             __code=143
@@ -152,8 +150,8 @@ internal sealed partial class NativeExecution
             fi
           fi
           printf '%s\n' "$__code" > "$__state/work.exit"
-          trap - TERM
-        }
+        fi
+        trap - TERM
         """;
 
     /// <summary>How many times a work is launched at most when its launches are cut short (see <see cref="RelaunchIfCut"/>).</summary>
@@ -190,7 +188,7 @@ internal sealed partial class NativeExecution
         string[] arguments = [_scratch, _workspace, limit.ToString(CultureInfo.InvariantCulture), killAfter, grace, spec.Kind, PidFileName(generation)];
         try
         {
-            // The work's timer waits on it (see WorkFunction): a FIFO nothing writes, so only its read's time limit ends the wait.
+            // The work's timer waits on it (see WorkScript): a FIFO nothing writes, so only its read's time limit ends the wait.
             LocalProcess.MakeFifo(At("timer"));
         }
         catch (IOException ex)

@@ -57,7 +57,7 @@ internal sealed partial class NativeExecution
         _objects = new NativeObjects(_objectsRoot, _env);
         _scrubber = new NativeScrubber(_env);
         _journal = new NativeJournal(At("journal"));
-        _spawner = NativeSpawner.For(settings.SetsidPath, settings.BashPath, WorkFunction);
+        _spawner = NativeSpawner.For(settings.SetsidPath, settings.BashPath, WorkScript);
         _terminate = terminate;
         _abandon = abandon;
     }
