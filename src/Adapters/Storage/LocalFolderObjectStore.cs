@@ -91,7 +91,13 @@ public sealed class LocalFolderObjectStore(IOptions<LocalFolderObjectStoreOption
             File.Delete(temp);
         }
 
-        await WriteSidecarAsync(name, contentType, customTime: null, cancellationToken);
+        // A new object: no sidecar of an earlier one under this name is left (DeleteAsync removes the sidecar before the
+        // object), so only a content type other than the default needs one.
+        if (contentType is not null && contentType != DefaultContentType)
+        {
+            await WriteSidecarAsync(name, contentType, customTime: null, cancellationToken);
+        }
+
         return true;
     }
 
@@ -218,8 +224,10 @@ public sealed class LocalFolderObjectStore(IOptions<LocalFolderObjectStoreOption
     {
         var path = PathOf(name);
         var existed = File.Exists(path);
-        DeleteFile(path);
+        // The sidecar first: a crash in between leaves the object with the default metadata, never a sidecar that a
+        // later object of the same name would inherit (CreateIfAbsentAsync writes none for the default).
         DeleteFile(SidecarPath(name));
+        DeleteFile(path);
         PruneEmptyFolders(Path.GetDirectoryName(path));
         return Task.FromResult(existed);
     }

@@ -222,6 +222,25 @@ public sealed class LocalFolderObjectStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Delete_ThenCreatedAgainWithoutAContentType_MetadataIsTheDefaultsNotTheDeletedObjects()
+    {
+        const string name = "runs/b/n/t/0/a1/result.json";
+        await _store.PutIfAbsentAsync(name, Text("{}"), "application/json");
+        await _store.SetCustomTimeAsync(name, new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.Zero));
+        var meta = Path.Combine(_root, ".orchestration", "meta");
+        Assert.Single(Directory.GetFiles(meta));
+
+        Assert.True(await _store.DeleteAsync(name));
+        Assert.Empty(Directory.GetFiles(meta));
+        Assert.True(await _store.CreateIfAbsentAsync(name, Text("[]"), contentType: null, durable: false, CancellationToken.None));
+
+        var again = await _store.GetMetadataAsync(name);
+        Assert.Equal("application/octet-stream", again?.ContentType);
+        Assert.Null(again?.CustomTime);
+        Assert.Empty(Directory.GetFiles(meta));
+    }
+
+    [Fact]
     public async Task CustomTime_SetAndNeverMovedBack_AndMissingObjectIsNull()
     {
         await _store.PutAsync("inputs/x.tar.gz", Text("b"), "application/gzip");
