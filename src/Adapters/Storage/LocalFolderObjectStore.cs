@@ -19,10 +19,14 @@ namespace Orchestration.Adapters.Storage;
 /// file. The generation is the file's modification time in microseconds since the epoch (like GCS),
 /// bumped past the previous version's so it always grows. Names cannot escape the root: empty,
 /// <c>.</c> and <c>..</c> segments, backslashes and NUL are refused, as is the store's own folder
-/// <c>.orchestration</c> (temp files and content-type/custom-time sidecars). Objects are fsync'd before
-/// they are linked into place (this assembly's own callers may opt out for objects a machine crash may
-/// lose, see <see cref="CreateIfAbsentAsync"/>); sidecars are not (a crash may lose them, and a lost one
-/// reads as the default content type and no custom time).
+/// <c>.orchestration</c> (temp files, and the content-type/custom-time sidecars of earlier versions). An object's
+/// content type and custom time, when not the defaults, live in its file's extended attribute
+/// <c>user.orchestration.meta</c> (Linux), set on the temp file before it is linked into place, so the object and its
+/// metadata appear together and no second file is created; where the file system refuses user attributes they go to a
+/// sidecar file under <c>.orchestration/meta</c> as before, and a sidecar an earlier version wrote is still read.
+/// Objects are fsync'd before they are linked into place (this assembly's own callers may opt out for objects a
+/// machine crash may lose, see <see cref="CreateIfAbsentAsync"/>); sidecars are not (a crash may lose them, and a lost
+/// one reads as the default content type and no custom time).
 /// </remarks>
 /// <param name="options">Root folder and page size.</param>
 /// <param name="timeProvider">Clock for generations (system clock when null).</param>
@@ -31,6 +35,9 @@ public sealed class LocalFolderObjectStore(IOptions<LocalFolderObjectStoreOption
     private const string DefaultContentType = "application/octet-stream";
     private const string StoreFolder = ".orchestration";
 
+    /// <summary>The extended attribute holding an object's metadata (the sidecar's JSON).</summary>
+    private const string MetaAttribute = "user.orchestration.meta";
+
     /// <summary>Objects up to this size are read whole at open, with plain reads (see <see cref="ReadWhole"/>).</summary>
     private const int SmallObjectBytes = 256 * 1024;
 
@@ -38,6 +45,14 @@ public sealed class LocalFolderObjectStore(IOptions<LocalFolderObjectStoreOption
     private readonly int _pageSize = options.Value.ListPageSize;
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
     private volatile bool _tempFolderMade;
+    private volatile bool _attributesRefused = !OperatingSystem.IsLinux();
+
+    /// <summary>Whether metadata goes to extended attributes (false once the file system refused one; tests set it).</summary>
+    internal bool UsesAttributes
+    {
+        get => !_attributesRefused;
+        set => _attributesRefused = !value;
+    }
 
     private string TempFolder => Path.Combine(_root, StoreFolder, "tmp");
 
@@ -79,6 +94,8 @@ public sealed class LocalFolderObjectStore(IOptions<LocalFolderObjectStoreOption
         }
 
         var temp = await WriteTempAsync(content, previousGeneration: 0, durable, cancellationToken);
+        var meta = MetaJson(contentType, customTime: null);
+        var inAttribute = meta is null || TrySetAttribute(temp, meta);
         try
         {
             if (!TryLink(temp, path))
@@ -92,8 +109,8 @@ public sealed class LocalFolderObjectStore(IOptions<LocalFolderObjectStoreOption
         }
 
         // A new object: no sidecar of an earlier one under this name is left (DeleteAsync removes the sidecar before the
-        // object), so only a content type other than the default needs one.
-        if (contentType is not null && contentType != DefaultContentType)
+        // object), so only metadata the attribute could not take needs one.
+        if (!inAttribute)
         {
             await WriteSidecarAsync(name, contentType, customTime: null, cancellationToken);
         }
@@ -107,6 +124,8 @@ public sealed class LocalFolderObjectStore(IOptions<LocalFolderObjectStoreOption
         var path = PathOf(name);
         var previous = File.Exists(path) ? GenerationOf(File.GetLastWriteTimeUtc(path)) : 0;
         var temp = await WriteTempAsync(content, previous, durable: true, cancellationToken);
+        var meta = MetaJson(contentType, customTime: null);
+        var inAttribute = meta is null || TrySetAttribute(temp, meta);
         try
         {
             MoveReplacing(temp, path);
@@ -117,7 +136,16 @@ public sealed class LocalFolderObjectStore(IOptions<LocalFolderObjectStoreOption
             throw;
         }
 
-        await WriteSidecarAsync(name, contentType, customTime: null, cancellationToken);
+        if (inAttribute)
+        {
+            // The replaced object's sidecar (an earlier version's, or one written where attributes were refused) goes.
+            DeleteFile(SidecarPath(name));
+        }
+        else
+        {
+            await WriteSidecarAsync(name, contentType, customTime: null, cancellationToken);
+        }
+
         return await GetMetadataAsync(name, cancellationToken)
             ?? throw new IOException($"Object '{name}' vanished right after it was written.");
     }
@@ -189,7 +217,14 @@ public sealed class LocalFolderObjectStore(IOptions<LocalFolderObjectStoreOption
         var sidecar = await ReadSidecarAsync(name, cancellationToken);
         if (sidecar.CustomTime is null || customTime > sidecar.CustomTime)
         {
-            await WriteSidecarAsync(name, sidecar.ContentType, customTime, cancellationToken);
+            if (TrySetAttribute(PathOf(name), MetaJson(sidecar.ContentType, customTime)!))
+            {
+                DeleteFile(SidecarPath(name));
+            }
+            else
+            {
+                await WriteSidecarAsync(name, sidecar.ContentType, customTime, cancellationToken);
+            }
         }
 
         return await GetMetadataAsync(name, cancellationToken);
@@ -480,7 +515,7 @@ public sealed class LocalFolderObjectStore(IOptions<LocalFolderObjectStoreOption
         }
 
         Directory.CreateDirectory(MetaFolder);
-        var json = JsonSerializer.SerializeToUtf8Bytes(new Sidecar(contentType, customTime, _time.GetUtcNow()), SidecarJsonContext.Default.Sidecar);
+        var json = MetaJson(contentType, customTime)!;
         var temp = Path.Combine(TempFolder, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(TempFolder);
         // Not fsync'd: a sidecar only holds the content type and custom time, which a crash may lose (a
@@ -493,8 +528,82 @@ public sealed class LocalFolderObjectStore(IOptions<LocalFolderObjectStoreOption
         File.Move(temp, path, overwrite: true);
     }
 
+    /// <summary>The metadata's JSON (the sidecar's form), or null for the defaults, which need none.</summary>
+    private byte[]? MetaJson(string? contentType, DateTimeOffset? customTime) =>
+        (contentType is null || contentType == DefaultContentType) && customTime is null
+            ? null
+            : JsonSerializer.SerializeToUtf8Bytes(new Sidecar(contentType, customTime, _time.GetUtcNow()), SidecarJsonContext.Default.Sidecar);
+
+    /// <summary>Sets the metadata attribute of a file; false when the file system refuses user attributes (then the
+    /// store stops trying) or the call failed otherwise, for a sidecar to take the metadata.</summary>
+    private bool TrySetAttribute(string path, byte[] json)
+    {
+        if (_attributesRefused)
+        {
+            return false;
+        }
+
+        if (NativeMethods.SetAttribute(path, MetaAttribute, json, (nuint)json.Length, 0) == 0)
+        {
+            return true;
+        }
+
+        if (Marshal.GetLastPInvokeError() is NativeMethods.ENOTSUP or NativeMethods.EPERM)
+        {
+            _attributesRefused = true;
+        }
+
+        return false;
+    }
+
+    /// <summary>The metadata attribute of a file, or null when it has none (or attributes are not used).</summary>
+    private Sidecar? ReadAttribute(string path)
+    {
+        if (_attributesRefused)
+        {
+            return null;
+        }
+
+        var buffer = new byte[512];
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var length = NativeMethods.GetAttribute(path, MetaAttribute, buffer, (nuint)buffer.Length);
+            if (length >= 0)
+            {
+                try
+                {
+                    return JsonSerializer.Deserialize(buffer.AsSpan(0, (int)length), SidecarJsonContext.Default.Sidecar);
+                }
+                catch (JsonException)
+                {
+                    return null;
+                }
+            }
+
+            if (Marshal.GetLastPInvokeError() != NativeMethods.ERANGE)
+            {
+                return null;
+            }
+
+            var size = NativeMethods.GetAttribute(path, MetaAttribute, null, 0);
+            if (size <= 0)
+            {
+                return null;
+            }
+
+            buffer = new byte[size];
+        }
+
+        return null;
+    }
+
     private async Task<Sidecar> ReadSidecarAsync(string name, CancellationToken cancellationToken)
     {
+        if (ReadAttribute(PathOf(name)) is { } attribute)
+        {
+            return attribute;
+        }
+
         var path = SidecarPath(name);
         if (!File.Exists(path))
         {
@@ -513,7 +622,7 @@ public sealed class LocalFolderObjectStore(IOptions<LocalFolderObjectStoreOption
         }
     }
 
-    /// <summary>An object's content type and custom time, one small file per object under the store's <c>meta</c> folder.</summary>
+    /// <summary>An object's content type and custom time: its file's metadata attribute, else one small file per object under the store's <c>meta</c> folder.</summary>
     internal sealed record Sidecar(string? ContentType, DateTimeOffset? CustomTime, DateTimeOffset? Updated)
     {
         public static readonly Sidecar Empty = new(null, null, null);

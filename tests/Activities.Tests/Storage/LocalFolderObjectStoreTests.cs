@@ -26,6 +26,25 @@ public sealed class LocalFolderObjectStoreTests : IDisposable
 
     private static MemoryStream Text(string text) => new(Encoding.UTF8.GetBytes(text));
 
+    private string MetaFolder => Path.Combine(_root, ".orchestration", "meta");
+
+    private string[] SidecarFiles() => Directory.Exists(MetaFolder) ? Directory.GetFiles(MetaFolder) : [];
+
+    /// <summary>The object's metadata attribute as the store wrote it, or null.</summary>
+    private string? AttributeOf(string name)
+    {
+        var path = Path.Combine(_root, name);
+        var size = NativeMethods.GetAttribute(path, "user.orchestration.meta", null, 0);
+        if (size < 0)
+        {
+            return null;
+        }
+
+        var buffer = new byte[size];
+        var read = NativeMethods.GetAttribute(path, "user.orchestration.meta", buffer, (nuint)buffer.Length);
+        return Encoding.UTF8.GetString(buffer, 0, (int)read);
+    }
+
     private async Task<string> ReadTextAsync(string name)
     {
         await using var content = await _store.GetAsync(name) ?? throw new InvalidOperationException($"{name} missing");
@@ -221,23 +240,67 @@ public sealed class LocalFolderObjectStoreTests : IDisposable
         Assert.False(await _store.DeleteAsync("runs/b1/n/t/0/a1/result.json"));
     }
 
-    [Fact]
-    public async Task Delete_ThenCreatedAgainWithoutAContentType_MetadataIsTheDefaultsNotTheDeletedObjects()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Delete_ThenCreatedAgainWithoutAContentType_MetadataIsTheDefaultsNotTheDeletedObjects(bool attributes)
     {
+        _store.UsesAttributes = attributes;
         const string name = "runs/b/n/t/0/a1/result.json";
         await _store.PutIfAbsentAsync(name, Text("{}"), "application/json");
         await _store.SetCustomTimeAsync(name, new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.Zero));
-        var meta = Path.Combine(_root, ".orchestration", "meta");
-        Assert.Single(Directory.GetFiles(meta));
+        Assert.Equal(attributes ? 0 : 1, SidecarFiles().Length);
 
         Assert.True(await _store.DeleteAsync(name));
-        Assert.Empty(Directory.GetFiles(meta));
+        Assert.Empty(SidecarFiles());
         Assert.True(await _store.CreateIfAbsentAsync(name, Text("[]"), contentType: null, durable: false, CancellationToken.None));
 
         var again = await _store.GetMetadataAsync(name);
         Assert.Equal("application/octet-stream", again?.ContentType);
         Assert.Null(again?.CustomTime);
-        Assert.Empty(Directory.GetFiles(meta));
+        Assert.Empty(SidecarFiles());
+        Assert.Null(AttributeOf(name));
+    }
+
+    [Fact]
+    public async Task ContentTypeAndCustomTime_InTheObjectsOwnAttribute_NoSecondFile()
+    {
+        const string name = "runs/b/n/t/0/a1/execution";
+        var customTime = new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.Zero);
+
+        Assert.True((await _store.PutIfAbsentAsync(name, Text("exec-1"), "text/plain")).Created);
+        var created = await _store.GetMetadataAsync(name);
+        await _store.SetCustomTimeAsync(name, customTime);
+        var timed = await _store.GetMetadataAsync(name);
+
+        Assert.Equal("text/plain", created?.ContentType);
+        Assert.Equal("text/plain", timed?.ContentType);
+        Assert.Equal(customTime, timed?.CustomTime);
+        Assert.Empty(SidecarFiles());
+        Assert.Contains("\"ContentType\":\"text/plain\"", AttributeOf(name), StringComparison.Ordinal);
+        // The temp file the object was written to carried the attribute: nothing is left in the temp folder.
+        Assert.Empty(Directory.GetFiles(Path.Combine(_root, ".orchestration", "tmp")));
+    }
+
+    [Fact]
+    public async Task SidecarOfAnEarlierVersion_IsRead_AndASetCustomTimeMovesItIntoTheAttribute()
+    {
+        // What an earlier version left: the object, and its metadata in a sidecar named by the name's SHA-256.
+        _store.UsesAttributes = false;
+        await _store.PutAsync("inputs/x.tar.gz", Text("b"), "application/gzip");
+        Assert.Single(SidecarFiles());
+        Assert.Null(AttributeOf("inputs/x.tar.gz"));
+
+        _store.UsesAttributes = true;
+        var read = await _store.GetMetadataAsync("inputs/x.tar.gz");
+        var later = new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.Zero);
+        var set = await _store.SetCustomTimeAsync("inputs/x.tar.gz", later);
+
+        Assert.Equal("application/gzip", read?.ContentType);
+        Assert.Equal("application/gzip", set?.ContentType);
+        Assert.Equal(later, set?.CustomTime);
+        Assert.Empty(SidecarFiles());
+        Assert.NotNull(AttributeOf("inputs/x.tar.gz"));
     }
 
     [Fact]
@@ -255,14 +318,16 @@ public sealed class LocalFolderObjectStoreTests : IDisposable
         Assert.Null(await _store.SetCustomTimeAsync("inputs/missing", later));
     }
 
-    [Fact]
-    public async Task Sidecar_SameBytesAsTheReflectionSerializer()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Metadata_SameBytesAsTheReflectionSerializer(bool attributes)
     {
+        _store.UsesAttributes = attributes;
         await _store.PutAsync("inputs/x.tar.gz", Text("b"), "application/gzip");
         await _store.SetCustomTimeAsync("inputs/x.tar.gz", new DateTimeOffset(2026, 11, 20, 10, 0, 0, 5, TimeSpan.Zero));
 
-        var file = Assert.Single(Directory.GetFiles(Path.Combine(_root, ".orchestration", "meta")));
-        var written = File.ReadAllText(file);
+        var written = attributes ? AttributeOf("inputs/x.tar.gz")! : File.ReadAllText(Assert.Single(SidecarFiles()));
 
         // What the store wrote before generated metadata: the serializer's defaults (PascalCase names), by reflection.
         var sidecar = JsonSerializer.Deserialize<LocalFolderObjectStore.Sidecar>(written);
