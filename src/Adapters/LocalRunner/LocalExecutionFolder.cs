@@ -11,7 +11,7 @@ namespace Orchestration.Adapters.LocalRunner;
 /// wrapper when the runner ends), <c>cancelled</c> / <c>timedout</c> (time the SIGTERM was decided),
 /// <c>outcome.json</c> (the terminal state, frozen when first seen), <c>stdout.log</c>,
 /// <c>stderr.log</c> and the <c>workspace/</c> folder. A native execution has no <c>pid</c>: its driver
-/// keeps its journal in <c>native/</c>, holds <c>driver.lock</c> while it drives, and writes <c>exit</c>.
+/// keeps its journal in <c>native/</c>, holds a lock on that folder while it drives, and writes <c>exit</c>.
 /// <c>execution.json</c>, <c>outcome.json</c> and a native execution's <c>launched</c> and <c>exit</c> are not
 /// fsync'd (see <see cref="LocalStateFiles"/>): a machine crash may lose them or leave them empty, and they are read
 /// accordingly. An unreadable outcome is worked out again; a native execution's unreadable exit is absent (its
@@ -52,11 +52,8 @@ internal sealed class LocalExecutionFolder(string path)
     /// <summary>The runner's standard error.</summary>
     public string StderrFile => Combine("stderr.log");
 
-    /// <summary>The native executor's journal folder.</summary>
+    /// <summary>The native executor's journal folder, locked (flock) by the host driving the execution.</summary>
     public string NativeFolder => Combine("native");
-
-    /// <summary>Held (flock) by the host driving a native execution.</summary>
-    public string DriverLockFile => Combine("driver.lock");
 
     /// <summary>The execution's fresh workspace (<c>RUNNER_WORKSPACE</c>).</summary>
     public string Workspace => Combine("workspace");

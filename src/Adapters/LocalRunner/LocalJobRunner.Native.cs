@@ -11,8 +11,9 @@ public sealed partial class LocalJobRunner
 
     /// <summary>
     /// Starts a driver for a launched native execution unless one runs here already or another host holds
-    /// its <c>driver.lock</c> (flock, held for the driver's life). A driver resumed after a restart fires
-    /// its terminate at once when the execution was cancelled or timed out meanwhile.
+    /// the lock on its <c>native/</c> folder (flock, held for the driver's life; earlier versions locked a
+    /// <c>driver.lock</c> file, one more file per run, and only one host runs on a data folder at a time). A driver
+    /// resumed after a restart fires its terminate at once when the execution was cancelled or timed out meanwhile.
     /// </summary>
     private void StartDriver(LocalExecutionFolder folder, LocalExecutionRecord record, bool resumed)
     {
@@ -21,12 +22,19 @@ public sealed partial class LocalJobRunner
             return;
         }
 
-        FileStream driverLock;
+        Microsoft.Win32.SafeHandles.SafeFileHandle? driverLock;
         try
         {
-            driverLock = new FileStream(folder.DriverLockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            Directory.CreateDirectory(folder.NativeFolder);
+            driverLock = LocalProcess.TryLockFolder(folder.NativeFolder);
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _logger.NativeDriverFailed(record.Name, ex);
+            return;
+        }
+
+        if (driverLock is null)
         {
             return; // Another host drives it.
         }
@@ -117,7 +125,7 @@ public sealed partial class LocalJobRunner
         }
     }
 
-    private sealed class NativeDriver(FileStream driverLock) : IDisposable
+    private sealed class NativeDriver(Microsoft.Win32.SafeHandles.SafeFileHandle driverLock) : IDisposable
     {
         public CancellationTokenSource Terminate { get; } = new();
 

@@ -45,7 +45,7 @@ namespace Orchestration.Adapters.LocalRunner;
 /// hands only the work to the host's one spawner (a detached bash that forks it as a process group of its own)
 /// and keeps its journal in the execution's folder. A host that
 /// finds a launched native execution with no driver (after a restart) starts one, under the execution's
-/// <c>driver.lock</c>, and it resumes from the journal; cancel and timeout fire the driver's terminate.
+/// lock on its <c>native/</c> folder, and it resumes from the journal; cancel and timeout fire the driver's terminate.
 /// </para>
 /// <para>
 /// Secrets: the job's Secret Manager references resolve from
@@ -406,7 +406,7 @@ public sealed partial class LocalJobRunner : ICloudRunJobsClient, IDisposable
     /// <remarks>
     /// Two answers come from memory (and the launch time, created once too, is read once). A terminal state once
     /// seen: <c>outcome.json</c> is created once and never changes. A native execution this process drives (its
-    /// driver runs here, holding <c>driver.lock</c>): only that driver writes its <c>exit</c>, and until it does the
+    /// driver runs here, holding the lock on its <c>native/</c> folder): only that driver writes its <c>exit</c>, and until it does the
     /// files say running, whatever else they hold. Everything else, and every execution after a restart, is read
     /// from the files, which stay the truth (this process only caches what they said or what it wrote to them).
     /// </remarks>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace Orchestration.Adapters.LocalRunner;
 
@@ -103,6 +104,45 @@ internal static class LocalProcess
     [DllImport("libc", EntryPoint = "mkfifo", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static extern int MkFifo([MarshalAs(UnmanagedType.LPUTF8Str)] string path, uint mode);
+
+    /// <summary>
+    /// Takes an exclusive <c>flock</c> on a folder, held until the handle is disposed (or the process ends), or null when
+    /// another holder has it. A folder rather than a lock file: no file is created for it, and no .NET code opens a
+    /// folder (every <see cref="FileStream"/> takes a shared <c>flock</c> of its own, so a lock on a file others read
+    /// would fail their reads).
+    /// </summary>
+    /// <param name="path">An existing folder.</param>
+    /// <returns>The held lock, or null.</returns>
+    /// <exception cref="IOException">The folder could not be opened, or the lock failed otherwise.</exception>
+    public static SafeFileHandle? TryLockFolder(string path)
+    {
+        const int ReadOnlyCloseOnExec = 0x80000; // O_RDONLY | O_CLOEXEC
+        const int ExclusiveNonBlocking = 2 | 4; // LOCK_EX | LOCK_NB
+        const int WouldBlock = 11; // EWOULDBLOCK
+        var descriptor = Open(path, ReadOnlyCloseOnExec);
+        if (descriptor < 0)
+        {
+            throw new IOException($"open({path}) failed with errno {Marshal.GetLastPInvokeError().ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        var handle = new SafeFileHandle(descriptor, ownsHandle: true);
+        if (Flock(descriptor, ExclusiveNonBlocking) == 0)
+        {
+            return handle;
+        }
+
+        var error = Marshal.GetLastPInvokeError();
+        handle.Dispose();
+        return error == WouldBlock ? null : throw new IOException($"flock({path}) failed with errno {error.ToString(CultureInfo.InvariantCulture)}.");
+    }
+
+    [DllImport("libc", EntryPoint = "open", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+
+    [DllImport("libc", EntryPoint = "flock", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int Flock(int descriptor, int operation);
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
