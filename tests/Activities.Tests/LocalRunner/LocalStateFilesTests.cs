@@ -117,6 +117,26 @@ public sealed class LocalStateFilesTests : IDisposable
         new DateTimeOffset(2026, 12, 4, 10, 31, 5, 250, TimeSpan.Zero),
         reason);
 
+    [Fact]
+    public void TryLockFolder_HeldByOneHolderAtATime_FreeOnceDisposed_AndFilesInItStayReadable()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_root, "native")).FullName;
+        var journal = Path.Combine(folder, "journal");
+        File.WriteAllText(journal, "setup.started\n");
+
+        using (var held = LocalProcess.TryLockFolder(folder))
+        {
+            Assert.NotNull(held);
+            Assert.Null(LocalProcess.TryLockFolder(folder));
+            // The lock is on the folder alone: .NET's own shared lock on a file in it is not refused.
+            Assert.Equal("setup.started\n", File.ReadAllText(journal));
+        }
+
+        using var again = LocalProcess.TryLockFolder(folder);
+        Assert.NotNull(again);
+        Assert.Throws<IOException>(() => LocalProcess.TryLockFolder(Path.Combine(_root, "missing")));
+    }
+
     // What the files were written with before generated metadata: reflection over the same settings.
     private static string Reflected<T>(T value) =>
         Encoding.UTF8.GetString(JsonSerializer.SerializeToUtf8Bytes(value, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
