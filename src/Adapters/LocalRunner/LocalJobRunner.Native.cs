@@ -25,6 +25,11 @@ public sealed partial class LocalJobRunner
         Microsoft.Win32.SafeHandles.SafeFileHandle? driverLock;
         try
         {
+            if (!Directory.Exists(folder.Path))
+            {
+                return; // Removed meanwhile: nothing to drive, and no folder to make again.
+            }
+
             Directory.CreateDirectory(folder.NativeFolder);
             driverLock = LocalProcess.TryLockFolder(folder.NativeFolder);
         }
