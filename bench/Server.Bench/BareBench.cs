@@ -71,7 +71,7 @@ internal static class BareBench
 
         var file = Path.Combine(root, "bare.json");
         await File.WriteAllTextAsync(file, Document(command, runs));
-        string[] arguments = [cli, "run", file, "--data", Path.Combine(root, "data"), "--parallel", parallelism.ToString(CultureInfo.InvariantCulture), "--json"];
+        string[] arguments = [cli, .. RunArguments(file, Path.Combine(root, "data"), parallelism)];
         var product = await TimeAsync("dotnet", arguments, root);
         var passed = Passed(product.Stdout);
 
@@ -93,7 +93,7 @@ internal static class BareBench
         }
 
         // The same batch file through the native build, into a data folder of its own.
-        string[] nativeArguments = ["run", file, "--data", Path.Combine(root, "data-native"), "--parallel", parallelism.ToString(CultureInfo.InvariantCulture), "--json"];
+        var nativeArguments = RunArguments(file, Path.Combine(root, "data-native"), parallelism);
         var natively = await TimeAsync(native, nativeArguments, root);
         var nativePassed = Passed(natively.Stdout);
         Console.WriteLine($"  native               {natively.Wall.TotalSeconds:F2} s, {runs / natively.Wall.TotalSeconds:F1} runs/s, exit {natively.ExitCode}, passed {nativePassed}/{runs}: {Path.GetFileName(native)} {string.Join(' ', nativeArguments.Select(a => Path.IsPathRooted(a) ? Path.GetFileName(a) : a))}");
@@ -114,10 +114,10 @@ internal static class BareBench
             try
             {
                 Directory.CreateDirectory(shm);
-                string[] shmArguments = ["run", file, "--data", shm, "--parallel", parallelism.ToString(CultureInfo.InvariantCulture), "--json"];
-                var memory = await TimeAsync(native, shmArguments, root);
-                inMemory = memory.ExitCode == 0 && Passed(memory.Stdout) == runs;
-                Console.WriteLine($"  native, data in /dev/shm {memory.Wall.TotalSeconds:F2} s, {runs / memory.Wall.TotalSeconds:F1} runs/s, exit {memory.ExitCode}, passed {Passed(memory.Stdout)}/{runs}; ratio to xargs {memory.Wall.TotalSeconds / xargs.Wall.TotalSeconds:F1}x (diagnostic: no disk)");
+                var memory = await TimeAsync(native, RunArguments(file, shm, parallelism), root);
+                var memoryPassed = Passed(memory.Stdout);
+                inMemory = memory.ExitCode == 0 && memoryPassed == runs;
+                Console.WriteLine($"  native, data in /dev/shm {memory.Wall.TotalSeconds:F2} s, {runs / memory.Wall.TotalSeconds:F1} runs/s, exit {memory.ExitCode}, passed {memoryPassed}/{runs}; ratio to xargs {memory.Wall.TotalSeconds / xargs.Wall.TotalSeconds:F1}x (diagnostic: no disk)");
                 Console.WriteLine($"  busy CPU, in memory  {Cpu(memory.BusyCpu, runs)}");
             }
             finally
@@ -132,7 +132,8 @@ internal static class BareBench
     /// <summary>
     /// How dear creating a file is on the bench folder's disk right now: 1,000 empty files, created and kept until the
     /// end (deleting them would make the next creations dearer). An ext4 without a journal skips every inode freed in
-    /// the last hours when it allocates one, so after a test suite's clean-up the same batch can take a third longer.
+    /// the last minute (six while its inode-table block is dirty) when it allocates one, so after a test suite's or
+    /// another session's clean-up the same batch can take a third longer.
     /// </summary>
     private static string ProbeDisk(string root)
     {
@@ -184,8 +185,7 @@ internal static class BareBench
                 {
                     var data = Path.Combine(root, $"pairs-bench-{Guid.NewGuid():N}");
                     folders.Add(data);
-                    string[] arguments = ["run", file, "--data", data, "--parallel", parallelism.ToString(CultureInfo.InvariantCulture), "--json"];
-                    var result = await TimeAsync(side == 0 ? first : second, arguments, work);
+                    var result = await TimeAsync(side == 0 ? first : second, RunArguments(file, data, parallelism), work);
                     var passed = Passed(result.Stdout);
                     ok &= result.ExitCode == 0 && passed == runs;
                     walls[side].Add(result.Wall.TotalSeconds);
@@ -209,6 +209,10 @@ internal static class BareBench
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  mean B                {walls[1].Average():F2} s, {cpus[1].Average():F2} CPU-s; B/A {walls[1].Average() / walls[0].Average():F3} wall, {cpus[1].Average() / cpus[0].Average():F3} CPU; B faster in {faster} of {pairs} pairs"));
         return ok ? 0 : 1;
     }
+
+    /// <summary>The arguments of <c>run FILE</c> into a data folder at a parallelism, printing the aggregate as JSON.</summary>
+    private static string[] RunArguments(string file, string data, int parallelism) =>
+        ["run", file, "--data", data, "--parallel", parallelism.ToString(CultureInfo.InvariantCulture), "--json"];
 
     /// <summary>The batch file: tasks of at most 1,000 runs (the per-task limit), no id (derived from the file, as a user's).</summary>
     private static string Document(string command, int runs)

@@ -14,9 +14,7 @@ public sealed class NativeHostTests : IDisposable
     private readonly string _temp = Directory.CreateTempSubdirectory("native-").FullName;
 
     /// <summary>The native build: <c>ORCHESTRATION_NATIVE</c>, else where the README's publish command puts it.</summary>
-    public static string Binary { get; } = Environment.GetEnvironmentVariable("ORCHESTRATION_NATIVE") is { Length: > 0 } path
-        ? path
-        : Path.Combine(ServerProcess.RepositoryRoot, "artifacts", "native", "Orchestration.Server");
+    public static string Binary { get; } = ServerProcess.Artifact("ORCHESTRATION_NATIVE", "artifacts", "native", "Orchestration.Server");
 
     public void Dispose()
     {

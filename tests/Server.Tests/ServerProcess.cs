@@ -18,6 +18,11 @@ public sealed class ServerProcess : IDisposable
 
     public static string RepositoryRoot { get; } = FindRoot();
 
+    /// <summary>A build artifact the tests use: the environment variable <paramref name="variable"/> when set, else
+    /// <paramref name="path"/> under the repository, where the README's commands put it.</summary>
+    public static string Artifact(string variable, params string[] path) =>
+        Environment.GetEnvironmentVariable(variable) is { Length: > 0 } set ? set : Path.Combine([RepositoryRoot, .. path]);
+
     public string Stdout
     {
         get

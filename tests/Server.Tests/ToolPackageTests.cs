@@ -12,9 +12,7 @@ public sealed class ToolPackageTests : IDisposable
     private readonly string _temp = Directory.CreateTempSubdirectory("tool-").FullName;
 
     /// <summary>The native tool's packages: <c>ORCHESTRATION_NATIVE_PACKAGES</c>, else where the README's pack commands put them.</summary>
-    public static string NativePackages { get; } = Environment.GetEnvironmentVariable("ORCHESTRATION_NATIVE_PACKAGES") is { Length: > 0 } path
-        ? path
-        : Path.Combine(ServerProcess.RepositoryRoot, "artifacts", "nupkg-native");
+    public static string NativePackages { get; } = ServerProcess.Artifact("ORCHESTRATION_NATIVE_PACKAGES", "artifacts", "nupkg-native");
 
     public void Dispose()
     {

@@ -112,7 +112,7 @@ public sealed class LocalFolderObjectStore(IOptions<LocalFolderObjectStoreOption
         // object), so only metadata the attribute could not take needs one.
         if (!inAttribute)
         {
-            await WriteSidecarAsync(name, contentType, customTime: null, cancellationToken);
+            await WriteSidecarAsync(name, meta!, cancellationToken);
         }
 
         return true;
@@ -143,7 +143,7 @@ public sealed class LocalFolderObjectStore(IOptions<LocalFolderObjectStoreOption
         }
         else
         {
-            await WriteSidecarAsync(name, contentType, customTime: null, cancellationToken);
+            await WriteSidecarAsync(name, meta!, cancellationToken);
         }
 
         return await GetMetadataAsync(name, cancellationToken)
@@ -217,13 +217,14 @@ public sealed class LocalFolderObjectStore(IOptions<LocalFolderObjectStoreOption
         var sidecar = await ReadSidecarAsync(name, cancellationToken);
         if (sidecar.CustomTime is null || customTime > sidecar.CustomTime)
         {
-            if (TrySetAttribute(PathOf(name), MetaJson(sidecar.ContentType, customTime)!))
+            var meta = MetaJson(sidecar.ContentType, customTime)!;
+            if (TrySetAttribute(PathOf(name), meta))
             {
                 DeleteFile(SidecarPath(name));
             }
             else
             {
-                await WriteSidecarAsync(name, sidecar.ContentType, customTime, cancellationToken);
+                await WriteSidecarAsync(name, meta, cancellationToken);
             }
         }
 
@@ -505,17 +506,12 @@ public sealed class LocalFolderObjectStore(IOptions<LocalFolderObjectStoreOption
 
     private string SidecarPath(string name) => Path.Combine(MetaFolder, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(name))) + ".json");
 
-    private async Task WriteSidecarAsync(string name, string? contentType, DateTimeOffset? customTime, CancellationToken cancellationToken)
+    /// <summary>Writes the metadata <paramref name="json"/> (never the defaults, which need none) to the object's sidecar,
+    /// where its attribute could not take it.</summary>
+    private async Task WriteSidecarAsync(string name, byte[] json, CancellationToken cancellationToken)
     {
         var path = SidecarPath(name);
-        if ((contentType is null || contentType == DefaultContentType) && customTime is null)
-        {
-            DeleteFile(path);
-            return;
-        }
-
         Directory.CreateDirectory(MetaFolder);
-        var json = MetaJson(contentType, customTime)!;
         var temp = Path.Combine(TempFolder, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(TempFolder);
         // Not fsync'd: a sidecar only holds the content type and custom time, which a crash may lose (a
