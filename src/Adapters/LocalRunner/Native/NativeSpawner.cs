@@ -53,6 +53,10 @@ internal sealed class NativeSpawner
             trap '' PIPE
             printf '%s\n' "${__words[0]}" >&4 2>/dev/null
           ) 4>&1 >/dev/null &
+          # Out of the job table at once: nothing here waits for a work, and bash keeps every job it started until it
+          # is waited for, so the table (and the cost of each later fork, which copies and then frees it) would grow
+          # with every run the spawner ever launched.
+          disown "$!"
         done
         """;
 
