@@ -8,150 +8,170 @@ internal sealed partial class NativeExecution
 {
     /// <summary>
     /// The script <see cref="NativeSpawner"/>'s bash runs in a fork of its own per work (a job: a process group of its own),
-    /// inline rather than as a function, with the positional parameters <c>STATE WORKSPACE LIMIT KILL_AFTER GRACE KIND PID_FILE NAME=VALUE...</c>,
-    /// with no variable exported but bash's own. It runs the phases of runner/phases.sh (preCommand, the command or
-    /// Claude, postCommand; the same files, exit codes, notes and <c>bash PHASE.sh</c> per phase) in a subshell
-    /// instead of a bash of its own under <c>timeout</c>.
+    /// inline rather than as a function, with the positional parameters <c>STATE WORKSPACE LIMIT KIND PID_FILE NAME=VALUE...</c>,
+    /// with no variable exported but bash's own. It runs the phases of runner/phases.sh itself (preCommand, the command
+    /// or Claude, postCommand; the same files, exit codes, notes and <c>bash PHASE.sh</c> per phase), each phase a fork
+    /// of it that exports the environment and executes the phase: it is phases.sh and <c>timeout</c> in one bash.
     /// <para>
     /// It first creates PID_FILE (<c>work.pid</c>, then <c>work.pid.2</c>... per launch) with "pid starttime", with
     /// noclobber: when the name is taken (a driver gave this launch up, see <see cref="RelaunchIfCut"/>) or cannot be
-    /// written (nobody could watch the work), nothing runs. It handles TERM as runner.sh's on_term does (TERM to the
-    /// work's process group, KILL after GRACE; deferred, not ignored, so the work does not inherit an ignored signal).
+    /// written (nobody could watch the work), nothing runs.
     /// </para>
     /// <para>
-    /// The phases' subshell has a process group of its own (job control): it is what a deadline or a cancel signals,
-    /// as <c>timeout</c>'s group is in the container. The time limit is held by the work's own bash, without a
-    /// process of its own: it waits with <c>read -t LIMIT</c> on the FIFO <c>timer</c>, which nothing ever writes and
-    /// whose only writer is the phases' subshell (closed for every phase it starts), so the read ends at end of file
-    /// when that subshell ends, or at LIMIT: then it writes <c>work.timeout</c> and TERMs the work's group, KILL_AFTER
-    /// later KILLs it, as <c>timeout --kill-after</c> does, so the limit holds without the host. (A TERM's trap runs
-    /// during the read, which then goes on with its limit.) The status is <c>timeout</c>'s: 124 after the limit (137 when the KILL
-    /// was needed), else the phases' (0 once every phase ended, 90 when the workspace is missing, 128+N for a
-    /// signal). It goes to <c>work.exit</c>, then whatever is left in the work's group is killed. The pid and exit
-    /// files are written by one <c>printf</c> each and count only once their line is whole
-    /// (<see cref="LocalProcess.ReadLine"/>): a reader never acts on half of one.
+    /// The work's process group (the spawner's job) holds the work and its phases, as <c>timeout</c>'s group holds
+    /// phases.sh and its phases in the container: a phase's parent is in its group, and the group is what a deadline
+    /// or a cancel signals. The work ignores the TERM it sends itself and then ends at once, as phases.sh ends at that
+    /// TERM in the container and <c>timeout</c> with it; as its last act, once its status is written and reported, it
+    /// KILLs the group, itself included (see <see cref="NativeSpawner"/>), so nothing a phase left behind outlives it.
+    /// A TERM from outside (a cancel) is handled so (deferred, not ignored, so the phases do not inherit an ignored
+    /// signal).
     /// </para>
     /// <para>
-    /// Builtins only: each program executed per run costs about a millisecond of CPU. The environment
-    /// (NAME=VALUE...) is exported only in the phases' subshell, with the spec's env after it, once nothing is left
-    /// to read from a variable (see there), so it may name any variable. Fd 4 (the spawner's output) is closed for
-    /// everything it starts.
+    /// The time limit covers the phases together and is held by the work's own bash, without a process of its own: it
+    /// polls the running phase (its <c>/proc/PID/stat</c>: gone, a zombie or another process's start time is its end),
+    /// sleeping between polls with <c>read -t</c> on the FIFO <c>timer</c>, which it holds open for writing itself and
+    /// nothing writes. A sleep is a thirty-second of the phase's time so far, from 1 ms to 250 ms and never past the
+    /// deadline, so a phase's end is seen within 3% of its duration (or 1 ms), and the limit holds without the host.
+    /// (A TERM's trap runs during the read, which then goes on.) At LIMIT it writes <c>work.timeout</c>. The status is
+    /// <c>timeout</c>'s: 124 after the limit, 143 when a TERM cut the phases short, else 0 (90 when the workspace is
+    /// missing). A phase cut short writes no exit code and no later phase runs. The pid and exit files are written by
+    /// one <c>printf</c> each and count only once their line is whole (<see cref="LocalProcess.ReadLine"/>): a reader
+    /// never acts on half of one.
+    /// </para>
+    /// <para>
+    /// Builtins only: each program executed per run costs about a millisecond of CPU, and each fork of bash about as
+    /// much again (which is why no subshell runs the phases). The environment (NAME=VALUE...), with the spec's env after
+    /// it, is exported only in each phase's fork, which drops the work's arrays and reads no variable after the export
+    /// (what it needs is in its positional parameters), so the environment may name any variable. Fds 4 (the
+    /// spawner's output) and 5 (the timer) are closed for everything it starts.
     /// </para>
     /// </summary>
     private const string WorkScript = """
-        __state=$1 __workspace=$2 __limit=$3 __kill_after=$4 __grace=$5 __kind=$6 __pid_file=$7
-        shift 7
+        __state=$1 __workspace=$2 __limit=$3 __kind=$4 __pid_file=$5
+        shift 5
         __env=("$@")
         cd "$__workspace" 2>/dev/null
         exec </dev/null >>"$__state/work.log" 2>&1
-        __term= __job= __sent=
+        __term= __sent= __job=
         __on_term() {
           __term=1
           if [ -n "$__job" ] && [ -z "$__sent" ]; then
             __sent=1
-            kill -TERM -- "-$__job" 2>/dev/null
-            (read -t "$__grace" -u 5; kill -KILL -- "-$__job") >/dev/null 2>&1 4>&- 6>&- &
+            trap '' TERM
+            kill -TERM 0
+            trap __on_term TERM
           fi
         }
         trap __on_term TERM
         read -r __stat <"/proc/$BASHPID/stat"
         # Split by word splitting (the fields after the command name are numbers and a state letter): a here-string
-        # would be a pipe, which read takes one byte per system call (about 300 a run).
+        # would be a pipe, which read takes one byte per system call (about 300 a run). Nothing here globs.
         set -f
         __fields=(${__stat##*) })
-        set +f
         # Created, never overwritten (noclobber): a driver that gave this launch up took the name first. Without the
         # timer or the pid file nothing runs and no exit is written.
         if [ -p "$__state/timer" ] && { set -C; printf '%s %s\n' "$BASHPID" "${__fields[19]}" > "$__state/$__pid_file"; }; then
           set +C
+          __code=0
           if [ -n "$__term" ]; then
             __code=143
-          # The timer's two ends: 6 a writer only the phases' subshell keeps, 5 the reader the limit is waited on.
-          elif ! exec 6<>"$__state/timer" 5<"$__state/timer"; then
+          # The timer, read and written here only: a read on it ends at its time limit alone.
+          elif ! exec 5<>"$__state/timer"; then
             __code=125
+          elif ! cd "$__workspace"; then
+            __code=90
           else
-            set -m
-            (
-              set +m
-              trap - TERM
-              cd "$__workspace" || exit 90
-              # As runner/phases.sh: everything the phases need is read before the exports and kept in the positional
-              # parameters ($1 the state folder, $2 the kind, then claude's arguments), the one kind of name an export
-              # cannot set; no variable is read after them, so the environment may name any variable, these included.
-              __pairs=("${__env[@]}")
-              while IFS= read -r -d '' __pair; do __pairs+=("$__pair"); done <"$__state/env.nul"
-              __args=()
-              if [ "$__kind" = claude ]; then
-                while IFS= read -r -d '' __arg; do __args+=("$__arg"); done <"$__state/claude.args"
+            # As runner/phases.sh: the environment, then the spec's env, exported in each phase's fork (after the
+            # arrays are dropped there: an export cannot give a value to an array's name).
+            __pairs=("${__env[@]}")
+            while IFS= read -r -d '' __pair; do __pairs+=("$__pair"); done <"$__state/env.nul"
+            __args=()
+            if [ "$__kind" = claude ]; then
+              while IFS= read -r -d '' __arg; do __args+=("$__arg"); done <"$__state/claude.args"
+            fi
+            # read -t takes the locale's decimal point, which EPOCHREALTIME shows.
+            __dot=${EPOCHREALTIME//[0-9]/}
+            __deadline=${EPOCHREALTIME//[!0-9]/}
+            __deadline=$((__deadline + __limit * 1000000))
+            __over= __skip=
+            for __p in pre main post; do
+              if [ -n "$__term" ]; then
+                __code=143
+                break
               fi
-              set -- "$__state" "$__kind" "${#__pairs[@]}" "${__pairs[@]}" "${__args[@]}"
-              unset -v __state __workspace __limit __kill_after __grace __kind __pid_file __term __job __sent __stat __fields __env __pairs __pair __args __arg
-              if (($3 > 0)); then export "${@:4:$3}"; fi
-              set -- "$1" "$2" "${@:4+$3}"
-              __phase() { # STATE PHASE: the phase's exit status
-                : >"$1/$2.started"
+              if [ "$__p" = main ] && [ -n "$__skip" ]; then continue; fi
+              if [ "$__p" = main ] && [ "$__kind" = claude ]; then
+                : >"$__state/main.started"
                 (
+                  set -- "${#__pairs[@]}" "${__pairs[@]}" "${__args[@]}"
+                  unset -v __env __pairs __args __fields __words
+                  if (($1 > 0)); then export "${@:2:$1}"; fi
+                  shift "$(($1 + 1))"
+                  exec claude "$@"
+                ) <"$__state/prompt.txt" >"$__state/transcript.jsonl" 2>"$__state/main.err" 4>&- 5<&- &
+              elif [ -f "$__state/$__p.sh" ]; then
+                : >"$__state/$__p.started"
+                (
+                  set -- "$__state/$__p.sh" "${__pairs[@]}"
+                  unset -v __env __pairs __args __fields __words
+                  if (($# > 1)); then export "${@:2}"; fi
                   unset -v ANTHROPIC_API_KEY ANTHROPIC_AUTH_TOKEN CLAUDE_CODE_OAUTH_TOKEN
-                  exec bash "$1/$2.sh"
-                ) </dev/null >"$1/$2.out" 2>"$1/$2.err" 6>&-
-                set -- "$1" "$2" "$?"
-                echo "$3" >"$1/$2.rc"
-                if [ "$3" != 0 ]; then
-                  case "$2" in
-                    pre) echo "[runner] preCommand exited $3; the main phase did not run" >>"$1/runner.notes" ;;
-                    post) echo "[runner] postCommand exited $3" >>"$1/runner.notes" ;;
-                  esac
+                  exec bash "$1"
+                ) </dev/null >"$__state/$__p.out" 2>"$__state/$__p.err" 4>&- 5<&- &
+              else
+                continue
+              fi
+              __job=$!
+              if [ -n "$__term" ]; then __on_term; fi
+              # The phase runs while its stat names it alive (bash reaps it as soon as it ends).
+              __since=${EPOCHREALTIME//[!0-9]/}
+              __started=
+              if read -r __stat 2>/dev/null <"/proc/$__job/stat"; then
+                __fields=(${__stat##*) })
+                if [ "${__fields[0]}" != Z ]; then __started=${__fields[19]}; fi
+              fi
+              while [ -n "$__started" ]; do
+                if [ -n "$__term" ]; then
+                  __code=143
+                  break 2
                 fi
-                return "$3"
-              }
-              if [ -f "$1/pre.sh" ] && ! __phase "$1" pre; then
-                if [ -f "$1/post.sh" ]; then __phase "$1" post; fi
-                exit 0
-              fi
-              if [ "$2" = claude ]; then
-                : >"$1/main.started"
-                claude "${@:3}" <"$1/prompt.txt" >"$1/transcript.jsonl" 2>"$1/main.err" 6>&-
-                echo "$?" >"$1/main.rc"
-              elif [ -f "$1/main.sh" ]; then
-                __phase "$1" main
-              fi
-              if [ -f "$1/post.sh" ]; then __phase "$1" post; fi
-              exit 0
-            ) 4>&- 5<&- &
-            __job=$!
-            set +m
-            exec 6>&-
-            if [ -n "$__term" ]; then __on_term; fi
-            # The limit: the read ends at the end of the phases' subshell (its writer closes: end of file, status 1) or
-            # at LIMIT (status over 128); a TERM's trap runs during it and the read goes on.
-            read -t "$__limit" -u 5
-            __rc=$?
-            if ((__rc > 128)); then
-              printf 'term\n' >"$__state/work.timeout"
-              kill -TERM -- "-$__job" 2>/dev/null
-              read -t "$__kill_after" -u 5
-              __rc=$?
-              if ((__rc > 128)); then
-                printf 'kill\n' >>"$__state/work.timeout"
-                kill -KILL -- "-$__job" 2>/dev/null
-              fi
-            fi
-            while :; do
+                __now=${EPOCHREALTIME//[!0-9]/}
+                if ((__now >= __deadline)); then
+                  __over=1
+                  printf 'term\n' >"$__state/work.timeout"
+                  trap '' TERM
+                  kill -TERM 0
+                  trap __on_term TERM
+                  break 2
+                fi
+                __step=$(((__now - __since) / 32))
+                if ((__step < 1000)); then __step=1000; elif ((__step > 250000)); then __step=250000; fi
+                if ((__step > __deadline - __now)); then __step=$((__deadline - __now)); fi
+                printf -v __step '%d%s%06d' "$((__step / 1000000))" "$__dot" "$((__step % 1000000))"
+                read -t "$__step" -u 5
+                if ! read -r __stat 2>/dev/null <"/proc/$__job/stat"; then break; fi
+                __fields=(${__stat##*) })
+                if [ "${__fields[0]}" = Z ] || [ "${__fields[19]}" != "$__started" ]; then break; fi
+              done
               wait "$__job"
-              __code=$?
-              kill -0 "$__job" 2>/dev/null || break
+              __rc=$?
+              if [ -n "$__term" ]; then
+                __code=143
+                break
+              fi
+              echo "$__rc" >"$__state/$__p.rc"
+              if [ "$__rc" != 0 ]; then
+                case $__p in
+                  pre) echo "[runner] preCommand exited $__rc; the main phase did not run" >>"$__state/runner.notes"; __skip=1 ;;
+                  post) echo "[runner] postCommand exited $__rc" >>"$__state/runner.notes" ;;
+                esac
+              fi
             done
-            kill -KILL -- "-$__job" 2>/dev/null
-            if [ -f "$__state/work.timeout" ]; then
-              __code=124
-              while IFS= read -r __line; do
-                if [ "$__line" = kill ]; then __code=137; fi
-              done <"$__state/work.timeout"
-            fi
+            if [ -n "$__over" ]; then __code=124; fi
           fi
           printf '%s\n' "$__code" > "$__state/work.exit"
         fi
-        trap - TERM
+        trap '' TERM
         """;
 
     /// <summary>How many times a work is launched at most when its launches are cut short (see <see cref="RelaunchIfCut"/>).</summary>
@@ -183,9 +203,7 @@ internal sealed partial class NativeExecution
             env.Remove("CLAUDE_CODE_OAUTH_TOKEN");
         }
 
-        var killAfter = _env.GetValueOrDefault("RUNNER_KILL_AFTER_SECONDS", "5");
-        var grace = _env.GetValueOrDefault("RUNNER_CANCEL_GRACE_SECONDS", "2");
-        string[] arguments = [_scratch, _workspace, limit.ToString(CultureInfo.InvariantCulture), killAfter, grace, spec.Kind, PidFileName(generation)];
+        string[] arguments = [_scratch, _workspace, limit.ToString(CultureInfo.InvariantCulture), spec.Kind, PidFileName(generation)];
         try
         {
             // The work's timer waits on it (see WorkScript): a FIFO nothing writes, so only its read's time limit ends the wait.

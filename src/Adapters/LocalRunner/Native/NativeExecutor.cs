@@ -24,8 +24,8 @@ public static class NativeExecutor
     /// <summary>Runs or resumes one execution to its end and returns runner.sh's exit status.</summary>
     /// <param name="request">The execution.</param>
     /// <param name="logger">Receives the runner's own messages.</param>
-    /// <param name="terminate">SIGTERM semantics (Cloud Run's cancel): TERM the work's process group, KILL after
-    /// <c>RUNNER_CANCEL_GRACE_SECONDS</c>, then the uploads with termination "cancel".</param>
+    /// <param name="terminate">SIGTERM semantics (Cloud Run's cancel): TERM to the work, which TERMs its process group,
+    /// ends and KILLs what is left of it, then the uploads with termination "cancel".</param>
     /// <param name="abandon">The host is going away: stop driving at once without signalling anything and throw
     /// <see cref="OperationCanceledException"/>; a later call with the same state folder resumes.</param>
     /// <returns>0 when the work ran or the execution is a duplicate; 1 for an infrastructure failure.</returns>
