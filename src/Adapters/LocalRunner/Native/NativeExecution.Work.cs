@@ -28,11 +28,14 @@ internal sealed partial class NativeExecution
     /// </para>
     /// <para>
     /// The time limit covers the phases together and is held by the work's own bash, without a process of its own: it
-    /// polls the running phase (its <c>/proc/PID/stat</c>: gone, a zombie or another process's start time is its end),
-    /// sleeping between polls with <c>read -t</c> on the FIFO <c>timer</c>, which it holds open for writing itself and
-    /// nothing writes. A sleep is a thirty-second of the phase's time so far, from 1 ms to 250 ms and never past the
-    /// deadline, so a phase's end is seen within 3% of its duration (or 1 ms), and the limit holds without the host.
-    /// (A TERM's trap runs during the read, which then goes on.) At LIMIT it writes <c>work.timeout</c>. The status is
+    /// waits with <c>read -t</c> on the FIFO <c>timer</c>, whose writer (fd 6) each phase inherits and the work then
+    /// closes, so the read ends at once when the phase has ended and nothing it left behind holds the writer; else
+    /// at the read's time limit, an eighth of the phase's time so far, from 4 ms to 250 ms and never past the
+    /// deadline. Then the work looks at the phase (its <c>/proc/PID/stat</c>: gone, a zombie or another process's
+    /// start time is its end). So a phase's end is seen at once, or within an eighth of its duration when it left
+    /// something running or closed its writer (the work then holds a writer itself, so that its reads wait), and the
+    /// limit holds without the host. (A TERM's trap runs during the read, which then goes on.) At LIMIT it writes
+    /// <c>work.timeout</c>. The status is
     /// <c>timeout</c>'s: 124 after the limit, 143 when a TERM cut the phases short, else 0 (90 when the workspace is
     /// missing). A phase cut short writes no exit code and no later phase runs. The pid and exit files are written by
     /// one <c>printf</c> each and count only once their line is whole (<see cref="LocalProcess.ReadLine"/>): a reader
@@ -43,7 +46,7 @@ internal sealed partial class NativeExecution
     /// much again (which is why no subshell runs the phases). The environment (NAME=VALUE...), with the spec's env after
     /// it, is exported only in each phase's fork, which drops the work's arrays and reads no variable after the export
     /// (what it needs is in its positional parameters), so the environment may name any variable. Fds 4 (the
-    /// spawner's output) and 5 (the timer) are closed for everything it starts.
+    /// spawner's output) and 5 (the timer's reader) are closed for everything it starts.
     /// </para>
     /// </summary>
     private const string WorkScript = """
@@ -75,8 +78,9 @@ internal sealed partial class NativeExecution
           __code=0
           if [ -n "$__term" ]; then
             __code=143
-          # The timer, read and written here only: a read on it ends at its time limit alone.
-          elif ! exec 5<>"$__state/timer"; then
+          # The timer's two ends: 6 a writer, given to each phase and closed here once it is launched, and 5 the
+          # reader the work sleeps on, which ends at once when every writer is closed.
+          elif ! exec 6<>"$__state/timer" 5<"$__state/timer"; then
             __code=125
           elif ! cd "$__workspace"; then
             __code=90
@@ -93,13 +97,17 @@ internal sealed partial class NativeExecution
             __dot=${EPOCHREALTIME//[0-9]/}
             __deadline=${EPOCHREALTIME//[!0-9]/}
             __deadline=$((__deadline + __limit * 1000000))
-            __over= __skip=
+            __over= __skip= __writer=1
             for __p in pre main post; do
               if [ -n "$__term" ]; then
                 __code=143
                 break
               fi
               if [ "$__p" = main ] && [ -n "$__skip" ]; then continue; fi
+              if [ -z "$__writer" ]; then
+                exec 6<>"$__state/timer"
+                __writer=1
+              fi
               if [ "$__p" = main ] && [ "$__kind" = claude ]; then
                 : >"$__state/main.started"
                 (
@@ -122,10 +130,12 @@ internal sealed partial class NativeExecution
                 continue
               fi
               __job=$!
+              exec 6>&-
+              __writer=
               if [ -n "$__term" ]; then __on_term; fi
               # The phase runs while its stat names it alive (bash reaps it as soon as it ends).
               __since=${EPOCHREALTIME//[!0-9]/}
-              __started=
+              __started= __brief=
               if read -r __stat 2>/dev/null <"/proc/$__job/stat"; then
                 __fields=(${__stat##*) })
                 if [ "${__fields[0]}" != Z ]; then __started=${__fields[19]}; fi
@@ -144,14 +154,23 @@ internal sealed partial class NativeExecution
                   trap __on_term TERM
                   break 2
                 fi
-                __step=$(((__now - __since) / 32))
-                if ((__step < 1000)); then __step=1000; elif ((__step > 250000)); then __step=250000; fi
+                __step=$(((__now - __since) / 8))
+                if [ -n "$__brief" ]; then __step=1000; elif ((__step < 4000)); then __step=4000; elif ((__step > 250000)); then __step=250000; fi
                 if ((__step > __deadline - __now)); then __step=$((__deadline - __now)); fi
                 printf -v __step '%d%s%06d' "$((__step / 1000000))" "$__dot" "$((__step % 1000000))"
                 read -t "$__step" -u 5
+                if (($? > 128)); then __slept=1; else __slept=; fi
+                __brief=
                 if ! read -r __stat 2>/dev/null <"/proc/$__job/stat"; then break; fi
                 __fields=(${__stat##*) })
                 if [ "${__fields[0]}" = Z ] || [ "${__fields[19]}" != "$__started" ]; then break; fi
+                # Woken while the phase runs (it is still exiting, or closed its writer): sleep on a writer of its own,
+                # briefly first.
+                if [ -z "$__slept$__writer" ]; then
+                  exec 6<>"$__state/timer"
+                  __writer=1
+                  __brief=1
+                fi
               done
               wait "$__job"
               __rc=$?

@@ -342,6 +342,29 @@ public sealed class NativeExecutorTests : IDisposable
         Assert.NotNull(_sandbox.ReadObject(NativeSandbox.Prefix + "result.json"));
     }
 
+    [Theory]
+    [InlineData("sleep 300 & echo $! > \"$EFFECT.pid\"; echo done")]
+    [InlineData("exec 6>&-; sleep 1; echo done")]
+    public async Task RunAsync_CommandLeavesAProcessHoldingItsFdsOrClosesThem_EndsWithTheCommandAndWhatItLeftIsKilled(string command)
+    {
+        // The work wakes when the phase's inherited timer writer closes; a process left behind keeps it open, and a
+        // command may close it early: either way the phase's own end must still end the work, well within its limit.
+        _sandbox.CommandSpec(command, timeoutSeconds: 600);
+
+        var code = await _sandbox.RunAsync(_sandbox.Request()).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(0, code);
+        using var result = JsonDocument.Parse(_sandbox.ReadObject(NativeSandbox.Prefix + "result.json")!);
+        Assert.Equal("none", result.RootElement.GetProperty("termination").GetString());
+        Assert.Equal(0, result.RootElement.GetProperty("exitCode").GetInt32());
+        Assert.Equal("done\n", _sandbox.ReadObject(NativeSandbox.Prefix + "stdout.txt"));
+        if (File.Exists(_sandbox.EffectFile + ".pid"))
+        {
+            var cmdline = $"/proc/{File.ReadAllText(_sandbox.EffectFile + ".pid").Trim()}/cmdline";
+            await Eventually.HoldsAsync(() => !File.Exists(cmdline) || !File.ReadAllText(cmdline).StartsWith("sleep", StringComparison.Ordinal), "what the command left running was killed");
+        }
+    }
+
     [Fact]
     public async Task RunAsync_WorkEnds_ItsReportWakesTheDriverWithoutAPoll()
     {
