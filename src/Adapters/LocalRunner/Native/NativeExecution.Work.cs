@@ -225,7 +225,8 @@ internal sealed partial class NativeExecution
         string[] arguments = [_scratch, _workspace, limit.ToString(CultureInfo.InvariantCulture), spec.Kind, PidFileName(generation)];
         try
         {
-            // The work's timer waits on it (see WorkScript): a FIFO nothing writes, so only its read's time limit ends the wait.
+            // The work waits on it (see WorkScript): a FIFO nothing writes, so a read on it ends when the phase holding its
+            // writer ends, or at the read's time limit.
             LocalProcess.MakeFifo(At("timer"));
         }
         catch (IOException ex)
