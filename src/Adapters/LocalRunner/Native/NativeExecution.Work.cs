@@ -71,6 +71,10 @@ internal sealed partial class NativeExecution
         # would be a pipe, which read takes one byte per system call (about 300 a run). Nothing here globs.
         set -f
         __fields=(${__stat##*) })
+        # What the work signals is its process group (TERM at a deadline or cancel, KILL at its end): only when it leads
+        # one of its own, as the spawner's job control makes it, never the spawner's.
+        __leader=
+        if [ "${__fields[2]}" = "$BASHPID" ]; then __leader=1; fi
         # Created, never overwritten (noclobber): a driver that gave this launch up took the name first. Without the
         # timer or the pid file nothing runs and no exit is written.
         if [ -p "$__state/timer" ] && { set -C; printf '%s %s\n' "$BASHPID" "${__fields[19]}" > "$__state/$__pid_file"; }; then
@@ -78,6 +82,9 @@ internal sealed partial class NativeExecution
           __code=0
           if [ -n "$__term" ]; then
             __code=143
+          elif [ -z "$__leader" ]; then
+            echo "the work has no process group of its own (job control is off in its spawner)"
+            __code=125
           # The timer's two ends: 6 a writer, given to each phase and closed here once it is launched, and 5 the
           # reader the work sleeps on, which ends at once when every writer is closed.
           elif ! exec 6<>"$__state/timer" 5<"$__state/timer"; then

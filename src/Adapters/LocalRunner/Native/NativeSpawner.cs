@@ -53,7 +53,7 @@ internal sealed class NativeSpawner
             trap '' PIPE
             printf '%s\n' "${__words[0]}" >&4 2>/dev/null
             # Last, whatever the work left in its process group (its phases' leftovers) is killed, the fork with it.
-            kill -KILL 0
+            if [ -n "$__leader" ]; then kill -KILL 0; fi
           ) 4>&1 >/dev/null &
           # Out of the job table at once: nothing here waits for a work, and bash keeps every job it started until it
           # is waited for, so the table (and the cost of each later fork, which copies and then frees it) would grow
