@@ -56,13 +56,17 @@ internal sealed partial class NativeExecution
         cd "$__workspace" 2>/dev/null
         exec </dev/null >>"$__state/work.log" 2>&1
         __term= __sent= __job=
+        # TERM to the work's process group (its phases), which the work itself ignores.
+        __term_group() {
+          trap '' TERM
+          kill -TERM 0
+          trap __on_term TERM
+        }
         __on_term() {
           __term=1
           if [ -n "$__job" ] && [ -z "$__sent" ]; then
             __sent=1
-            trap '' TERM
-            kill -TERM 0
-            trap __on_term TERM
+            __term_group
           fi
         }
         trap __on_term TERM
@@ -140,14 +144,21 @@ internal sealed partial class NativeExecution
               exec 6>&-
               __writer=
               if [ -n "$__term" ]; then __on_term; fi
-              # The phase runs while its stat names it alive (bash reaps it as soon as it ends).
               __since=${EPOCHREALTIME//[!0-9]/}
-              __started= __brief=
-              if read -r __stat 2>/dev/null <"/proc/$__job/stat"; then
+              __started= __slept=1 __brief=
+              # The phase runs while its stat names it alive with the start ticks it had at first (bash reaps it as soon
+              # as it ends, and its pid may then be another process's).
+              while read -r __stat 2>/dev/null <"/proc/$__job/stat"; do
                 __fields=(${__stat##*) })
-                if [ "${__fields[0]}" != Z ]; then __started=${__fields[19]}; fi
-              fi
-              while [ -n "$__started" ]; do
+                if [ -z "$__started" ]; then __started=${__fields[19]}; fi
+                if [ "${__fields[0]}" = Z ] || [ "${__fields[19]}" != "$__started" ]; then break; fi
+                # Woken while the phase runs (it is still exiting, or closed its writer): sleep on a writer of its own,
+                # briefly first.
+                if [ -z "$__slept$__writer" ]; then
+                  exec 6<>"$__state/timer"
+                  __writer=1
+                  __brief=1
+                fi
                 if [ -n "$__term" ]; then
                   __code=143
                   break 2
@@ -156,9 +167,7 @@ internal sealed partial class NativeExecution
                 if ((__now >= __deadline)); then
                   __over=1
                   printf 'term\n' >"$__state/work.timeout"
-                  trap '' TERM
-                  kill -TERM 0
-                  trap __on_term TERM
+                  __term_group
                   break 2
                 fi
                 __step=$(((__now - __since) / 8))
@@ -168,16 +177,6 @@ internal sealed partial class NativeExecution
                 read -t "$__step" -u 5
                 if (($? > 128)); then __slept=1; else __slept=; fi
                 __brief=
-                if ! read -r __stat 2>/dev/null <"/proc/$__job/stat"; then break; fi
-                __fields=(${__stat##*) })
-                if [ "${__fields[0]}" = Z ] || [ "${__fields[19]}" != "$__started" ]; then break; fi
-                # Woken while the phase runs (it is still exiting, or closed its writer): sleep on a writer of its own,
-                # briefly first.
-                if [ -z "$__slept$__writer" ]; then
-                  exec 6<>"$__state/timer"
-                  __writer=1
-                  __brief=1
-                fi
               done
               wait "$__job"
               __rc=$?

@@ -78,11 +78,9 @@ public sealed class NativeExecutorTests : IDisposable
     [Fact]
     public async Task RunAsync_WorkPassesItsLimit_TimeoutTermination()
     {
-        var env = _sandbox.Environment();
-        env["RUNNER_KILL_AFTER_SECONDS"] = "1";
         _sandbox.CommandSpec("sleep 30", timeoutSeconds: 1);
 
-        var code = await _sandbox.RunAsync(_sandbox.Request(env));
+        var code = await _sandbox.RunAsync(_sandbox.Request());
 
         Assert.Equal(0, code);
         using var result = JsonDocument.Parse(_sandbox.ReadObject(NativeSandbox.Prefix + "result.json")!);

@@ -86,7 +86,6 @@ internal sealed class NativeSandbox : IDisposable
         ["PATH"] = System.Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin",
         ["HOME"] = Root,
         ["EFFECT"] = EffectFile,
-        ["RUNNER_CANCEL_GRACE_SECONDS"] = "1",
     };
 
     public NativeExecutionRequest Request(Dictionary<string, string>? env = null, bool scratch = false) =>
