@@ -173,6 +173,8 @@ public static class StandaloneServiceCollectionExtensions
             })
             .Validate(o => o.Executor != LocalExecutor.Script || o.RunnerCommand.Count > 0, SectionValidator<LocalRunnerOptions>.Marker + "Standalone:RunnerScript (Standalone__RunnerScript): runner/runner.sh was not found above the executable or the current folder; set it to the runner script's path (LocalRunner:Executor is Script).");
         services.AddLocalJobRunner();
+        // The local runner sees each execution end: the run that polls it polls at once, not at its next poll time.
+        services.AddRunWakeups();
         services.AddSingleton<IValidateOptions<LocalRunnerOptions>>(new SectionValidator<LocalRunnerOptions>(LocalRunnerOptions.Section));
         services.AddSingleton<IValidateOptions<LocalFolderObjectStoreOptions>>(new SectionValidator<LocalFolderObjectStoreOptions>(LocalFolderObjectStoreOptions.Section));
     }

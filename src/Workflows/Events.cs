@@ -14,4 +14,8 @@ public static class Events
 
     /// <summary>The chunk tells a packed run where its attempt runs (payload: <see cref="PackStart"/>).</summary>
     public const string Started = "Started";
+
+    /// <summary>The host tells a run that the execution it polls ended, where the platform says so (the local runner):
+    /// the run polls at once instead of at its next poll time (payload: the execution's name).</summary>
+    public const string ExecutionEnded = "ExecutionEnded";
 }

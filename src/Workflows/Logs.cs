@@ -25,4 +25,7 @@ internal static partial class Logs
 
     [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Retention started the purge of {Purged} batches finished before {FinishedBefore}")]
     public static partial void RetentionSwept(ILogger logger, int purged, DateTimeOffset finishedBefore);
+
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Warning, Message = "Run {InstanceId} could not be told that its execution ended; it polls at its next poll time")]
+    public static partial void RunWakeFailed(ILogger logger, string instanceId, Exception exception);
 }

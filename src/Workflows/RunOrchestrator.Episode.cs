@@ -15,6 +15,10 @@ public sealed partial class RunOrchestrator
     private sealed class Episode(TaskOrchestrationContext context, RunInput input)
     {
         private readonly Task<string> _cancel = context.WaitForExternalEvent<string>(Events.Cancel);
+
+        // Word that the execution polled ended (see WaitAsync): one waiter at a time, as the Cancel's, replaced once it
+        // has its word; a word that came while no wait was open (during a CheckRun) is kept in it for the next wait.
+        private Task<string> _ended = context.WaitForExternalEvent<string>(Events.ExecutionEnded);
         private readonly TaskOptions _retry = ActivityOptions.Retrying(input.ActivityAttempts);
         private readonly string _runKey = InstanceIds.Run(input.BatchId, new RunRef(input.Task.Ordinal, input.RunIndex));
         private int _polls;
@@ -53,7 +57,7 @@ public sealed partial class RunOrchestrator
                 try
                 {
                     started = await context.CallActivityAsync<StartRunResult>(
-                        nameof(StartRun), new StartRunInput(AttemptOf(state), input.Task.JobId, input.Task.SpecUri, input.Task.TimeoutSeconds), _retry);
+                        nameof(StartRun), new StartRunInput(AttemptOf(state), input.Task.JobId, input.Task.SpecUri, input.Task.TimeoutSeconds, context.InstanceId), _retry);
                 }
                 catch (TaskFailedException ex)
                 {
@@ -133,7 +137,7 @@ public sealed partial class RunOrchestrator
                 }
 
                 var deadline = RunDeadlines.Next(claimClock, state.ClaimedAt, input.Task.TimeoutSeconds, Polling);
-                if (await WaitAsync(PollingSchedule.NextPollAt(now, PollingSchedule.PollDelay(Polling, _runKey, state.Poll), deadline)))
+                if (await WaitAsync(PollingSchedule.NextPollAt(now, PollingSchedule.PollDelay(Polling, _runKey, state.Poll), deadline), untilEnded: true))
                 {
                     return new AttemptEnd.Cancelled(state, "Cancelled while running.");
                 }
@@ -200,21 +204,28 @@ public sealed partial class RunOrchestrator
             return $"No result within the work's time limit of {input.Task.TimeoutSeconds} s plus {limits.SetupSeconds} s for setup and {limits.UploadMarginSeconds} s for uploads after the claim; the execution was cancelled.";
         }
 
-        // Waits until fireAt or a Cancel, whichever first; true when cancelled.
-        private async Task<bool> WaitAsync(DateTime fireAt)
+        // Waits until fireAt or a Cancel, whichever first, or (untilEnded) word that the execution ended; true when
+        // cancelled. That word (Events.ExecutionEnded, sent where the platform sees its executions end: the local
+        // runner) is a hint: the poll it brings forward judges, so a late one, or one of an earlier attempt's
+        // execution, costs a poll, and a lost one the wait for the next poll.
+        private async Task<bool> WaitAsync(DateTime fireAt, bool untilEnded = false)
         {
             using var timerCancel = new CancellationTokenSource();
             var timer = context.CreateTimer(fireAt, timerCancel.Token);
-            var winner = await Task.WhenAny(timer, _cancel);
-            if (winner == _cancel)
+            var winner = untilEnded ? await Task.WhenAny(timer, _cancel, _ended) : await Task.WhenAny(timer, _cancel);
+            if (winner == _ended)
+            {
+                _ended = context.WaitForExternalEvent<string>(Events.ExecutionEnded);
+            }
+
+            if (winner != timer)
             {
 #pragma warning disable CA1849 // Cancel synchronously: orchestrator code must stay on the orchestration thread.
                 timerCancel.Cancel();
 #pragma warning restore CA1849
-                return true;
             }
 
-            return false;
+            return winner == _cancel;
         }
 
         // A packed attempt is stopped by its cancel marker (the pack's execution works other runs too), also before

@@ -114,4 +114,15 @@ public static class WorkflowCatalog
         services.AddOptions<RetentionOptions>();
         return services;
     }
+
+    /// <summary>Registers <see cref="RunWakeups"/> as the <see cref="Activities.CloudRun.IExecutionEnds"/> that StartRun and
+    /// the runner use: for hosts whose runner says when its executions end (the standalone host's local runner).</summary>
+    /// <param name="services">The host's services.</param>
+    /// <returns>The services.</returns>
+    public static IServiceCollection AddRunWakeups(this IServiceCollection services)
+    {
+        services.TryAddSingleton<RunWakeups>();
+        services.TryAddSingleton<Activities.CloudRun.IExecutionEnds>(sp => sp.GetRequiredService<RunWakeups>());
+        return services;
+    }
 }

@@ -53,7 +53,7 @@ public sealed record WorkflowSettings(int ChunkSize, PollingOptions Polling, int
     /// and a shared one would carry one host's settings into every later reader in the process.</remarks>
     public static WorkflowSettings Cloud => new(ChunkPlanner.DefaultChunkSize, PollingOptions.Cloud, PackSize: CloudPackSize);
 
-    /// <summary>Local defaults: the local polling schedule (25 ms growing to 2 s), an execution per attempt (the
+    /// <summary>Local defaults: the local polling schedule (500 ms growing to 2 s; a run is told when its execution ends), an execution per attempt (the
     /// local runner runs one process per attempt either way).</summary>
     /// <remarks>A fresh instance on each read: hosts bind configuration into the instance they start from,
     /// and a shared one would carry one host's settings into every later reader in the process.</remarks>

@@ -23,6 +23,10 @@ public sealed class InMemoryCloudRun : ICloudRunJobsClient
     /// <summary>Called after each started execution (e.g. to play the runner); its task is awaited.</summary>
     public Func<CloudRunExecution, Task>? OnStarted { get; set; }
 
+    /// <summary>When set, told of each execution <see cref="Set"/> moves to an end (as the local runner tells of the
+    /// executions it sees end; Cloud Run tells nobody).</summary>
+    public IExecutionEnds? Ends { get; set; }
+
     /// <summary>Jobs ensured so far.</summary>
     public IReadOnlyDictionary<string, CloudRunJobSpec> Jobs => _jobs;
 
@@ -77,6 +81,11 @@ public sealed class InMemoryCloudRun : ICloudRunJobsClient
                 FailureReason = failureReason,
                 CompletionTime = terminal ? now : null,
             };
+        }
+
+        if (state is CloudRunExecutionState.Succeeded or CloudRunExecutionState.Failed or CloudRunExecutionState.Cancelled)
+        {
+            Ends?.Ended(name);
         }
     }
 

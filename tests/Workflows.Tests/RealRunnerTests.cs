@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Orchestration.Activities.CloudRun;
@@ -47,7 +48,7 @@ public sealed class RealRunnerTests
             PollInterval = TimeSpan.FromMilliseconds(100),
             KillGrace = TimeSpan.FromSeconds(2),
         };
-        return _ => new LocalJobRunner(Options.Create(options), TimeProvider.System, NullLogger<LocalJobRunner>.Instance);
+        return sp => new LocalJobRunner(Options.Create(options), TimeProvider.System, NullLogger<LocalJobRunner>.Instance, sp.GetService<IExecutionEnds>());
     }
 
     [Theory]

@@ -43,7 +43,7 @@ public sealed partial class WorkflowHarness : IAsyncDisposable
     private bool _keepRoot;
     private int _disposed;
 
-    private WorkflowHarness(EngineKind engine, string root, Func<RunnerCall, Task>? runner, Func<IServiceProvider, ICloudRunJobsClient>? jobs, Action<IServiceCollection>? ports, WorkflowSettings? settings, bool realTime)
+    private WorkflowHarness(EngineKind engine, string root, Func<RunnerCall, Task>? runner, Func<IServiceProvider, ICloudRunJobsClient>? jobs, Action<IServiceCollection>? ports, WorkflowSettings? settings, bool realTime, bool wakeups)
     {
         Engine = engine;
         Root = root;
@@ -77,6 +77,11 @@ public sealed partial class WorkflowHarness : IAsyncDisposable
         services.AddBatchActivities();
         services.AddSingleton(Options.Create(new Service.BatchServiceOptions { Workflow = settings ?? FastSettings }));
         services.AddBatchService();
+        if (wakeups)
+        {
+            services.AddRunWakeups();
+        }
+
         if (engine == EngineKind.Embedded)
         {
             services.AddEmbeddedDurableEngine(options =>
@@ -99,6 +104,7 @@ public sealed partial class WorkflowHarness : IAsyncDisposable
 
         _services = services.BuildServiceProvider();
         CloudRun.OnStarted = OnStartedAsync;
+        CloudRun.Ends = _services.GetService<IExecutionEnds>();
         CloudRun.Time = Time;
         Services = _services;
     }
@@ -175,12 +181,12 @@ public sealed partial class WorkflowHarness : IAsyncDisposable
 
     public static async Task<WorkflowHarness> StartAsync(
         EngineKind engine, Func<RunnerCall, Task>? runner = null, Func<string, Func<IServiceProvider, ICloudRunJobsClient>>? jobs = null, Action<IServiceCollection>? ports = null,
-        WorkflowSettings? settings = null, bool realTime = false, string? root = null)
+        WorkflowSettings? settings = null, bool realTime = false, string? root = null, bool wakeups = false)
     {
         // A root left by StopAsync: the same SQLite files and objects, as a host restarted on its data folder.
         root ??= Directory.CreateTempSubdirectory("workflows-").FullName;
         Directory.CreateDirectory(ObjectRoot(root));
-        var harness = new WorkflowHarness(engine, root, runner, jobs?.Invoke(root), ports, settings, realTime);
+        var harness = new WorkflowHarness(engine, root, runner, jobs?.Invoke(root), ports, settings, realTime, wakeups);
         try
         {
             foreach (var hosted in harness._services.GetServices<Microsoft.Extensions.Hosting.IHostedService>())

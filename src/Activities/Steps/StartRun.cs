@@ -15,7 +15,8 @@ namespace Orchestration.Activities.Steps;
 /// <param name="objects">The object store.</param>
 /// <param name="jobs">Cloud Run (or the local runner).</param>
 /// <param name="settings">Run settings.</param>
-public sealed class StartRun(IObjectStore objects, ICloudRunJobsClient jobs, IOptions<RunSettings> settings) : IActivity<StartRunInput, StartRunResult>
+/// <param name="ends">Where the run is told of its execution's end as it happens, when the platform says so (the local runner).</param>
+public sealed class StartRun(IObjectStore objects, ICloudRunJobsClient jobs, IOptions<RunSettings> settings, IExecutionEnds? ends = null) : IActivity<StartRunInput, StartRunResult>
 {
     /// <inheritdoc />
     public async Task<StartRunResult> RunAsync(StartRunInput input, CancellationToken cancellationToken = default)
@@ -26,6 +27,7 @@ public sealed class StartRun(IObjectStore objects, ICloudRunJobsClient jobs, IOp
         var record = prefix + RunnerContract.ExecutionObject;
         if (await ReadTextAsync(objects, record, cancellationToken).ConfigureAwait(false) is { } recorded)
         {
+            Watch(recorded, input.RunInstanceId);
             return new StartRunResult(recorded, 0);
         }
 
@@ -38,7 +40,21 @@ public sealed class StartRun(IObjectStore objects, ICloudRunJobsClient jobs, IOp
         // The task timeout of the execution: the work's timeoutSeconds plus setup and uploads, never less.
         var timeout = AttemptTimeLimits.Default.ExecutionTimeout(input.TimeoutSeconds);
         var started = await jobs.RunExecutionAsync(input.JobId, environment, timeout, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return await RecordAsync(objects, record, started, cancellationToken).ConfigureAwait(false);
+        var result = await RecordAsync(objects, record, started, cancellationToken).ConfigureAwait(false);
+        if (result.Execution is { } execution)
+        {
+            Watch(execution, input.RunInstanceId);
+        }
+
+        return result;
+    }
+
+    private void Watch(string execution, string? runInstanceId)
+    {
+        if (ends is not null && !string.IsNullOrEmpty(runInstanceId))
+        {
+            ends.Watch(execution, runInstanceId);
+        }
     }
 
     /// <summary>What a start left: throttled, or the started execution's name recorded at <paramref name="record"/>

@@ -118,6 +118,8 @@ public sealed partial class LocalJobRunner
             {
                 _finished.Add(id);
                 _open.TryRemove(id, out _);
+                // Once per execution this host sees end (after a restart, also each one that ended before it).
+                _ends?.Ended(record.Name);
             }
             else if (!observation.Launched)
             {

@@ -67,6 +67,7 @@ public sealed partial class LocalJobRunner : ICloudRunJobsClient, IDisposable
     private readonly LocalRunnerOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<LocalJobRunner> _logger;
+    private readonly IExecutionEnds? _ends;
     private readonly TokenBucketStartRateLimiter? _startLimiter;
     private readonly ConcurrentDictionary<string, LocalExecutionRecord> _records = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, LocalObservation> _terminal = new(StringComparer.Ordinal);
@@ -78,8 +79,9 @@ public sealed partial class LocalJobRunner : ICloudRunJobsClient, IDisposable
     /// <param name="options">Runner command, state folder, limits.</param>
     /// <param name="timeProvider">Clock.</param>
     /// <param name="logger">Logger.</param>
+    /// <param name="ends">Told of each execution's end as this runner sees it (the run that polls it then polls at once).</param>
     /// <exception cref="PlatformNotSupportedException">Not on Linux.</exception>
-    public LocalJobRunner(IOptions<LocalRunnerOptions> options, TimeProvider timeProvider, ILogger<LocalJobRunner> logger)
+    public LocalJobRunner(IOptions<LocalRunnerOptions> options, TimeProvider timeProvider, ILogger<LocalJobRunner> logger, IExecutionEnds? ends = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (!OperatingSystem.IsLinux())
@@ -90,6 +92,7 @@ public sealed partial class LocalJobRunner : ICloudRunJobsClient, IDisposable
         _options = options.Value;
         _time = timeProvider;
         _logger = logger;
+        _ends = ends;
         _stateFolder = Path.GetFullPath(_options.StateFolder);
         _runnerCommand = ResolveCommand(_options.RunnerCommand);
         if (_options.Executor == LocalExecutor.Script && _runnerCommand.Count == 0)

@@ -19,14 +19,16 @@ public sealed record PollingOptions
     /// and a shared one would carry one host's settings into every later reader in the process.</remarks>
     public static PollingOptions Cloud => new();
 
-    /// <summary>The local runner: 25 ms growing x1.5 to 2 s; short graces.</summary>
+    /// <summary>The local runner: 500 ms growing x1.5 to 2 s; short graces.</summary>
     /// <remarks>A fresh instance on each read: hosts bind configuration into the instance they start from,
-    /// and a shared one would carry one host's settings into every later reader in the process. The first poll
-    /// comes soon because a local run of a quick command is over in tens of milliseconds and its slot of
-    /// <c>maxParallelRuns</c> waits for the poll; a longer run polls about 3 times more than from 100 ms.</remarks>
+    /// and a shared one would carry one host's settings into every later reader in the process. The standalone host
+    /// tells a run when its execution ends (the local runner sees it), and the run polls then: the polls are for the
+    /// claim and for an end nobody told of (a host restarted meanwhile), so a quick command is not polled while it
+    /// runs. Before the word was sent the first poll came after 25 ms, and a run of <c>true</c> on a busy machine was
+    /// polled four or five times.</remarks>
     public static PollingOptions Local => new()
     {
-        FirstDelay = TimeSpan.FromMilliseconds(25),
+        FirstDelay = TimeSpan.FromMilliseconds(500),
         MaxDelay = TimeSpan.FromSeconds(2),
         ExecutionCheckAfter = TimeSpan.FromSeconds(30),
         StartGrace = TimeSpan.FromSeconds(30),

@@ -24,14 +24,14 @@ public sealed class PollingScheduleTests
     }
 
     [Fact]
-    public void PollDelay_LocalDefaults_StartNear25MsAndCapAtTwoSeconds()
+    public void PollDelay_LocalDefaults_StartNear500MsAndCapAtTwoSeconds()
     {
         // Act
         var first = PollingSchedule.PollDelay(PollingOptions.Local, "b:t0:r0", 0);
         var late = PollingSchedule.PollDelay(PollingOptions.Local, "b:t0:r0", 40);
 
         // Assert
-        Assert.InRange(first.TotalMilliseconds, 22, 25);
+        Assert.InRange(first.TotalMilliseconds, 450, 500);
         Assert.InRange(late.TotalMilliseconds, 1800, 2000);
     }
 

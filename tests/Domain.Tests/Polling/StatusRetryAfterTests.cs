@@ -20,7 +20,7 @@ public sealed class StatusRetryAfterTests
     }
 
     [Theory]
-    [InlineData(0, 1)] // 25 ms rounds up to the 1 s HTTP can say
+    [InlineData(0, 1)] // 500 ms rounds up to the 1 s HTTP can say
     [InlineData(600, 2)]
     public void Seconds_LocalSchedule_IsWholeSecondsAtLeastOne(double ageSeconds, int expected)
     {
