@@ -30,6 +30,26 @@ public sealed partial class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_PollsAnHourApart_RunsJudgedAsTheirExecutionsEnd()
+    {
+        // Polls an hour apart and an hour to claim: within the 60 s `run` is given, only the local runner's word of
+        // each execution's end has the runs judged.
+        var environment = new Dictionary<string, string>
+        {
+            ["Orchestration__Batches__Workflow__Polling__FirstDelay"] = "01:00:00",
+            ["Orchestration__Batches__Workflow__Polling__MaxDelay"] = "01:00:00",
+            ["Orchestration__Batches__Workflow__Polling__StartGrace"] = "01:00:00",
+        };
+
+        var (code, stdout, stderr) = await ServerProcess.RunAsync(environment, "run", "samples/quickstart.json", "--data", Data, "--json");
+
+        Assert.True(code == 0, $"exit {code}\n{stdout}\n{stderr}");
+        using var json = JsonDocument.Parse(stdout);
+        var total = json.RootElement.GetProperty("total");
+        Assert.Equal((15, 10, 5), (total.GetProperty("runs").GetInt32(), total.GetProperty("passed").GetInt32(), total.GetProperty("failed").GetInt32()));
+    }
+
+    [Fact]
     public async Task Run_QuickstartJsonThenAgain_SameBatchResumedWithoutNewExecutions()
     {
         var first = await ServerProcess.RunAsync("run", "samples/quickstart.json", "--data", Data, "--json");
