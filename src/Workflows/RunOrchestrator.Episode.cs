@@ -15,13 +15,13 @@ public sealed partial class RunOrchestrator
     private sealed class Episode(TaskOrchestrationContext context, RunInput input)
     {
         private readonly Task<string> _cancel = context.WaitForExternalEvent<string>(Events.Cancel);
-
-        // Word that the execution polled ended (see WaitAsync): one waiter at a time, as the Cancel's, replaced once it
-        // has its word; a word that came while no wait was open (during a CheckRun) is kept in it for the next wait.
-        private Task<string> _ended = context.WaitForExternalEvent<string>(Events.ExecutionEnded);
         private readonly TaskOptions _retry = ActivityOptions.Retrying(input.ActivityAttempts);
         private readonly string _runKey = InstanceIds.Run(input.BatchId, new RunRef(input.Task.Ordinal, input.RunIndex));
         private int _polls;
+
+        // Word that the polled execution ended (see WaitAsync): one waiter at a time, as the Cancel's, replaced once it
+        // has its word; a word that came while no wait was open (during a CheckRun) is kept in it for the next wait.
+        private Task<string> _ended = context.WaitForExternalEvent<string>(Events.ExecutionEnded);
 
         private PollingOptions Polling => input.Polling;
 
