@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orchestration.Activities;
+using Orchestration.Activities.CloudRun;
 using Orchestration.Activities.Contracts;
 using Orchestration.Activities.Inputs;
 using Orchestration.Activities.Steps;
@@ -115,14 +116,14 @@ public static class WorkflowCatalog
         return services;
     }
 
-    /// <summary>Registers <see cref="RunWakeups"/> as the <see cref="Activities.CloudRun.IExecutionEnds"/> that StartRun and
+    /// <summary>Registers <see cref="RunWakeups"/> as the <see cref="IExecutionEnds"/> that StartRun and
     /// the runner use: for hosts whose runner says when its executions end (the standalone host's local runner).</summary>
     /// <param name="services">The host's services.</param>
     /// <returns>The services.</returns>
     public static IServiceCollection AddRunWakeups(this IServiceCollection services)
     {
         services.TryAddSingleton<RunWakeups>();
-        services.TryAddSingleton<Activities.CloudRun.IExecutionEnds>(sp => sp.GetRequiredService<RunWakeups>());
+        services.TryAddSingleton<IExecutionEnds>(sp => sp.GetRequiredService<RunWakeups>());
         return services;
     }
 }

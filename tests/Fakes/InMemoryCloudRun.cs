@@ -61,6 +61,7 @@ public sealed class InMemoryCloudRun : ICloudRunJobsClient
     /// <param name="failureReason">Why, for failures.</param>
     public void Set(string name, CloudRunExecutionState state, string? failureReason = null)
     {
+        var terminal = state is CloudRunExecutionState.Succeeded or CloudRunExecutionState.Failed or CloudRunExecutionState.Cancelled;
         lock (_taskLock)
         {
             var e = _executions.TryGetValue(name, out var found) ? found : throw new KeyNotFoundException(name);
@@ -74,7 +75,6 @@ public sealed class InMemoryCloudRun : ICloudRunJobsClient
                 }
             }
 
-            var terminal = state is CloudRunExecutionState.Succeeded or CloudRunExecutionState.Failed or CloudRunExecutionState.Cancelled;
             _executions[name] = Counted(e, tasks) with
             {
                 State = state,
@@ -83,7 +83,7 @@ public sealed class InMemoryCloudRun : ICloudRunJobsClient
             };
         }
 
-        if (state is CloudRunExecutionState.Succeeded or CloudRunExecutionState.Failed or CloudRunExecutionState.Cancelled)
+        if (terminal)
         {
             Ends?.Ended(name);
         }
